@@ -1,0 +1,84 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// One set of settings for every target: Swift 6 mode, strict concurrency, and the
+/// upcoming features that keep imports and existentials explicit.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "swgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "swgate", targets: ["swgate"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, each reached through exactly one Swift module.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+
+        // libxml2 interop: hardened parsing, the document tree, XSD validation, serialisation.
+        .target(
+            name: "SWGateXML",
+            dependencies: ["CLibXML2"],
+            swiftSettings: swiftSettings
+        ),
+        // The schemas under Schemas/, shipped as a resource bundle.
+        .target(
+            name: "SWGateSchemas",
+            path: "Schemas",
+            exclude: ["README.md"],
+            sources: ["SchemaDirectory.swift"],
+            resources: [.copy("atiga-form-d.xsd"), .copy("nsw-envelope.xsd"), .copy("standard")],
+            swiftSettings: swiftSettings
+        ),
+        // The business: Form D, the NSW envelope, rules, validation reports, code tables.
+        .target(
+            name: "SWGateDomain",
+            dependencies: ["SWGateXML", "SWGateSchemas"],
+            swiftSettings: swiftSettings
+        ),
+        // The command line: argument parsing and output formatting only.
+        .executableTarget(
+            name: "swgate",
+            dependencies: [
+                "SWGateDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Helpers shared by the test targets: fixtures, temporary directories, the CLI runner.
+        .target(
+            name: "SWGateTesting",
+            dependencies: ["SWGateDomain"],
+            path: "Tests/SWGateTesting",
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SWGateXMLTests",
+            dependencies: ["SWGateXML", "SWGateTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SWGateDomainTests",
+            dependencies: ["SWGateDomain", "SWGateTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SWGateCLITests",
+            dependencies: ["swgate", "SWGateTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
