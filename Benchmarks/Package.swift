@@ -1,0 +1,17 @@
+// swift-tools-version: 6.1
+// Benchmarks live in their own package so that the gateway's build and CI never compile them.
+// Run one with: swift run -c release --package-path Benchmarks <name>
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "swgate-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "swgate", path: "..")
+    ],
+    targets: [
+        .target(name: "BenchmarkSupport", swiftSettings: swiftSettings),
+    ]
+)
