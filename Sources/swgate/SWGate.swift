@@ -1,6 +1,10 @@
 import ArgumentParser
+import Foundation
 
 /// `swgate`: the gateway's command line. Each subcommand lives in `Commands/`.
+///
+/// Exit codes follow SPEC 3.2: 0 success, 1 the command ran and found problems, 2 usage or
+/// configuration error (argument-parser's own usage code 64 is mapped to 2).
 @main
 struct SWGate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,4 +15,21 @@ struct SWGate: AsyncParsableCommand {
             Validate.self,
         ]
     )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error).rawValue == 64 {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

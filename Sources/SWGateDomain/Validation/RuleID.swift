@@ -76,3 +76,16 @@ public struct RuleID: Sendable, Hashable, Comparable, RawRepresentable, CustomSt
     /// From and To are different parties.
     public static let envelopeParties = RuleID("ENV-PARTIES")
 }
+
+extension RuleID {
+    /// Every business rule (Form D and envelope) and document-level rule, for documentation
+    /// and for the test that each has an invalid fixture.
+    public static let catalogue: [RuleID] = [
+        .wrongRoot, .wrongNamespace, .schema,
+        .countryASEAN, .countriesDiffer, .exporterCountry, .consigneeCountry,
+        .issueDateFuture, .declarationDate, .certificationDate, .invoiceDate, .retroactive,
+        .itemNumbers, .hsCode, .rvcPercentage, .rvcFOB,
+        .replacement, .thirdCountry, .movementCertificate, .exhibition, .officialUse,
+        .envelopeReference, .envelopeFunction, .envelopeDocumentType, .envelopeParties,
+    ]
+}

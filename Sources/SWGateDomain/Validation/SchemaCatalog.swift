@@ -8,6 +8,10 @@ public final class SchemaCatalog: Sendable {
     public let formD: XMLSchema
     /// `nsw-envelope.xsd` (imports the Form D and XML-DSig schemas).
     public let nswEnvelope: XMLSchema
+    /// `standard/as4-message.xsd`: SOAP 1.2, ebMS 3.0 header, WS-Security, XML-DSig.
+    public let as4Message: XMLSchema
+    /// `standard/soap11-message.xsd`: SOAP 1.1, WS-Security, XML-DSig.
+    public let soap11Message: XMLSchema
 
     /// Compiles the bundled schemas (`Schemas/` in the repository).
     public convenience init() throws(XMLError) {
@@ -18,6 +22,8 @@ public final class SchemaCatalog: Sendable {
     public init(directory: String) throws(XMLError) {
         formD = try XMLSchema(path: directory + "/atiga-form-d.xsd")
         nswEnvelope = try XMLSchema(path: directory + "/nsw-envelope.xsd")
+        as4Message = try XMLSchema(path: directory + "/standard/as4-message.xsd")
+        soap11Message = try XMLSchema(path: directory + "/standard/soap11-message.xsd")
     }
 
     /// The process-wide catalogue of the bundled schemas.
