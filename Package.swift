@@ -14,7 +14,9 @@ let package = Package(
     name: "swgate",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "swgate", targets: ["swgate"])
+        .executable(name: "swgate", targets: ["swgate"]),
+        .library(name: "SWGateXML", targets: ["SWGateXML"]),
+        .library(name: "SWGateDomain", targets: ["SWGateDomain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

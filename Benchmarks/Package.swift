@@ -13,5 +13,14 @@ let package = Package(
     ],
     targets: [
         .target(name: "BenchmarkSupport", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "validation-bench",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "SWGateDomain", package: "swgate"),
+                .product(name: "SWGateXML", package: "swgate"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

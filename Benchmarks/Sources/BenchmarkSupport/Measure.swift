@@ -16,16 +16,24 @@ public func measureRate(iterations: Int, warmup: Int = 200, _ operation: () thro
 /// Peak resident set size of this process so far, in MiB (from getrusage).
 public func peakResidentMiB() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024
 }
 
 /// `openssl speed -seconds N rsa2048`, measured now, as (signs/s, verifies/s) — the reference
 /// every figure in BENCHMARKS.md is compared with, because this machine is noisy.
+///
+/// `openssl speed` stops each test with SIGALRM. A child started by Foundation's `Process`
+/// inherits the blocked signal mask of Swift's threads, so the alarm would never arrive and
+/// openssl would run forever: a one-line Python exec wrapper unblocks SIGALRM first.
 public func opensslRSA2048(seconds: Int = 3) -> (sign: Double, verify: Double)? {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-    process.arguments = ["speed", "-seconds", String(seconds), "-multi", "1", "rsa2048"]
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+        "python3", "-c",
+        "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGALRM]); os.execvp('openssl', sys.argv[1:])",
+        "openssl", "speed", "-seconds", String(seconds), "rsa2048",
+    ]
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = Pipe()
