@@ -47,9 +47,7 @@ public final class SigningIdentity: @unchecked Sendable {
                 throw SignatureError(.keyLoadFailed, "cannot load certificate \(certificatePath): \(XMLSecLibrary.takeError())")
             }
         }
-        guard let data = xmlSecKeyGetData(loaded, xmlSecOpenSSLKeyDataX509GetKlass()),
-              let cert = xmlSecOpenSSLKeyDataX509GetKeyCert(data), X509_up_ref(cert) == 1
-        else {
+        guard let cert = Self.matchingCertificate(of: loaded), X509_up_ref(cert) == 1 else {
             xmlSecKeyDestroy(loaded)
             throw SignatureError(.keyLoadFailed, "no certificate matches the private key in \(source.keyPath)")
         }
@@ -63,4 +61,19 @@ public final class SigningIdentity: @unchecked Sendable {
     }
 
     deinit { xmlSecKeyDestroy(key) }
+
+    /// The certificate among the key's X.509 data whose public key belongs to the private key.
+    private static func matchingCertificate(of key: UnsafeMutablePointer<xmlSecKey>) -> OpaquePointer? {
+        guard let value = xmlSecKeyGetValue(key), let privateKey = xmlSecOpenSSLEvpKeyDataGetEvp(value),
+              let data = xmlSecKeyGetData(key, xmlSecOpenSSLKeyDataX509GetKlass())
+        else { return nil }
+        if let keyCert = xmlSecOpenSSLKeyDataX509GetKeyCert(data) { return keyCert }
+        for index in 0..<xmlSecOpenSSLKeyDataX509GetCertsSize(data) {
+            if let cert = xmlSecOpenSSLKeyDataX509GetCert(data, index), X509_check_private_key(cert, privateKey) == 1 {
+                return cert
+            }
+        }
+        _ = XMLSecLibrary.drainOpenSSLErrors()
+        return nil
+    }
 }

@@ -9,7 +9,6 @@ import SWGateXML
 enum XMLSecLibrary {
     private static let initialization: SignatureError? = {
         XMLLibrary.ensureInitialized()
-        swg_installErrorCallback()
         guard xmlSecInit() >= 0 else {
             return SignatureError(.internalFailure, "xmlsec initialisation failed")
         }
@@ -19,6 +18,7 @@ enum XMLSecLibrary {
         guard xmlSecOpenSSLAppInit(nil) >= 0, xmlSecOpenSSLInit() >= 0 else {
             return SignatureError(.internalFailure, "xmlsec OpenSSL backend initialisation failed")
         }
+        swg_installErrorCallback()  // last: the init functions reinstall the stderr default
         return nil
     }()
 
