@@ -55,6 +55,13 @@ public final class TrustStore: @unchecked Sendable {
     public func evaluate(_ certificate: Certificate, intermediates: [Certificate] = [], at date: Date = Date()) throws(SignatureError) {
         let cacheKey = ([certificate] + intermediates).map(\.fingerprintSHA256).joined(separator: ",")
         if let window = validated.withLock({ $0[cacheKey] }), window.contains(date) { return }
+        // The signer's own validity first: OpenSSL would report a CRL outside its validity instead.
+        guard date <= certificate.notAfter else {
+            throw SignatureError(.certificateExpired, "certificate \(certificate.subject) expired on \(certificate.notAfter)")
+        }
+        guard date >= certificate.notBefore else {
+            throw SignatureError(.certificateNotYetValid, "certificate \(certificate.subject) is not valid before \(certificate.notBefore)")
+        }
         guard let context = X509_STORE_CTX_new() else {
             throw SignatureError(.internalFailure, "cannot allocate an X509_STORE_CTX")
         }
