@@ -9,6 +9,9 @@ struct SWGate: AsyncParsableCommand {
         subcommands: [
             Serve.self,
             Validate.self,
+            Sign.self,
+            Verify.self,
+            Certs.self,
         ]
     )
 }

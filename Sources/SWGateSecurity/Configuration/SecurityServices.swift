@@ -15,11 +15,14 @@ public final class SecurityServices: Sendable {
     public let trustStore: TrustStore
     /// Partner policies by claimed identity.
     public let partners: [String: PartnerPolicy]
+    /// The directory relative paths in ``configuration`` are resolved against.
+    public let baseDirectory: String
 
     /// Loads `configuration`, resolving relative paths against `baseDirectory`.
     public init(configuration: SecurityConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(SignatureError) {
         self.configuration = configuration
+        self.baseDirectory = baseDirectory
         systemIdentity = try SigningIdentity(source: configuration.systemKey.resolved(against: baseDirectory), environment: environment)
         if let organisation = configuration.organisationKey {
             organisationIdentity = try SigningIdentity(source: organisation.resolved(against: baseDirectory), environment: environment)
