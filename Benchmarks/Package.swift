@@ -13,5 +13,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "BenchmarkSupport", swiftSettings: swiftSettings),
+        // Sign/verify throughput of the NSW and AS4 signature profiles next to `openssl speed rsa2048`.
+        .executableTarget(
+            name: "signature-bench",
+            dependencies: ["BenchmarkSupport", .product(name: "SWGateSecurity", package: "swgate")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

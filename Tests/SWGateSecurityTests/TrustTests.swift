@@ -91,3 +91,16 @@ import Testing
         expectRefusal(.untrustedCertificate) { try store.evaluate(Certificate.load(pemFile: TestPKI.path("rogue.pem"))[0]) }
     }
 }
+
+@Suite struct EnvelopedDocumentTests {
+    @Test func envelopedSignatureRoundTripAndTamper() throws {
+        let services = TestPKI.services
+        let signed = try services.signEnvelopedDocument(TestPKI.formD)
+        let verified = try services.verifyEnvelopedDocument(signed, partner: "VN")
+        #expect(verified.references.map(\.uri) == [""])
+        let tampered = TestPKI.bytes(TestPKI.text(signed).replacingOccurrences(of: "1200.5", with: "1200.6"))
+        expectRefusal(.digestMismatch) { try _ = services.verifyEnvelopedDocument(tampered, partner: "VN") }
+        expectRefusal(.signerNotPartner) { try _ = services.verifyEnvelopedDocument(signed, partner: "TH") }
+        expectRefusal(.unexpectedSignature) { try _ = services.signEnvelopedDocument(signed) }
+    }
+}

@@ -40,7 +40,8 @@ extension SecurityServices {
             guard message.signature == nil else {
                 throw SignatureError(.unexpectedSignature, "the message is already signed")
             }
-            guard message.token.textContent.filter({ !$0.isWhitespace }) == systemIdentity.certificate.base64 else {
+            let token = message.token.textContent.utf8.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+            guard token.elementsEqual(systemIdentity.certificate.base64.utf8) else {
                 throw SignatureError(.missingCertificate, "the BinarySecurityToken is not the gateway's certificate")
             }
             try DocumentIds.requireUnique(in: message.root)
@@ -90,7 +91,7 @@ extension SecurityServices {
             guard message.token.attribute("ValueType") == WSSecurity.x509v3 else {
                 throw SignatureError(.missingCertificate, "the BinarySecurityToken is not an X509v3 token")
             }
-            let signer = try Certificate(base64: message.token.textContent)
+            let signer = try trustStore.certificate(base64: message.token.textContent)
             let verification = SignatureVerification(trustStore: trustStore, partner: try partner(claimed), date: date)
             let verified = try verification.verify(signature, expected: expected, signer: signer, intermediates: [])
             return AS4Verification(

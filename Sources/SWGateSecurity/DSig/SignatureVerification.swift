@@ -67,12 +67,12 @@ struct SignatureVerification {
 
     /// The signer certificate from `ds:KeyInfo/ds:X509Data`: the one end-entity certificate;
     /// other certificates in X509Data are treated as untrusted intermediates.
-    static func certificates(fromX509Data keyInfo: NodePointer?) throws(SignatureError) -> (signer: Certificate, intermediates: [Certificate]) {
+    static func certificates(fromX509Data keyInfo: NodePointer?, trustStore: TrustStore) throws(SignatureError) -> (signer: Certificate, intermediates: [Certificate]) {
         guard let keyInfo else { throw SignatureError(.missingCertificate, "the signature has no ds:KeyInfo") }
         var certificates: [Certificate] = []
         for data in keyInfo.children("X509Data", Namespace.dsig) {
             for element in data.children("X509Certificate", Namespace.dsig) {
-                certificates.append(try Certificate(base64: element.textContent))
+                certificates.append(try trustStore.certificate(base64: element.textContent))
             }
         }
         let leaves = certificates.filter { !$0.isCA }

@@ -22,6 +22,8 @@ public final class Certificate: @unchecked Sendable {
     public let notAfter: Date
     /// Whether the certificate is a CA certificate (basicConstraints CA:TRUE).
     public let isCA: Bool
+    /// The DER encoding as base64 on one line (as in KeyInfo and BinarySecurityToken).
+    public let base64: String
 
     /// Takes ownership of `x509`.
     init(taking x509: OpaquePointer) throws(SignatureError) {
@@ -40,6 +42,7 @@ public final class Certificate: @unchecked Sendable {
         notBefore = Self.date(X509_get0_notBefore(x509))
         notAfter = Self.date(X509_get0_notAfter(x509))
         isCA = X509_check_ca(x509) != 0
+        base64 = Data(der).base64EncodedString()
     }
 
     deinit { X509_free(x509) }
@@ -85,9 +88,6 @@ public final class Certificate: @unchecked Sendable {
         return result
     }
 
-    /// The certificate as base64 DER on one line.
-    public var base64: String { Data(der).base64EncodedString() }
-
     /// Whether the public key is an EC key (then ECDSA-SHA256 is used to sign).
     var isECKey: Bool {
         guard let key = X509_get0_pubkey(x509) else { return false }
@@ -97,7 +97,14 @@ public final class Certificate: @unchecked Sendable {
     static func sha256Hex(_ bytes: [UInt8]) -> String {
         var digest = [UInt8](repeating: 0, count: 32)
         _ = bytes.withUnsafeBufferPointer { SHA256($0.baseAddress, $0.count, &digest) }
-        return digest.map { String(format: "%02x", $0) }.joined()
+        let hex = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in digest {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     private static func name(_ name: OpaquePointer?) -> String {

@@ -71,7 +71,7 @@ extension SecurityServices {
             try DocumentIds.register(envelope.content, attribute: "Id", namespace: nil)
             let content = try verifyContentSignature(contentSignature, envelope: envelope, at: date)
             let verification = SignatureVerification(trustStore: trustStore, partner: try partner(envelope.senderIdentity), date: date)
-            let signer = try SignatureVerification.certificates(fromX509Data: envelope.systemSignature.flatMap { $0.onlyChild("KeyInfo", Namespace.dsig) })
+            let signer = try SignatureVerification.certificates(fromX509Data: envelope.systemSignature.flatMap { $0.onlyChild("KeyInfo", Namespace.dsig) }, trustStore: trustStore)
             let system = try verification.verify(
                 systemSignature, expected: [.init(uri: "", element: envelope.root, enveloped: true)],
                 signer: signer.signer, intermediates: signer.intermediates)
@@ -81,7 +81,7 @@ extension SecurityServices {
 
     private func verifyContentSignature(_ signature: NodePointer, envelope: NSWEnvelopeStructure, at date: Date) throws(SignatureError) -> VerifiedSignature {
         let verification = SignatureVerification(trustStore: trustStore, partner: try partner(envelope.senderIdentity), date: date)
-        let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.dsig))
+        let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.dsig), trustStore: trustStore)
         return try verification.verify(
             signature, expected: [.init(uri: "#" + envelope.contentId, element: envelope.content, enveloped: false)],
             signer: signer.signer, intermediates: signer.intermediates)

@@ -15,6 +15,7 @@ public final class TrustStore: @unchecked Sendable {
     public let checksRevocation: Bool
     private let validated = Mutex<[String: ClosedRange<Date>]>([:])
     private let keys = Mutex<[String: VerificationKey]>([:])
+    private let parsed = Mutex<[String: Certificate]>([:])
     private static let cacheLimit = 4096
 
     /// A store trusting `anchors`, refusing certificates listed in the CRL files `crlFiles`.
@@ -104,6 +105,18 @@ public final class TrustStore: @unchecked Sendable {
         default:
             throw SignatureError(.untrustedCertificate, "\(who) issued by \(certificate.issuer) does not chain to the trust store: \(reason)")
         }
+    }
+
+    /// The certificate in base64 `text` (KeyInfo, BinarySecurityToken), parsed once per distinct
+    /// text: partners send the same certificate in every message.
+    func certificate(base64 text: String) throws(SignatureError) -> Certificate {
+        if let certificate = parsed.withLock({ $0[text] }) { return certificate }
+        let certificate = try Certificate(base64: text)
+        parsed.withLock { cache in
+            if cache.count >= Self.cacheLimit { cache.removeAll() }
+            cache[text] = certificate
+        }
+        return certificate
     }
 
     /// The public key of `certificate` as an xmlsec key, created once per certificate and shared.
