@@ -45,6 +45,7 @@ extension SecurityServices {
                 throw SignatureError(.missingCertificate, "the BinarySecurityToken is not the gateway's certificate")
             }
             try DocumentIds.requireUnique(in: message.root)
+            message.root.removeCommentsAndPIs()
             let ids = try [message.body, message.messaging, message.timestamp].map { (node) throws(SignatureError) in
                 try DocumentIds.register(node, attribute: "Id", namespace: Namespace.wsu)
             }

@@ -15,6 +15,7 @@ extension SecurityServices {
                 if node.isElement("Signature", Namespace.dsig) { existing += 1 }
             }
             guard existing == 0 else { throw SignatureError(.unexpectedSignature, "the document is already signed") }
+            root.removeCommentsAndPIs()
             let template = try SignatureTemplate.create(in: root, references: [("", true)], identity: systemIdentity, keyInfo: .x509Data)
             try DSigContext().sign(template, with: systemIdentity.key)
         }

@@ -85,6 +85,22 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
         return false
     }
 
+    /// Removes every comment and processing instruction below this node. Exclusive C14N without
+    /// comments ignores them, so removing them changes no digest, and verification (which refuses
+    /// them inside signed data) then accepts what the gateway signed.
+    func removeCommentsAndPIs() {
+        var child = pointee.children
+        while let current = child {
+            child = current.pointee.next
+            if current.pointee.type == XML_COMMENT_NODE || current.pointee.type == XML_PI_NODE {
+                xmlUnlinkNode(current)
+                xmlFreeNode(current)
+            } else if current.pointee.type == XML_ELEMENT_NODE {
+                current.removeCommentsAndPIs()
+            }
+        }
+    }
+
     /// Whether `self` is `ancestor` or lies below it.
     func isInside(_ ancestor: NodePointer) -> Bool {
         var node: NodePointer? = self

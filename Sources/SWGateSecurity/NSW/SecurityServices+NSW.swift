@@ -38,6 +38,7 @@ extension SecurityServices {
             }
             try DocumentIds.requireUnique(in: envelope.root)
             try DocumentIds.register(envelope.content, attribute: "Id", namespace: nil)
+            envelope.root.removeCommentsAndPIs()
             if let officer = envelope.contentSignature {
                 _ = try verifyContentSignature(officer, envelope: envelope, at: date)
             } else {
