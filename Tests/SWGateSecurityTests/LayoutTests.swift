@@ -20,7 +20,7 @@ import Testing
     let flags = try run("/usr/bin/pkg-config", ["--cflags", "xmlsec1-openssl"]).output
         .split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     let binary = directory.path + "/layout"
-    let compile = try run("/usr/bin/cc", flags + [source, "-o", binary])
+    let compile = try run("/usr/bin/env", ["cc"] + flags + [source, "-o", binary])
     try #require(compile.status == 0, "cc failed: \(compile.error)")
     let sizes = try run(binary, []).output.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     #expect(sizes == [MemoryLayout<xmlSecDSigCtx>.size, MemoryLayout<xmlSecKeyInfoCtx>.size, MemoryLayout<xmlSecTransformCtx>.size])

@@ -68,7 +68,7 @@ import Testing
         }
     }
 
-    @Test func wrongPassphraseErrorNeverQuotesKeyMaterial() throws {
+    @Test func mismatchedCertificateErrorNeverQuotesKeyMaterial() throws {
         let key = try String(contentsOfFile: TestPKI.path("gateway.key"), encoding: .utf8)
         let secret = key.split(separator: "\n")[1]
         do {
