@@ -4,13 +4,18 @@ public import Foundation
 /// `wsse:Security` header holding the timestamp and the signer's certificate as a
 /// BinarySecurityToken. ``SecurityServices/signAS4Message(_:)`` then adds the signature.
 public struct AS4MessageBuilder: Sendable {
+    /// ebMS `CollaborationInfo/Service`.
     public var service: String = "urn:swgate:asw:service:atiga-form-d"
+    /// ebMS `CollaborationInfo/Action`.
     public var action: String = "SubmitFormD"
+    /// ebMS role of the sender.
     public var fromRole: String = WSSecurity.initiatorRole
+    /// ebMS role of the receiver.
     public var toRole: String = WSSecurity.responderRole
     /// How long the WS-Security timestamp is valid.
     public var timestampLifetime: TimeInterval = 300
 
+    /// A builder with the Form D service, action and initiator/responder roles.
     public init() {}
 
     /// A user message carrying Form D `document` from `summary.issuingCountry` to `summary.importingCountry`.

@@ -4,10 +4,13 @@ public import Foundation
 
 /// The result of verifying an AS4 message: its WS-Security signature passed every check.
 public struct AS4Verification: Sendable, Hashable {
+    /// `MessageInfo/MessageId`.
     public let messageId: String
+    /// `MessageInfo/RefToMessageId` (set on receipts).
     public let refToMessageId: String?
     /// `PartyInfo/From/PartyId` (user messages), the partner the signer is bound to.
     public let fromParty: String?
+    /// `PartyInfo/To/PartyId` (user messages).
     public let toParty: String?
     /// `CollaborationInfo/ConversationId`: the C/O reference number.
     public let conversationId: String?

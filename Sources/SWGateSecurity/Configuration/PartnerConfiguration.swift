@@ -16,6 +16,7 @@ public struct PartnerConfiguration: Codable, Sendable, Hashable {
     /// Accept RSA-SHA1 and SHA-1 digests from this partner (legacy systems only).
     public var allowSHA1: Bool
 
+    /// A partner; everything but `id` is optional.
     public init(id: String, certificateFingerprints: [String] = [], certificateFiles: [String] = [],
                 subjects: [String] = [], allowSHA1: Bool = false) {
         self.id = id
@@ -28,9 +29,13 @@ public struct PartnerConfiguration: Codable, Sendable, Hashable {
 
 /// A partner configuration with its pinned certificate files loaded.
 public struct PartnerPolicy: Sendable, Hashable {
+    /// The identity the partner claims in messages.
     public let id: String
+    /// Pinned SHA-256 fingerprints, normalised (lowercase hex), including those of pinned files.
     public let fingerprints: Set<String>
+    /// Accepted subject names (RFC 2253).
     public let subjects: Set<String>
+    /// Whether RSA-SHA1/SHA-1 are accepted from this partner.
     public let allowSHA1: Bool
 
     /// Loads `configuration`, resolving certificate files against `directory`.

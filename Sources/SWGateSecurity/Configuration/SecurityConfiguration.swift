@@ -21,6 +21,7 @@ public struct SecurityConfiguration: Codable, Sendable, Hashable {
     /// The National Single Window's party (`To` of what the gateway sends to it).
     public var nswParty: NSWParty
 
+    /// A configuration; clock skew and timestamp lifetime default to 5 minutes.
     public init(systemKey: KeySource, organisationKey: KeySource? = nil, trustAnchors: [String], crls: [String] = [],
                 partners: [PartnerConfiguration], clockSkewSeconds: Double = 300, timestampLifetimeSeconds: Double = 300,
                 localParty: NSWParty, nswParty: NSWParty) {
@@ -58,13 +59,20 @@ public struct SecurityConfiguration: Codable, Sendable, Hashable {
 
 /// A party in an NSW envelope header (`From` / `To`).
 public struct NSWParty: Codable, Sendable, Hashable {
+    /// `name`: the party's display name.
     public var name: String
+    /// `identity`: the identity partners are configured by.
     public var identity: String
+    /// `countryCode`: ISO 3166-1 alpha-2.
     public var countryCode: String
+    /// `ministryCode`.
     public var ministryCode: String
+    /// `organizationCode`.
     public var organizationCode: String
+    /// `unitCode`, optional.
     public var unitCode: String?
 
+    /// A party for the NSW header.
     public init(name: String, identity: String, countryCode: String, ministryCode: String,
                 organizationCode: String, unitCode: String? = nil) {
         self.name = name

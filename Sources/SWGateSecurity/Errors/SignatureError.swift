@@ -7,6 +7,7 @@ public struct SignatureError: Error, Sendable, Hashable, CustomStringConvertible
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// A stable lowerCamel name, printed by the CLI and usable in logs and metrics.
         public let name: String
+        /// A code with a stable name; define new ones as static members.
         public init(_ name: String) { self.name = name }
         public var description: String { name }
 
@@ -55,6 +56,7 @@ public struct SignatureError: Error, Sendable, Hashable, CustomStringConvertible
     /// What failed, for a human.
     public var message: String
 
+    /// An error for the failed check `code`, explained by `message`.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message

@@ -8,6 +8,7 @@ public struct KeySource: Codable, Sendable, Hashable {
         case pkcs12
     }
 
+    /// PEM or PKCS#12.
     public var format: Format
     /// The private key file (PEM) or the PKCS#12 file.
     public var keyPath: String
@@ -17,6 +18,7 @@ public struct KeySource: Codable, Sendable, Hashable {
     /// The passphrase itself never appears in configuration.
     public var passphraseEnvironmentVariable: String?
 
+    /// A key source; paths may be relative to the home directory.
     public init(format: Format = .pem, keyPath: String, certificatePath: String? = nil,
                 passphraseEnvironmentVariable: String? = nil) {
         self.format = format

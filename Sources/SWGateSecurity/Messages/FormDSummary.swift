@@ -9,7 +9,9 @@ public struct FormDSummary: Sendable, Hashable {
     public var referenceNumber: String
     /// The reference of the certificate this one replaces (AMEND, CANCEL).
     public var replacesReferenceNumber: String?
+    /// ISO code of the issuing member state (AS4 `From/PartyId`).
     public var issuingCountry: String
+    /// ISO code of the importing member state (AS4 `To/PartyId`).
     public var importingCountry: String
     /// `IssueDate` as written (xs:date).
     public var issueDate: String

@@ -3,14 +3,20 @@ public import Foundation
 /// Writes an unsigned NSW envelope (SPEC 2.2) around a business document; ``SecurityServices``
 /// then adds the Content signature and the SystemSignature.
 public struct NSWEnvelopeBuilder: Sendable {
+    /// Header `From`.
     public var from: NSWParty
+    /// Header `To`.
     public var to: NSWParty
+    /// Header `Reference/version`.
     public var version: String = "1.0"
+    /// Header `Subject/documentType`.
     public var documentType: String = "ATIGA-FORM-D"
+    /// Header `Subject/type`.
     public var type: String = "CO"
     /// The Id of `Body/Content`, referenced by the Content signature.
     public var contentId: String = "Content"
 
+    /// A builder for envelopes from `from` to `to`.
     public init(from: NSWParty, to: NSWParty) {
         self.from = from
         self.to = to

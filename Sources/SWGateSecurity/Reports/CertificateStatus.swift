@@ -11,12 +11,17 @@ public struct CertificateStatus: Codable, Sendable, Hashable {
 
     /// What the certificate is used for (e.g. `system key`, `trust anchor`, `partner TH`).
     public let role: String
+    /// Subject distinguished name (RFC 2253).
     public let subject: String
+    /// Issuer distinguished name (RFC 2253).
     public let issuer: String
+    /// SHA-256 of the DER encoding, lowercase hex.
     public let fingerprintSHA256: String
+    /// End of the validity period.
     public let notAfter: Date
     /// Whole days from the check until `notAfter` (negative when expired).
     public let daysRemaining: Int
+    /// The verdict.
     public let status: Status
     /// Why, in words.
     public let detail: String
