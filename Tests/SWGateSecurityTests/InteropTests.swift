@@ -106,6 +106,28 @@ import Testing
         #expect(result.nonRepudiationInformation.count == 3)
     }
 
+    @Test func inclusiveNamespacesPrefixListIsAcceptedButOtherParametersAreNot() throws {
+        let directory = try TemporaryDirectory()
+        let unsigned = try Interop.unsignedAS4(certificate: services.systemIdentity.certificate)
+        let ids = ["body-", "messaging-", "ts-", "x509-"].map { prefix -> String in
+            let start = unsigned.range(of: "wsu:Id=\"\(prefix)")!.upperBound
+            return prefix + unsigned[start...].prefix { $0 != "\"" }
+        }
+        let keyInfo = "<wsse:SecurityTokenReference xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\">"
+            + "<wsse:Reference URI=\"#\(ids[3])\"/></wsse:SecurityTokenReference>"
+        let prefixList = "<ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"S12 wsu\"/>"
+        let template = Interop.signatureTemplate(uris: ids.prefix(3).map { "#" + $0 }, keyInfo: keyInfo)
+            .replacingOccurrences(of: "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
+                                  with: "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\">\(prefixList)</ds:Transform>")
+        let signed = try Interop.xmlsec1Sign(unsigned.replacingOccurrences(of: "</wsse:Security>", with: template + "</wsse:Security>"),
+                                             xpath: "//*[local-name()='Signature']", idAttributes: [
+                                                 Interop.soap + ":Body", Interop.ebms + ":Messaging", Interop.wsu + ":Timestamp"], in: directory)
+        #expect(signed.contains("PrefixList"))
+        _ = try services.verifyAS4Message(TestPKI.bytes(signed))
+        let xpath = signed.replacingOccurrences(of: prefixList, with: "<ds:XPath>1</ds:XPath>")
+        expectRefusal(.algorithmNotAllowed) { try _ = services.verifyAS4Message(TestPKI.bytes(xpath)) }
+    }
+
     @Test func swgateVerifiesSignxmlSignatures() throws {
         let directory = try TemporaryDirectory()
         let nswIn = try directory.write("nsw-in.xml", TestPKI.bytes(Interop.unsignedNSW()))

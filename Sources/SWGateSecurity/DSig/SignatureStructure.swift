@@ -34,6 +34,7 @@ struct SignatureStructure {
         guard canonicalization == Algorithm.exclusiveC14N else {
             throw SignatureError(.algorithmNotAllowed, "canonicalization \(canonicalization) is not exclusive C14N (\(Algorithm.exclusiveC14N))")
         }
+        try Self.requireOnlyInclusiveNamespaces(c14n)
         guard Algorithm.signatureMethods(allowSHA1: allowSHA1).contains(signatureMethod) else {
             throw SignatureError(.algorithmNotAllowed, "signature method \(signatureMethod) is not allowed")
         }
@@ -48,6 +49,17 @@ struct SignatureStructure {
             throw SignatureError(.malformedMessage, "ds:SignedInfo has no ds:Reference")
         }
         self.references = references
+    }
+
+    /// Exclusive C14N may carry one `ec:InclusiveNamespaces PrefixList` (WSS4J-based AS4 stacks
+    /// such as Domibus write it); any other parameter (e.g. an XPath) is refused.
+    private static func requireOnlyInclusiveNamespaces(_ node: NodePointer) throws(SignatureError) {
+        let children = node.elementChildren
+        guard children.isEmpty || (children.count == 1 && children[0].isElement("InclusiveNamespaces", Algorithm.exclusiveC14N)
+            && children[0].elementChildren.isEmpty)
+        else {
+            throw SignatureError(.algorithmNotAllowed, "exclusive C14N may only carry ec:InclusiveNamespaces as a parameter")
+        }
     }
 
     private static func reference(_ node: NodePointer, allowSHA1: Bool, enveloped: Bool) throws(SignatureError) -> ReferenceStructure {
@@ -65,10 +77,16 @@ struct SignatureStructure {
         var transforms: [String] = []
         if let list = node.onlyChild("Transforms", ds) {
             for transform in list.elementChildren {
-                guard transform.isElement("Transform", ds), transform.elementChildren.isEmpty else {
-                    throw SignatureError(.algorithmNotAllowed, "transform parameters (XPath, InclusiveNamespaces) are not allowed")
+                guard transform.isElement("Transform", ds) else {
+                    throw SignatureError(.algorithmNotAllowed, "ds:Transforms may hold only ds:Transform")
                 }
-                transforms.append(transform.attribute("Algorithm") ?? "")
+                let algorithm = transform.attribute("Algorithm") ?? ""
+                if algorithm == Algorithm.exclusiveC14N {
+                    try Self.requireOnlyInclusiveNamespaces(transform)
+                } else if !transform.elementChildren.isEmpty {
+                    throw SignatureError(.algorithmNotAllowed, "transform \(algorithm) may not have parameters")
+                }
+                transforms.append(algorithm)
             }
         }
         let allowed: [[String]] = enveloped
