@@ -24,6 +24,17 @@ import Testing
         #expect(refused.status != 0)
     }
 
+    @Test func xmlsec1VerifiesSWGateECDSASignatures() throws {
+        let directory = try TemporaryDirectory()
+        let envelope = try TestPKI.services(signingAs: "ecdsa").signFormDForNSW(TestPKI.formD)
+        #expect(TestPKI.text(envelope).contains("ecdsa-sha256"))
+        for arguments in [["--id-attr:Id", Interop.nswNS + ":Content", "--node-xpath", Interop.bodySignatureXPath],
+                          ["--node-xpath", Interop.systemSignatureXPath]] {
+            let result = try Interop.xmlsec1Verify(envelope, ["--trusted-pem", TestPKI.path("ca.pem")] + arguments, in: directory)
+            #expect(result.status == 0, "\(result.error)")
+        }
+    }
+
     @Test func xmlsec1VerifiesSWGateAS4Message() throws {
         let directory = try TemporaryDirectory()
         let message = try services.signFormDForAS4(TestPKI.formD)
