@@ -17,6 +17,8 @@ let package = Package(
         .executable(name: "swgate", targets: ["swgate"]),
         .library(name: "SWGateXML", targets: ["SWGateXML"]),
         .library(name: "SWGateDomain", targets: ["SWGateDomain"]),
+        // For the Benchmarks package (signature-bench).
+        .library(name: "SWGateSecurity", targets: ["SWGateSecurity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,11 +30,23 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .systemLibrary(
+            name: "CXMLSec",
+            pkgConfig: "xmlsec1-openssl",
+            providers: [.apt(["libxmlsec1-dev", "libssl-dev"])]
+        ),
 
         // libxml2 interop: hardened parsing, the document tree, XSD validation, serialisation.
         .target(
             name: "SWGateXML",
             dependencies: ["CLibXML2"],
+            swiftSettings: swiftSettings
+        ),
+        // xmlsec/OpenSSL interop: XML-DSig and WS-Security signing and verification, keys,
+        // the trust store and the verification policy (allow-lists, anti-wrapping checks).
+        .target(
+            name: "SWGateSecurity",
+            dependencies: ["SWGateXML", "CXMLSec"],
             swiftSettings: swiftSettings
         ),
         // The schemas under Schemas/, shipped as a resource bundle.
@@ -55,6 +69,7 @@ let package = Package(
             name: "swgate",
             dependencies: [
                 "SWGateDomain",
+                "SWGateSecurity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -75,6 +90,12 @@ let package = Package(
         .testTarget(
             name: "SWGateDomainTests",
             dependencies: ["SWGateDomain", "SWGateTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SWGateSecurityTests",
+            dependencies: ["SWGateSecurity", "SWGateXML", "CXMLSec"],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

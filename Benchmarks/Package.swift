@@ -22,5 +22,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Sign/verify throughput of the NSW and AS4 signature profiles next to `openssl speed rsa2048`.
+        .executableTarget(
+            name: "signature-bench",
+            dependencies: ["BenchmarkSupport", .product(name: "SWGateSecurity", package: "swgate")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -13,6 +13,9 @@ struct SWGate: AsyncParsableCommand {
         subcommands: [
             Serve.self,
             Validate.self,
+            Sign.self,
+            Verify.self,
+            Certs.self,
         ]
     )
 

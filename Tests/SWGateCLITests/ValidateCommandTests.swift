@@ -77,7 +77,7 @@ struct ValidateCommandTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path("big.xml")
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.truncate(atOffset: 50 * 1024 * 1024)  // sparse: 50 MB that cost no disk
         try handle.close()

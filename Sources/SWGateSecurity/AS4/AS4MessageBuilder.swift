@@ -1,0 +1,84 @@
+public import Foundation
+
+/// Writes unsigned AS4 messages (SPEC 2.3): a SOAP 1.2 envelope with `eb:Messaging` and a
+/// `wsse:Security` header holding the timestamp and the signer's certificate as a
+/// BinarySecurityToken. ``SecurityServices/signAS4Message(_:)`` then adds the signature.
+public struct AS4MessageBuilder: Sendable {
+    /// ebMS `CollaborationInfo/Service`.
+    public var service: String = "urn:swgate:asw:service:atiga-form-d"
+    /// ebMS `CollaborationInfo/Action`.
+    public var action: String = "SubmitFormD"
+    /// ebMS role of the sender.
+    public var fromRole: String = WSSecurity.initiatorRole
+    /// ebMS role of the receiver.
+    public var toRole: String = WSSecurity.responderRole
+    /// How long the WS-Security timestamp is valid.
+    public var timestampLifetime: TimeInterval = 300
+
+    /// A builder with the Form D service, action and initiator/responder roles.
+    public init() {}
+
+    /// A user message carrying Form D `document` from `summary.issuingCountry` to `summary.importingCountry`.
+    public func userMessage(formD summary: FormDSummary, document: [UInt8], certificate: Certificate,
+                            messageId: String = "\(UUID().uuidString.lowercased())@swgate", refToMessageId: String? = nil,
+                            at date: Date = Date()) -> String {
+        let e = XMLText.escape
+        var info = "<eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp><eb:MessageId>\(e(messageId))</eb:MessageId>"
+        if let refToMessageId { info += "<eb:RefToMessageId>\(e(refToMessageId))</eb:RefToMessageId>" }
+        let ids = Ids()
+        let user = """
+            <eb:UserMessage><eb:MessageInfo>\(info)</eb:MessageInfo><eb:PartyInfo>\
+            <eb:From><eb:PartyId type="\(WSSecurity.partyIdType)">\(e(summary.issuingCountry))</eb:PartyId><eb:Role>\(e(fromRole))</eb:Role></eb:From>\
+            <eb:To><eb:PartyId type="\(WSSecurity.partyIdType)">\(e(summary.importingCountry))</eb:PartyId><eb:Role>\(e(toRole))</eb:Role></eb:To>\
+            </eb:PartyInfo><eb:CollaborationInfo><eb:Service>\(e(service))</eb:Service><eb:Action>\(e(action))</eb:Action>\
+            <eb:ConversationId>\(e(summary.referenceNumber))</eb:ConversationId></eb:CollaborationInfo>\
+            <eb:PayloadInfo><eb:PartInfo href="#\(ids.body)"/></eb:PayloadInfo></eb:UserMessage>
+            """
+        return envelope(messaging: user, body: XMLText.embeddable(document), certificate: certificate, ids: ids, at: date)
+    }
+
+    /// A signed-receipt signal for a verified user message: `eb:Receipt` with the verified
+    /// reference digests as ebbp:NonRepudiationInformation.
+    public func receipt(for verification: AS4Verification, certificate: Certificate,
+                        messageId: String = "\(UUID().uuidString.lowercased())@swgate", at date: Date = Date()) -> String {
+        let e = XMLText.escape
+        var parts = ""
+        for reference in verification.signature.references {
+            parts += "<ebbp:MessagePartNRInformation><ds:Reference URI=\"\(e(reference.uri))\">"
+            if !reference.transforms.isEmpty {
+                parts += "<ds:Transforms>" + reference.transforms.map { "<ds:Transform Algorithm=\"\(e($0))\"/>" }.joined() + "</ds:Transforms>"
+            }
+            parts += "<ds:DigestMethod Algorithm=\"\(e(reference.digestMethod))\"/><ds:DigestValue>\(e(reference.digestValue))</ds:DigestValue>"
+                + "</ds:Reference></ebbp:MessagePartNRInformation>"
+        }
+        let signal = """
+            <eb:SignalMessage><eb:MessageInfo><eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp>\
+            <eb:MessageId>\(e(messageId))</eb:MessageId><eb:RefToMessageId>\(e(verification.messageId))</eb:RefToMessageId></eb:MessageInfo>\
+            <eb:Receipt><ebbp:NonRepudiationInformation xmlns:ebbp="\(Namespace.ebbp)" xmlns:ds="\(Namespace.dsig)">\(parts)\
+            </ebbp:NonRepudiationInformation></eb:Receipt></eb:SignalMessage>
+            """
+        return envelope(messaging: signal, body: "", certificate: certificate, ids: Ids(), at: date)
+    }
+
+    private struct Ids {
+        let suffix = UUID().uuidString.lowercased()
+        var body: String { "body-" + suffix }
+        var messaging: String { "messaging-" + suffix }
+        var timestamp: String { "ts-" + suffix }
+        var token: String { "x509-" + suffix }
+    }
+
+    private func envelope(messaging: String, body: String, certificate: Certificate, ids: Ids, at date: Date) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <S12:Envelope xmlns:S12="\(Namespace.soap12)" xmlns:wsu="\(Namespace.wsu)"><S12:Header>\
+        <eb:Messaging xmlns:eb="\(Namespace.ebms)" S12:mustUnderstand="true" wsu:Id="\(ids.messaging)">\(messaging)</eb:Messaging>\
+        <wsse:Security xmlns:wsse="\(Namespace.wsse)" S12:mustUnderstand="true">\
+        <wsu:Timestamp wsu:Id="\(ids.timestamp)"><wsu:Created>\(XMLText.dateTime(date))</wsu:Created>\
+        <wsu:Expires>\(XMLText.dateTime(date.addingTimeInterval(timestampLifetime)))</wsu:Expires></wsu:Timestamp>\
+        <wsse:BinarySecurityToken EncodingType="\(WSSecurity.base64Binary)" ValueType="\(WSSecurity.x509v3)" \
+        wsu:Id="\(ids.token)">\(certificate.base64)</wsse:BinarySecurityToken></wsse:Security></S12:Header>\
+        <S12:Body wsu:Id="\(ids.body)">\(body)</S12:Body></S12:Envelope>
+        """
+    }
+}

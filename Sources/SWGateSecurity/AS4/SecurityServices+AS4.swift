@@ -1,0 +1,132 @@
+internal import CXMLSec
+import SWGateXML
+public import Foundation
+
+/// The result of verifying an AS4 message: its WS-Security signature passed every check.
+public struct AS4Verification: Sendable, Hashable {
+    /// `MessageInfo/MessageId`.
+    public let messageId: String
+    /// `MessageInfo/RefToMessageId` (set on receipts).
+    public let refToMessageId: String?
+    /// `PartyInfo/From/PartyId` (user messages), the partner the signer is bound to.
+    public let fromParty: String?
+    /// `PartyInfo/To/PartyId` (user messages).
+    public let toParty: String?
+    /// `CollaborationInfo/ConversationId`: the C/O reference number.
+    public let conversationId: String?
+    /// Whether this is a signal (e.g. a receipt) rather than a user message.
+    public let isSignal: Bool
+    /// The verified signature; its references are the non-repudiation information for a receipt.
+    public let signature: VerifiedSignature
+
+    /// The verified reference digests (Body, eb:Messaging, Timestamp) for `eb:Receipt`.
+    public var nonRepudiationInformation: [VerifiedReference] { signature.references }
+}
+
+extension SecurityServices {
+    /// Wraps bare Form D `document` in an AS4 user message and signs it.
+    public func signFormDForAS4(_ document: [UInt8], at date: Date = Date()) throws(SignatureError) -> [UInt8] {
+        let summary = try FormDSummary(document: Self.parse(document))
+        var builder = AS4MessageBuilder()
+        builder.timestampLifetime = configuration.timestampLifetimeSeconds
+        let message = builder.userMessage(formD: summary, document: document, certificate: systemIdentity.certificate, at: date)
+        return try signAS4Message(Array(message.utf8))
+    }
+
+    /// Adds the WS-Security signature over Body, eb:Messaging and Timestamp (by wsu:Id) with the
+    /// gateway's key; the BinarySecurityToken must be the gateway's certificate.
+    public func signAS4Message(_ bytes: [UInt8]) throws(SignatureError) -> [UInt8] {
+        let document = try Self.parse(bytes)
+        try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
+            let doc = raw.assumingMemoryBound(to: xmlDoc.self)
+            let message = try AS4MessageStructure(xmlDocGetRootElement(doc)!)
+            guard message.signature == nil else {
+                throw SignatureError(.unexpectedSignature, "the message is already signed")
+            }
+            let token = message.token.textContent.utf8.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+            guard token.elementsEqual(systemIdentity.certificate.base64.utf8) else {
+                throw SignatureError(.missingCertificate, "the BinarySecurityToken is not the gateway's certificate")
+            }
+            try DocumentIds.requireUnique(in: message.root)
+            message.root.removeCommentsAndPIs()
+            let ids = try [message.body, message.messaging, message.timestamp].map { (node) throws(SignatureError) in
+                try DocumentIds.register(node, attribute: "Id", namespace: Namespace.wsu)
+            }
+            let tokenId = try DocumentIds.register(message.token, attribute: "Id", namespace: Namespace.wsu)
+            let template = try SignatureTemplate.create(
+                in: message.security, references: ids.map { ("#" + $0, false) }, identity: systemIdentity,
+                keyInfo: .securityTokenReference(tokenId: tokenId))
+            try DSigContext().sign(template, with: systemIdentity.key)
+        }
+        return document.serialized()
+    }
+
+    /// Verifies an AS4 message: structure, references to exactly Body, eb:Messaging and Timestamp,
+    /// timestamp freshness (± ``SecurityConfiguration/clockSkewSeconds``), trust, and the signer
+    /// bound to `PartyInfo/From/PartyId` (or to `partner` for signals, which name no party).
+    public func verifyAS4Message(_ bytes: [UInt8], partner expectedPartner: String? = nil,
+                                 at date: Date = Date()) throws(SignatureError) -> AS4Verification {
+        let document = try Self.parse(bytes)
+        return try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
+            let doc = raw.assumingMemoryBound(to: xmlDoc.self)
+            let message = try AS4MessageStructure(xmlDocGetRootElement(doc)!)
+            guard let signature = message.signature else {
+                throw SignatureError(.missingSignature, "wsse:Security holds no ds:Signature")
+            }
+            try DocumentIds.requireUnique(in: message.root)
+            var expected: [SignatureVerification.Expected] = []
+            for node in [message.body, message.messaging, message.timestamp] {
+                let id = try DocumentIds.register(node, attribute: "Id", namespace: Namespace.wsu)
+                expected.append(.init(uri: "#" + id, element: node, enveloped: false))
+            }
+            let tokenId = try DocumentIds.register(message.token, attribute: "Id", namespace: Namespace.wsu)
+            try checkTimestamp(message.timestamp, at: date)
+            guard let claimed = message.partyId("From") ?? expectedPartner else {
+                throw SignatureError(.malformedMessage, "eb:PartyInfo/eb:From/eb:PartyId is missing")
+            }
+            if let expectedPartner, claimed != expectedPartner {
+                throw SignatureError(.signerNotPartner, "the message claims sender \(claimed), expected \(expectedPartner)")
+            }
+            let reference = signature.onlyChild("KeyInfo", Namespace.dsig)?.onlyChild("SecurityTokenReference", Namespace.wsse)?
+                .onlyChild("Reference", Namespace.wsse)
+            guard reference?.attribute("URI") == "#" + tokenId else {
+                throw SignatureError(.missingCertificate, "KeyInfo must reference the BinarySecurityToken #\(tokenId)")
+            }
+            guard message.token.attribute("ValueType") == WSSecurity.x509v3 else {
+                throw SignatureError(.missingCertificate, "the BinarySecurityToken is not an X509v3 token")
+            }
+            let signer = try trustStore.certificate(base64: message.token.textContent)
+            let verification = SignatureVerification(trustStore: trustStore, partner: try partner(claimed), date: date)
+            let verified = try verification.verify(signature, expected: expected, signer: signer, intermediates: [])
+            return AS4Verification(
+                messageId: message.messageInfo("MessageId") ?? "", refToMessageId: message.messageInfo("RefToMessageId"),
+                fromParty: message.partyId("From"), toParty: message.partyId("To"),
+                conversationId: message.userMessage?.onlyChild("CollaborationInfo", Namespace.ebms)?
+                    .onlyChild("ConversationId", Namespace.ebms)?.textContent,
+                isSignal: message.signalMessage != nil, signature: verified)
+        }
+    }
+
+    /// Builds and signs the receipt for a verified user message.
+    public func signedReceipt(for verification: AS4Verification, at date: Date = Date()) throws(SignatureError) -> [UInt8] {
+        var builder = AS4MessageBuilder()
+        builder.timestampLifetime = configuration.timestampLifetimeSeconds
+        return try signAS4Message(Array(builder.receipt(for: verification, certificate: systemIdentity.certificate, at: date).utf8))
+    }
+
+    private func checkTimestamp(_ timestamp: NodePointer, at date: Date) throws(SignatureError) {
+        guard let createdText = timestamp.onlyChild("Created", Namespace.wsu)?.textContent,
+              let expiresText = timestamp.onlyChild("Expires", Namespace.wsu)?.textContent,
+              let created = XMLText.parseDateTime(createdText), let expires = XMLText.parseDateTime(expiresText)
+        else {
+            throw SignatureError(.timestampStale, "wsu:Timestamp needs parseable Created and Expires")
+        }
+        let skew = configuration.clockSkewSeconds
+        guard created <= date.addingTimeInterval(skew) else {
+            throw SignatureError(.timestampStale, "wsu:Timestamp Created \(createdText) is in the future (allowed skew \(Int(skew)) s)")
+        }
+        guard expires > date.addingTimeInterval(-skew), expires > created else {
+            throw SignatureError(.timestampStale, "wsu:Timestamp expired at \(expiresText) (allowed skew \(Int(skew)) s)")
+        }
+    }
+}

@@ -1,0 +1,52 @@
+public import Foundation
+
+/// Loaded keys, trust store and partner policies: what signing and verification use.
+///
+/// Load once and share: every member is immutable and `Sendable`, keys are lent to each
+/// signature rather than duplicated, and certificate chains are validated once per certificate.
+public final class SecurityServices: Sendable {
+    /// The configuration this was loaded from.
+    public let configuration: SecurityConfiguration
+    /// The gateway's own key (SystemSignature, AS4).
+    public let systemIdentity: SigningIdentity
+    /// The key that signs Content handed over unsigned.
+    public let organisationIdentity: SigningIdentity
+    /// Trust anchors and CRLs.
+    public let trustStore: TrustStore
+    /// Partner policies by claimed identity.
+    public let partners: [String: PartnerPolicy]
+    /// The directory relative paths in ``configuration`` are resolved against.
+    public let baseDirectory: String
+
+    /// Loads `configuration`, resolving relative paths against `baseDirectory`.
+    public init(configuration: SecurityConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws(SignatureError) {
+        self.configuration = configuration
+        self.baseDirectory = baseDirectory
+        systemIdentity = try SigningIdentity(source: configuration.systemKey.resolved(against: baseDirectory), environment: environment)
+        if let organisation = configuration.organisationKey {
+            organisationIdentity = try SigningIdentity(source: organisation.resolved(against: baseDirectory), environment: environment)
+        } else {
+            organisationIdentity = systemIdentity
+        }
+        var anchors: [Certificate] = []
+        for path in configuration.trustAnchors {
+            anchors += try Certificate.load(pemFile: resolvePath(path, against: baseDirectory))
+        }
+        trustStore = try TrustStore(anchors: anchors, crlFiles: configuration.crls.map { resolvePath($0, against: baseDirectory) })
+        var partners: [String: PartnerPolicy] = [:]
+        for partner in configuration.partners {
+            partners[partner.id] = try PartnerPolicy(partner, directory: baseDirectory)
+        }
+        self.partners = partners
+    }
+
+    /// The policy for the partner a message claims as its sender.
+    /// - Throws: `.unknownPartner` when no partner has that identity.
+    public func partner(_ id: String) throws(SignatureError) -> PartnerPolicy {
+        guard let policy = partners[id] else {
+            throw SignatureError(.unknownPartner, "sender \"\(id)\" is not a configured partner")
+        }
+        return policy
+    }
+}

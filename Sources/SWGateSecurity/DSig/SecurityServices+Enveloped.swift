@@ -1,0 +1,46 @@
+internal import CXMLSec
+public import Foundation
+import SWGateXML
+
+extension SecurityServices {
+    /// Appends an enveloped signature (Reference URI="", enveloped-signature + exclusive C14N,
+    /// RSA-SHA256/ECDSA-SHA256, X509Data) to the root of `bytes`, with the system key.
+    /// The single-signature primitive behind the SystemSignature, usable for any document.
+    public func signEnvelopedDocument(_ bytes: [UInt8]) throws(SignatureError) -> [UInt8] {
+        let document = try Self.parse(bytes)
+        try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
+            let root = xmlDocGetRootElement(raw.assumingMemoryBound(to: xmlDoc.self))!
+            var existing = 0
+            try root.forEachDescendant { node throws(SignatureError) in
+                if node.isElement("Signature", Namespace.dsig) { existing += 1 }
+            }
+            guard existing == 0 else { throw SignatureError(.unexpectedSignature, "the document is already signed") }
+            root.removeCommentsAndPIs()
+            let template = try SignatureTemplate.create(in: root, references: [("", true)], identity: systemIdentity, keyInfo: .x509Data)
+            try DSigContext().sign(template, with: systemIdentity.key)
+        }
+        return document.serialized()
+    }
+
+    /// Verifies a document signed by ``signEnvelopedDocument(_:)``: exactly one ds:Signature, a
+    /// child of the root, over the whole document, by a certificate of `partner`.
+    public func verifyEnvelopedDocument(_ bytes: [UInt8], partner partnerId: String, at date: Date = Date()) throws(SignatureError) -> VerifiedSignature {
+        let document = try Self.parse(bytes)
+        return try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
+            let root = xmlDocGetRootElement(raw.assumingMemoryBound(to: xmlDoc.self))!
+            var signatures: [NodePointer] = []
+            try root.forEachDescendant { node throws(SignatureError) in
+                if node.isElement("Signature", Namespace.dsig) { signatures.append(node) }
+            }
+            guard let signature = signatures.first else { throw SignatureError(.missingSignature, "the document is not signed") }
+            guard signatures.count == 1, signature.parentElement == root else {
+                throw SignatureError(.unexpectedSignature, "exactly one ds:Signature, a child of the root element, is expected")
+            }
+            try DocumentIds.requireUnique(in: root)
+            let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.dsig), trustStore: trustStore)
+            let verification = SignatureVerification(trustStore: trustStore, partner: try partner(partnerId), date: date)
+            return try verification.verify(signature, expected: [.init(uri: "", element: root, enveloped: true)],
+                                           signer: signer.signer, intermediates: signer.intermediates)
+        }
+    }
+}

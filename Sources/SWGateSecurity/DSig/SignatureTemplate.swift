@@ -1,0 +1,56 @@
+internal import CXMLSec
+
+/// Builds `ds:Signature` templates (exclusive C14N, RSA-SHA256 or ECDSA-SHA256, SHA-256 digests)
+/// that ``DSigContext/sign(_:with:)`` fills in.
+enum SignatureTemplate {
+    /// Where the signer's certificate goes.
+    enum KeyInfoStyle {
+        /// `ds:KeyInfo/ds:X509Data/ds:X509Certificate` (XML-DSig).
+        case x509Data
+        /// `ds:KeyInfo/wsse:SecurityTokenReference/wsse:Reference URI="#id"` (WS-Security X.509 token profile).
+        case securityTokenReference(tokenId: String)
+    }
+
+    /// Creates a template as the last child of `parent`.
+    /// - Parameters:
+    ///   - references: each URI with whether it uses the enveloped-signature transform.
+    static func create(in parent: NodePointer, references: [(uri: String, enveloped: Bool)],
+                       identity: SigningIdentity, keyInfo: KeyInfoStyle) throws(SignatureError) -> NodePointer {
+        let method = identity.certificate.isECKey ? xmlSecOpenSSLTransformEcdsaSha256GetKlass() : xmlSecOpenSSLTransformRsaSha256GetKlass()
+        guard let signature = xmlSecTmplSignatureCreateNsPref(parent.pointee.doc, xmlSecTransformExclC14NGetKlass(), method, nil, "ds") else {
+            throw SignatureError(.internalFailure, "cannot create a signature template")
+        }
+        guard xmlAddChild(parent, signature) != nil else {
+            xmlFreeNode(signature)
+            throw SignatureError(.internalFailure, "cannot insert the signature template")
+        }
+        for reference in references {
+            guard let node = xmlSecTmplSignatureAddReference(signature, xmlSecOpenSSLTransformSha256GetKlass(), nil, reference.uri, nil),
+                  !reference.enveloped || xmlSecTmplReferenceAddTransform(node, xmlSecTransformEnvelopedGetKlass()) != nil,
+                  xmlSecTmplReferenceAddTransform(node, xmlSecTransformExclC14NGetKlass()) != nil
+            else { throw SignatureError(.internalFailure, "cannot add reference \(reference.uri) to the template") }
+        }
+        guard let info = xmlSecTmplSignatureEnsureKeyInfo(signature, nil) else {
+            throw SignatureError(.internalFailure, "cannot add KeyInfo to the template")
+        }
+        switch keyInfo {
+        case .x509Data:
+            guard let data = xmlSecTmplKeyInfoAddX509Data(info), xmlSecTmplX509DataAddCertificate(data) != nil else {
+                throw SignatureError(.internalFailure, "cannot add X509Data to the template")
+            }
+        case .securityTokenReference(let tokenId):
+            let wsse = xmlNewNs(nil, Namespace.wsse, "wsse")
+            guard let str = xmlNewChild(info, nil, "SecurityTokenReference", nil) else {
+                throw SignatureError(.internalFailure, "cannot add SecurityTokenReference")
+            }
+            str.pointee.nsDef = wsse
+            xmlSetNs(str, wsse)
+            guard let ref = xmlNewChild(str, wsse, "Reference", nil) else {
+                throw SignatureError(.internalFailure, "cannot add SecurityTokenReference/Reference")
+            }
+            xmlNewProp(ref, "URI", "#" + tokenId)
+            xmlNewProp(ref, "ValueType", WSSecurity.x509v3)
+        }
+        return signature
+    }
+}

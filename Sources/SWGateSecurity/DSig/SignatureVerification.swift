@@ -1,0 +1,84 @@
+internal import CXMLSec
+import Foundation
+
+/// The checks every signature goes through, in the order that reports the most precise error:
+/// algorithms → references bound to the expected elements → no comments in signed data →
+/// certificate chain, validity, revocation → signer bound to the claimed partner → cryptography.
+struct SignatureVerification {
+    let trustStore: TrustStore
+    let partner: PartnerPolicy
+    let date: Date
+
+    /// A reference the profile requires: `uri` must resolve to exactly `element`.
+    struct Expected {
+        let uri: String
+        let element: NodePointer
+        let enveloped: Bool
+    }
+
+    /// Verifies `signature` whose references must be exactly `expected` (no more, no fewer,
+    /// no duplicates) and whose signer is `signer` (with optional `intermediates`).
+    func verify(_ signature: NodePointer, expected: [Expected], signer: Certificate,
+                intermediates: [Certificate]) throws(SignatureError) -> VerifiedSignature {
+        let enveloped = expected.contains { $0.enveloped }
+        let structure = try SignatureStructure(signature, allowSHA1: partner.allowSHA1, enveloped: enveloped)
+        let uris = structure.references.map(\.uri)
+        guard uris.count == expected.count, Set(uris) == Set(expected.map(\.uri)), Set(uris).count == uris.count else {
+            throw SignatureError(.wrapping, "the signature references [\(uris.joined(separator: ", "))] but the gateway processes exactly ["
+                + expected.map(\.uri).joined(separator: ", ") + "]")
+        }
+        for reference in expected {
+            if reference.uri.hasPrefix("#") {
+                let id = String(reference.uri.dropFirst())
+                guard let resolved = DocumentIds.resolve(id, in: signature.pointee.doc), resolved == reference.element else {
+                    throw SignatureError(.wrapping, "reference \(reference.uri) does not resolve to the <\(reference.element.localName)> the gateway processes")
+                }
+            } else {
+                guard reference.uri.isEmpty, reference.element == xmlDocumentElement(of: signature) else {
+                    throw SignatureError(.wrapping, "reference \"\(reference.uri)\" is not the whole document")
+                }
+            }
+            if reference.element.containsCommentOrPI {
+                throw SignatureError(.commentInSignedData, "signed <\(reference.element.localName)> contains a comment or processing instruction, which exclusive C14N hides from the digest")
+            }
+        }
+        try trustStore.evaluate(signer, intermediates: intermediates, at: date)
+        guard partner.accepts(signer) else {
+            throw SignatureError(.signerNotPartner, "signer \(signer.subject) (SHA-256 \(signer.fingerprintSHA256)) is not a certificate configured for partner \(partner.id)")
+        }
+        let key = try trustStore.verificationKey(for: signer)
+        let context = try DSigContext()
+        try withExtendedLifetime(key) { () throws(SignatureError) in
+            try context.verify(signature, with: key.key, allowSHA1: partner.allowSHA1)
+        }
+        return VerifiedSignature(
+            signatureMethod: structure.signatureMethod, signerSubject: signer.subject,
+            signerFingerprint: signer.fingerprintSHA256, partner: partner.id,
+            references: structure.references.map {
+                VerifiedReference(uri: $0.uri, digestMethod: $0.digestMethod, digestValue: $0.digestValue, transforms: $0.transforms)
+            })
+    }
+
+    private func xmlDocumentElement(of node: NodePointer) -> NodePointer? {
+        var current = node
+        while let parent = current.parentElement { current = parent }
+        return current
+    }
+
+    /// The signer certificate from `ds:KeyInfo/ds:X509Data`: the one end-entity certificate;
+    /// other certificates in X509Data are treated as untrusted intermediates.
+    static func certificates(fromX509Data keyInfo: NodePointer?, trustStore: TrustStore) throws(SignatureError) -> (signer: Certificate, intermediates: [Certificate]) {
+        guard let keyInfo else { throw SignatureError(.missingCertificate, "the signature has no ds:KeyInfo") }
+        var certificates: [Certificate] = []
+        for data in keyInfo.children("X509Data", Namespace.dsig) {
+            for element in data.children("X509Certificate", Namespace.dsig) {
+                certificates.append(try trustStore.certificate(base64: element.textContent))
+            }
+        }
+        let leaves = certificates.filter { !$0.isCA }
+        guard leaves.count == 1, let signer = leaves.first else {
+            throw SignatureError(.missingCertificate, "ds:KeyInfo must carry exactly one end-entity X509Certificate (found \(leaves.count))")
+        }
+        return (signer, certificates.filter { $0 !== signer })
+    }
+}

@@ -1,0 +1,113 @@
+internal import CXMLSec
+
+/// A libxml2 element pointer inside SWGateSecurity (never leaves the module).
+typealias NodePointer = UnsafeMutablePointer<xmlNode>
+typealias DocPointer = UnsafeMutablePointer<xmlDoc>
+
+extension UnsafeMutablePointer where Pointee == xmlNode {
+    var localName: String { String(cString: pointee.name) }
+
+    var namespaceURI: String? { pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) } }
+
+    /// Whether this is an element `name` in namespace `uri`.
+    func isElement(_ name: String, _ uri: String?) -> Bool {
+        pointee.type == XML_ELEMENT_NODE && xmlStrEqual(pointee.name, name) != 0 && namespaceURI == uri
+    }
+
+    /// Child elements in document order.
+    var elementChildren: [NodePointer] {
+        var result: [NodePointer] = []
+        var child = pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE { result.append(current) }
+            child = current.pointee.next
+        }
+        return result
+    }
+
+    /// Child elements called `name` in `uri`.
+    func children(_ name: String, _ uri: String?) -> [NodePointer] {
+        elementChildren.filter { $0.isElement(name, uri) }
+    }
+
+    /// The only child element `name` in `uri`; `nil` when there is none or more than one.
+    func onlyChild(_ name: String, _ uri: String?) -> NodePointer? {
+        let matches = children(name, uri)
+        return matches.count == 1 ? matches[0] : nil
+    }
+
+    /// The parent, when it is an element.
+    var parentElement: NodePointer? {
+        guard let parent = pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
+        return parent
+    }
+
+    /// Attribute `name` in namespace `uri` (`nil`: no namespace).
+    func attribute(_ name: String, _ uri: String? = nil) -> String? {
+        let value = uri.map { xmlGetNsProp(self, name, $0) } ?? xmlGetNoNsProp(self, name)
+        guard let value else { return nil }
+        defer { swg_xmlsec_xmlFree(value) }
+        return String(cString: value)
+    }
+
+    /// The attribute node for `name` in `uri`, for ID registration.
+    func attributeNode(_ name: String, _ uri: String?) -> UnsafeMutablePointer<xmlAttr>? {
+        uri.map { xmlHasNsProp(self, name, $0) } ?? xmlHasNsProp(self, name, nil)
+    }
+
+    /// All text below this element, concatenated.
+    var textContent: String {
+        guard let content = xmlNodeGetContent(self) else { return "" }
+        defer { swg_xmlsec_xmlFree(content) }
+        return String(cString: content)
+    }
+
+    /// Every descendant element (not including self), depth first.
+    func forEachDescendant(_ body: (NodePointer) throws(SignatureError) -> Void) throws(SignatureError) {
+        var child = pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                try body(current)
+                try current.forEachDescendant(body)
+            }
+            child = current.pointee.next
+        }
+    }
+
+    /// Whether a comment or processing instruction occurs anywhere below this node.
+    var containsCommentOrPI: Bool {
+        var child = pointee.children
+        while let current = child {
+            if current.pointee.type == XML_COMMENT_NODE || current.pointee.type == XML_PI_NODE { return true }
+            if current.pointee.type == XML_ELEMENT_NODE, current.containsCommentOrPI { return true }
+            child = current.pointee.next
+        }
+        return false
+    }
+
+    /// Removes every comment and processing instruction below this node. Exclusive C14N without
+    /// comments ignores them, so removing them changes no digest, and verification (which refuses
+    /// them inside signed data) then accepts what the gateway signed.
+    func removeCommentsAndPIs() {
+        var child = pointee.children
+        while let current = child {
+            child = current.pointee.next
+            if current.pointee.type == XML_COMMENT_NODE || current.pointee.type == XML_PI_NODE {
+                xmlUnlinkNode(current)
+                xmlFreeNode(current)
+            } else if current.pointee.type == XML_ELEMENT_NODE {
+                current.removeCommentsAndPIs()
+            }
+        }
+    }
+
+    /// Whether `self` is `ancestor` or lies below it.
+    func isInside(_ ancestor: NodePointer) -> Bool {
+        var node: NodePointer? = self
+        while let current = node {
+            if current == ancestor { return true }
+            node = current.pointee.parent
+        }
+        return false
+    }
+}

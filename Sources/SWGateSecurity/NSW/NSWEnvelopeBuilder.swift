@@ -1,0 +1,50 @@
+public import Foundation
+
+/// Writes an unsigned NSW envelope (SPEC 2.2) around a business document; ``SecurityServices``
+/// then adds the Content signature and the SystemSignature.
+public struct NSWEnvelopeBuilder: Sendable {
+    /// Header `From`.
+    public var from: NSWParty
+    /// Header `To`.
+    public var to: NSWParty
+    /// Header `Reference/version`.
+    public var version: String = "1.0"
+    /// Header `Subject/documentType`.
+    public var documentType: String = "ATIGA-FORM-D"
+    /// Header `Subject/type`.
+    public var type: String = "CO"
+    /// The Id of `Body/Content`, referenced by the Content signature.
+    public var contentId: String = "Content"
+
+    /// A builder for envelopes from `from` to `to`.
+    public init(from: NSWParty, to: NSWParty) {
+        self.from = from
+        self.to = to
+    }
+
+    /// The envelope for Form D `document` (its bytes, embedded unchanged apart from the XML declaration).
+    public func envelope(formD summary: FormDSummary, document: [UInt8], messageId: String = UUID().uuidString.lowercased(),
+                         sendDate: Date = Date()) -> String {
+        let e = XMLText.escape
+        var subject = "<documentType>\(e(documentType))</documentType><type>\(e(type))</type>"
+            + "<function>\(e(summary.function))</function><reference>\(e(summary.referenceNumber))</reference>"
+        if let previous = summary.replacesReferenceNumber { subject += "<preReference>\(e(previous))</preReference>" }
+        subject += "<documentYear>\(e(summary.documentYear))</documentYear><sendDate>\(XMLText.dateTime(sendDate))</sendDate>"
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Envelope xmlns="\(Namespace.nswEnvelope)"><Header>\
+            <Reference><version>\(e(version))</version><messageId>\(e(messageId))</messageId></Reference>\
+            \(party("From", from))\(party("To", to))<Subject>\(subject)</Subject></Header>\
+            <Body><Content Id="\(e(contentId))">\(XMLText.embeddable(document))</Content></Body></Envelope>
+            """
+    }
+
+    private func party(_ element: String, _ party: NSWParty) -> String {
+        let e = XMLText.escape
+        var text = "<\(element)><name>\(e(party.name))</name><identity>\(e(party.identity))</identity>"
+            + "<countryCode>\(e(party.countryCode))</countryCode><ministryCode>\(e(party.ministryCode))</ministryCode>"
+            + "<organizationCode>\(e(party.organizationCode))</organizationCode>"
+        if let unit = party.unitCode { text += "<unitCode>\(e(unit))</unitCode>" }
+        return text + "</\(element)>"
+    }
+}

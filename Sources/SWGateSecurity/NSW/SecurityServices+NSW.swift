@@ -1,0 +1,99 @@
+internal import CXMLSec
+public import Foundation
+import SWGateXML
+
+/// The result of verifying an NSW envelope: both signatures passed every check.
+public struct NSWVerification: Sendable, Hashable {
+    /// `Header/Reference/messageId`.
+    public let messageId: String
+    /// `Header/From/identity`, the partner both signers are bound to.
+    public let sender: String
+    /// The Content signature (issuing officer or organisation).
+    public let contentSignature: VerifiedSignature
+    /// The enveloped SystemSignature (sending system).
+    public let systemSignature: VerifiedSignature
+}
+
+extension SecurityServices {
+    /// Wraps bare Form D `document` in an NSW envelope from ``SecurityConfiguration/localParty``
+    /// to ``SecurityConfiguration/nswParty`` and signs it (Content signature + SystemSignature).
+    public func signFormDForNSW(_ document: [UInt8], messageId: String = UUID().uuidString.lowercased(),
+                                at date: Date = Date()) throws(SignatureError) -> [UInt8] {
+        let summary = try FormDSummary(document: Self.parse(document))
+        let builder = NSWEnvelopeBuilder(from: configuration.localParty, to: configuration.nswParty)
+        let envelope = builder.envelope(formD: summary, document: document, messageId: messageId, sendDate: date)
+        return try signNSWEnvelope(Array(envelope.utf8), at: date)
+    }
+
+    /// Signs an NSW envelope. A Content already signed (by the issuing officer) is verified
+    /// against the trust store and kept unchanged; otherwise Content is signed with the
+    /// organisation key. The SystemSignature over the whole envelope is always added.
+    public func signNSWEnvelope(_ bytes: [UInt8], at date: Date = Date()) throws(SignatureError) -> [UInt8] {
+        let document = try Self.parse(bytes)
+        try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
+            let doc = raw.assumingMemoryBound(to: xmlDoc.self)
+            let envelope = try NSWEnvelopeStructure(xmlDocGetRootElement(doc)!)
+            guard envelope.systemSignatureElement == nil else {
+                throw SignatureError(.unexpectedSignature, "the envelope already has a SystemSignature")
+            }
+            try DocumentIds.requireUnique(in: envelope.root)
+            try DocumentIds.register(envelope.content, attribute: "Id", namespace: nil)
+            envelope.root.removeCommentsAndPIs()
+            if let officer = envelope.contentSignature {
+                _ = try verifyContentSignature(officer, envelope: envelope, at: date)
+            } else {
+                let template = try SignatureTemplate.create(
+                    in: envelope.body, references: [("#" + envelope.contentId, false)], identity: organisationIdentity, keyInfo: .x509Data)
+                try DSigContext().sign(template, with: organisationIdentity.key)
+            }
+            guard let holder = xmlNewChild(envelope.root, envelope.root.pointee.ns, "SystemSignature", nil) else {
+                throw SignatureError(.internalFailure, "cannot add SystemSignature")
+            }
+            let template = try SignatureTemplate.create(in: holder, references: [("", true)], identity: systemIdentity, keyInfo: .x509Data)
+            try DSigContext().sign(template, with: systemIdentity.key)
+        }
+        return document.serialized()
+    }
+
+    /// Verifies both signatures of an NSW envelope against the trust store and the partner
+    /// named in `Header/From/identity`.
+    public func verifyNSWEnvelope(_ bytes: [UInt8], at date: Date = Date()) throws(SignatureError) -> NSWVerification {
+        let document = try Self.parse(bytes)
+        return try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
+            let doc = raw.assumingMemoryBound(to: xmlDoc.self)
+            let envelope = try NSWEnvelopeStructure(xmlDocGetRootElement(doc)!)
+            guard let contentSignature = envelope.contentSignature else {
+                throw SignatureError(.missingSignature, "Body has no ds:Signature over Content")
+            }
+            guard let systemSignature = envelope.systemSignature else {
+                throw SignatureError(.missingSignature, "the envelope has no SystemSignature")
+            }
+            try DocumentIds.requireUnique(in: envelope.root)
+            try DocumentIds.register(envelope.content, attribute: "Id", namespace: nil)
+            let content = try verifyContentSignature(contentSignature, envelope: envelope, at: date)
+            let verification = SignatureVerification(trustStore: trustStore, partner: try partner(envelope.senderIdentity), date: date)
+            let signer = try SignatureVerification.certificates(fromX509Data: envelope.systemSignature.flatMap { $0.onlyChild("KeyInfo", Namespace.dsig) }, trustStore: trustStore)
+            let system = try verification.verify(
+                systemSignature, expected: [.init(uri: "", element: envelope.root, enveloped: true)],
+                signer: signer.signer, intermediates: signer.intermediates)
+            return NSWVerification(messageId: envelope.messageId, sender: envelope.senderIdentity, contentSignature: content, systemSignature: system)
+        }
+    }
+
+    private func verifyContentSignature(_ signature: NodePointer, envelope: NSWEnvelopeStructure, at date: Date) throws(SignatureError) -> VerifiedSignature {
+        let verification = SignatureVerification(trustStore: trustStore, partner: try partner(envelope.senderIdentity), date: date)
+        let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.dsig), trustStore: trustStore)
+        return try verification.verify(
+            signature, expected: [.init(uri: "#" + envelope.contentId, element: envelope.content, enveloped: false)],
+            signer: signer.signer, intermediates: signer.intermediates)
+    }
+
+    /// Parses with the hardened parser; XML errors become `.malformedMessage`.
+    static func parse(_ bytes: [UInt8]) throws(SignatureError) -> XMLDocument {
+        do {
+            return try XMLDocument(bytes: bytes)
+        } catch {
+            throw SignatureError(.malformedMessage, "not acceptable XML: \(error)")
+        }
+    }
+}

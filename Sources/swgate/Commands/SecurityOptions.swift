@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import SWGateSecurity
+
+/// Options shared by `sign`, `verify` and `certs check`: where keys and trust come from.
+///
+/// Defaults: the development PKI under `Certificates/` in `$SWGATE_HOME` or the current directory.
+struct SecurityOptions: ParsableArguments {
+    @Option(help: "Private key (PEM) to sign with; overrides the configured system key.")
+    var key: String?
+
+    @Option(help: "Certificate (PEM) of --key.")
+    var cert: String?
+
+    @Option(help: "Trust anchor file (PEM); repeat for several. Replaces the configured anchors.")
+    var trust: [String] = []
+
+    @Option(help: "Environment variable holding the passphrase of an encrypted --key.")
+    var passphraseEnv: String?
+
+    /// The gateway's home directory: `$SWGATE_HOME`, else the current directory.
+    var home: String {
+        ProcessInfo.processInfo.environment["SWGATE_HOME"] ?? FileManager.default.currentDirectoryPath
+    }
+
+    /// Loads the configuration with the command-line overrides; a failure is a configuration
+    /// error (exit 2) that names what could not be loaded.
+    func loadServices() throws -> SecurityServices {
+        var configuration = SecurityConfiguration.development()
+        if key != nil || cert != nil {
+            guard let key, let cert else {
+                throw CommandFailure(exitCode: 2, message: "--key and --cert go together")
+            }
+            configuration.systemKey = KeySource(keyPath: absolute(key), certificatePath: absolute(cert),
+                                                passphraseEnvironmentVariable: passphraseEnv)
+        }
+        if !trust.isEmpty { configuration.trustAnchors = trust.map(absolute) }
+        do {
+            return try SecurityServices(configuration: configuration, baseDirectory: home)
+        } catch {
+            throw CommandFailure(exitCode: 2, message: "configuration: \(error)")
+        }
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
+
+/// A failure the command reports on standard error before exiting with `exitCode`.
+struct CommandFailure: Error {
+    let exitCode: Int32
+    let message: String
+}
+
+extension CommandFailure {
+    /// Prints the message to standard error and exits.
+    func exit() -> ExitCode {
+        FileHandle.standardError.write(Data(("swgate: " + message + "\n").utf8))
+        return ExitCode(exitCode)
+    }
+}
+
+/// Reads a whole file, or standard input for `-` (or exits 2 naming it).
+func readInput(_ path: String) throws -> [UInt8] {
+    let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path)
+    guard let handle, let data = try? handle.readToEnd() else {
+        throw CommandFailure(exitCode: 2, message: "cannot read \(path)")
+    }
+    return Array(data)
+}

@@ -1,0 +1,110 @@
+import Foundation
+import SWGateSecurity
+import Testing
+
+/// The development PKI and helpers shared by the signature tests.
+enum TestPKI {
+    /// The repository root, found from this file's path.
+    static let root: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    static let certificates = root + "/Certificates"
+
+    static func path(_ name: String) -> String { certificates + "/" + name }
+
+    /// The development configuration (gateway key signs).
+    static let services: SecurityServices = try! SecurityServices(configuration: .development(directory: certificates))
+
+    /// The development configuration with another signing key from the development PKI.
+    static func services(signingAs name: String, configure: (inout SecurityConfiguration) -> Void = { _ in }) throws -> SecurityServices {
+        var configuration = SecurityConfiguration.development(directory: certificates)
+        configuration.systemKey = KeySource(keyPath: path(name + ".key"), certificatePath: path(name + ".pem"))
+        configure(&configuration)
+        return try SecurityServices(configuration: configuration)
+    }
+
+    /// The minimal Form D from the test resources.
+    static let formD: [UInt8] = {
+        let url = Bundle.module.url(forResource: "form-d-minimal", withExtension: "xml", subdirectory: "Resources")!
+        return Array(try! Data(contentsOf: url))
+    }()
+
+    static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+    static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+}
+
+/// Expects `body` to throw a ``SignatureError`` with `code`.
+func expectRefusal(_ code: SignatureError.Code, sourceLocation: SourceLocation = #_sourceLocation,
+                   _ body: () throws -> Void) {
+    do {
+        try body()
+        Issue.record("expected refusal with \(code), but it was accepted", sourceLocation: sourceLocation)
+    } catch let error as SignatureError {
+        #expect(error.code == code, "expected \(code), got \(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("expected SignatureError \(code), got \(error)", sourceLocation: sourceLocation)
+    }
+}
+
+/// A temporary directory removed when the value is released.
+final class TemporaryDirectory {
+    let path: String
+    init() throws {
+        path = NSTemporaryDirectory() + "swgate-sec-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let file = path + "/" + name
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        return file
+    }
+}
+
+/// Result of a finished subprocess.
+struct ProcessResult {
+    let status: Int32
+    let output: String
+    let error: String
+}
+
+/// Runs `executable` with `arguments` (and `environment` added), killing it after `timeout`
+/// seconds. Output goes through temporary files, so a chatty child cannot block on a full pipe.
+func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+         currentDirectory: String? = nil, timeout: TimeInterval = 60) throws -> ProcessResult {
+    let directory = try TemporaryDirectory()
+    let outPath = directory.path + "/stdout"
+    let errPath = directory.path + "/stderr"
+    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+    let out = FileHandle(forWritingAtPath: outPath)!
+    let err = FileHandle(forWritingAtPath: errPath)!
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { usleep(5_000) }
+    if process.isRunning { process.terminate() }
+    process.waitUntilExit()
+    try out.close()
+    try err.close()
+    return ProcessResult(
+        status: process.terminationStatus,
+        output: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+        error: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+}
+
+/// The code `body` is refused with, or `nil` when it is accepted.
+func refusalCode(_ body: () throws -> Void) -> SignatureError.Code? {
+    do {
+        try body()
+        return nil
+    } catch {
+        return (error as? SignatureError)?.code ?? SignatureError.Code("notASignatureError")
+    }
+}
