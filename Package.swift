@@ -46,7 +46,7 @@ let package = Package(
         // the trust store and the verification policy (allow-lists, anti-wrapping checks).
         .target(
             name: "SWGateSecurity",
-            dependencies: ["SWGateXML", "CXMLSec"],
+            dependencies: ["SWGateXML", "SWGateDomain", "CXMLSec"],
             swiftSettings: swiftSettings
         ),
         // The schemas under Schemas/, shipped as a resource bundle.

@@ -100,4 +100,18 @@ struct ValidateCommandTests {
         #expect(early.status == 1)
         #expect(early.standardOutput.contains("FD-DATE-FUTURE"))
     }
+
+    @Test("An envelope produced by swgate sign passes swgate validate (schema, envelope and Form D rules)")
+    func signedEnvelopeValidates() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for fixture in ["valid/formd-single-item.xml", "valid/formd-amendment.xml", "valid/formd-multi-item-all-criteria.xml"] {
+            let out = directory.path("signed.xml")
+            let signed = try CommandRunner.swgate(["sign", Fixtures.url(fixture).path, "--out", out], currentDirectory: repository.path)
+            #expect(signed.status == 0, "\(signed.standardError)")
+            let validated = try CommandRunner.swgate(["validate", out])
+            #expect(validated.status == 0, "\(fixture): \(validated.standardOutput)")
+        }
+    }
 }

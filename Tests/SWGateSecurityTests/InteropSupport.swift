@@ -1,3 +1,4 @@
+import SWGateDomain
 import Foundation
 import SWGateSecurity
 import SWGateXML
@@ -17,13 +18,13 @@ enum Interop {
 
     /// An unsigned NSW envelope around the test Form D.
     static func unsignedNSW(from party: NSWParty = .developmentMinistry) throws -> String {
-        let summary = try FormDSummary(document: SWGateXML.XMLDocument(bytes: TestPKI.formD))
+        let summary = try FormDSummary(signing: SWGateXML.XMLDocument(bytes: TestPKI.formD))
         return NSWEnvelopeBuilder(from: party, to: .developmentNSW).envelope(formD: summary, document: TestPKI.formD)
     }
 
     /// An unsigned AS4 user message carrying the test Form D with `certificate` as token.
     static func unsignedAS4(certificate: Certificate) throws -> String {
-        let summary = try FormDSummary(document: SWGateXML.XMLDocument(bytes: TestPKI.formD))
+        let summary = try FormDSummary(signing: SWGateXML.XMLDocument(bytes: TestPKI.formD))
         return AS4MessageBuilder().userMessage(formD: summary, document: TestPKI.formD, certificate: certificate)
     }
 

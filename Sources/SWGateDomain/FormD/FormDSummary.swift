@@ -15,6 +15,9 @@ public struct FormDSummary: Sendable, Hashable, Codable {
     /// first issue by the store, which knows each reference's conversation.
     public var conversationReference: String { replaces ?? referenceNumber }
 
+    /// The year of ``issueDate`` (NSW `Subject/documentYear`).
+    public var documentYear: String { String(issueDate.prefix(4)) }
+
     /// Reads a `FormD` element; nil when a required field is missing (validate first).
     public init?(_ formD: XMLElement) {
         guard formD.isNamed("FormD", namespace: Namespace.formD),

@@ -1,3 +1,4 @@
+public import SWGateDomain
 public import Foundation
 
 /// Writes unsigned AS4 messages (SPEC 2.3): a SOAP 1.2 envelope with `eb:Messaging` and a
@@ -54,7 +55,7 @@ public struct AS4MessageBuilder: Sendable {
         let signal = """
             <eb:SignalMessage><eb:MessageInfo><eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp>\
             <eb:MessageId>\(e(messageId))</eb:MessageId><eb:RefToMessageId>\(e(verification.messageId))</eb:RefToMessageId></eb:MessageInfo>\
-            <eb:Receipt><ebbp:NonRepudiationInformation xmlns:ebbp="\(Namespace.ebbp)" xmlns:ds="\(Namespace.dsig)">\(parts)\
+            <eb:Receipt><ebbp:NonRepudiationInformation xmlns:ebbp="\(Namespace.ebbp)" xmlns:ds="\(Namespace.xmldsig)">\(parts)\
             </ebbp:NonRepudiationInformation></eb:Receipt></eb:SignalMessage>
             """
         return envelope(messaging: signal, body: "", certificate: certificate, ids: Ids(), at: date)

@@ -1,3 +1,4 @@
+import SWGateDomain
 import Foundation
 
 /// The parts of an AS4 message (SPEC 2.3) that the WS-Security signature must bind, found by
@@ -40,14 +41,14 @@ struct AS4MessageStructure {
         }
         timestamp = timestamps[0]
         token = tokens[0]
-        let signatures = security.children("Signature", Namespace.dsig)
+        let signatures = security.children("Signature", Namespace.xmldsig)
         guard signatures.count <= 1 else {
             throw SignatureError(.unexpectedSignature, "wsse:Security holds \(signatures.count) ds:Signature elements")
         }
         signature = signatures.first
         var count = 0
         try root.forEachDescendant { node throws(SignatureError) in
-            if node.isElement("Signature", Namespace.dsig) { count += 1 }
+            if node.isElement("Signature", Namespace.xmldsig) { count += 1 }
         }
         guard count == signatures.count else {
             throw SignatureError(.unexpectedSignature, "the message holds a ds:Signature outside wsse:Security")

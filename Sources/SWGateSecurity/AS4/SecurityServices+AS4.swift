@@ -1,3 +1,4 @@
+import SWGateDomain
 internal import CXMLSec
 import SWGateXML
 public import Foundation
@@ -26,7 +27,7 @@ public struct AS4Verification: Sendable, Hashable {
 extension SecurityServices {
     /// Wraps bare Form D `document` in an AS4 user message and signs it.
     public func signFormDForAS4(_ document: [UInt8], at date: Date = Date()) throws(SignatureError) -> [UInt8] {
-        let summary = try FormDSummary(document: Self.parse(document))
+        let summary = try FormDSummary(signing: Self.parse(document))
         var builder = AS4MessageBuilder()
         builder.timestampLifetime = configuration.timestampLifetimeSeconds
         let message = builder.userMessage(formD: summary, document: document, certificate: systemIdentity.certificate, at: date)
@@ -87,7 +88,7 @@ extension SecurityServices {
             if let expectedPartner, claimed != expectedPartner {
                 throw SignatureError(.signerNotPartner, "the message claims sender \(claimed), expected \(expectedPartner)")
             }
-            let reference = signature.onlyChild("KeyInfo", Namespace.dsig)?.onlyChild("SecurityTokenReference", Namespace.wsse)?
+            let reference = signature.onlyChild("KeyInfo", Namespace.xmldsig)?.onlyChild("SecurityTokenReference", Namespace.wsse)?
                 .onlyChild("Reference", Namespace.wsse)
             guard reference?.attribute("URI") == "#" + tokenId else {
                 throw SignatureError(.missingCertificate, "KeyInfo must reference the BinarySecurityToken #\(tokenId)")

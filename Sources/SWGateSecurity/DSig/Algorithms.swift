@@ -1,18 +1,5 @@
 internal import CXMLSec
 
-/// Namespace URIs used by the signature profiles.
-enum Namespace {
-    static let dsig = "http://www.w3.org/2000/09/xmldsig#"
-    static let nswEnvelope = "urn:swgate:nsw:envelope:1"
-    static let formD = "urn:swgate:atiga:form-d:1"
-    static let soap12 = "http://www.w3.org/2003/05/soap-envelope"
-    static let ebms = "http://docs.oasis-open.org/ebxml-msg/ebms/v3.0/ns/core/200704/"
-    static let wsse = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-    static let wsu = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
-    static let ebbp = "http://docs.oasis-open.org/ebxml-bp/ebbp-signals-2.0"
-    static let xml = "http://www.w3.org/XML/1998/namespace"
-}
-
 /// The algorithm allow-list of SPEC 2.4, as URIs and as xmlsec transform classes.
 enum Algorithm {
     static let exclusiveC14N = "http://www.w3.org/2001/10/xml-exc-c14n#"

@@ -1,3 +1,4 @@
+internal import CLibXML2
 internal import CXMLSec
 
 /// Id attributes: the duplicate check and the explicit registration that makes a same-document

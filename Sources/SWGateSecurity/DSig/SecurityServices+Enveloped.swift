@@ -1,3 +1,4 @@
+import SWGateDomain
 internal import CXMLSec
 public import Foundation
 import SWGateXML
@@ -12,7 +13,7 @@ extension SecurityServices {
             let root = xmlDocGetRootElement(raw.assumingMemoryBound(to: xmlDoc.self))!
             var existing = 0
             try root.forEachDescendant { node throws(SignatureError) in
-                if node.isElement("Signature", Namespace.dsig) { existing += 1 }
+                if node.isElement("Signature", Namespace.xmldsig) { existing += 1 }
             }
             guard existing == 0 else { throw SignatureError(.unexpectedSignature, "the document is already signed") }
             root.removeCommentsAndPIs()
@@ -30,14 +31,14 @@ extension SecurityServices {
             let root = xmlDocGetRootElement(raw.assumingMemoryBound(to: xmlDoc.self))!
             var signatures: [NodePointer] = []
             try root.forEachDescendant { node throws(SignatureError) in
-                if node.isElement("Signature", Namespace.dsig) { signatures.append(node) }
+                if node.isElement("Signature", Namespace.xmldsig) { signatures.append(node) }
             }
             guard let signature = signatures.first else { throw SignatureError(.missingSignature, "the document is not signed") }
             guard signatures.count == 1, signature.parentElement == root else {
                 throw SignatureError(.unexpectedSignature, "exactly one ds:Signature, a child of the root element, is expected")
             }
             try DocumentIds.requireUnique(in: root)
-            let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.dsig), trustStore: trustStore)
+            let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.xmldsig), trustStore: trustStore)
             let verification = SignatureVerification(trustStore: trustStore, partner: try partner(partnerId), date: date)
             return try verification.verify(signature, expected: [.init(uri: "", element: root, enveloped: true)],
                                            signer: signer.signer, intermediates: signer.intermediates)

@@ -1,3 +1,4 @@
+import SWGateDomain
 import Foundation
 /// One `ds:Reference` as written in a signature.
 struct ReferenceStructure {
@@ -19,7 +20,7 @@ struct SignatureStructure {
     /// Reads `signature` and applies the algorithm allow-list (SPEC 2.4).
     /// - Parameter enveloped: whether this signature may (and must) use the enveloped transform.
     init(_ signature: NodePointer, allowSHA1: Bool, enveloped: Bool) throws(SignatureError) {
-        let ds = Namespace.dsig
+        let ds = Namespace.xmldsig
         guard let signedInfo = signature.onlyChild("SignedInfo", ds),
               signature.onlyChild("SignatureValue", ds) != nil,
               let c14n = signedInfo.onlyChild("CanonicalizationMethod", ds),
@@ -63,7 +64,7 @@ struct SignatureStructure {
     }
 
     private static func reference(_ node: NodePointer, allowSHA1: Bool, enveloped: Bool) throws(SignatureError) -> ReferenceStructure {
-        let ds = Namespace.dsig
+        let ds = Namespace.xmldsig
         guard let uri = node.attribute("URI") else {
             throw SignatureError(.wrapping, "a ds:Reference without URI refers to nothing the gateway can bind")
         }

@@ -1,3 +1,5 @@
+import SWGateDomain
+internal import CLibXML2
 internal import CXMLSec
 
 /// Builds `ds:Signature` templates (exclusive C14N, RSA-SHA256 or ECDSA-SHA256, SHA-256 digests)

@@ -1,3 +1,5 @@
+import SWGateDomain
+internal import CLibXML2
 internal import CXMLSec
 import Foundation
 
@@ -70,8 +72,8 @@ struct SignatureVerification {
     static func certificates(fromX509Data keyInfo: NodePointer?, trustStore: TrustStore) throws(SignatureError) -> (signer: Certificate, intermediates: [Certificate]) {
         guard let keyInfo else { throw SignatureError(.missingCertificate, "the signature has no ds:KeyInfo") }
         var certificates: [Certificate] = []
-        for data in keyInfo.children("X509Data", Namespace.dsig) {
-            for element in data.children("X509Certificate", Namespace.dsig) {
+        for data in keyInfo.children("X509Data", Namespace.xmldsig) {
+            for element in data.children("X509Certificate", Namespace.xmldsig) {
                 certificates.append(try trustStore.certificate(base64: element.textContent))
             }
         }

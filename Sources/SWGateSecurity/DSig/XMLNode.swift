@@ -1,3 +1,4 @@
+internal import CLibXML2
 internal import CXMLSec
 
 /// A libxml2 element pointer inside SWGateSecurity (never leaves the module).

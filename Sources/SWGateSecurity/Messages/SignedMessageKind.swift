@@ -1,3 +1,4 @@
+import SWGateDomain
 import SWGateXML
 
 /// What a message to sign or verify is, from its root element.

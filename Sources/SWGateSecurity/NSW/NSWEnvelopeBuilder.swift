@@ -1,3 +1,4 @@
+public import SWGateDomain
 public import Foundation
 
 /// Writes an unsigned NSW envelope (SPEC 2.2) around a business document; ``SecurityServices``
@@ -10,7 +11,7 @@ public struct NSWEnvelopeBuilder: Sendable {
     /// Header `Reference/version`.
     public var version: String = "1.0"
     /// Header `Subject/documentType`.
-    public var documentType: String = "ATIGA-FORM-D"
+    public var documentType: String = EnvelopeRules.formDDocumentType
     /// Header `Subject/type`.
     public var type: String = "CO"
     /// The Id of `Body/Content`, referenced by the Content signature.
@@ -27,8 +28,8 @@ public struct NSWEnvelopeBuilder: Sendable {
                          sendDate: Date = Date()) -> String {
         let e = XMLText.escape
         var subject = "<documentType>\(e(documentType))</documentType><type>\(e(type))</type>"
-            + "<function>\(e(summary.function))</function><reference>\(e(summary.referenceNumber))</reference>"
-        if let previous = summary.replacesReferenceNumber { subject += "<preReference>\(e(previous))</preReference>" }
+            + "<function>\(e(summary.function.rawValue))</function><reference>\(e(summary.referenceNumber))</reference>"
+        if let previous = summary.replaces { subject += "<preReference>\(e(previous))</preReference>" }
         subject += "<documentYear>\(e(summary.documentYear))</documentYear><sendDate>\(XMLText.dateTime(sendDate))</sendDate>"
         return """
             <?xml version="1.0" encoding="UTF-8"?>

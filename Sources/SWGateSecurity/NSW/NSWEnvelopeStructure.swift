@@ -1,3 +1,4 @@
+import SWGateDomain
 import Foundation
 
 /// The parts of an NSW envelope (SPEC 2.2) that the signatures bind, found by position, with
@@ -52,14 +53,14 @@ struct NSWEnvelopeStructure {
         switch bodyChildren.count {
         case 1:
             contentSignature = nil
-        case 2 where bodyChildren[1].isElement("Signature", Namespace.dsig):
+        case 2 where bodyChildren[1].isElement("Signature", Namespace.xmldsig):
             contentSignature = bodyChildren[1]
         default:
             throw SignatureError(.wrapping, "Body may hold only Content and one ds:Signature after it")
         }
         if top.count == 3 {
             let element = top[2]
-            guard element.elementChildren.count == 1, let signature = element.onlyChild("Signature", Namespace.dsig) else {
+            guard element.elementChildren.count == 1, let signature = element.onlyChild("Signature", Namespace.xmldsig) else {
                 throw SignatureError(.unexpectedSignature, "SystemSignature must hold exactly one ds:Signature")
             }
             systemSignatureElement = element
@@ -70,7 +71,7 @@ struct NSWEnvelopeStructure {
         }
         var signatures = 0
         try root.forEachDescendant { node throws(SignatureError) in
-            if node.isElement("Signature", Namespace.dsig) { signatures += 1 }
+            if node.isElement("Signature", Namespace.xmldsig) { signatures += 1 }
         }
         let expected = (contentSignature == nil ? 0 : 1) + (systemSignature == nil ? 0 : 1)
         guard signatures == expected else {

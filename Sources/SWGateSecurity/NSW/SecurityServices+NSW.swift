@@ -1,3 +1,5 @@
+import SWGateDomain
+internal import CLibXML2
 internal import CXMLSec
 public import Foundation
 import SWGateXML
@@ -19,7 +21,7 @@ extension SecurityServices {
     /// to ``SecurityConfiguration/nswParty`` and signs it (Content signature + SystemSignature).
     public func signFormDForNSW(_ document: [UInt8], messageId: String = UUID().uuidString.lowercased(),
                                 at date: Date = Date()) throws(SignatureError) -> [UInt8] {
-        let summary = try FormDSummary(document: Self.parse(document))
+        let summary = try FormDSummary(signing: Self.parse(document))
         let builder = NSWEnvelopeBuilder(from: configuration.localParty, to: configuration.nswParty)
         let envelope = builder.envelope(formD: summary, document: document, messageId: messageId, sendDate: date)
         return try signNSWEnvelope(Array(envelope.utf8), at: date)
@@ -72,7 +74,7 @@ extension SecurityServices {
             try DocumentIds.register(envelope.content, attribute: "Id", namespace: nil)
             let content = try verifyContentSignature(contentSignature, envelope: envelope, at: date)
             let verification = SignatureVerification(trustStore: trustStore, partner: try partner(envelope.senderIdentity), date: date)
-            let signer = try SignatureVerification.certificates(fromX509Data: envelope.systemSignature.flatMap { $0.onlyChild("KeyInfo", Namespace.dsig) }, trustStore: trustStore)
+            let signer = try SignatureVerification.certificates(fromX509Data: envelope.systemSignature.flatMap { $0.onlyChild("KeyInfo", Namespace.xmldsig) }, trustStore: trustStore)
             let system = try verification.verify(
                 systemSignature, expected: [.init(uri: "", element: envelope.root, enveloped: true)],
                 signer: signer.signer, intermediates: signer.intermediates)
@@ -82,7 +84,7 @@ extension SecurityServices {
 
     private func verifyContentSignature(_ signature: NodePointer, envelope: NSWEnvelopeStructure, at date: Date) throws(SignatureError) -> VerifiedSignature {
         let verification = SignatureVerification(trustStore: trustStore, partner: try partner(envelope.senderIdentity), date: date)
-        let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.dsig), trustStore: trustStore)
+        let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.xmldsig), trustStore: trustStore)
         return try verification.verify(
             signature, expected: [.init(uri: "#" + envelope.contentId, element: envelope.content, enveloped: false)],
             signer: signer.signer, intermediates: signer.intermediates)
