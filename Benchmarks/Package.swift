@@ -13,5 +13,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "BenchmarkSupport", swiftSettings: swiftSettings),
+        // Durable enqueue (group commit vs one transaction each), claim-and-complete, resume with a deep queue.
+        .executableTarget(
+            name: "outbox-bench",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "SWGateStore", package: "swgate"),
+                .product(name: "SWGateDelivery", package: "swgate"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `swgate`: the gateway's command line. Each subcommand lives in `Commands/`.
 @main
@@ -9,6 +10,26 @@ struct SWGate: AsyncParsableCommand {
         subcommands: [
             Serve.self,
             Validate.self,
+            Outbox.self,
+            Audit.self,
         ]
     )
+
+    /// Runs the command; usage errors exit with 2 (SPEC 3.2) rather than ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
