@@ -122,3 +122,38 @@ struct DeliveryEngineTests {
         }
     }
 }
+
+/// A channel that takes its time, to catch the engine with an attempt in flight.
+private struct SlowChannel: DeliveryChannel {
+    let started: ScriptedChannel
+
+    func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult {
+        _ = await started.deliver(delivery)
+        try? await Task.sleep(for: .milliseconds(300))
+        return .delivered(receipt: nil, httpStatus: 200)
+    }
+}
+
+@Suite("Delivery engine shutdown")
+struct DeliveryEngineShutdownTests {
+    @Test("stop() lets the attempt in flight finish and record delivery, and claims nothing more")
+    func gracefulStop() async throws {
+        try await withStore { store, _ in
+            let started = ScriptedChannel()
+            _ = try await store.enqueue(message("FIRST", conversation: "C-1"))
+            _ = try await store.enqueue(message("SECOND", conversation: "C-1", function: .amend))
+            let engine = DeliveryEngine(
+                store: store, destinations: [DeliveryDestination(name: "nsw", channel: SlowChannel(started: started))],
+                configuration: DeliveryEngineConfiguration(owner: "stop-test", pollInterval: .milliseconds(20)))
+            let running = Task { await engine.run() }
+            #expect(await eventually { started.attempts == ["FIRST"] })
+            engine.stop()
+            await running.value
+            let delivered = try await store.deliveries(matching: DeliveryFilter(states: [.delivered]))
+            let pending = try await store.deliveries(matching: DeliveryFilter(states: [.pending]))
+            #expect(delivered.count == 1)
+            #expect(pending.count == 1)
+            #expect(started.attempts == ["FIRST"])
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import SWGateStore
+import Synchronization
 
 /// Claims due deliveries from the outbox and sends them through their destination's channel:
 /// per-destination concurrency limits and circuit breakers, retries with backoff and jitter within
@@ -14,6 +15,7 @@ public actor DeliveryEngine {
     private let configuration: DeliveryEngineConfiguration
     private let logger: Logger
     private let signal = WakeSignal()
+    private let stopRequested = Mutex(false)
     private var inFlight: [String: Int] = [:]
     private var breakers: [String: CircuitBreaker] = [:]
     private var generator = SystemRandomNumberGenerator()
@@ -33,12 +35,21 @@ public actor DeliveryEngine {
         signal.signal()
     }
 
+    /// Graceful stop (SIGTERM): claim nothing more, let the attempts in flight finish and record
+    /// their outcome, then return from ``run()``. Cancelling the task running ``run()`` stops at once
+    /// instead; the leases of interrupted attempts then expire and the deliveries are retried.
+    public nonisolated func stop() {
+        stopRequested.withLock { $0 = true }
+        signal.signal()
+    }
+
     /// The circuit breaker state of one destination.
     public func breakerState(for destination: String) -> CircuitBreaker.State? {
         breakers[destination]?.state
     }
 
-    /// Delivers until the surrounding task is cancelled; then waits for attempts in flight to end.
+    /// Delivers until ``stop()`` is called or the surrounding task is cancelled; then waits for the
+    /// attempts in flight to end.
     /// Takes back this owner's leases left by an earlier run before it starts.
     public func run() async {
         await retryingStore("release own leases") { [store, configuration] in
@@ -47,7 +58,7 @@ public actor DeliveryEngine {
         let clock = ContinuousClock()
         var lastReap: ContinuousClock.Instant?
         await withDiscardingTaskGroup { group in
-            while !Task.isCancelled {
+            while !Task.isCancelled && !stopRequested.withLock({ $0 }) {
                 if lastReap.map({ clock.now - $0 >= configuration.leaseReapInterval }) ?? true {
                     lastReap = clock.now
                     do {
