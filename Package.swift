@@ -19,9 +19,17 @@ let package = Package(
         .library(name: "SWGateDomain", targets: ["SWGateDomain"]),
         // For the Benchmarks package (signature-bench).
         .library(name: "SWGateSecurity", targets: ["SWGateSecurity"]),
+        // Libraries so the benchmark package (Benchmarks/) can link the outbox and the delivery engine.
+        .library(name: "SWGateStore", targets: ["SWGateStore"]),
+        .library(name: "SWGateDelivery", targets: ["SWGateDelivery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries, each reached through exactly one Swift module.
@@ -64,12 +72,34 @@ let package = Package(
             dependencies: ["SWGateXML", "SWGateSchemas"],
             swiftSettings: swiftSettings
         ),
+        // The durable outbox: messages, per-destination deliveries, attempts, receipts, the audit chain.
+        .target(
+            name: "SWGateStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The delivery engine: channels, retries with backoff, circuit breakers, leases.
+        .target(
+            name: "SWGateDelivery",
+            dependencies: [
+                "SWGateStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command line: argument parsing and output formatting only.
         .executableTarget(
             name: "swgate",
             dependencies: [
                 "SWGateDomain",
                 "SWGateSecurity",
+                "SWGateStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -100,7 +130,35 @@ let package = Package(
         ),
         .testTarget(
             name: "SWGateCLITests",
-            dependencies: ["swgate", "SWGateTesting"],
+            dependencies: [
+                "swgate", "SWGateTesting", "SWGateStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A child process for the crash-safety test: enqueues and delivers until it is killed.
+        .executableTarget(
+            name: "OutboxCrashHarness",
+            dependencies: ["SWGateStore", "SWGateDelivery", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/OutboxCrashHarness",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SWGateStoreTests",
+            dependencies: [
+                "SWGateStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SWGateDeliveryTests",
+            dependencies: [
+                "SWGateStore", "SWGateDelivery", "OutboxCrashHarness",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

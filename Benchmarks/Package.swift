@@ -28,5 +28,15 @@ let package = Package(
             dependencies: ["BenchmarkSupport", .product(name: "SWGateSecurity", package: "swgate")],
             swiftSettings: swiftSettings
         ),
+        // Durable enqueue (group commit vs one transaction each), claim-and-complete, resume with a deep queue.
+        .executableTarget(
+            name: "outbox-bench",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "SWGateStore", package: "swgate"),
+                .product(name: "SWGateDelivery", package: "swgate"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

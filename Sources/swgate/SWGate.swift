@@ -16,9 +16,12 @@ struct SWGate: AsyncParsableCommand {
             Sign.self,
             Verify.self,
             Certs.self,
+            Outbox.self,
+            Audit.self,
         ]
     )
 
+    /// Runs the command; usage errors exit with 2 (SPEC 3.2) rather than ArgumentParser's 64.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -28,7 +31,7 @@ struct SWGate: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            if exitCode(for: error).rawValue == 64 {
+            if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
                 Foundation.exit(2)
             }

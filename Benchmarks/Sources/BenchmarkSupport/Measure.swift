@@ -16,7 +16,8 @@ public func measureRate(iterations: Int, warmup: Int = 200, _ operation: () thro
 /// Peak resident set size of this process so far, in MiB (from getrusage).
 public func peakResidentMiB() -> Double {
     var usage = rusage()
-    #if os(Linux)
+    #if canImport(Glibc)
+        // Glibc imports RUSAGE_SELF as an enum case; getrusage takes its raw Int32.
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     #else
         getrusage(RUSAGE_SELF, &usage)

@@ -29,7 +29,7 @@ struct SecurityOptions: ParsableArguments {
         var configuration = SecurityConfiguration.development()
         if key != nil || cert != nil {
             guard let key, let cert else {
-                throw CommandFailure(exitCode: 2, message: "--key and --cert go together")
+                throw CommandFailure.usage("--key and --cert go together")
             }
             configuration.systemKey = KeySource(keyPath: absolute(key), certificatePath: absolute(cert),
                                                 passphraseEnvironmentVariable: passphraseEnv)
@@ -38,7 +38,7 @@ struct SecurityOptions: ParsableArguments {
         do {
             return try SecurityServices(configuration: configuration, baseDirectory: home)
         } catch {
-            throw CommandFailure(exitCode: 2, message: "configuration: \(error)")
+            throw CommandFailure.usage("configuration: \(error)")
         }
     }
 
@@ -47,25 +47,11 @@ struct SecurityOptions: ParsableArguments {
     }
 }
 
-/// A failure the command reports on standard error before exiting with `exitCode`.
-struct CommandFailure: Error {
-    let exitCode: Int32
-    let message: String
-}
-
-extension CommandFailure {
-    /// Prints the message to standard error and exits.
-    func exit() -> ExitCode {
-        FileHandle.standardError.write(Data(("swgate: " + message + "\n").utf8))
-        return ExitCode(exitCode)
-    }
-}
-
 /// Reads a whole file, or standard input for `-` (or exits 2 naming it).
 func readInput(_ path: String) throws -> [UInt8] {
     let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path)
     guard let handle, let data = try? handle.readToEnd() else {
-        throw CommandFailure(exitCode: 2, message: "cannot read \(path)")
+        throw CommandFailure.usage("cannot read \(path)")
     }
     return Array(data)
 }

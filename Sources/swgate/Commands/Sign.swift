@@ -34,11 +34,11 @@ struct Sign: ParsableCommand {
                 case .as4Message: signed = try services.signAS4Message(input)
                 }
             } catch {
-                throw CommandFailure(exitCode: 1, message: "\(file): \(error.code): \(error.message)")
+                throw CommandFailure.problems("\(file): \(error.code): \(error.message)")
             }
             if let out {
                 guard FileManager.default.createFile(atPath: out, contents: Data(signed)) else {
-                    throw CommandFailure(exitCode: 2, message: "cannot write \(out)")
+                    throw CommandFailure.usage("cannot write \(out)")
                 }
             } else {
                 FileHandle.standardOutput.write(Data(signed))

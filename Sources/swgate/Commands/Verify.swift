@@ -32,7 +32,7 @@ struct Verify: ParsableCommand {
                     print("  WS-Security signature: \(describe(result.signature))")
                 }
             } catch {
-                throw CommandFailure(exitCode: 1, message: "\(file): verification failed: \(error.code): \(error.message)")
+                throw CommandFailure.problems("\(file): verification failed: \(error.code): \(error.message)")
             }
         } catch let failure as CommandFailure {
             throw failure.exit()

@@ -1,0 +1,194 @@
+// outbox-bench: durable enqueue rate (group commit vs one transaction per message), claim-and-complete
+// rate, and resume time / peak memory of a restarted gateway with a deep queue.
+// Run: swift run -c release --package-path Benchmarks outbox-bench [--quick]
+import BenchmarkSupport
+import Foundation
+import SWGateDelivery
+import SWGateStore
+
+let arguments = CommandLine.arguments
+let payload = Data(repeating: UInt8(ascii: "x"), count: 5 * 1024)
+
+func message(_ wireID: String, conversation: String) -> NewMessage {
+    NewMessage(
+        wireMessageID: wireID, conversation: conversation, documentType: "ATIGA-FORM-D", function: .issue, source: "portal",
+        payloads: [OutboundPayload(destination: "nsw", body: payload, contentType: "application/xml")])
+}
+
+func temporaryStorePath(_ name: String) throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory.appendingPathComponent("\(name).sqlite").path
+}
+
+func removeStore(_ path: String) {
+    try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+}
+
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    let (s, atto) = (ContinuousClock.now - start).components
+    return Double(s) + Double(atto) / 1e18
+}
+
+/// `producers` tasks each enqueue `perProducer` 5 KB messages, one after the other.
+func enqueueRate(groupCommit: Bool, producers: Int, perProducer: Int) async throws -> (rate: Double, perTransaction: Double) {
+    let path = try temporaryStorePath("enqueue")
+    defer { removeStore(path) }
+    var configuration = SQLiteOutboxStore.Configuration()
+    configuration.groupCommit = groupCommit
+    let store = try SQLiteOutboxStore(path: path, configuration: configuration)
+    let before = store.counters
+    let start = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for producer in 0..<producers {
+            group.addTask {
+                for index in 0..<perProducer {
+                    _ = try await store.enqueue(message("P\(producer)-\(index)", conversation: "C-\(producer)-\(index)"))
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    let elapsed = seconds(since: start)
+    let after = store.counters
+    try store.close()
+    return (Double(producers * perProducer) / elapsed, Double(after.units - before.units) / Double(after.transactions - before.transactions))
+}
+
+/// Fills a store with `count` pending messages (distinct conversations) and closes it.
+func fill(_ path: String, count: Int) async throws {
+    let store = try SQLiteOutboxStore(path: path)
+    let producers = 64
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for producer in 0..<producers {
+            group.addTask {
+                for index in stride(from: producer, to: count, by: producers) {
+                    _ = try await store.enqueue(message("F-\(index)", conversation: "C-\(index)"))
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    try store.close()
+}
+
+/// Workers claim batches and complete each claimed delivery as delivered, straight on the store.
+func claimAndCompleteRate(count: Int, workers: Int, batch: Int) async throws -> Double {
+    let path = try temporaryStorePath("claim")
+    defer { removeStore(path) }
+    try await fill(path, count: count)
+    let store = try SQLiteOutboxStore(path: path)
+    let start = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for worker in 0..<workers {
+            group.addTask {
+                while true {
+                    let claimed = try await store.claim(
+                        destination: "nsw", limit: batch, owner: "bench-\(worker)", leaseDuration: .seconds(60), now: Date())
+                    if claimed.isEmpty { return }
+                    try await withThrowingTaskGroup(of: Void.self) { completions in
+                        for delivery in claimed {
+                            completions.addTask {
+                                _ = try await store.complete(
+                                    DeliveryCompletion(
+                                        deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: Date(), duration: .milliseconds(1),
+                                        outcome: .delivered, httpStatus: 200, transition: .delivered(receipt: nil)))
+                            }
+                        }
+                        try await completions.waitForAll()
+                    }
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    let elapsed = seconds(since: start)
+    try store.close()
+    return Double(count) / elapsed
+}
+
+/// A channel that accepts everything at once: measures the engine and the store, not a network.
+struct AcceptingChannel: DeliveryChannel {
+    func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult { .delivered(receipt: nil, httpStatus: 200) }
+}
+
+/// The whole engine (claim, channel, complete) draining `count` messages.
+func engineDrainRate(count: Int) async throws -> Double {
+    let path = try temporaryStorePath("engine")
+    defer { removeStore(path) }
+    try await fill(path, count: count)
+    let store = try SQLiteOutboxStore(path: path)
+    let engine = DeliveryEngine(
+        store: store, destinations: [DeliveryDestination(name: "nsw", channel: AcceptingChannel(), maximumConcurrency: 128)],
+        configuration: DeliveryEngineConfiguration(owner: "bench", pollInterval: .milliseconds(5), claimBatch: 128))
+    let start = ContinuousClock.now
+    let running = Task { await engine.run() }
+    while try await store.stats().total(.delivered) < count {
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    let elapsed = seconds(since: start)
+    running.cancel()
+    await running.value
+    try store.close()
+    return Double(count) / elapsed
+}
+
+/// Child mode: open the store and claim once, as a restarted gateway does; print time and peak RSS.
+func resumeChild(path: String) async throws {
+    let start = ContinuousClock.now
+    let store = try SQLiteOutboxStore(path: path)
+    _ = try await store.releaseLeases(owner: "bench", now: Date())
+    let claimed = try await store.claim(destination: "nsw", limit: 64, owner: "bench", leaseDuration: .seconds(60), now: Date())
+    let elapsed = seconds(since: start)
+    print("resume \(elapsed) \(claimed.count) \(peakResidentMiB())")
+}
+
+/// Spawns this executable in child mode on a store with `count` queued messages.
+func resume(queued count: Int) async throws -> (seconds: Double, claimed: Int, peakMiB: Double) {
+    let path = try temporaryStorePath("resume")
+    defer { removeStore(path) }
+    try await fill(path, count: count)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    process.arguments = ["resume-child", path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    let fields = output.split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+    guard fields.count == 4, let time = Double(fields[1]), let claimed = Int(fields[2]), let rss = Double(fields[3]) else {
+        throw NSError(domain: "outbox-bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "child said: \(output)"])
+    }
+    return (time, claimed, rss)
+}
+
+if arguments.count == 3, arguments[1] == "resume-child" {
+    try await resumeChild(path: arguments[2])
+    exit(0)
+}
+
+let quick = arguments.contains("--quick")
+let deepQueue = quick ? 20_000 : 100_000
+print("# outbox-bench")
+print("machine: \(machineDescription())")
+print("date: \(Date())")
+if let rsa = opensslRSA2048(seconds: quick ? 1 : 3) {
+    print("openssl rsa2048 reference: \(Int(rsa.sign)) signs/s, \(Int(rsa.verify)) verifies/s")
+}
+for round in 1...(quick ? 1 : 3) {
+    let grouped = try await enqueueRate(groupCommit: true, producers: 64, perProducer: quick ? 100 : 400)
+    let single = try await enqueueRate(groupCommit: false, producers: 64, perProducer: quick ? 20 : 60)
+    print(
+        "round \(round): durable enqueue, 5 KB, 64 producers: group commit \(Int(grouped.rate))/s (\(String(format: "%.1f", grouped.perTransaction)) msgs/transaction); "
+            + "one transaction each \(Int(single.rate))/s")
+}
+let claimRate = try await claimAndCompleteRate(count: quick ? 5_000 : 20_000, workers: 8, batch: 32)
+print("claim-and-complete (store, 8 workers x batch 32): \(Int(claimRate))/s")
+let drainRate = try await engineDrainRate(count: quick ? 5_000 : 20_000)
+print("engine drain (claim + no-op channel + complete, concurrency 128): \(Int(drainRate))/s")
+for count in [1_000, deepQueue] {
+    let result = try await resume(queued: count)
+    print(
+        "resume with \(count) queued: open to first claim \(String(format: "%.3f", result.seconds)) s (\(result.claimed) claimed), peak RSS \(String(format: "%.1f", result.peakMiB)) MiB")
+}

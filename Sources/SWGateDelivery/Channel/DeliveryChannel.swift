@@ -1,0 +1,74 @@
+public import SWGateStore
+
+/// Sends one message to one destination and says how it went. One implementation per protocol:
+/// ``HTTPPostChannel`` here; the NSW (SOAP) and ASW (AS4) channels build on the same contract.
+///
+/// A channel never throws: every failure is classified into a ``DeliveryResult`` so that the engine
+/// knows whether to retry (transient) or to stop (permanent).
+public protocol DeliveryChannel: Sendable {
+    /// Sends `delivery.payload` (the exact stored bytes) and classifies the answer.
+    func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult
+}
+
+/// The classified outcome of one attempt.
+public enum DeliveryResult: Sendable, Hashable {
+    /// The destination took the message; `receipt` is kept when it sent one.
+    case delivered(receipt: Receipt?, httpStatus: Int?)
+    case failed(DeliveryFailure)
+}
+
+/// Why an attempt failed, and whether trying again can help.
+public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public var reason: FailureReason
+    public var message: String
+    public var httpStatus: Int?
+
+    public init(_ reason: FailureReason, _ message: String, httpStatus: Int? = nil) {
+        self.reason = reason
+        self.message = message
+        self.httpStatus = httpStatus
+    }
+
+    public var description: String { "\(reason.code): \(message)" }
+}
+
+/// A failure class with its disposition (SPEC 4). A struct with static members, so protocol
+/// channels add their own classes (``soapServerFault``, ``ebmsWarning``, …) without touching the engine.
+public struct FailureReason: Sendable, Hashable, CustomStringConvertible {
+    /// Transient failures are retried with backoff; permanent ones go to `failed` at once.
+    public enum Disposition: String, Sendable, Hashable {
+        case transient
+        case permanent
+    }
+
+    public var code: String
+    public var disposition: Disposition
+
+    public init(_ code: String, _ disposition: Disposition) {
+        self.code = code
+        self.disposition = disposition
+    }
+
+    public var description: String { "\(code) (\(disposition.rawValue))" }
+
+    /// Could not connect, connection reset, TLS handshake failed.
+    public static let connection = FailureReason("connection", .transient)
+    /// No answer within the channel's timeout.
+    public static let timeout = FailureReason("timeout", .transient)
+    /// HTTP 5xx.
+    public static let httpServerError = FailureReason("http-5xx", .transient)
+    /// HTTP 4xx: the destination refuses this message; sending it again will not help.
+    public static let httpClientError = FailureReason("http-4xx", .permanent)
+    /// An answer the channel cannot interpret (1xx/3xx status, garbage).
+    public static let unexpectedAnswer = FailureReason("unexpected-answer", .permanent)
+    /// SOAP fault with a Server (1.1) / Receiver (1.2) code.
+    public static let soapServerFault = FailureReason("soap-server-fault", .transient)
+    /// SOAP fault with a Client (1.1) / Sender (1.2) code.
+    public static let soapClientFault = FailureReason("soap-client-fault", .permanent)
+    /// ebMS error of severity `warning`.
+    public static let ebmsWarning = FailureReason("ebms-warning", .transient)
+    /// ebMS error of severity `failure`.
+    public static let ebmsFailure = FailureReason("ebms-failure", .permanent)
+    /// The answer's signature (receipt, ACK) did not verify.
+    public static let badAnswerSignature = FailureReason("bad-answer-signature", .permanent)
+}

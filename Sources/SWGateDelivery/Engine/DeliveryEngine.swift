@@ -1,0 +1,161 @@
+import Foundation
+public import Logging
+public import SWGateStore
+import Synchronization
+
+/// Claims due deliveries from the outbox and sends them through their destination's channel:
+/// per-destination concurrency limits and circuit breakers, retries with backoff and jitter within
+/// a budget, leases so that nothing claimed by a killed process stays stuck.
+///
+/// The engine keeps no message state of its own: everything that matters is in the store, so a
+/// restart resumes exactly where the last commit left off.
+public actor DeliveryEngine {
+    private let store: any OutboxStore
+    private let destinations: [DeliveryDestination]
+    private let configuration: DeliveryEngineConfiguration
+    private let logger: Logger
+    private let signal = WakeSignal()
+    private let stopRequested = Mutex(false)
+    private var inFlight: [String: Int] = [:]
+    private var breakers: [String: CircuitBreaker] = [:]
+    private var generator = SystemRandomNumberGenerator()
+
+    public init(store: any OutboxStore, destinations: [DeliveryDestination], configuration: DeliveryEngineConfiguration, logger: Logger? = nil) {
+        self.store = store
+        self.destinations = destinations
+        self.configuration = configuration
+        self.logger = logger ?? Logger(label: "swgate.delivery")
+        for destination in destinations {
+            breakers[destination.name] = CircuitBreaker(configuration: destination.circuitBreaker)
+        }
+    }
+
+    /// Tells the engine that new work may be due (for example right after an enqueue).
+    public nonisolated func wake() {
+        signal.signal()
+    }
+
+    /// Graceful stop (SIGTERM): claim nothing more, let the attempts in flight finish and record
+    /// their outcome, then return from ``run()``. Cancelling the task running ``run()`` stops at once
+    /// instead; the leases of interrupted attempts then expire and the deliveries are retried.
+    public nonisolated func stop() {
+        stopRequested.withLock { $0 = true }
+        signal.signal()
+    }
+
+    /// The circuit breaker state of one destination.
+    public func breakerState(for destination: String) -> CircuitBreaker.State? {
+        breakers[destination]?.state
+    }
+
+    /// Delivers until ``stop()`` is called or the surrounding task is cancelled; then waits for the
+    /// attempts in flight to end.
+    /// Takes back this owner's leases left by an earlier run before it starts.
+    public func run() async {
+        await retryingStore("release own leases") { [store, configuration] in
+            _ = try await store.releaseLeases(owner: configuration.owner, now: Date())
+        }
+        let clock = ContinuousClock()
+        var lastReap: ContinuousClock.Instant?
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled && !stopRequested.withLock({ $0 }) {
+                if lastReap.map({ clock.now - $0 >= configuration.leaseReapInterval }) ?? true {
+                    lastReap = clock.now
+                    do {
+                        _ = try await store.reclaimExpiredLeases(now: Date())
+                    } catch {
+                        logger.warning("reclaiming expired leases failed: \(error)")
+                    }
+                }
+                for destination in destinations {
+                    for claimed in await claim(for: destination, now: clock.now) {
+                        let channel = destination.channel
+                        group.addTask { await self.attempt(claimed, channel: channel) }
+                    }
+                }
+                await signal.wait(timeout: configuration.pollInterval)
+            }
+        }
+    }
+
+    /// Claims what `destination` may take now, given its free slots and its breaker.
+    private func claim(for destination: DeliveryDestination, now: ContinuousClock.Instant) async -> [ClaimedDelivery] {
+        let name = destination.name
+        let free = destination.maximumConcurrency - inFlight[name, default: 0]
+        let permitted = breakers[name]?.permittedAttempts(now: now) ?? Int.max
+        let limit = min(free, permitted, configuration.claimBatch)
+        guard limit > 0 else { return [] }
+        // Reserve the slots before suspending, so the loop never over-claims.
+        inFlight[name, default: 0] += limit
+        let claimed: [ClaimedDelivery]
+        do {
+            claimed = try await store.claim(
+                destination: name, limit: limit, owner: configuration.owner, leaseDuration: configuration.leaseDuration, now: Date())
+        } catch {
+            logger.warning("claiming for \(name) failed: \(error)")
+            claimed = []
+        }
+        inFlight[name, default: 0] -= limit - claimed.count
+        for _ in claimed { breakers[name]?.attemptStarted() }
+        return claimed
+    }
+
+    /// One attempt: send, classify, decide the next state, record it.
+    private func attempt(_ delivery: ClaimedDelivery, channel: any DeliveryChannel) async {
+        let startedAt = Date()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = await channel.deliver(delivery)
+        let duration = clock.now - start
+        let completion = decide(delivery, result: result, startedAt: startedAt, duration: duration, now: clock.now)
+        await retryingStore("record attempt of delivery \(delivery.deliveryID)") { [store] in
+            _ = try await store.complete(completion)
+        }
+        inFlight[delivery.destination, default: 1] -= 1
+        signal.signal()
+    }
+
+    private func decide(
+        _ delivery: ClaimedDelivery, result: DeliveryResult, startedAt: Date, duration: Duration, now: ContinuousClock.Instant
+    ) -> DeliveryCompletion {
+        let name = delivery.destination
+        switch result {
+        case .delivered(let receipt, let status):
+            breakers[name]?.recordSuccess()
+            return DeliveryCompletion(
+                deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: startedAt, duration: duration, outcome: .delivered,
+                httpStatus: status, transition: .delivered(receipt: receipt))
+        case .failed(let failure) where failure.reason.disposition == .permanent:
+            breakers[name]?.recordSuccess()
+            return DeliveryCompletion(
+                deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: startedAt, duration: duration,
+                outcome: .permanentFailure, httpStatus: failure.httpStatus, error: failure.description, transition: .failed)
+        case .failed(let failure):
+            breakers[name]?.recordFailure(now: now)
+            let age = Duration.milliseconds(Int64(Date().timeIntervalSince(delivery.budgetStartedAt) * 1000))
+            let transition: DeliveryCompletion.Transition
+            if let delay = configuration.retry.nextDelay(afterAttempt: delivery.attempt, age: age, using: &generator) {
+                transition = .retry(at: Date().addingTimeInterval(delay.secondsValue))
+            } else {
+                transition = .dead
+            }
+            return DeliveryCompletion(
+                deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: startedAt, duration: duration,
+                outcome: .transientFailure, httpStatus: failure.httpStatus, error: failure.description, transition: transition)
+        }
+    }
+
+    /// Retries a store call a few times (the store may be briefly locked by an operator command).
+    /// If it still fails, the lease expires and the delivery is retried: nothing is lost.
+    private func retryingStore(_ what: String, _ operation: @Sendable () async throws -> Void) async {
+        for attempt in 1...5 {
+            do {
+                try await operation()
+                return
+            } catch {
+                logger.warning("\(what) failed (try \(attempt) of 5): \(error)")
+                try? await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
+    }
+}

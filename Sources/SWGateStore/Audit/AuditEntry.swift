@@ -1,0 +1,81 @@
+public import Foundation
+import Crypto
+
+/// What an audit entry records. Extensible: new events don't break clients.
+public struct AuditEvent: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public static let accepted = AuditEvent("accepted")
+    public static let sending = AuditEvent("sending")
+    public static let delivered = AuditEvent("delivered")
+    public static let retryScheduled = AuditEvent("retry-scheduled")
+    public static let failed = AuditEvent("failed")
+    public static let dead = AuditEvent("dead")
+    public static let replayed = AuditEvent("replayed")
+    public static let purged = AuditEvent("purged")
+    public static let leaseReclaimed = AuditEvent("lease-reclaimed")
+}
+
+/// One entry of the append-only audit log. `previousHash` is the SHA-256 of the previous entry's
+/// canonical form; `hash` is the SHA-256 of this entry's canonical form.
+public struct AuditEntry: Sendable, Codable, Hashable {
+    public var sequence: Int64
+    public var at: Date
+    public var event: AuditEvent
+    public var messageID: String?
+    public var destination: String?
+    /// Who made the change: a gateway instance (its lease owner name) or an operator.
+    public var actor: String
+    public var detail: String
+    public var previousHash: String
+    public var hash: String
+
+    /// The hash the first entry points back to.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// The canonical form that is hashed: every field, length-prefixed, so that no two different
+    /// entries share a form. Time is integer milliseconds since 1970.
+    public static func canonicalForm(
+        sequence: Int64, atMilliseconds: Int64, event: String, messageID: String?, destination: String?,
+        actor: String, detail: String, previousHash: String
+    ) -> Data {
+        var out = "swgate-audit-v1"
+        for field in [String(sequence), String(atMilliseconds), event, messageID ?? "-", destination ?? "-", actor, detail, previousHash] {
+            out += "|\(field.utf8.count):\(field)"
+        }
+        return Data(out.utf8)
+    }
+
+    /// Lower-case hex SHA-256 of `data`.
+    public static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}
+
+/// The result of checking the audit chain end to end.
+public struct AuditReport: Sendable, Codable, Hashable {
+    /// One problem, pinned to the entry where the chain breaks.
+    public struct Problem: Sendable, Codable, Hashable {
+        public var sequence: Int64
+        public var reason: String
+    }
+
+    public var entryCount: Int
+    public var lastSequence: Int64?
+    public var problems: [Problem]
+    public var isIntact: Bool { problems.isEmpty }
+}

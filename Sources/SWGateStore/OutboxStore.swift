@@ -1,0 +1,53 @@
+public import Foundation
+
+/// The durable outbox. Everything the gateway accepts goes through it; every state change is
+/// committed together with its audit entry.
+///
+/// Implementations: ``SQLiteOutboxStore`` (embedded, one gateway instance or several processes on
+/// one host). A PostgreSQL implementation for several instances implements the same operations
+/// with row locks (`SELECT … FOR UPDATE SKIP LOCKED` in ``claim(destination:limit:owner:leaseDuration:now:)``);
+/// the delivery engine only sees this protocol. See `docs/outbox.md`.
+public protocol OutboxStore: Sendable {
+    /// Stores a message with one delivery per destination, all `pending`. Returns only once the
+    /// message is committed to disk ("accepted means durable"). A repeated idempotency key returns
+    /// the original message with `isDuplicate == true`; the same key with different content throws
+    /// `.idempotencyConflict`.
+    func enqueue(_ message: NewMessage) async throws -> EnqueueResult
+
+    /// Claims up to `limit` deliveries for `destination` that are `pending`, due at `now`, and not
+    /// behind an undelivered earlier message of the same conversation to the same destination.
+    /// Claimed deliveries become `sending`, leased to `owner` until `now + leaseDuration`.
+    func claim(destination: String, limit: Int, owner: String, leaseDuration: Duration, now: Date) async throws -> [ClaimedDelivery]
+
+    /// Records an attempt and, if `owner` still holds the lease, moves the delivery to its next state.
+    func complete(_ completion: DeliveryCompletion) async throws -> CompletionResult
+
+    /// Returns `owner`'s own `sending` deliveries to `pending` (a restarted instance calls this at start).
+    func releaseLeases(owner: String, now: Date) async throws -> Int
+
+    /// Returns every `sending` delivery whose lease expired before `now` to `pending`.
+    func reclaimExpiredLeases(now: Date) async throws -> Int
+
+    /// The message with this gateway id or wire message id, with its deliveries, attempts and receipts.
+    func message(id: String) async throws -> MessageRecord?
+
+    /// Deliveries matching `filter`, oldest first.
+    func deliveries(matching filter: DeliveryFilter) async throws -> [DeliverySummary]
+
+    /// Puts `failed` and `dead` deliveries back to `pending` with a fresh retry budget, and records
+    /// the operator in the audit log. A dry run changes nothing. Unknown ids throw `.unknownID`.
+    func replay(_ request: ReplayRequest) async throws -> [ReplayChange]
+
+    /// Removes messages all of whose deliveries were delivered before `cutoff`. Undelivered
+    /// messages are never purged. The audit log keeps a `purged` entry per message.
+    func purgeDelivered(before cutoff: Date, actor: String, dryRun: Bool) async throws -> PurgeResult
+
+    /// Counts by destination and state, and the oldest pending message.
+    func stats() async throws -> OutboxStats
+
+    /// The audit entries, optionally only those about one message.
+    func auditEntries(messageID: String?) async throws -> [AuditEntry]
+
+    /// Checks the audit chain end to end.
+    func verifyAudit() async throws -> AuditReport
+}

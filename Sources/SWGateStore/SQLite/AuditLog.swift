@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+
+/// Appends to and reads the audit chain. Appends run inside the caller's write transaction, so an
+/// entry exists exactly when the state change it describes was committed.
+enum AuditLog {
+    static func append(
+        _ db: Database, at: Int64, event: AuditEvent, messageID: String?, destination: String?, actor: String, detail: String
+    ) throws {
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_head WHERE id = 1"))
+        let sequence: Int64 = (head?["seq"] ?? 0) + 1
+        let previousHash: String = head?["hash"] ?? AuditEntry.genesisHash
+        let hash = AuditEntry.sha256Hex(
+            AuditEntry.canonicalForm(
+                sequence: sequence, atMilliseconds: at, event: event.rawValue, messageID: messageID, destination: destination,
+                actor: actor, detail: detail, previousHash: previousHash))
+        try db.cachedStatement(
+            sql: "INSERT INTO audit_log (seq, at, event, message_id, destination, actor, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [sequence, at, event.rawValue, messageID, destination, actor, detail, previousHash, hash])
+        try db.cachedStatement(
+            sql: "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
+        ).execute(arguments: [sequence, hash])
+    }
+
+    static func entries(_ db: Database, messageID: String?) throws -> [AuditEntry] {
+        let rows: [Row]
+        if let messageID {
+            rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE message_id = ? ORDER BY seq", arguments: [messageID])
+        } else {
+            rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq")
+        }
+        return rows.map { row in
+            AuditEntry(
+                sequence: row["seq"], at: Date(storeMilliseconds: row["at"]), event: AuditEvent(row["event"]),
+                messageID: row["message_id"], destination: row["destination"], actor: row["actor"], detail: row["detail"],
+                previousHash: row["prev_hash"], hash: row["hash"])
+        }
+    }
+
+    /// Streams the whole log through the verifier without loading it into memory.
+    static func verify(_ db: Database) throws -> AuditReport {
+        var verifier = AuditVerifier()
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY seq")
+        while let row = try cursor.next() {
+            verifier.check(
+                AuditVerifier.Row(
+                    sequence: row["seq"], atMilliseconds: row["at"], event: row["event"], messageID: row["message_id"],
+                    destination: row["destination"], actor: row["actor"], detail: row["detail"], previousHash: row["prev_hash"],
+                    hash: row["hash"]))
+        }
+        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE id = 1")
+        return verifier.finish(head: head.map { (sequence: $0["seq"], hash: $0["hash"]) })
+    }
+}

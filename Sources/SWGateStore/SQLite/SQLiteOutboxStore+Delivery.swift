@@ -1,0 +1,168 @@
+public import Foundation
+import GRDB
+
+extension SQLiteOutboxStore {
+    /// Ready: pending, due, and no earlier delivery of the same conversation to the same destination
+    /// that is not yet delivered (pending, sending, failed and dead all block).
+    private static let readySQL = """
+        SELECT d.id FROM delivery d
+        WHERE d.destination = ? AND d.state = 'pending' AND d.next_attempt_at <= ?
+          AND NOT EXISTS (
+            SELECT 1 FROM delivery e
+            WHERE e.destination = d.destination AND e.conversation = d.conversation
+              AND e.id < d.id AND e.state <> 'delivered')
+        ORDER BY d.next_attempt_at, d.id
+        LIMIT ?
+        """
+
+    public func claim(destination: String, limit: Int, owner: String, leaseDuration: Duration, now: Date) async throws -> [ClaimedDelivery] {
+        guard limit > 0 else { return [] }
+        let nowMS = now.storeMilliseconds
+        let expires = nowMS + leaseDuration.milliseconds
+        return try await write { db in
+            let ids = try Int64.fetchAll(db.cachedStatement(sql: Self.readySQL), arguments: [destination, nowMS, limit])
+            var claimed: [ClaimedDelivery] = []
+            for id in ids {
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE delivery SET state = 'sending', lease_owner = ?, lease_expires_at = ?,
+                            attempt_count = attempt_count + 1, budget_attempts = budget_attempts + 1, updated_at = ?
+                        WHERE id = ?
+                        """
+                ).execute(arguments: [owner, expires, nowMS, id])
+                guard
+                    let row = try Row.fetchOne(
+                        db.cachedStatement(
+                            sql: """
+                                SELECT d.id, d.destination, d.conversation, d.payload, d.content_type, d.budget_attempts,
+                                    d.budget_started_at, m.id AS message_id, m.wire_message_id, m.function, m.accepted_at
+                                FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
+                                """),
+                        arguments: [id])
+                else { continue }
+                let delivery = ClaimedDelivery(
+                    deliveryID: id, messageID: row["message_id"], wireMessageID: row["wire_message_id"],
+                    destination: row["destination"], conversation: row["conversation"], function: MessageFunction(row["function"]),
+                    payload: row["payload"], contentType: row["content_type"], attempt: row["budget_attempts"],
+                    acceptedAt: Date(storeMilliseconds: row["accepted_at"]),
+                    budgetStartedAt: Date(storeMilliseconds: row["budget_started_at"]), owner: owner,
+                    leaseExpiresAt: Date(storeMilliseconds: expires))
+                try AuditLog.append(
+                    db, at: nowMS, event: .sending, messageID: delivery.messageID, destination: destination, actor: owner,
+                    detail: "attempt \(delivery.attempt), lease until \(expires)")
+                claimed.append(delivery)
+            }
+            return claimed
+        }
+    }
+
+    public func complete(_ completion: DeliveryCompletion) async throws -> CompletionResult {
+        try await write { db in try Self.apply(db, completion) }
+    }
+
+    private static func apply(_ db: Database, _ completion: DeliveryCompletion) throws -> CompletionResult {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT d.state, d.lease_owner, d.attempt_count, d.destination, m.id AS message_id
+                        FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
+                        """),
+                arguments: [completion.deliveryID])
+        else {
+            throw OutboxError(.unknownID, "no delivery \(completion.deliveryID)")
+        }
+        let now = Date().storeMilliseconds
+        let messageID: String = row["message_id"]
+        let destination: String = row["destination"]
+        let attempt: Int = row["attempt_count"]
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO attempt (delivery_id, number, started_at, duration_ms, outcome, http_status, error, owner)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            completion.deliveryID, attempt, completion.startedAt.storeMilliseconds, completion.duration.milliseconds,
+            completion.outcome.rawValue, completion.httpStatus, completion.error, completion.owner,
+        ])
+        let state: String = row["state"]
+        let leaseOwner: String? = row["lease_owner"]
+        guard state == DeliveryState.sending.rawValue, leaseOwner == completion.owner else {
+            return .leaseLost
+        }
+        let error = completion.error ?? ""
+        switch completion.transition {
+        case .delivered(let receipt):
+            try setState(db, completion.deliveryID, .delivered, now: now, nextAttempt: nil, error: nil, deliveredAt: now)
+            if let receipt {
+                try db.cachedStatement(sql: "INSERT INTO receipt (delivery_id, received_at, content_type, body) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [completion.deliveryID, now, receipt.contentType, receipt.body])
+            }
+            try AuditLog.append(
+                db, at: now, event: .delivered, messageID: messageID, destination: destination, actor: completion.owner,
+                detail: "attempt \(attempt)" + (completion.httpStatus.map { ", HTTP \($0)" } ?? "") + (receipt == nil ? "" : ", receipt kept"))
+        case .retry(let at):
+            let next = at.storeMilliseconds
+            try setState(db, completion.deliveryID, .pending, now: now, nextAttempt: next, error: error, deliveredAt: nil)
+            try AuditLog.append(
+                db, at: now, event: .retryScheduled, messageID: messageID, destination: destination, actor: completion.owner,
+                detail: "attempt \(attempt) failed (\(completion.outcome)): \(error); next attempt at \(next)")
+        case .failed:
+            try setState(db, completion.deliveryID, .failed, now: now, nextAttempt: nil, error: error, deliveredAt: nil)
+            try AuditLog.append(
+                db, at: now, event: .failed, messageID: messageID, destination: destination, actor: completion.owner,
+                detail: "attempt \(attempt) failed permanently: \(error)")
+        case .dead:
+            try setState(db, completion.deliveryID, .dead, now: now, nextAttempt: nil, error: error, deliveredAt: nil)
+            try AuditLog.append(
+                db, at: now, event: .dead, messageID: messageID, destination: destination, actor: completion.owner,
+                detail: "retry budget spent after attempt \(attempt): \(error)")
+        }
+        return .applied
+    }
+
+    private static func setState(
+        _ db: Database, _ id: Int64, _ state: DeliveryState, now: Int64, nextAttempt: Int64?, error: String?, deliveredAt: Int64?
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE delivery SET state = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?,
+                    next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error),
+                    delivered_at = COALESCE(?, delivered_at)
+                WHERE id = ?
+                """
+        ).execute(arguments: [state.rawValue, now, nextAttempt, error, deliveredAt, id])
+    }
+
+    public func releaseLeases(owner: String, now: Date) async throws -> Int {
+        try await reclaim(
+            where: "d.state = 'sending' AND d.lease_owner = ?", argument: owner.databaseValue, now: now, actor: owner,
+            detail: "released at start of its owner")
+    }
+
+    public func reclaimExpiredLeases(now: Date) async throws -> Int {
+        try await reclaim(
+            where: "d.state = 'sending' AND d.lease_expires_at < ?", argument: now.storeMilliseconds.databaseValue, now: now, actor: "lease-reaper",
+            detail: "lease expired")
+    }
+
+    private func reclaim(where condition: String, argument: DatabaseValue, now: Date, actor: String, detail: String) async throws(OutboxError) -> Int {
+        let nowMS = now.storeMilliseconds
+        return try await write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT d.id, d.destination, d.lease_owner, m.id AS message_id FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE \(condition)",
+                arguments: [argument])
+            for row in rows {
+                try db.execute(
+                    sql: "UPDATE delivery SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+                    arguments: [nowMS, row["id"]])
+                let previousOwner: String = row["lease_owner"] ?? "?"
+                try AuditLog.append(
+                    db, at: nowMS, event: .leaseReclaimed, messageID: row["message_id"], destination: row["destination"], actor: actor,
+                    detail: "\(detail) (was leased to \(previousOwner))")
+            }
+            return rows.count
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+
+/// The embedded outbox: one SQLite file in WAL mode with `synchronous = FULL`, so a commit is on
+/// disk before the caller hears "accepted". Writes from concurrent callers are group-committed.
+///
+/// Several processes may open the same file (a running gateway and the `swgate outbox` commands):
+/// transactions are short, and a writer waits up to the busy timeout for the lock.
+public final class SQLiteOutboxStore: OutboxStore {
+    /// How the store is opened.
+    public struct Configuration: Sendable {
+        /// How long a write waits for another process's lock before failing with `.storeLocked`.
+        public var busyTimeout: Duration = .seconds(5)
+        /// Share one transaction (one fsync) among concurrent writes. Off: one transaction each.
+        public var groupCommit = true
+        /// The most units of work in one group-commit transaction.
+        public var maximumBatch = 512
+        /// Create the file (and its directory) when missing. Operator tools pass `false`.
+        public var createIfMissing = true
+        /// Bring an older schema up to date. Off: a store without the current schema (or a SQLite
+        /// file that is not a SwGate store) is refused with `.storeUnavailable`, and nothing is written.
+        public var migrate = true
+        /// One connection instead of a pool, and the journal mode left as the file has it: opening
+        /// then writes nothing at all. For short-lived operator tools; a server uses the pool.
+        public var singleConnection = false
+
+        public init() {}
+    }
+
+    let pool: any DatabaseWriter
+    let committer: GroupCommitter
+    /// The file this store was opened on.
+    public let path: String
+
+    /// Opens (or creates) the store at `path` and brings its schema up to date.
+    public init(path: String, configuration: Configuration = Configuration()) throws(OutboxError) {
+        self.path = path
+        let fileManager = FileManager.default
+        if !fileManager.fileExists(atPath: path) {
+            guard configuration.createIfMissing else {
+                throw OutboxError(.storeMissing, "no store at \(path)")
+            }
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            do {
+                try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw OutboxError(.storeUnavailable, "cannot create \(directory): \(error)")
+            }
+        }
+        var config = GRDB.Configuration()
+        config.busyMode = .timeout(Double(configuration.busyTimeout.milliseconds) / 1000)
+        config.label = "swgate-outbox"
+        let opened: any DatabaseWriter
+        do {
+            let pool: any DatabaseWriter =
+                configuration.singleConnection
+                ? try DatabaseQueue(path: path, configuration: config) : try DatabasePool(path: path, configuration: config)
+            // GRDB sets synchronous = NORMAL while it enables WAL; durable commits need FULL, set
+            // afterwards on the writer connection (the only one that commits) and read back.
+            let synchronous = try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            }
+            guard synchronous == 2 else {
+                throw OutboxError(.storeUnavailable, "SQLite refused synchronous = FULL (got \(synchronous.map(String.init) ?? "nothing"))")
+            }
+            let migrator = Schema.migrator
+            if try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
+                guard configuration.migrate else {
+                    throw OutboxError(.storeUnavailable, "\(path) is not a SwGate outbox store with the current schema (an older store is migrated by swgate serve)")
+                }
+                try migrator.migrate(pool)
+            }
+            opened = pool
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+        pool = opened
+        committer = GroupCommitter(pool: opened, grouped: configuration.groupCommit, maximumBatch: configuration.maximumBatch)
+    }
+
+    /// Write transactions committed by this instance and the units of work they carried.
+    public var counters: StoreCounters { committer.snapshot }
+
+    /// Closes the database connections. The store must not be used afterwards.
+    public func close() throws(OutboxError) {
+        do { try pool.close() } catch { throw Self.translate(error, path: path) }
+    }
+
+    /// Runs `work` in a group-committed write transaction, translating database errors.
+    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(OutboxError) -> T {
+        do { return try await committer.perform(work) } catch { throw Self.translate(error, path: path) }
+    }
+
+    /// Runs `work` on a read snapshot, translating database errors.
+    func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(OutboxError) -> T {
+        do { return try await pool.read(work) } catch { throw Self.translate(error, path: path) }
+    }
+
+    /// Maps SQLite's result codes onto the store's error codes, keeping SQLite's message.
+    static func translate(_ error: any Error, path: String) -> OutboxError {
+        if let error = error as? OutboxError { return error }
+        guard let error = error as? DatabaseError else {
+            return OutboxError(.database, "\(path): \(error)")
+        }
+        let message = error.message ?? "\(error)"
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return OutboxError(.storeLocked, "\(path) is locked by another process (busy timeout exceeded): \(message)")
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return OutboxError(.storeCorrupted, "\(path) is not a valid SwGate store (corrupted or not SQLite): \(message)")
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_IOERR:
+            return OutboxError(.storeUnavailable, "\(path) cannot be opened or written: \(message)")
+        default:
+            return OutboxError(.database, "\(path): \(message)")
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import SWGateDelivery
+import SWGateStore
+import Testing
+
+@Suite("Delivery engine")
+struct DeliveryEngineTests {
+    private func engine(_ store: SQLiteOutboxStore, _ destinations: [DeliveryDestination], retry: RetryPolicy = fastRetry()) -> DeliveryEngine {
+        DeliveryEngine(
+            store: store, destinations: destinations,
+            configuration: DeliveryEngineConfiguration(owner: "engine-test", pollInterval: .milliseconds(20), retry: retry))
+    }
+
+    private func states(_ store: SQLiteOutboxStore) async throws -> [String: DeliveryState] {
+        var result: [String: DeliveryState] = [:]
+        for summary in try await store.deliveries(matching: DeliveryFilter()) {
+            let record = try #require(try await store.message(id: summary.messageID))
+            result["\(record.wireMessageID)@\(summary.destination)"] = summary.state
+        }
+        return result
+    }
+
+    @Test("Transient failures are retried until delivered; every attempt is kept")
+    func transientIsRetried() async throws {
+        try await withStore { store, _ in
+            let channel = ScriptedChannel()
+            channel.script("M-1", [transient503, transient503])
+            let result = try await store.enqueue(message("M-1", conversation: "C-1"))
+            try await whileRunning(engine(store, [DeliveryDestination(name: "nsw", channel: channel)])) { () async throws in
+                #expect(try await eventually { try await states(store)["M-1@nsw"] == .delivered })
+            }
+            let record = try #require(try await store.message(id: result.id))
+            #expect(record.deliveries[0].attempts.map(\.outcome) == [.transientFailure, .transientFailure, .delivered])
+            #expect(channel.attempts == ["M-1", "M-1", "M-1"])
+        }
+    }
+
+    @Test("A permanent failure goes to failed at once, without retry")
+    func permanentFailsAtOnce() async throws {
+        try await withStore { store, _ in
+            let channel = ScriptedChannel()
+            channel.script("M-1", [permanent400])
+            _ = try await store.enqueue(message("M-1", conversation: "C-1"))
+            try await whileRunning(engine(store, [DeliveryDestination(name: "nsw", channel: channel)])) { () async throws in
+                #expect(try await eventually { try await states(store)["M-1@nsw"] == .failed })
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(channel.attempts == ["M-1"])
+        }
+    }
+
+    @Test("A spent retry budget makes the delivery dead; replay brings it back and it is delivered")
+    func budgetThenReplay() async throws {
+        try await withStore { store, _ in
+            let channel = ScriptedChannel()
+            channel.script("M-1", [transient503, transient503, transient503])
+            let accepted = try await store.enqueue(message("M-1", conversation: "C-1"))
+            let engine = engine(store, [DeliveryDestination(name: "nsw", channel: channel)], retry: fastRetry(attempts: 3))
+            try await whileRunning(engine) { () async throws in
+                #expect(try await eventually { try await states(store)["M-1@nsw"] == .dead })
+                _ = try await store.replay(ReplayRequest(selection: .messages([accepted.id]), operatorName: "ops", dryRun: false))
+                engine.wake()
+                #expect(try await eventually { try await states(store)["M-1@nsw"] == .delivered })
+            }
+            #expect(channel.attempts.count == 4)
+        }
+    }
+
+    @Test("Order per conversation holds while the ISSUE is retried, across an engine restart")
+    func orderUnderFailuresAndRestart() async throws {
+        try await withStore { store, _ in
+            let channel = ScriptedChannel()
+            channel.script("ISSUE", [transient503, transient503, transient503])
+            channel.script("AMEND", [transient503])
+            _ = try await store.enqueue(message("ISSUE", conversation: "CO-1"))
+            _ = try await store.enqueue(message("AMEND", conversation: "CO-1", function: .amend))
+            _ = try await store.enqueue(message("CANCEL", conversation: "CO-1", function: .cancel))
+            _ = try await store.enqueue(message("OTHER", conversation: "CO-2"))
+            let destinations = [DeliveryDestination(name: "nsw", channel: channel, maximumConcurrency: 8)]
+            // First run: stop it as soon as the ISSUE has failed once.
+            try await whileRunning(engine(store, destinations)) { () async throws in
+                #expect(await eventually { channel.attempts.contains("ISSUE") })
+            }
+            try await whileRunning(engine(store, destinations)) { () async throws in
+                #expect(try await eventually { try await states(store).values.allSatisfy { $0 == .delivered } })
+            }
+            let conversation = channel.attempts.filter { $0 != "OTHER" }
+            let firstAmend = try #require(conversation.firstIndex(of: "AMEND"))
+            let firstCancel = try #require(conversation.firstIndex(of: "CANCEL"))
+            #expect(conversation[..<firstAmend].allSatisfy { $0 == "ISSUE" })
+            #expect(conversation[..<firstCancel].allSatisfy { $0 != "CANCEL" })
+            #expect(conversation.lastIndex(of: "ISSUE")! < firstAmend)
+            #expect(conversation.lastIndex(of: "AMEND")! < firstCancel)
+        }
+    }
+
+    @Test("A failing destination opens its breaker without holding up another destination")
+    func breakerIsolatesDestinations() async throws {
+        try await withStore { store, _ in
+            let down = ScriptedChannel(fallback: transient503)
+            let up = ScriptedChannel()
+            for index in 0..<10 {
+                _ = try await store.enqueue(message("M-\(index)", conversation: "C-\(index)", destinations: ["asw", "nsw"]))
+            }
+            let engine = engine(
+                store,
+                [
+                    DeliveryDestination(name: "asw", channel: down, maximumConcurrency: 1, circuitBreaker: .init(failureThreshold: 3, coolDown: .seconds(60))),
+                    DeliveryDestination(name: "nsw", channel: up, maximumConcurrency: 2),
+                ])
+            try await whileRunning(engine) { () async throws in
+                #expect(try await eventually { try await store.deliveries(matching: DeliveryFilter(states: [.delivered], destination: "nsw")).count == 10 })
+                #expect(await eventually {
+                    if case .open = await engine.breakerState(for: "asw") { return true }
+                    return false
+                })
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            // The breaker opened after 3 consecutive failures and sent nothing more during its cool-down.
+            #expect(down.attempts.count == 3)
+            #expect(try await store.deliveries(matching: DeliveryFilter(states: [.delivered], destination: "asw")).isEmpty)
+        }
+    }
+}
+
+/// A channel that takes its time, to catch the engine with an attempt in flight.
+private struct SlowChannel: DeliveryChannel {
+    let started: ScriptedChannel
+
+    func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult {
+        _ = await started.deliver(delivery)
+        try? await Task.sleep(for: .milliseconds(300))
+        return .delivered(receipt: nil, httpStatus: 200)
+    }
+}
+
+@Suite("Delivery engine shutdown")
+struct DeliveryEngineShutdownTests {
+    @Test("stop() lets the attempt in flight finish and record delivery, and claims nothing more")
+    func gracefulStop() async throws {
+        try await withStore { store, _ in
+            let started = ScriptedChannel()
+            _ = try await store.enqueue(message("FIRST", conversation: "C-1"))
+            _ = try await store.enqueue(message("SECOND", conversation: "C-1", function: .amend))
+            let engine = DeliveryEngine(
+                store: store, destinations: [DeliveryDestination(name: "nsw", channel: SlowChannel(started: started))],
+                configuration: DeliveryEngineConfiguration(owner: "stop-test", pollInterval: .milliseconds(20)))
+            let running = Task { await engine.run() }
+            #expect(await eventually { started.attempts == ["FIRST"] })
+            engine.stop()
+            await running.value
+            let delivered = try await store.deliveries(matching: DeliveryFilter(states: [.delivered]))
+            let pending = try await store.deliveries(matching: DeliveryFilter(states: [.pending]))
+            #expect(delivered.count == 1)
+            #expect(pending.count == 1)
+            #expect(started.attempts == ["FIRST"])
+        }
+    }
+}

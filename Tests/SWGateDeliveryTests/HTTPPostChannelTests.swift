@@ -1,0 +1,74 @@
+import Foundation
+import SWGateDelivery
+import SWGateStore
+import Testing
+
+@Suite("HTTP POST channel against a real loopback server")
+struct HTTPPostChannelTests {
+    private func delivery(_ wireID: String = "MSG-1") -> ClaimedDelivery {
+        ClaimedDelivery(
+            deliveryID: 1, messageID: "m-1", wireMessageID: wireID, destination: "portal", conversation: "VN-1", function: .status,
+            payload: Data("<Status/>".utf8), contentType: "application/xml", attempt: 1, acceptedAt: Date(), budgetStartedAt: Date(),
+            owner: "test", leaseExpiresAt: Date().addingTimeInterval(60))
+    }
+
+    @Test("2xx is delivered, with the exact bytes and the message id header, and the answer kept as receipt")
+    func delivered() async throws {
+        let server = try await LoopbackHTTPServer { _, _ in (200, "<ACK/>") }
+        let result = await HTTPPostChannel(url: server.url).deliver(delivery())
+        try await server.shutdown()
+        guard case .delivered(let receipt?, 200) = result else {
+            Issue.record("expected delivered, got \(result)")
+            return
+        }
+        #expect(receipt.body == Data("<ACK/>".utf8))
+        #expect(server.requests.map(\.messageID) == ["MSG-1"])
+        #expect(server.requests.first?.body == Data("<Status/>".utf8))
+        #expect(server.requests.first?.conversation == "VN-1")
+    }
+
+    @Test("5xx is transient and 4xx permanent")
+    func statusClasses() async throws {
+        let server = try await LoopbackHTTPServer { id, _ in id == "FIVE" ? (503, "busy") : (422, "bad document") }
+        let channel = HTTPPostChannel(url: server.url)
+        let five = await channel.deliver(delivery("FIVE"))
+        let four = await channel.deliver(delivery("FOUR"))
+        try await server.shutdown()
+        #expect(five == .failed(DeliveryFailure(.httpServerError, "HTTP 503: busy", httpStatus: 503)))
+        guard case .failed(let failure) = four else {
+            Issue.record("422 not a failure")
+            return
+        }
+        #expect(failure.reason == .httpClientError)
+        #expect(failure.reason.disposition == .permanent)
+    }
+
+    @Test("A refused connection is a transient connection failure")
+    func connectionRefused() async throws {
+        let server = try await LoopbackHTTPServer { _, _ in (200, "") }
+        let url = server.url
+        try await server.shutdown()
+        let result = await HTTPPostChannel(url: url, timeout: .seconds(5)).deliver(delivery())
+        guard case .failed(let failure) = result else {
+            Issue.record("expected a failure, got \(result)")
+            return
+        }
+        #expect(failure.reason.disposition == .transient)
+        #expect(failure.reason == .connection || failure.reason == .timeout)
+    }
+
+    @Test("No answer within the timeout is a transient timeout")
+    func timeout() async throws {
+        let server = try await LoopbackHTTPServer { _, _ in
+            Thread.sleep(forTimeInterval: 1.5)
+            return (200, "")
+        }
+        let result = await HTTPPostChannel(url: server.url, timeout: .milliseconds(300)).deliver(delivery())
+        try await server.shutdown()
+        guard case .failed(let failure) = result else {
+            Issue.record("expected a failure, got \(result)")
+            return
+        }
+        #expect(failure.reason == .timeout)
+    }
+}

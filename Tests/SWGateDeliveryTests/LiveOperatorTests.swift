@@ -1,0 +1,68 @@
+import Foundation
+import SWGateStore
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite("Operator commands while a gateway runs")
+struct LiveOperatorTests {
+    private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, out: String) {
+        let process = Process()
+        process.executableURL = productsDirectory().appendingPathComponent(executable)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("replay and stats work on the store of a running gateway, and replayed messages are sent again", .timeLimit(.minutes(2)))
+    func replayWhileRunning() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: productsDirectory().appendingPathComponent("swgate").path))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swgate-live-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("outbox.sqlite").path
+        // The receiver refuses everything (422): every delivery ends `failed` until replayed.
+        let server = try await LoopbackHTTPServer { _, _ in (422, "refused") }
+
+        let gateway = Process()
+        gateway.executableURL = productsDirectory().appendingPathComponent("OutboxCrashHarness")
+        gateway.arguments = ["--store", store, "--url", server.url, "--prefix", "live", "--count", "20", "--interval-ms", "2"]
+        gateway.standardOutput = FileHandle.nullDevice
+        gateway.standardError = FileHandle.nullDevice
+        try gateway.run()
+        defer { if gateway.isRunning { kill(gateway.processIdentifier, SIGKILL) } }
+
+        // Wait until the store exists and some deliveries have failed.
+        #expect(await eventually { FileManager.default.fileExists(atPath: store) && server.requests.count >= 3 })
+        var replayed = 0
+        for _ in 0..<5 {
+            let replay = try run("swgate", ["outbox", "replay", "--status", "failed", "--operator", "night-shift", "--store", store, "--json"])
+            #expect(replay.status == 0)
+            let changes = try JSONSerialization.jsonObject(with: Data(replay.out.utf8)) as? [[String: Any]]
+            replayed += changes?.count ?? 0
+            #expect(try run("swgate", ["outbox", "stats", "--json", "--store", store]).status == 0)
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        let requestsBeforeStop = server.requests.count
+        kill(gateway.processIdentifier, SIGKILL)
+        gateway.waitUntilExit()
+        try await server.shutdown()
+
+        #expect(replayed > 0)
+        // Each replayed delivery was sent again: more requests than first attempts alone.
+        #expect(requestsBeforeStop > Set(server.requests.compactMap(\.messageID)).count)
+        let opened = try SQLiteOutboxStore(path: store)
+        defer { try? opened.close() }
+        let audit = try await opened.auditEntries(messageID: nil)
+        #expect(audit.filter { $0.event == .replayed && $0.actor == "night-shift" }.count == replayed)
+        #expect(try await opened.verifyAudit().isIntact)
+        #expect(try run("swgate", ["audit", "verify", "--store", store]).status == 0)
+    }
+}

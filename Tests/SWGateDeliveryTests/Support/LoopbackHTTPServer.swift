@@ -1,0 +1,88 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A real HTTP/1.1 server on 127.0.0.1 (an ephemeral port) standing in for a partner system.
+/// `respond` decides each answer; every request is recorded.
+final class LoopbackHTTPServer: Sendable {
+    struct Request: Sendable {
+        var messageID: String?
+        var conversation: String?
+        var body: Data
+        var status: Int
+    }
+
+    typealias Responder = @Sendable (_ messageID: String?, _ body: Data) -> (status: Int, body: String)
+
+    private final class RequestLog: Sendable {
+        let requests = Mutex<[Request]>([])
+    }
+
+    private let group: MultiThreadedEventLoopGroup
+    private let channel: any Channel
+    private let log: RequestLog
+
+    var port: Int { channel.localAddress?.port ?? 0 }
+    var url: String { "http://127.0.0.1:\(port)/inbox" }
+    var requests: [Request] { log.requests.withLock { $0 } }
+
+    init(respond: @escaping Responder) async throws {
+        let log = RequestLog()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.log = log
+        self.group = group
+        let record: @Sendable (Request) -> Void = { request in log.requests.withLock { $0.append(request) } }
+        channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Handler(respond: respond, record: record))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+    }
+
+    func shutdown() async throws {
+        try await channel.close()
+        try await group.shutdownGracefully()
+    }
+
+    private final class Handler: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+
+        let respond: Responder
+        let record: @Sendable (Request) -> Void
+        var head: HTTPRequestHead?
+        var body = Data()
+
+        init(respond: @escaping Responder, record: @escaping @Sendable (Request) -> Void) {
+            self.respond = respond
+            self.record = record
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+                body = Data()
+            case .body(let buffer):
+                body.append(contentsOf: buffer.readableBytesView)
+            case .end:
+                let messageID = head?.headers.first(name: "X-SWGate-Message-Id")
+                let answer = respond(messageID, body)
+                record(Request(messageID: messageID, conversation: head?.headers.first(name: "X-SWGate-Conversation"), body: body, status: answer.status))
+                var headers = HTTPHeaders()
+                headers.add(name: "Content-Type", value: "text/plain")
+                headers.add(name: "Content-Length", value: String(answer.body.utf8.count))
+                let responseHead = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: answer.status), headers: headers)
+                context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            }
+        }
+    }
+}

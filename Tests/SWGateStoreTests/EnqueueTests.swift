@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import SWGateStore
+import Testing
+
+@Suite("Enqueue, durability and idempotency")
+struct EnqueueTests {
+    @Test("An accepted message is on disk: a new store on the same file sees it with its exact bytes")
+    func acceptedIsDurable() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("outbox.sqlite").path
+            let message = formD("M-1", destinations: ["nsw", "asw"])
+            let result: EnqueueResult
+            do {
+                let store = try SQLiteOutboxStore(path: path)
+                result = try await store.enqueue(message)
+                try store.close()
+            }
+            let reopened = try SQLiteOutboxStore(path: path)
+            defer { try? reopened.close() }
+            let record = try #require(try await reopened.message(id: result.id))
+            #expect(record.deliveries.map(\.destination) == ["nsw", "asw"])
+            #expect(record.deliveries.allSatisfy { $0.state == .pending })
+            let claimed = try await reopened.claimNow("asw")
+            #expect(claimed.map(\.payload) == [message.payloads[1].body])
+        }
+    }
+
+    @Test("The writer connection commits with synchronous = FULL in WAL mode")
+    func durableSettings() async throws {
+        try await withStore { store, path in
+            _ = try await store.enqueue(formD("M-1"))
+            let queue = try DatabaseQueue(path: path)
+            let mode = try await queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+            #expect(mode == "wal")
+        }
+    }
+
+    @Test("A repeated Idempotency-Key returns the original message and stores nothing new")
+    func submissionIdempotency() async throws {
+        try await withStore { store, _ in
+            let key = IdempotencyKey.submission(client: "portal", key: "k-1")
+            let first = try await store.enqueue(formD("M-1", key: key))
+            let second = try await store.enqueue(formD("M-1", key: key))
+            #expect(!first.isDuplicate)
+            #expect(second.isDuplicate)
+            #expect(second.id == first.id)
+            #expect(second.acknowledgement == Data("ack-M-1".utf8))
+            #expect(try await store.stats().messageCount == 1)
+        }
+    }
+
+    @Test("The same key with different content is a conflict and changes nothing")
+    func idempotencyConflict() async throws {
+        try await withStore { store, _ in
+            let key = IdempotencyKey.submission(client: "portal", key: "k-1")
+            _ = try await store.enqueue(formD("M-1", key: key))
+            await #expect(throws: OutboxError.self) {
+                _ = try await store.enqueue(formD("M-1", key: key, body: "<FormD changed='yes'/>"))
+            }
+            #expect(try await store.stats().messageCount == 1)
+            #expect(try await store.verifyAudit().entryCount == 1)
+        }
+    }
+
+    @Test("An inbound duplicate (same sender and message id) is processed once; another sender's is not a duplicate")
+    func inboundIdempotency() async throws {
+        try await withStore { store, _ in
+            let first = try await store.enqueue(formD("NSW-77", function: .ack, destinations: ["portal"], key: .inbound(sender: "nsw", messageID: "NSW-77")))
+            let again = try await store.enqueue(formD("NSW-77", function: .ack, destinations: ["portal"], key: .inbound(sender: "nsw", messageID: "NSW-77")))
+            let other = try await store.enqueue(formD("NSW-77", function: .ack, destinations: ["portal"], key: .inbound(sender: "asw", messageID: "NSW-77")))
+            #expect(again.isDuplicate && again.id == first.id)
+            #expect(!other.isDuplicate && other.id != first.id)
+            #expect(try await store.stats().messageCount == 2)
+        }
+    }
+
+    @Test("A message with no destination, or the same destination twice, is refused")
+    func invalidMessages() async throws {
+        try await withStore { store, _ in
+            await #expect(throws: OutboxError.self) { _ = try await store.enqueue(formD("M-1", destinations: [])) }
+            await #expect(throws: OutboxError.self) { _ = try await store.enqueue(formD("M-2", destinations: ["nsw", "nsw"])) }
+            let count = try await store.stats().messageCount
+            #expect(count == 0)
+        }
+    }
+
+    @Test("Group commit: 64 concurrent enqueues share far fewer transactions than messages")
+    func groupCommitBatches() async throws {
+        try await withStore { store, _ in
+            let before = store.counters
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<64 {
+                    group.addTask { _ = try await store.enqueue(formD("M-\(index)", conversation: "C-\(index)")) }
+                }
+                try await group.waitForAll()
+            }
+            let after = store.counters
+            #expect(after.units - before.units == 64)
+            #expect(after.transactions - before.transactions <= 16)
+            #expect(try await store.stats().messageCount == 64)
+            #expect(try await store.verifyAudit().isIntact)
+        }
+    }
+
+    @Test("Without group commit every enqueue is its own transaction")
+    func oneTransactionPerMessage() async throws {
+        var configuration = SQLiteOutboxStore.Configuration()
+        configuration.groupCommit = false
+        try await withStore(configuration: configuration) { store, _ in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<16 {
+                    group.addTask { _ = try await store.enqueue(formD("M-\(index)", conversation: "C-\(index)")) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(store.counters.transactions == 16)
+        }
+    }
+
+    @Test("A failing unit in a group-committed batch is rolled back alone")
+    func failingUnitIsIsolated() async throws {
+        try await withStore { store, _ in
+            let key = IdempotencyKey.submission(client: "portal", key: "dup")
+            _ = try await store.enqueue(formD("M-0", key: key))
+            let results = await withTaskGroup(of: Bool.self) { group in
+                for index in 1...20 {
+                    group.addTask {
+                        // Every fifth reuses the key with different content: a conflict.
+                        let message = index % 5 == 0 ? formD("M-\(index)", key: key, body: "<other/>") : formD("M-\(index)", conversation: "C-\(index)")
+                        return (try? await store.enqueue(message)) != nil
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 16)
+            #expect(try await store.stats().messageCount == 17)
+            #expect(try await store.verifyAudit().isIntact)
+        }
+    }
+}
