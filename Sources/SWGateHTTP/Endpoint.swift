@@ -1,0 +1,60 @@
+public import Foundation
+
+/// An HTTP request as the gateway's endpoints see it: independent of the HTTP server library,
+/// so endpoints (portal API, NSW, AS4, simulators) are plain values that tests call directly.
+public struct EndpointRequest: Sendable {
+    /// `GET`, `POST`, …
+    public var method: String
+    /// The path without the query, e.g. `/nsw`.
+    public var path: String
+    /// Query parameters; a parameter without value (`?wsdl`) maps to "".
+    public var query: [String: String]
+    /// Header fields with lower-cased names; repeated fields are joined with ", ".
+    public var headers: [String: String]
+    /// The whole body (already capped by the host's body limit).
+    public var body: [UInt8]
+    /// Subject of the verified TLS client certificate, when the listener requires one.
+    public var clientCertificateSubject: String?
+
+    public init(
+        method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = [],
+        clientCertificateSubject: String? = nil
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.clientCertificateSubject = clientCertificateSubject
+    }
+
+    /// The media type of the body, lower-cased, without parameters (`text/xml; charset=utf-8` → `text/xml`).
+    public var mediaType: String? {
+        headers["content-type"].map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased() }
+    }
+}
+
+/// The answer of an endpoint.
+public struct EndpointResponse: Sendable {
+    public var status: Int
+    /// Header fields; `content-type` is set by the convenience initialisers.
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A response with `contentType` and `body`.
+    public init(status: Int, contentType: String, body: [UInt8]) {
+        self.init(status: status, headers: ["content-type": contentType], body: body)
+    }
+}
+
+/// Something that answers HTTP requests: the portal API, the NSW and AS4 endpoints, the partner
+/// simulators. Hosted by ``EndpointHost``.
+public protocol Endpoint: Sendable {
+    func handle(_ request: EndpointRequest) async -> EndpointResponse
+}

@@ -1,0 +1,86 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+public import Logging
+import NIOCore
+
+/// Serves ``Endpoint``s over HTTP/1.1 with Hummingbird: one listener, routes by path prefix,
+/// a body limit, and the bound port reported once listening (port 0 picks a free one).
+public struct EndpointHost: Sendable {
+    /// A path prefix and the endpoint that answers below it. The longest matching prefix wins.
+    public struct Route: Sendable {
+        public var prefix: String
+        public var endpoint: any Endpoint
+        public init(_ prefix: String, _ endpoint: any Endpoint) {
+            self.prefix = prefix
+            self.endpoint = endpoint
+        }
+    }
+
+    public var host: String
+    public var port: Int
+    public var routes: [Route]
+    /// Largest accepted request body; larger requests get 413 without reaching an endpoint.
+    public var maxBodyBytes: Int
+    public var logger: Logger
+
+    public init(host: String = "127.0.0.1", port: Int = 0, routes: [Route], maxBodyBytes: Int = 10 * 1024 * 1024, logger: Logger? = nil) {
+        self.host = host
+        self.port = port
+        self.routes = routes.sorted { $0.prefix.count > $1.prefix.count }
+        self.maxBodyBytes = maxBodyBytes
+        self.logger = logger ?? Logger(label: "swgate.http")
+    }
+
+    /// Runs until the task is cancelled or SIGTERM/SIGINT arrives; `onListening` gets the bound port.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let routes = self.routes
+        let limit = maxBodyBytes
+        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            try await Self.respond(to: request, routes: routes, limit: limit)
+        }
+        let application = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "SWGate"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        try await application.runService()
+    }
+
+    static func respond(to request: Request, routes: [Route], limit: Int) async throws -> Response {
+        let path = request.uri.path
+        guard let route = routes.first(where: { path == $0.prefix || path.hasPrefix($0.prefix.hasSuffix("/") ? $0.prefix : $0.prefix + "/") })
+        else {
+            return Response(status: .notFound)
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch {
+            return Response(
+                status: .contentTooLarge, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "request body is larger than \(limit) bytes\n")))
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName.lowercased()
+            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters {
+            query[String(key)] = String(value)
+        }
+        if let raw = request.uri.query {
+            for item in raw.split(separator: "&") where !item.contains("=") { query[String(item)] = "" }
+        }
+        let endpointRequest = EndpointRequest(
+            method: request.method.rawValue, path: path, query: query, headers: headers, body: Array(buffer: body))
+        let answer = await route.endpoint.handle(endpointRequest)
+        var responseHeaders = HTTPFields()
+        for (name, value) in answer.headers {
+            if let fieldName = HTTPField.Name(name) { responseHeaders[fieldName] = value }
+        }
+        return Response(
+            status: .init(code: answer.status), headers: responseHeaders, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+}
