@@ -24,8 +24,13 @@ public final class XMLDocument {
             | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_COMPACT.rawValue)
 
     /// Parses `bytes` under `limits`.
+    ///
+    /// - Parameter keepIgnorableWhitespace: false drops whitespace-only text between elements
+    ///   (libxml2's NOBLANKS; text inside an element without element children is kept). Only for
+    ///   documents that are checked and thrown away, as validation does: the tree is then not the
+    ///   signed bytes, so never serialise or sign such a document.
     /// - Throws: ``XMLError`` naming the problem and where it is.
-    public init(bytes: [UInt8], limits: XMLLimits = .default) throws(XMLError) {
+    public init(bytes: [UInt8], limits: XMLLimits = .default, keepIgnorableWhitespace: Bool = true) throws(XMLError) {
         XMLLibrary.ensureInitialized()
         guard bytes.count <= limits.maxBytes else {
             throw XMLError(
@@ -41,7 +46,8 @@ public final class XMLDocument {
         let parsed: UnsafeMutablePointer<xmlDoc>? = try withUnsafeMutablePointer(to: &state) { statePointer throws(XMLError) in
             try bytes.withUnsafeBufferPointer { buffer throws(XMLError) in
                 let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-                guard let ctxt = swg_newHardenedParser(base, Int32(buffer.count), Self.parseOptions, statePointer)
+                let options = keepIgnorableWhitespace ? Self.parseOptions : Self.parseOptions | Int32(XML_PARSE_NOBLANKS.rawValue)
+                guard let ctxt = swg_newHardenedParser(base, Int32(buffer.count), options, statePointer)
                 else {
                     throw XMLError(code: .internalFailure, message: "libxml2 could not create a parser")
                 }

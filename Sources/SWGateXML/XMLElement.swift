@@ -56,22 +56,48 @@ public struct XMLElement {
     /// The first child element called `localName` in `namespace`, which defaults to this
     /// element's own namespace.
     public func child(_ localName: String, namespace: String?? = .none) -> XMLElement? {
-        let uri = namespace ?? namespaceURI
-        var child = node.pointee.children
-        while let current = child {
-            if current.pointee.type == XML_ELEMENT_NODE {
-                let element = XMLElement(document: document, node: current)
-                if element.isNamed(localName, namespace: uri) { return element }
-            }
-            child = current.pointee.next
+        var found: XMLElement?
+        forEachChild(named: localName, namespace: namespace) { element in
+            found = element
+            return false
         }
-        return nil
+        return found
     }
 
     /// Every child element called `localName` in `namespace` (default: this element's namespace).
     public func children(_ localName: String, namespace: String?? = .none) -> [XMLElement] {
-        let uri = namespace ?? namespaceURI
-        return children.filter { $0.isNamed(localName, namespace: uri) }
+        var result: [XMLElement] = []
+        forEachChild(named: localName, namespace: namespace) { element in
+            result.append(element)
+            return true
+        }
+        return result
+    }
+
+    /// Calls `body` for each matching child until it returns false. Names are compared as C
+    /// strings and the default namespace by pointer to this element's, so the rules' many lookups
+    /// create no Swift strings and no views for siblings that do not match.
+    private func forEachChild(named localName: String, namespace: String??, _ body: (XMLElement) -> Bool) {
+        localName.withCString { name in
+            let wanted = UnsafeRawPointer(name).assumingMemoryBound(to: xmlChar.self)
+            var child = node.pointee.children
+            while let current = child {
+                child = current.pointee.next
+                guard current.pointee.type == XML_ELEMENT_NODE, xmlStrEqual(current.pointee.name, wanted) != 0 else { continue }
+                let href = current.pointee.ns?.pointee.href
+                let matches: Bool
+                switch namespace {
+                case .none:
+                    let own = node.pointee.ns?.pointee.href
+                    matches = (href == nil && own == nil) || (href != nil && own != nil && xmlStrEqual(href, own) != 0)
+                case .some(.none):
+                    matches = href == nil
+                case .some(.some(let uri)):
+                    matches = href != nil && xmlStrEqual(href, uri) != 0
+                }
+                if matches, !body(XMLElement(document: document, node: current)) { return }
+            }
+        }
     }
 
     /// The parent element, or `nil` for the root.

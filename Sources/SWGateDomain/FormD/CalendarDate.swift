@@ -6,8 +6,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Parses `YYYY-MM-DD` (an `xs:date`; a trailing time zone such as `Z` or `+07:00` is ignored).
     public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .xmlWhitespace)
-        let utf8 = Array(trimmed.utf8)
+        let utf8 = Array(text.xmlTrimmed.utf8)
         guard utf8.count >= 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
@@ -76,19 +75,15 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     }
 }
 
-extension Set where Element == Character {
-    /// The four XML whitespace characters.
-    static let xmlWhitespace: Set<Character> = [" ", "\t", "\n", "\r"]
-}
-
 extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, set.contains(first) { slice.removeFirst() }
-        while let last = slice.last, set.contains(last) { slice.removeLast() }
-        return String(slice)
+    /// The string with XML whitespace (space, tab, CR, LF) trimmed at both ends. Works on UTF-8
+    /// bytes: these four are ASCII, so no grapheme breaking is needed.
+    var xmlTrimmed: String {
+        let utf8 = self.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = utf8.lastIndex(where: { !isSpace($0) })!
+        if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return self }
+        return String(self[first...last])
     }
-
-    /// The string with XML whitespace trimmed at both ends.
-    var xmlTrimmed: String { trimmingCharacters(in: .xmlWhitespace) }
 }

@@ -23,7 +23,8 @@ public struct DocumentValidator: Sendable {
     public func validate(_ bytes: [UInt8], today: CalendarDate = .today()) -> ValidationReport {
         let document: XMLDocument
         do {
-            document = try XMLDocument(bytes: bytes, limits: limits)
+            // The tree is checked and dropped: whitespace between elements is not needed.
+            document = try XMLDocument(bytes: bytes, limits: limits, keepIgnorableWhitespace: false)
         } catch {
             return ValidationReport(
                 kind: .unknown,
