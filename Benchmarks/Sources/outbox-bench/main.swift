@@ -169,6 +169,11 @@ if arguments.count == 3, arguments[1] == "resume-child" {
 }
 
 let quick = arguments.contains("--quick")
+if arguments.contains("--enqueue-only") {
+    let grouped = try await enqueueRate(groupCommit: true, producers: 64, perProducer: 400)
+    print("group commit \(Int(grouped.rate))/s (\(grouped.perTransaction) per transaction)")
+    exit(0)
+}
 let deepQueue = quick ? 20_000 : 100_000
 print("# outbox-bench")
 print("machine: \(machineDescription())")
