@@ -133,6 +133,16 @@ func engineDrainRate(count: Int) async throws -> Double {
     return Double(count) / elapsed
 }
 
+/// Peak RSS of this process image from /proc/self/status (VmHWM). getrusage's ru_maxrss would carry
+/// over the forked parent's size across exec, hiding the child's own footprint.
+func processPeakMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return peakResidentMiB() }
+    return kib / 1024
+}
+
 /// Child mode: open the store and claim once, as a restarted gateway does; print time and peak RSS.
 func resumeChild(path: String) async throws {
     let start = ContinuousClock.now
@@ -140,7 +150,7 @@ func resumeChild(path: String) async throws {
     _ = try await store.releaseLeases(owner: "bench", now: Date())
     let claimed = try await store.claim(destination: "nsw", limit: 64, owner: "bench", leaseDuration: .seconds(60), now: Date())
     let elapsed = seconds(since: start)
-    print("resume \(elapsed) \(claimed.count) \(peakResidentMiB())")
+    print("resume \(elapsed) \(claimed.count) \(processPeakMiB())")
 }
 
 /// Spawns this executable in child mode on a store with `count` queued messages.
