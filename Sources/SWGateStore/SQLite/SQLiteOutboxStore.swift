@@ -92,6 +92,18 @@ public final class SQLiteOutboxStore: OutboxStore {
     /// Write transactions committed by this instance and the units of work they carried.
     public var counters: StoreCounters { committer.snapshot }
 
+    /// The journal mode and `synchronous` level of the connection that commits, read back from
+    /// SQLite (`wal` and 2 = FULL for a store opened by a gateway).
+    public func durability() async throws(OutboxError) -> (journalMode: String, synchronous: Int) {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
+            }
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
     /// Closes the database connections. The store must not be used afterwards.
     public func close() throws(OutboxError) {
         do { try pool.close() } catch { throw Self.translate(error, path: path) }
