@@ -1,6 +1,7 @@
 import Foundation
 import SWGateDelivery
 import SWGateStore
+import Synchronization
 import Testing
 
 @Suite("Delivery engine")
@@ -123,13 +124,19 @@ struct DeliveryEngineTests {
     }
 }
 
-/// A channel that takes its time, to catch the engine with an attempt in flight.
-private struct SlowChannel: DeliveryChannel {
-    let started: ScriptedChannel
+/// A channel that holds each attempt until the test opens the gate (bounded at 10 s), to catch the
+/// engine with an attempt in flight.
+private final class GatedChannel: DeliveryChannel {
+    let started = ScriptedChannel()
+    private let open = Mutex(false)
+
+    func release() { open.withLock { $0 = true } }
 
     func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult {
         _ = await started.deliver(delivery)
-        try? await Task.sleep(for: .milliseconds(300))
+        for _ in 0..<1000 where !open.withLock({ $0 }) {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         return .delivered(receipt: nil, httpStatus: 200)
     }
 }
@@ -139,15 +146,17 @@ struct DeliveryEngineShutdownTests {
     @Test("stop() lets the attempt in flight finish and record delivery, and claims nothing more")
     func gracefulStop() async throws {
         try await withStore { store, _ in
-            let started = ScriptedChannel()
+            let channel = GatedChannel()
+            let started = channel.started
             _ = try await store.enqueue(message("FIRST", conversation: "C-1"))
             _ = try await store.enqueue(message("SECOND", conversation: "C-1", function: .amend))
             let engine = DeliveryEngine(
-                store: store, destinations: [DeliveryDestination(name: "nsw", channel: SlowChannel(started: started))],
+                store: store, destinations: [DeliveryDestination(name: "nsw", channel: channel)],
                 configuration: DeliveryEngineConfiguration(owner: "stop-test", pollInterval: .milliseconds(20)))
             let running = Task { await engine.run() }
             #expect(await eventually { started.attempts == ["FIRST"] })
             engine.stop()
+            channel.release()
             await running.value
             let delivered = try await store.deliveries(matching: DeliveryFilter(states: [.delivered]))
             let pending = try await store.deliveries(matching: DeliveryFilter(states: [.pending]))

@@ -50,14 +50,14 @@ struct LiveOperatorTests {
             #expect(try run("swgate", ["outbox", "stats", "--json", "--store", store]).status == 0)
             try await Task.sleep(for: .milliseconds(150))
         }
-        let requestsBeforeStop = server.requests.count
+        // Each replayed delivery is sent again: more requests than distinct messages.
+        let resent = await eventually { server.requests.count > Set(server.requests.compactMap(\.messageID)).count }
         kill(gateway.processIdentifier, SIGKILL)
         gateway.waitUntilExit()
         try await server.shutdown()
 
         #expect(replayed > 0)
-        // Each replayed delivery was sent again: more requests than first attempts alone.
-        #expect(requestsBeforeStop > Set(server.requests.compactMap(\.messageID)).count)
+        #expect(resent)
         let opened = try SQLiteOutboxStore(path: store)
         defer { try? opened.close() }
         let audit = try await opened.auditEntries(messageID: nil)

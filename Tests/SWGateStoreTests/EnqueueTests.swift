@@ -30,6 +30,10 @@ struct EnqueueTests {
     func durableSettings() async throws {
         try await withStore { store, path in
             _ = try await store.enqueue(formD("M-1"))
+            let durability = try await store.durability()
+            #expect(durability.journalMode == "wal")
+            #expect(durability.synchronous == 2)
+            // WAL is recorded in the file itself: another connection sees it too.
             let queue = try DatabaseQueue(path: path)
             let mode = try await queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
             #expect(mode == "wal")
@@ -97,7 +101,8 @@ struct EnqueueTests {
             }
             let after = store.counters
             #expect(after.units - before.units == 64)
-            #expect(after.transactions - before.transactions <= 16)
+            // Far fewer transactions than messages (typically 2–3 here; the bound leaves room for a loaded CI machine).
+            #expect(after.transactions - before.transactions <= 32)
             #expect(try await store.stats().messageCount == 64)
             #expect(try await store.verifyAudit().isIntact)
         }

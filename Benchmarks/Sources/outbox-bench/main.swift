@@ -5,6 +5,7 @@ import BenchmarkSupport
 import Foundation
 import SWGateDelivery
 import SWGateStore
+import Synchronization
 
 let arguments = CommandLine.arguments
 let payload = Data(repeating: UInt8(ascii: "x"), count: 5 * 1024)
@@ -30,8 +31,21 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
     return Double(s) + Double(atto) / 1e18
 }
 
+/// How the benchmark names conversations (C/O reference numbers).
+enum ConversationKeys {
+    /// Each producer has its own series: 64 insertion points in the conversation index per batch,
+    /// a worst case for the index.
+    case perProducer
+    /// One national series, numbered in submission order, as issuing authorities number C/Os.
+    case sequential
+}
+
+let sequence = Atomic<Int>(0)
+
 /// `producers` tasks each enqueue `perProducer` 5 KB messages, one after the other.
-func enqueueRate(groupCommit: Bool, producers: Int, perProducer: Int) async throws -> (rate: Double, perTransaction: Double) {
+func enqueueRate(
+    groupCommit: Bool, producers: Int, perProducer: Int, keys: ConversationKeys = .perProducer
+) async throws -> (rate: Double, perTransaction: Double) {
     let path = try temporaryStorePath("enqueue")
     defer { removeStore(path) }
     var configuration = SQLiteOutboxStore.Configuration()
@@ -43,7 +57,15 @@ func enqueueRate(groupCommit: Bool, producers: Int, perProducer: Int) async thro
         for producer in 0..<producers {
             group.addTask {
                 for index in 0..<perProducer {
-                    _ = try await store.enqueue(message("P\(producer)-\(index)", conversation: "C-\(producer)-\(index)"))
+                    let conversation: String
+                    switch keys {
+                    case .perProducer:
+                        conversation = "C-\(producer)-\(index)"
+                    case .sequential:
+                        let number = sequence.add(1, ordering: .relaxed).newValue
+                        conversation = "VN-2026-" + String(String(number).reversed()).padding(toLength: 9, withPad: "0", startingAt: 0).reversed()
+                    }
+                    _ = try await store.enqueue(message("P\(producer)-\(index)", conversation: conversation))
                 }
             }
         }
@@ -133,6 +155,16 @@ func engineDrainRate(count: Int) async throws -> Double {
     return Double(count) / elapsed
 }
 
+/// Peak RSS of this process image from /proc/self/status (VmHWM). getrusage's ru_maxrss would carry
+/// over the forked parent's size across exec, hiding the child's own footprint.
+func processPeakMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return peakResidentMiB() }
+    return kib / 1024
+}
+
 /// Child mode: open the store and claim once, as a restarted gateway does; print time and peak RSS.
 func resumeChild(path: String) async throws {
     let start = ContinuousClock.now
@@ -140,7 +172,7 @@ func resumeChild(path: String) async throws {
     _ = try await store.releaseLeases(owner: "bench", now: Date())
     let claimed = try await store.claim(destination: "nsw", limit: 64, owner: "bench", leaseDuration: .seconds(60), now: Date())
     let elapsed = seconds(since: start)
-    print("resume \(elapsed) \(claimed.count) \(peakResidentMiB())")
+    print("resume \(elapsed) \(claimed.count) \(processPeakMiB())")
 }
 
 /// Spawns this executable in child mode on a store with `count` queued messages.
@@ -169,6 +201,12 @@ if arguments.count == 3, arguments[1] == "resume-child" {
 }
 
 let quick = arguments.contains("--quick")
+if arguments.contains("--enqueue-only") {
+    let grouped = try await enqueueRate(groupCommit: true, producers: 64, perProducer: 400)
+    let sequential = try await enqueueRate(groupCommit: true, producers: 64, perProducer: 400, keys: .sequential)
+    print("group commit \(Int(grouped.rate))/s (\(grouped.perTransaction) per transaction); sequential C/O numbers \(Int(sequential.rate))/s")
+    exit(0)
+}
 let deepQueue = quick ? 20_000 : 100_000
 print("# outbox-bench")
 print("machine: \(machineDescription())")
@@ -178,10 +216,11 @@ if let rsa = opensslRSA2048(seconds: quick ? 1 : 3) {
 }
 for round in 1...(quick ? 1 : 3) {
     let grouped = try await enqueueRate(groupCommit: true, producers: 64, perProducer: quick ? 100 : 400)
+    let sequential = try await enqueueRate(groupCommit: true, producers: 64, perProducer: quick ? 100 : 400, keys: .sequential)
     let single = try await enqueueRate(groupCommit: false, producers: 64, perProducer: quick ? 20 : 60)
     print(
-        "round \(round): durable enqueue, 5 KB, 64 producers: group commit \(Int(grouped.rate))/s (\(String(format: "%.1f", grouped.perTransaction)) msgs/transaction); "
-            + "one transaction each \(Int(single.rate))/s")
+        "round \(round): durable enqueue, 5 KB, 64 producers: group commit \(Int(grouped.rate))/s (\(String(format: "%.1f", grouped.perTransaction)) msgs/transaction), "
+            + "with sequential C/O numbers \(Int(sequential.rate))/s; one transaction each \(Int(single.rate))/s")
 }
 let claimRate = try await claimAndCompleteRate(count: quick ? 5_000 : 20_000, workers: 8, batch: 32)
 print("claim-and-complete (store, 8 workers x batch 32): \(Int(claimRate))/s")

@@ -1,32 +1,6 @@
 public import Foundation
 import Crypto
 
-/// What an audit entry records. Extensible: new events don't break clients.
-public struct AuditEvent: Hashable, Sendable, Codable, CustomStringConvertible {
-    public let rawValue: String
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
-    public static let accepted = AuditEvent("accepted")
-    public static let sending = AuditEvent("sending")
-    public static let delivered = AuditEvent("delivered")
-    public static let retryScheduled = AuditEvent("retry-scheduled")
-    public static let failed = AuditEvent("failed")
-    public static let dead = AuditEvent("dead")
-    public static let replayed = AuditEvent("replayed")
-    public static let purged = AuditEvent("purged")
-    public static let leaseReclaimed = AuditEvent("lease-reclaimed")
-}
-
 /// One entry of the append-only audit log. `previousHash` is the SHA-256 of the previous entry's
 /// canonical form; `hash` is the SHA-256 of this entry's canonical form.
 public struct AuditEntry: Sendable, Codable, Hashable {
@@ -59,23 +33,13 @@ public struct AuditEntry: Sendable, Codable, Hashable {
 
     /// Lower-case hex SHA-256 of `data`.
     public static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex = [UInt8]()
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: data) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
-}
-
-/// The result of checking the audit chain end to end.
-public struct AuditReport: Sendable, Codable, Hashable {
-    /// One problem, pinned to the entry where the chain breaks.
-    public struct Problem: Sendable, Codable, Hashable {
-        public var sequence: Int64
-        public var reason: String
-    }
-
-    public var entryCount: Int
-    public var lastSequence: Int64?
-    public var problems: [Problem]
-    public var isIntact: Bool { problems.isEmpty }
 }

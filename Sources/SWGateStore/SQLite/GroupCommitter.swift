@@ -6,13 +6,17 @@ import Synchronization
 ///
 /// Callers queue a unit of work; the first caller to find the committer idle starts a flush. While
 /// a transaction is being written and synced, newly queued work accumulates and goes into the next
-/// transaction. Each unit runs inside its own savepoint, so one failing unit (say, an idempotency
-/// conflict) is rolled back alone and the others still commit.
+/// transaction. A unit that fails must not take the others down: the batch first runs optimistically
+/// with every unit straight in the transaction; if any unit throws, that transaction is rolled back
+/// and the batch runs again with each unit in its own savepoint, so the failing unit is rolled back
+/// alone and the others commit. (Savepoints on every unit would journal each page twice.)
 actor GroupCommitter {
-    /// One queued unit. `run` executes it inside the transaction and returns the resumption to call
-    /// after commit; `fail` resumes the caller with the transaction's error if the commit fails.
+    /// One queued unit. Both closures run it inside a transaction and return the resumption to call
+    /// after commit: `attempt` throws the unit's error, `isolated` runs it in a savepoint and turns
+    /// its error into the resumption. `fail` resumes the caller when the commit itself fails.
     private struct Job: Sendable {
-        let run: @Sendable (Database) -> @Sendable () -> Void
+        let attempt: @Sendable (Database) throws -> @Sendable () -> Void
+        let isolated: @Sendable (Database) -> @Sendable () -> Void
         let fail: @Sendable (any Error) -> Void
     }
 
@@ -21,6 +25,7 @@ actor GroupCommitter {
     private let maximumBatch: Int
     private var queue: [Job] = []
     private var flushing = false
+    private var lastBatch = 0
     private let counters: Mutex<StoreCounters>
 
     init(pool: any DatabaseWriter, grouped: Bool, maximumBatch: Int) {
@@ -34,10 +39,15 @@ actor GroupCommitter {
     nonisolated var snapshot: StoreCounters { counters.withLock { $0 } }
 
     /// Runs `work` in a write transaction shared with other queued work; returns after commit.
+    /// `work` may run twice (the first run rolled back) and must only touch the database.
     func perform<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = Job(
-                run: { db in
+                attempt: { db in
+                    let value = try work(db)
+                    return { continuation.resume(returning: value) }
+                },
+                isolated: { db in
                     do {
                         let value = try Self.inSavepoint(db, work)
                         return { continuation.resume(returning: value) }
@@ -66,21 +76,39 @@ actor GroupCommitter {
 
     private func flush() async {
         while !queue.isEmpty {
+            // Let the callers just resumed by the previous commit queue their next request, so that
+            // a busy store commits one full batch per fsync rather than alternating full and tiny ones.
+            for _ in 0..<2 where queue.count < lastBatch / 2 { await Task.yield() }
             let count = grouped ? min(queue.count, maximumBatch) : 1
             let batch = Array(queue.prefix(count))
+            lastBatch = count
             queue.removeFirst(count)
-            do {
-                let resumptions = try await pool.write { db in batch.map { $0.run(db) } }
-                counters.withLock {
-                    $0.transactions += 1
-                    $0.units += batch.count
-                }
-                for resume in resumptions { resume() }
-            } catch {
-                for job in batch { job.fail(error) }
-            }
+            await commit(batch)
         }
         flushing = false
+    }
+
+    private func commit(_ batch: [Job]) async {
+        let resumptions: [@Sendable () -> Void]
+        do {
+            resumptions = try await pool.write { db in try batch.map { try $0.attempt(db) } }
+        } catch where batch.count == 1 {
+            // A lone unit's error is its own: nothing else was in the transaction.
+            batch[0].fail(error)
+            return
+        } catch {
+            do {
+                resumptions = try await pool.write { db in batch.map { $0.isolated(db) } }
+            } catch {
+                for job in batch { job.fail(error) }
+                return
+            }
+        }
+        counters.withLock {
+            $0.transactions += 1
+            $0.units += batch.count
+        }
+        for resume in resumptions { resume() }
     }
 }
 

@@ -44,7 +44,7 @@ extension SQLiteOutboxStore {
             return original.result
         }
         let now = Date().storeMilliseconds
-        let id = UUID().uuidString.lowercased()
+        let id = MessageIdentifier.next(milliseconds: now)
         try db.cachedStatement(
             sql: """
                 INSERT INTO message (id, wire_message_id, conversation, document_type, function, source,

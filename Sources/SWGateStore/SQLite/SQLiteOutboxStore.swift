@@ -50,6 +50,16 @@ public final class SQLiteOutboxStore: OutboxStore {
         var config = GRDB.Configuration()
         config.busyMode = .timeout(Double(configuration.busyTimeout.milliseconds) / 1000)
         config.label = "swgate-outbox"
+        config.prepareDatabase { db in
+            // Takes effect only when the file is created: 16 KiB pages hold a 5 KB signed document
+            // in one page instead of an overflow chain, halving WAL frames and write calls.
+            try db.execute(sql: "PRAGMA page_size = 16384")
+            // A bounded page cache (32 MiB) keeps the hot index pages of a deep queue in memory.
+            try db.execute(sql: "PRAGMA cache_size = -32768")
+            // Each group-committed unit runs in a savepoint; keep its statement journal in memory
+            // rather than in a temporary file opened and written per unit.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
         let opened: any DatabaseWriter
         do {
             let pool: any DatabaseWriter =
@@ -81,6 +91,18 @@ public final class SQLiteOutboxStore: OutboxStore {
 
     /// Write transactions committed by this instance and the units of work they carried.
     public var counters: StoreCounters { committer.snapshot }
+
+    /// The journal mode and `synchronous` level of the connection that commits, read back from
+    /// SQLite (`wal` and 2 = FULL for a store opened by a gateway).
+    public func durability() async throws(OutboxError) -> (journalMode: String, synchronous: Int) {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
+            }
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
 
     /// Closes the database connections. The store must not be used afterwards.
     public func close() throws(OutboxError) {

@@ -22,7 +22,6 @@ enum Schema {
                         accepted_at INTEGER NOT NULL,
                         UNIQUE (idempotency_scope, idempotency_key)
                     );
-                    CREATE INDEX message_wire_id ON message(wire_message_id);
                     CREATE TABLE delivery (
                         id INTEGER PRIMARY KEY AUTOINCREMENT,
                         message_seq INTEGER NOT NULL REFERENCES message(seq) ON DELETE CASCADE,

@@ -1,0 +1,25 @@
+/// What an audit entry records. Extensible: new events don't break clients.
+public struct AuditEvent: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public static let accepted = AuditEvent("accepted")
+    public static let sending = AuditEvent("sending")
+    public static let delivered = AuditEvent("delivered")
+    public static let retryScheduled = AuditEvent("retry-scheduled")
+    public static let failed = AuditEvent("failed")
+    public static let dead = AuditEvent("dead")
+    public static let replayed = AuditEvent("replayed")
+    public static let purged = AuditEvent("purged")
+    public static let leaseReclaimed = AuditEvent("lease-reclaimed")
+}

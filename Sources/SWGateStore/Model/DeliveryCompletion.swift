@@ -1,0 +1,77 @@
+public import Foundation
+
+/// How an attempt ended, as recorded in the attempt history.
+public struct AttemptOutcome: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public static let delivered = AttemptOutcome("delivered")
+    public static let transientFailure = AttemptOutcome("transient-failure")
+    public static let permanentFailure = AttemptOutcome("permanent-failure")
+}
+
+/// A receipt returned by the destination (an ACK envelope, an ebMS signed receipt, …).
+public struct Receipt: Sendable, Hashable {
+    public var contentType: String
+    public var body: Data
+
+    public init(contentType: String, body: Data) {
+        self.contentType = contentType
+        self.body = body
+    }
+}
+
+/// The end of one attempt, reported by the worker that holds the lease.
+public struct DeliveryCompletion: Sendable {
+    /// The state the delivery moves to.
+    public enum Transition: Sendable, Hashable {
+        case delivered(receipt: Receipt?)
+        /// Transient failure within budget: back to `pending` until `at`.
+        case retry(at: Date)
+        /// Permanent failure: `failed` at once.
+        case failed
+        /// Retry budget spent: `dead`.
+        case dead
+    }
+
+    public var deliveryID: Int64
+    public var owner: String
+    public var startedAt: Date
+    public var duration: Duration
+    public var outcome: AttemptOutcome
+    public var httpStatus: Int?
+    public var error: String?
+    public var transition: Transition
+
+    public init(
+        deliveryID: Int64, owner: String, startedAt: Date, duration: Duration, outcome: AttemptOutcome,
+        httpStatus: Int? = nil, error: String? = nil, transition: Transition
+    ) {
+        self.deliveryID = deliveryID
+        self.owner = owner
+        self.startedAt = startedAt
+        self.duration = duration
+        self.outcome = outcome
+        self.httpStatus = httpStatus
+        self.error = error
+        self.transition = transition
+    }
+}
+
+/// Whether a completion changed the delivery's state.
+public enum CompletionResult: Sendable, Hashable {
+    /// The worker still held the lease; the transition was applied.
+    case applied
+    /// The lease had expired and was taken back: only the attempt was recorded.
+    case leaseLost
+}

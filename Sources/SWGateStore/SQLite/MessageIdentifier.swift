@@ -1,0 +1,29 @@
+import Foundation
+
+/// Gateway message ids: UUID version 7 (RFC 9562), a millisecond timestamp followed by random bits.
+/// Ids made later sort later, so the unique index on `message.id` grows at its right edge instead of
+/// touching a random page per insert (which would cost one whole page write per message at commit).
+enum MessageIdentifier {
+    static func next(milliseconds: Int64) -> String {
+        // SystemRandomNumberGenerator uses getrandom(2); Foundation's UUID() opens /dev/urandom per call.
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next()
+        let low = generator.next()
+        var bytes: uuid_t = (
+            0, 0, 0, 0, 0, 0, UInt8(truncatingIfNeeded: high >> 8), UInt8(truncatingIfNeeded: high),
+            UInt8(truncatingIfNeeded: low >> 56), UInt8(truncatingIfNeeded: low >> 48), UInt8(truncatingIfNeeded: low >> 40),
+            UInt8(truncatingIfNeeded: low >> 32), UInt8(truncatingIfNeeded: low >> 24), UInt8(truncatingIfNeeded: low >> 16),
+            UInt8(truncatingIfNeeded: low >> 8), UInt8(truncatingIfNeeded: low)
+        )
+        let time = UInt64(max(0, milliseconds))
+        bytes.0 = UInt8(truncatingIfNeeded: time >> 40)
+        bytes.1 = UInt8(truncatingIfNeeded: time >> 32)
+        bytes.2 = UInt8(truncatingIfNeeded: time >> 24)
+        bytes.3 = UInt8(truncatingIfNeeded: time >> 16)
+        bytes.4 = UInt8(truncatingIfNeeded: time >> 8)
+        bytes.5 = UInt8(truncatingIfNeeded: time)
+        bytes.6 = (bytes.6 & 0x0f) | 0x70
+        bytes.8 = (bytes.8 & 0x3f) | 0x80
+        return UUID(uuid: bytes).uuidString.lowercased()
+    }
+}
