@@ -2,10 +2,9 @@
 /// the underlying cause (for example SQLite's own message).
 public struct OutboxError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What kind of failure this is. New codes can be added without breaking clients.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    public struct Code: StringCode {
         public let rawValue: String
         public init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
 
         /// The store file does not exist (read commands never create one).
         public static let storeMissing = Code("store-missing")

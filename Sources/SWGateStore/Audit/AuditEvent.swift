@@ -1,17 +1,7 @@
 /// What an audit entry records. Extensible: new events don't break clients.
-public struct AuditEvent: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct AuditEvent: StringCode {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     public static let accepted = AuditEvent("accepted")
     public static let sending = AuditEvent("sending")

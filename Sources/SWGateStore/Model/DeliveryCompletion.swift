@@ -1,19 +1,9 @@
 public import Foundation
 
 /// How an attempt ended, as recorded in the attempt history.
-public struct AttemptOutcome: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct AttemptOutcome: StringCode {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     public static let delivered = AttemptOutcome("delivered")
     public static let transientFailure = AttemptOutcome("transient-failure")

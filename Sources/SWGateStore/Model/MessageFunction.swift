@@ -1,18 +1,8 @@
 /// The business function of a message (SPEC 2.2 `function` codes). A struct so that
 /// partners' extra codes can be added without breaking clients.
-public struct MessageFunction: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct MessageFunction: StringCode {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     public static let issue = MessageFunction("ISSUE")
     public static let amend = MessageFunction("AMEND")
