@@ -3,6 +3,7 @@ import Foundation
 import SWGateDelivery
 import SWGateSecurity
 import SWGateStore
+import SWGateTesting
 import SWGateXML
 import Testing
 

@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import SWGateChannels
+import SWGateDelivery
 import SWGateDomain
 import SWGateHTTP
 import SWGateSecurity

@@ -3,6 +3,7 @@ import SWGateChannels
 import SWGateDelivery
 import SWGateSecurity
 import SWGateStore
+import SWGateTesting
 import Testing
 
 @Suite("Delivery engine with both partner channels against both simulators")

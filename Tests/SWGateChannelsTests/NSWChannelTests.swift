@@ -3,6 +3,7 @@ import Foundation
 import SWGateDelivery
 import SWGateSecurity
 import SWGateStore
+import SWGateTesting
 import Testing
 
 @Suite("NSW channel against the NSW simulator over loopback")

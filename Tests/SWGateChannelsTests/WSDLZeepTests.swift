@@ -1,5 +1,6 @@
 import Foundation
 @testable import SWGateChannels
+import SWGateDelivery
 import SWGateSecurity
 import SWGateStore
 import SWGateTesting

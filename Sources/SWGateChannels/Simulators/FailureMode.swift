@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// How a partner simulator misbehaves (set at start with `--fail`, or at run time with `POST /control`).
 ///

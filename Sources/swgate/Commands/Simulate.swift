@@ -49,8 +49,8 @@ struct Simulate: AsyncParsableCommand {
         let name = simulated.rawValue
         let address = host
         try await server.run { bound in
-            print("swgate simulate \(name): listening on http://\(address):\(bound)/ (failure mode \(mode); GET /received, POST /control)")
-            fflush(stdout)
+            let line = "swgate simulate \(name): listening on http://\(address):\(bound)/ (failure mode \(mode); GET /received, POST /control)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
         }
     }
 }
