@@ -1,6 +1,7 @@
 import Foundation
 import SWGateChannels
 import SWGateDelivery
+import SWGateHTTP
 import SWGateStore
 import SWGateTesting
 import Testing
@@ -62,5 +63,34 @@ struct SimulatorControlTests {
         let audit = try await store.auditEntries(messageID: delivery.messageID)
         #expect(audit.contains { $0.event == .signed && $0.actor == "worker-a" })
         #expect(try await store.verifyAudit().isIntact)
+    }
+}
+
+@Suite("NSW simulator pushing a later answer to the gateway")
+struct NSWAnswerPushTests {
+    @Test("POST /control/answer sends a signed STATUS to /nsw; the gateway ACKs it and queues it for the portal")
+    func statusPushed() async throws {
+        let (store, directory) = try ChannelTest.store()
+        defer { directory.remove() }
+        let gateway = NSWEndpoint(security: ChannelTest.gateway, store: store, validator: ChannelTest.validator)
+        let (gatewayBase, gatewayTask) = try await ChannelTest.host(gateway, prefix: "/nsw")
+        defer { gatewayTask.cancel() }
+        let simulator = NSWSimulator(security: ChannelTest.nsw, gatewayURL: gatewayBase + "/nsw", httpClient: ChannelTest.client)
+        let (simulatorBase, simulatorTask) = try await ChannelTest.host(simulator)
+        defer { simulatorTask.cancel() }
+        let request = #"{"refMessageId": "e2e-1", "reference": "VN-TH 26/03/000123", "status": "PREFERENCE_GIVEN"}"#
+        let (status, _, body) = try await ChannelTest.post(simulatorBase + "/control/answer", Array(request.utf8), contentType: "application/json")
+        #expect(status == 200, "\(ChannelTest.text(body))")
+        #expect(ChannelTest.text(body).contains("<Status>RECEIVED</Status>"))
+        let stored = try await ChannelTest.stored(store)
+        #expect(stored.count == 1)
+        let summary = try #require(stored.first)
+        let record = try #require(try await store.message(id: summary.messageID))
+        #expect(record.function == .status)
+        #expect(record.conversation == "VN-TH 26/03/000123")
+
+        let unconfigured = NSWSimulator(security: ChannelTest.nsw)
+        let refused = await unconfigured.handle(.init(method: "POST", path: "/control/answer", body: Array(request.utf8)))
+        #expect(refused.status == 409)
     }
 }

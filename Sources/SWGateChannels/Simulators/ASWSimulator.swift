@@ -33,6 +33,9 @@ public struct ASWSimulator: Endpoint {
         do {
             verification = try security.verifyAS4Message(request.body)
         } catch {
+            if error.code == .malformedMessage {
+                return AS4Endpoint.error(code: "EBMS:0009", short: "InvalidHeader", description: "\(error)", ref: nil)
+            }
             return AS4Endpoint.error(code: "EBMS:0101", short: "FailedAuthentication", description: "\(error)", ref: nil)
         }
         switch reaction {
