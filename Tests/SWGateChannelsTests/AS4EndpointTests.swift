@@ -1,5 +1,4 @@
 import Foundation
-@testable import SWGateChannels
 import SWGateDelivery
 import SWGateDomain
 import SWGateSecurity
@@ -7,6 +6,8 @@ import SWGateStore
 import SWGateTesting
 import SWGateXML
 import Testing
+
+@testable import SWGateChannels
 
 @Suite("AS4 endpoint over loopback HTTP")
 struct AS4EndpointTests {

@@ -45,11 +45,14 @@ enum ChannelTest {
     }
 
     /// Enqueues a bare Form D for `destination` as intake does, and claims it.
-    static func enqueueAndClaim(_ store: SQLiteOutboxStore, destination: String, wireID: String = UUID().uuidString.lowercased(),
-                                owner: String = "test") async throws -> ClaimedDelivery {
-        _ = try await store.enqueue(NewMessage(
-            wireMessageID: wireID, conversation: "VN-TH 26/03/000123", documentType: "ATIGA_FORM_D", function: .issue, source: "portal",
-            payloads: [OutboundPayload(destination: destination, body: Data(try formD()), contentType: ChannelContentType.unsignedFormD)]))
+    static func enqueueAndClaim(
+        _ store: SQLiteOutboxStore, destination: String, wireID: String = UUID().uuidString.lowercased(),
+        owner: String = "test"
+    ) async throws -> ClaimedDelivery {
+        _ = try await store.enqueue(
+            NewMessage(
+                wireMessageID: wireID, conversation: "VN-TH 26/03/000123", documentType: "ATIGA_FORM_D", function: .issue, source: "portal",
+                payloads: [OutboundPayload(destination: destination, body: Data(try formD()), contentType: ChannelContentType.unsignedFormD)]))
         return try #require(try await claim(store, destination: destination, owner: owner))
     }
 
@@ -59,9 +62,10 @@ enum ChannelTest {
 
     /// Puts a claimed delivery back to pending, due now, as a retry would.
     static func retry(_ store: SQLiteOutboxStore, _ delivery: ClaimedDelivery) async throws {
-        _ = try await store.complete(DeliveryCompletion(
-            deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: Date(), duration: .milliseconds(1),
-            outcome: .transientFailure, error: "test", transition: .retry(at: Date().addingTimeInterval(-1))))
+        _ = try await store.complete(
+            DeliveryCompletion(
+                deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: Date(), duration: .milliseconds(1),
+                outcome: .transientFailure, error: "test", transition: .retry(at: Date().addingTimeInterval(-1))))
     }
 
     /// POSTs `body` and returns status, content type and body.

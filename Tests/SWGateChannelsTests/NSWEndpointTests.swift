@@ -1,5 +1,4 @@
 import Foundation
-@testable import SWGateChannels
 import SWGateDelivery
 import SWGateDomain
 import SWGateSecurity
@@ -7,6 +6,8 @@ import SWGateStore
 import SWGateTesting
 import SWGateXML
 import Testing
+
+@testable import SWGateChannels
 
 @Suite("NSW endpoint over loopback HTTP")
 struct NSWEndpointTests {
@@ -68,7 +69,8 @@ struct NSWEndpointTests {
         let (url, task) = try await Self.start(store)
         defer { task.cancel() }
         let signed = ChannelTest.text(try ChannelTest.nsw.signFormDForNSW(try ChannelTest.formD(), messageId: "nsw-in-2"))
-        let tampered = SOAP11.envelope(containing: Array(signed.replacingOccurrences(of: "<IssueDate>2026-03-12", with: "<IssueDate>2026-03-11").utf8))
+        let tampered = SOAP11.envelope(
+            containing: Array(signed.replacingOccurrences(of: "<IssueDate>2026-03-12", with: "<IssueDate>2026-03-11").utf8))
         var stranger = SimulatedPartner.nsw.developmentConfiguration(certificates: ChannelTest.certificates)
         stranger.localParty.identity = "NSW-XX"
         let unknown = try Self.request(messageId: "nsw-in-3", signer: try SecurityServices(configuration: stranger))

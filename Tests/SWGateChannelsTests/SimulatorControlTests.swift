@@ -52,13 +52,15 @@ struct SimulatorControlTests {
         defer { directory.remove() }
         let delivery = try await ChannelTest.enqueueAndClaim(store, destination: "nsw", owner: "worker-a")
         await #expect(throws: OutboxError.self) {
-            try await store.recordSignedPayload(deliveryID: delivery.deliveryID, owner: "worker-b", body: Data("x".utf8), contentType: "application/xml")
+            try await store.recordSignedPayload(
+                deliveryID: delivery.deliveryID, owner: "worker-b", body: Data("x".utf8), contentType: "application/xml")
         }
         await #expect(throws: OutboxError.self) {
             try await store.recordSignedPayload(deliveryID: 999_999, owner: "worker-a", body: Data("x".utf8), contentType: "application/xml")
         }
         #expect(try await store.message(id: delivery.messageID)?.deliveries.first?.contentType == ChannelContentType.unsignedFormD)
-        try await store.recordSignedPayload(deliveryID: delivery.deliveryID, owner: "worker-a", body: Data("<signed/>".utf8), contentType: "application/xml")
+        try await store.recordSignedPayload(
+            deliveryID: delivery.deliveryID, owner: "worker-a", body: Data("<signed/>".utf8), contentType: "application/xml")
         #expect(try await store.message(id: delivery.messageID)?.deliveries.first?.contentType == "application/xml")
         let audit = try await store.auditEntries(messageID: delivery.messageID)
         #expect(audit.contains { $0.event == .signed && $0.actor == "worker-a" })

@@ -1,9 +1,10 @@
 import Foundation
-@testable import SWGateChannels
 import SWGateDelivery
 import SWGateStore
 import SWGateTesting
 import Testing
+
+@testable import SWGateChannels
 
 @Suite("Inbound endpoints when the store cannot take a message")
 struct StoreTroubleTests {

@@ -40,8 +40,9 @@ public struct ASWSimulator: Endpoint {
         }
         switch reaction {
         case .serverFault:
-            return AS4Endpoint.error(code: "EBMS:0004", short: "Other", severity: "warning", description: "simulated trouble",
-                                     ref: verification.messageId)
+            return AS4Endpoint.error(
+                code: "EBMS:0004", short: "Other", severity: "warning", description: "simulated trouble",
+                ref: verification.messageId)
         case .clientFault:
             return AS4Endpoint.error(code: "EBMS:0004", short: "Other", description: "simulated refusal", ref: verification.messageId)
         default: break

@@ -38,7 +38,7 @@ public struct NSWSimulator: Endpoint {
         let envelope: [UInt8]
         do {
             guard case .element(let element) = try SOAP11.content(of: XMLDocument(bytes: request.body)),
-                  element.isNamed("Envelope", namespace: Namespace.nswEnvelope)
+                element.isNamed("Envelope", namespace: Namespace.nswEnvelope)
             else { return fault("Client", "the SOAP Body holds no NSW Envelope") }
             envelope = element.serializedAsDocument()
         } catch {
