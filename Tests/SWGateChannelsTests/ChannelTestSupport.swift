@@ -9,6 +9,7 @@ import SWGateHTTP
 import SWGateSecurity
 import SWGateStore
 import SWGateTesting
+import Synchronization
 import Testing
 
 /// Keys, stores, hosts and HTTP helpers shared by the channel tests.
@@ -102,4 +103,11 @@ extension DeliveryResult {
         if case .delivered(let receipt, _) = self { return receipt }
         return nil
     }
+}
+
+/// Counts `onAccepted` calls of an endpoint.
+final class AcceptedCounter: Sendable {
+    private let value = Mutex(0)
+    func increment() { value.withLock { $0 += 1 } }
+    var count: Int { value.withLock { $0 } }
 }

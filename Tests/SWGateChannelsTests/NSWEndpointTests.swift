@@ -16,8 +16,9 @@ struct NSWEndpointTests {
         SOAP11.envelope(containing: try signer.signFormDForNSW(try ChannelTest.formD(), messageId: messageId))
     }
 
-    static func start(_ store: any OutboxStore) async throws -> (String, Task<Void, any Error>) {
-        let endpoint = NSWEndpoint(security: ChannelTest.gateway, store: store, validator: ChannelTest.validator)
+    static func start(_ store: any OutboxStore, accepted: AcceptedCounter = AcceptedCounter()) async throws -> (String, Task<Void, any Error>) {
+        let endpoint = NSWEndpoint(
+            security: ChannelTest.gateway, store: store, validator: ChannelTest.validator, onAccepted: { accepted.increment() })
         let (base, task) = try await ChannelTest.host(endpoint, prefix: "/nsw")
         return (base + "/nsw", task)
     }
@@ -32,7 +33,8 @@ struct NSWEndpointTests {
     func acceptedAndDuplicate() async throws {
         let (store, directory) = try ChannelTest.store()
         defer { directory.remove() }
-        let (url, task) = try await Self.start(store)
+        let accepted = AcceptedCounter()
+        let (url, task) = try await Self.start(store, accepted: accepted)
         defer { task.cancel() }
         let body = try Self.request(messageId: "nsw-in-1")
         let (status, type, answer) = try await ChannelTest.post(url, body, contentType: "text/xml; charset=utf-8")
@@ -60,6 +62,7 @@ struct NSWEndpointTests {
         #expect(again.0 == 200)
         #expect(again.2 == answer)
         #expect(try await ChannelTest.stored(store).count == 1)
+        #expect(accepted.count == 1)
     }
 
     @Test("Refused input gets a client fault and stores nothing")
