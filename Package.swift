@@ -22,6 +22,7 @@ let package = Package(
         // Libraries so the benchmark package (Benchmarks/) can link the outbox and the delivery engine.
         .library(name: "SWGateStore", targets: ["SWGateStore"]),
         .library(name: "SWGateDelivery", targets: ["SWGateDelivery"]),
+        .library(name: "SWGateChannels", targets: ["SWGateChannels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -105,6 +106,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The partner channels: NSW (SOAP 1.1) and ASW (AS4) delivery channels and inbound
+        // endpoints, the WSDL, and loopback simulators of both partners.
+        .target(
+            name: "SWGateChannels",
+            dependencies: [
+                "SWGateXML", "SWGateSchemas", "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command line: argument parsing and output formatting only.
         .executableTarget(
             name: "swgate",
@@ -112,6 +125,8 @@ let package = Package(
                 "SWGateDomain",
                 "SWGateSecurity",
                 "SWGateStore",
+                "SWGateChannels",
+                "SWGateHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -169,6 +184,17 @@ let package = Package(
                 "SWGateStore", "SWGateDelivery", "OutboxCrashHarness",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SWGateChannelsTests",
+            dependencies: [
+                "SWGateChannels", "SWGateSecurity", "SWGateDomain", "SWGateStore", "SWGateDelivery", "SWGateHTTP", "SWGateXML",
+                "SWGateTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -18,6 +18,7 @@ struct SWGate: AsyncParsableCommand {
             Certs.self,
             Outbox.self,
             Audit.self,
+            Simulate.self,
         ]
     )
 
