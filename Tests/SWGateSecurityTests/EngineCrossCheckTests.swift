@@ -123,6 +123,28 @@ import Testing
         }
     }
 
+    /// References without a transform (allowed by the policy for `#id` references) are inclusive
+    /// C14N of the subtree, with the in-scope namespaces of its invisible ancestors: both engines
+    /// accept what xmlsec1 signs that way and refuse the same changes.
+    @Test func bothEnginesAgreeOnReferencesWithoutTransforms() throws {
+        let (native, xmlsec) = try Self.engines("gateway")
+        let directory = try TemporaryDirectory()
+        let unsigned = try Interop.unsignedAS4(certificate: native.systemIdentity.certificate)
+        let ids = ["body-", "messaging-", "ts-", "x509-"].map { prefix -> String in
+            let start = unsigned.range(of: "wsu:Id=\"\(prefix)")!.upperBound
+            return prefix + unsigned[start...].prefix { $0 != "\"" }
+        }
+        let keyInfo = "<wsse:SecurityTokenReference xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\">"
+            + "<wsse:Reference URI=\"#\(ids[3])\"/></wsse:SecurityTokenReference>"
+        let template = Interop.signatureTemplate(uris: ids.prefix(3).map { "#" + $0 }, keyInfo: keyInfo)
+            .replacingOccurrences(of: "<ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms>", with: "")
+        #expect(!template.contains("<ds:Transforms>"))
+        let signed = try Interop.xmlsec1Sign(unsigned.replacingOccurrences(of: "</wsse:Security>", with: template + "</wsse:Security>"),
+                                             xpath: "//*[local-name()='Signature']", idAttributes: [
+                                                 Interop.soap + ":Body", Interop.ebms + ":Messaging", Interop.wsu + ":Timestamp"], in: directory)
+        Self.expectAgreement([Case(name: "xmlsec1 AS4 without transforms", signed: signed, verify: Self.as4Digests)], native: native, xmlsec: xmlsec)
+    }
+
     /// xmlsec1 (the CLI) signs AS4 with `ec:InclusiveNamespaces PrefixList="S12 wsu"` on every
     /// reference: both engines accept it, and both see that the prefix list is signed data
     /// (dropping `S12` changes the Timestamp's canonical form: S12 is in scope but not used there).
