@@ -24,6 +24,8 @@
 #include <libxml/tree.h>
 #include <libxml/valid.h>
 #include <libxml/xmlmemory.h>
+#include <libxml/c14n.h>
+#include <libxml/xmlIO.h>
 
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/errors.h>
@@ -41,6 +43,8 @@
 #include <xmlsec/openssl/x509.h>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -94,5 +98,98 @@ static inline void swg_xmlsecErrorCallback(const char *file, int line, const cha
 static inline void swg_installErrorCallback(void) { xmlSecErrorsSetCallback(swg_xmlsecErrorCallback); }
 static inline void swg_clearError(void) { swg_errorBuffer()[0] = '\0'; }
 static inline const char *swg_lastError(void) { return swg_errorBuffer(); }
+
+/* ---- Fast path: C14N of one reference straight into a digest or signature -------------
+ * xmlsec canonicalises every reference by walking the whole document with its node-set
+ * visibility check. For the two profiles SWGate accepts, visibility is a subtree test:
+ * `include` (NULL: the whole document) minus `exclude` (NULL: nothing; the enveloping
+ * ds:Signature for the enveloped-signature transform). Namespace nodes are judged by the
+ * element libxml2 passes as `parent`, as in the XPath data model. */
+typedef struct {
+    xmlNodePtr include;
+    xmlNodePtr exclude;
+} swg_c14n_scope;
+
+static inline int swg_isInside(xmlNodePtr node, xmlNodePtr ancestor) {
+    for (; node != NULL; node = node->parent) {
+        if (node == ancestor) return 1;
+    }
+    return 0;
+}
+
+static inline int swg_c14nVisible(void *user, xmlNodePtr node, xmlNodePtr parent) {
+    const swg_c14n_scope *scope = (const swg_c14n_scope *)user;
+    xmlNodePtr element = (node == NULL || node->type == XML_NAMESPACE_DECL) ? parent : node;
+    if (element == NULL) return scope->include == NULL;
+    if (scope->include != NULL && !swg_isInside(element, scope->include)) return 0;
+    if (scope->exclude != NULL && swg_isInside(element, scope->exclude)) return 0;
+    return 1;
+}
+
+/* What the canonical octets are fed to: a digest, or a signature being made or checked. */
+enum { SWG_FEED_DIGEST = 0, SWG_FEED_SIGN = 1, SWG_FEED_VERIFY = 2 };
+
+typedef struct {
+    EVP_MD_CTX *context;
+    int kind;
+} swg_c14n_sink;
+
+static inline int swg_c14nSinkWrite(void *user, const char *buffer, int length) {
+    const swg_c14n_sink *sink = (const swg_c14n_sink *)user;
+    int ok;
+    switch (sink->kind) {
+    case SWG_FEED_SIGN: ok = EVP_DigestSignUpdate(sink->context, buffer, (size_t)length); break;
+    case SWG_FEED_VERIFY: ok = EVP_DigestVerifyUpdate(sink->context, buffer, (size_t)length); break;
+    default: ok = EVP_DigestUpdate(sink->context, buffer, (size_t)length); break;
+    }
+    return ok == 1 ? length : -1;
+}
+
+/* Canonicalises the part of `doc` selected by `scope` (C14N `mode`, no comments, optional
+ * inclusive prefixes for exclusive C14N) into `sink`, without an intermediate buffer.
+ * Returns 0 on success, -1 on failure (libxml2 or OpenSSL error). */
+static inline int swg_c14nFeed(xmlDocPtr doc, const swg_c14n_scope *scope, int mode,
+                               xmlChar **inclusivePrefixes, const swg_c14n_sink *sink) {
+    xmlOutputBufferPtr output = xmlOutputBufferCreateIO(swg_c14nSinkWrite, NULL, (void *)sink, NULL);
+    if (output == NULL) return -1;
+    int written = xmlC14NExecute(doc, swg_c14nVisible, (void *)scope, mode, inclusivePrefixes, 0, output);
+    int closed = xmlOutputBufferClose(output);
+    return (written < 0 || closed < 0) ? -1 : 0;
+}
+
+static inline int swg_c14nExclusive(void) { return XML_C14N_EXCLUSIVE_1_0; }
+static inline int swg_c14nInclusive(void) { return XML_C14N_1_0; }
+
+/* ---- ECDSA SignatureValue: XML-DSig writes r‖s (each the size of the group order), OpenSSL
+ * signs and verifies DER ECDSA-Sig-Value. */
+static inline int swg_ecdsaDerToRaw(const unsigned char *der, long derLength, unsigned char *raw, int half) {
+    const unsigned char *cursor = der;
+    ECDSA_SIG *signature = d2i_ECDSA_SIG(NULL, &cursor, derLength);
+    if (signature == NULL) return -1;
+    const BIGNUM *r = NULL, *s = NULL;
+    ECDSA_SIG_get0(signature, &r, &s);
+    int ok = BN_bn2binpad(r, raw, half) == half && BN_bn2binpad(s, raw + half, half) == half;
+    ECDSA_SIG_free(signature);
+    return ok ? 0 : -1;
+}
+
+/* Returns the DER length and sets *der (free with OPENSSL_free), or -1. */
+static inline int swg_ecdsaRawToDer(const unsigned char *raw, int rawLength, unsigned char **der) {
+    if (rawLength <= 0 || rawLength % 2 != 0) return -1;
+    int half = rawLength / 2;
+    ECDSA_SIG *signature = ECDSA_SIG_new();
+    BIGNUM *r = BN_bin2bn(raw, half, NULL);
+    BIGNUM *s = BN_bin2bn(raw + half, half, NULL);
+    if (signature == NULL || r == NULL || s == NULL || ECDSA_SIG_set0(signature, r, s) != 1) {
+        BN_free(r);
+        BN_free(s);
+        ECDSA_SIG_free(signature);
+        return -1;
+    }
+    *der = NULL;
+    int length = i2d_ECDSA_SIG(signature, der);
+    ECDSA_SIG_free(signature);
+    return length;
+}
 
 #endif

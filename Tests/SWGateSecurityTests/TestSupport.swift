@@ -15,11 +15,12 @@ enum TestPKI {
     static let services: SecurityServices = try! SecurityServices(configuration: .development(directory: certificates))
 
     /// The development configuration with another signing key from the development PKI.
-    static func services(signingAs name: String, configure: (inout SecurityConfiguration) -> Void = { _ in }) throws -> SecurityServices {
+    static func services(signingAs name: String, engine: SignatureEngine = .native,
+                         configure: (inout SecurityConfiguration) -> Void = { _ in }) throws -> SecurityServices {
         var configuration = SecurityConfiguration.development(directory: certificates)
         configuration.systemKey = KeySource(keyPath: path(name + ".key"), certificatePath: path(name + ".pem"))
         configure(&configuration)
-        return try SecurityServices(configuration: configuration)
+        return try SecurityServices(configuration: configuration, engine: engine)
     }
 
     /// The minimal Form D from the test resources.

@@ -1,12 +1,15 @@
 // Signature throughput, one thread, 5 KB Form D, next to `openssl speed rsa2048` measured in the
-// same run. Run from the repository root:
+// same run, for the native engine and for xmlsec (the engine before it; BENCH_ENGINE=native or
+// xmlsec runs one). Run from the repository root:
 //   swift run -c release --package-path Benchmarks signature-bench
 import BenchmarkSupport
 import Foundation
 import SWGateSecurity
 
 let home = ProcessInfo.processInfo.environment["SWGATE_HOME"] ?? FileManager.default.currentDirectoryPath
-let services = try SecurityServices(configuration: .development(directory: home + "/Certificates"))
+let engines: [SignatureEngine] = ProcessInfo.processInfo.environment["BENCH_ENGINE"].flatMap(SignatureEngine.init(rawValue:)).map { [$0] }
+    ?? [.native, .xmlsec]
+let services = try SecurityServices(configuration: .development(directory: home + "/Certificates"), engine: engines[0])
 let iterations = Int(ProcessInfo.processInfo.environment["BENCH_ITERATIONS"] ?? "") ?? 3000
 
 /// A Form D of about 5 KB: the header fields and enough items.
@@ -55,6 +58,10 @@ func report(_ name: String, signaturesPerOp: Int, reference: Double?, _ operatio
     print(line)
 }
 
+for engine in engines {
+let services = try SecurityServices(configuration: .development(directory: home + "/Certificates"), engine: engine)
+print("")
+print("engine: \(engine.rawValue)")
 print("")
 print("| operation | ops/s | signatures/s | of raw RSA-2048 |")
 print("|---|---|---|---|")
@@ -75,6 +82,7 @@ try report("NSW verify message (both signatures, all checks)", signaturesPerOp: 
 }
 try report("AS4 verify message (all checks)", signaturesPerOp: 1, reference: openssl?.verify) {
     _ = try services.verifyAS4Message(as4)
+}
 }
 print(String(format: "peak RSS: %.1f MiB", peakResidentMiB()))
 

@@ -57,7 +57,7 @@ extension SecurityServices {
             let template = try SignatureTemplate.create(
                 in: message.security, references: ids.map { ("#" + $0, false) }, identity: systemIdentity,
                 keyInfo: .securityTokenReference(tokenId: tokenId))
-            try DSigContext().sign(template, with: systemIdentity.key)
+            try sign(template, with: systemIdentity)
         }
         return document.serialized()
     }
@@ -97,7 +97,7 @@ extension SecurityServices {
                 throw SignatureError(.missingCertificate, "the BinarySecurityToken is not an X509v3 token")
             }
             let signer = try trustStore.certificate(base64: message.token.textContent)
-            let verification = SignatureVerification(trustStore: trustStore, partner: try partner(claimed), date: date)
+            let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(claimed), date: date)
             let verified = try verification.verify(signature, expected: expected, signer: signer, intermediates: [])
             return AS4Verification(
                 messageId: message.messageInfo("MessageId") ?? "", refToMessageId: message.messageInfo("RefToMessageId"),

@@ -15,13 +15,18 @@ public final class SecurityServices: Sendable {
     public let trustStore: TrustStore
     /// Partner policies by claimed identity.
     public let partners: [String: PartnerPolicy]
+    /// The implementation underneath the policy checks (``SignatureEngine/native`` unless chosen).
+    public let engine: SignatureEngine
     /// The directory relative paths in ``configuration`` are resolved against.
     public let baseDirectory: String
 
-    /// Loads `configuration`, resolving relative paths against `baseDirectory`.
+    /// Loads `configuration`, resolving relative paths against `baseDirectory`; `engine` selects
+    /// the crypto/C14N implementation under the (identical) policy checks.
     public init(configuration: SecurityConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
-                environment: [String: String] = ProcessInfo.processInfo.environment) throws(SignatureError) {
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                engine: SignatureEngine = .native) throws(SignatureError) {
         self.configuration = configuration
+        self.engine = engine
         self.baseDirectory = baseDirectory
         systemIdentity = try SigningIdentity(source: configuration.systemKey.resolved(against: baseDirectory), environment: environment)
         if let organisation = configuration.organisationKey {

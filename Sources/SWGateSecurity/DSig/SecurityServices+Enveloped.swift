@@ -18,7 +18,7 @@ extension SecurityServices {
             guard existing == 0 else { throw SignatureError(.unexpectedSignature, "the document is already signed") }
             root.removeCommentsAndPIs()
             let template = try SignatureTemplate.create(in: root, references: [("", true)], identity: systemIdentity, keyInfo: .x509Data)
-            try DSigContext().sign(template, with: systemIdentity.key)
+            try sign(template, with: systemIdentity)
         }
         return document.serialized()
     }
@@ -39,7 +39,7 @@ extension SecurityServices {
             }
             try DocumentIds.requireUnique(in: root)
             let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.xmldsig), trustStore: trustStore)
-            let verification = SignatureVerification(trustStore: trustStore, partner: try partner(partnerId), date: date)
+            let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(partnerId), date: date)
             return try verification.verify(signature, expected: [.init(uri: "", element: root, enveloped: true)],
                                            signer: signer.signer, intermediates: signer.intermediates)
         }

@@ -99,6 +99,6 @@ struct SignatureStructure {
                 + (enveloped ? "enveloped-signature + exclusive C14N" : "exclusive C14N"))
         }
         return ReferenceStructure(node: node, uri: uri, transforms: transforms, digestMethod: digestMethod,
-                                  digestValue: value.textContent.filter { !$0.isWhitespace })
+                                  digestValue: String(decoding: value.textContent.utf8.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }, as: UTF8.self))
     }
 }

@@ -8,6 +8,7 @@ import Foundation
 /// certificate chain, validity, revocation → signer bound to the claimed partner → cryptography.
 struct SignatureVerification {
     let trustStore: TrustStore
+    let engine: SignatureEngine
     let partner: PartnerPolicy
     let date: Date
 
@@ -48,10 +49,21 @@ struct SignatureVerification {
         guard partner.accepts(signer) else {
             throw SignatureError(.signerNotPartner, "signer \(signer.subject) (SHA-256 \(signer.fingerprintSHA256)) is not a certificate configured for partner \(partner.id)")
         }
-        let key = try trustStore.verificationKey(for: signer)
-        let context = try DSigContext()
-        try withExtendedLifetime(key) { () throws(SignatureError) in
-            try context.verify(signature, with: key.key, allowSHA1: partner.allowSHA1)
+        switch engine {
+        case .native:
+            guard let publicKey = X509_get0_pubkey(signer.x509) else {
+                throw SignatureError(.missingCertificate, "certificate \(signer.subject) has no usable public key")
+            }
+            let elements = Dictionary(expected.map { ($0.uri, $0.element) }, uniquingKeysWith: { first, _ in first })
+            try withExtendedLifetime(signer) { () throws(SignatureError) in
+                try NativeVerifier.verify(structure, elements: elements, publicKey: publicKey)
+            }
+        case .xmlsec:
+            let key = try trustStore.verificationKey(for: signer)
+            let context = try DSigContext()
+            try withExtendedLifetime(key) { () throws(SignatureError) in
+                try context.verify(signature, with: key.key, allowSHA1: partner.allowSHA1)
+            }
         }
         return VerifiedSignature(
             signatureMethod: structure.signatureMethod, signerSubject: signer.subject,

@@ -11,8 +11,12 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     var namespaceURI: String? { pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) } }
 
     /// Whether this is an element `name` in namespace `uri`.
+    /// Compares C strings: no Swift `String` per visited node.
     func isElement(_ name: String, _ uri: String?) -> Bool {
-        pointee.type == XML_ELEMENT_NODE && xmlStrEqual(pointee.name, name) != 0 && namespaceURI == uri
+        guard pointee.type == XML_ELEMENT_NODE, xmlStrEqual(pointee.name, name) != 0 else { return false }
+        guard let href = pointee.ns?.pointee.href else { return uri == nil }
+        guard let uri else { return false }
+        return xmlStrEqual(href, uri) != 0
     }
 
     /// Child elements in document order.

@@ -9,8 +9,15 @@ public import Foundation
 /// `@unchecked Sendable`: the key is never modified after loading. During signing xmlsec only
 /// reads it (it takes its own reference to the `EVP_PKEY` with `EVP_PKEY_up_ref`, which is
 /// atomic, and reads the certificates to write KeyInfo), so concurrent signatures are safe.
+/// The native engine passes the same `EVP_PKEY` to `EVP_DigestSignInit`, which keeps all
+/// per-signature state in its own `EVP_MD_CTX` and only reads the key.
 public final class SigningIdentity: @unchecked Sendable {
     let key: UnsafeMutablePointer<xmlSecKey>
+    /// The private key inside ``key`` (owned by it), for the native engine's `EVP_DigestSign`.
+    let privateKey: OpaquePointer
+    /// The certificates xmlsec holds with the key, base64 DER in its order: what
+    /// `KeyInfo/X509Data` carries (computed once instead of per signature).
+    let keyCertificatesBase64: [String]
     /// The signer's certificate.
     public let certificate: Certificate
 
@@ -53,14 +60,37 @@ public final class SigningIdentity: @unchecked Sendable {
         }
         do {
             certificate = try Certificate(taking: cert)
+            keyCertificatesBase64 = try Self.certificatesBase64(of: loaded)
         } catch {
             xmlSecKeyDestroy(loaded)
             throw error
         }
+        guard let value = xmlSecKeyGetValue(loaded), let evp = xmlSecOpenSSLEvpKeyDataGetEvp(value) else {
+            xmlSecKeyDestroy(loaded)
+            throw SignatureError(.keyLoadFailed, "the key in \(source.keyPath) is not an OpenSSL private key")
+        }
+        privateKey = evp
         key = loaded
     }
 
     deinit { xmlSecKeyDestroy(key) }
+
+    /// Every certificate of the key's X.509 data as base64 DER (xmlsec writes all of them).
+    private static func certificatesBase64(of key: UnsafeMutablePointer<xmlSecKey>) throws(SignatureError) -> [String] {
+        guard let data = xmlSecKeyGetData(key, xmlSecOpenSSLKeyDataX509GetKlass()) else { return [] }
+        var result: [String] = []
+        for index in 0..<xmlSecOpenSSLKeyDataX509GetCertsSize(data) {
+            guard let cert = xmlSecOpenSSLKeyDataX509GetCert(data, index) else { continue }
+            var buffer: UnsafeMutablePointer<UInt8>?
+            let length = i2d_X509(cert, &buffer)
+            guard length > 0, let buffer else {
+                throw SignatureError(.keyLoadFailed, "cannot encode a certificate of the key: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
+            }
+            result.append(Base64.encode(Array(UnsafeBufferPointer(start: buffer, count: Int(length)))))
+            swg_opensslFree(buffer)
+        }
+        return result
+    }
 
     /// The certificate among the key's X.509 data whose public key belongs to the private key.
     private static func matchingCertificate(of key: UnsafeMutablePointer<xmlSecKey>) -> OpaquePointer? {

@@ -20,11 +20,26 @@ enum XMLText {
     }
 
     /// `document` without a UTF-8 byte order mark and XML declaration, so it can be embedded.
+    /// Works on the UTF-8 bytes and decodes once (Foundation's `range(of:)` and
+    /// `trimmingCharacters` went through UTF-16 and cost more than the C14N of the message).
     static func embeddable(_ document: [UInt8]) -> String {
-        var text = String(decoding: document, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text = String(text[end.upperBound...]) }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var bytes = document[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if bytes.starts(with: Array("<?xml".utf8)), let end = declarationEnd(in: bytes) { bytes = bytes[end...] }
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        while let first = bytes.first, isSpace(first) { bytes = bytes.dropFirst() }
+        while let last = bytes.last, isSpace(last) { bytes = bytes.dropLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The index just after the first `?>` in `bytes`.
+    private static func declarationEnd(in bytes: ArraySlice<UInt8>) -> Int? {
+        var index = bytes.startIndex
+        while index + 1 < bytes.endIndex {
+            if bytes[index] == 0x3F && bytes[index + 1] == 0x3E { return index + 2 }
+            index += 1
+        }
+        return nil
     }
 
     /// `date` as an xs:dateTime in UTC with milliseconds.

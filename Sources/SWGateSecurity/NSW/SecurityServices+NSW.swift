@@ -46,13 +46,13 @@ extension SecurityServices {
             } else {
                 let template = try SignatureTemplate.create(
                     in: envelope.body, references: [("#" + envelope.contentId, false)], identity: organisationIdentity, keyInfo: .x509Data)
-                try DSigContext().sign(template, with: organisationIdentity.key)
+                try sign(template, with: organisationIdentity)
             }
             guard let holder = xmlNewChild(envelope.root, envelope.root.pointee.ns, "SystemSignature", nil) else {
                 throw SignatureError(.internalFailure, "cannot add SystemSignature")
             }
             let template = try SignatureTemplate.create(in: holder, references: [("", true)], identity: systemIdentity, keyInfo: .x509Data)
-            try DSigContext().sign(template, with: systemIdentity.key)
+            try sign(template, with: systemIdentity)
         }
         return document.serialized()
     }
@@ -73,7 +73,7 @@ extension SecurityServices {
             try DocumentIds.requireUnique(in: envelope.root)
             try DocumentIds.register(envelope.content, attribute: "Id", namespace: nil)
             let content = try verifyContentSignature(contentSignature, envelope: envelope, at: date)
-            let verification = SignatureVerification(trustStore: trustStore, partner: try partner(envelope.senderIdentity), date: date)
+            let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(envelope.senderIdentity), date: date)
             let signer = try SignatureVerification.certificates(fromX509Data: envelope.systemSignature.flatMap { $0.onlyChild("KeyInfo", Namespace.xmldsig) }, trustStore: trustStore)
             let system = try verification.verify(
                 systemSignature, expected: [.init(uri: "", element: envelope.root, enveloped: true)],
@@ -83,7 +83,7 @@ extension SecurityServices {
     }
 
     private func verifyContentSignature(_ signature: NodePointer, envelope: NSWEnvelopeStructure, at date: Date) throws(SignatureError) -> VerifiedSignature {
-        let verification = SignatureVerification(trustStore: trustStore, partner: try partner(envelope.senderIdentity), date: date)
+        let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(envelope.senderIdentity), date: date)
         let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.xmldsig), trustStore: trustStore)
         return try verification.verify(
             signature, expected: [.init(uri: "#" + envelope.contentId, element: envelope.content, enveloped: false)],
