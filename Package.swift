@@ -22,6 +22,7 @@ let package = Package(
         // Libraries so the benchmark package (Benchmarks/) can link the outbox and the delivery engine.
         .library(name: "SWGateStore", targets: ["SWGateStore"]),
         .library(name: "SWGateDelivery", targets: ["SWGateDelivery"]),
+        .library(name: "SWGateChannels", targets: ["SWGateChannels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -107,14 +108,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The partner channels: NSW (SOAP 1.1) and ASW (AS4) delivery channels and inbound
+        // endpoints, the WSDL, and loopback simulators of both partners.
+        .target(
+            name: "SWGateChannels",
+            dependencies: [
+                "SWGateXML", "SWGateSchemas", "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The gateway process: configuration, the portal API, routing, operations endpoints, and the
         // composition of store, engine, channels and HTTP host as one Service.
         .target(
             name: "SWGateServer",
             dependencies: [
-                "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP",
+                "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP", "SWGateChannels",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -129,6 +143,8 @@ let package = Package(
                 "SWGateSecurity",
                 "SWGateStore",
                 "SWGateServer",
+                "SWGateChannels",
+                "SWGateHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -193,11 +209,22 @@ let package = Package(
         .testTarget(
             name: "SWGateServerTests",
             dependencies: [
-                "SWGateServer", "SWGateHTTP", "SWGateStore", "SWGateDomain", "SWGateDelivery", "SWGateTesting",
+                "SWGateServer", "SWGateChannels", "SWGateHTTP", "SWGateStore", "SWGateDomain", "SWGateDelivery", "SWGateTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SWGateChannelsTests",
+            dependencies: [
+                "SWGateChannels", "SWGateSecurity", "SWGateDomain", "SWGateStore", "SWGateDelivery", "SWGateHTTP", "SWGateXML",
+                "SWGateTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

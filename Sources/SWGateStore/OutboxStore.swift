@@ -22,6 +22,11 @@ public protocol OutboxStore: Sendable {
     /// Records an attempt and, if `owner` still holds the lease, moves the delivery to its next state.
     func complete(_ completion: DeliveryCompletion) async throws -> CompletionResult
 
+    /// Replaces a delivery's payload with the signed bytes a channel built at its first attempt
+    /// (sign at delivery), so retries and replays send exactly those bytes. Only while `owner`
+    /// holds the lease (otherwise throws `.leaseLost` and changes nothing); audited as `signed`.
+    func recordSignedPayload(deliveryID: Int64, owner: String, body: Data, contentType: String) async throws
+
     /// Returns `owner`'s own `sending` deliveries to `pending` (a restarted instance calls this at start).
     func releaseLeases(owner: String, now: Date) async throws -> Int
 

@@ -19,6 +19,7 @@ struct SWGate: AsyncParsableCommand {
             Certs.self,
             Outbox.self,
             Audit.self,
+            Simulate.self,
         ]
     )
 

@@ -2,6 +2,7 @@ public import Foundation
 public import SWGateDomain
 public import SWGateStore
 import SWGateXML
+import SWGateChannels
 
 /// Validate → route → enqueue, for a Form D handed over by the portal (or by `swgate send`).
 /// Answers only once the store has committed the message: "accepted means durable" (SPEC 4).
@@ -19,7 +20,7 @@ public struct CertificateIntake: Sendable {
     }
 
     /// The media type of unsigned Form D payloads; the NSW and AS4 channels sign them at delivery.
-    public static let unsignedFormDContentType = "application/vnd.swgate.form-d+xml"
+    public static let unsignedFormDContentType = ChannelContentType.unsignedFormD
 
     public let store: any SubmissionStore
     public let validator: DocumentValidator

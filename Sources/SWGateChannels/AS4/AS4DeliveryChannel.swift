@@ -1,0 +1,104 @@
+public import AsyncHTTPClient
+public import Foundation
+public import SWGateDelivery
+public import SWGateSecurity
+public import SWGateStore
+import SWGateDomain
+import SWGateXML
+
+/// Delivers to the ASEAN Single Window access point over AS4 (see `docs/channels.md`).
+///
+/// A stored bare Form D is wrapped in an ebMS user message whose MessageId derives from the wire
+/// message id, signed with WS-Security and stored before it is sent; any other payload is taken as
+/// a signed AS4 message. The answer must be an `eb:Receipt` signed by ``partner`` whose
+/// RefToMessageId is the message sent and whose NonRepudiationInformation digests equal the
+/// digests of the signature sent. An `eb:Error` of severity `warning` is transient, `failure` permanent.
+public struct AS4DeliveryChannel: DeliveryChannel {
+    public var url: String
+    /// The partner id the receipt's signer must be bound to (the access point, e.g. `TH` in development).
+    public var partner: String
+    public var timeout: Duration
+    /// Lifetime of the WS-Security timestamp of messages signed at delivery. Longer than the
+    /// 5-minute default on purpose: retries and replays send the stored bytes unchanged.
+    public var timestampLifetime: TimeInterval = 24 * 3600
+    /// The largest answer read.
+    public var maximumAnswerBytes: Int = 1 << 20
+    private let security: SecurityServices
+    private let store: any OutboxStore
+    private let httpClient: HTTPClient
+
+    /// - Parameters:
+    ///   - partner: the access point's partner id (signer of receipts).
+    ///   - timeout: for the whole exchange; keep it well under the engine's lease.
+    public init(url: String, security: SecurityServices, store: any OutboxStore, partner: String,
+                httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30)) {
+        self.url = url
+        self.security = security
+        self.store = store
+        self.partner = partner
+        self.httpClient = httpClient
+        self.timeout = timeout
+    }
+
+    public func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult {
+        let security = self.security
+        let lifetime = timestampLifetime
+        let signed = await SignAtDelivery.payload(for: delivery, store: store, signedContentType: ChannelContentType.as4Message) {
+            let summary = try FormDSummary(signing: XMLDocument(bytes: $0))
+            var builder = AS4MessageBuilder()
+            builder.timestampLifetime = lifetime
+            let message = builder.userMessage(
+                formD: summary, document: $0, certificate: security.systemIdentity.certificate,
+                messageId: AS4Signals.messageId(forWireMessageID: delivery.wireMessageID))
+            return try security.signAS4Message(Array(message.utf8))
+        }
+        let message: [UInt8]
+        switch signed {
+        case .success(let bytes): message = bytes
+        case .failure(let failure): return .failed(failure)
+        }
+        guard let sent = try? XMLDocument(bytes: message), let messageId = AS4Signals.messageId(sent.root) else {
+            return .failed(DeliveryFailure(.signingFailed, "the stored AS4 message has no eb:MessageId"))
+        }
+        let http = PartnerHTTP(client: httpClient, url: url, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
+        switch await http.post(message, headers: [("Content-Type", ChannelContentType.soap12), ("X-SWGate-Message-Id", messageId)]) {
+        case .failure(let failure): return .failed(failure)
+        case .success(let answer): return classify(answer, messageId: messageId, sentDigests: AS4Signals.signedDigests(sent.root))
+        }
+    }
+
+    /// Reads the answer: ebMS errors by severity, a receipt by signature, reference and digests,
+    /// anything that is not ebMS by its HTTP status.
+    func classify(_ answer: HTTPAnswer, messageId: String, sentDigests: [String: String]) -> DeliveryResult {
+        let status = answer.status
+        guard let document = try? XMLDocument(bytes: Array(answer.body)), AS4Signals.messaging(document.root) != nil else {
+            if (200..<300).contains(status) {
+                return .failure(.badAnswer, "HTTP \(status) without an ebMS signal", status: status)
+            }
+            return HTTPStatusClassifier().classify(answer)
+        }
+        let errors = AS4Signals.errors(document.root)
+        if !errors.isEmpty {
+            let text = errors.map { "\($0.code) (\($0.severity)): \($0.description)" }.joined(separator: "; ")
+            let onlyWarnings = errors.allSatisfy { $0.severity == "warning" }
+            return .failure(onlyWarnings ? .ebmsWarning : .ebmsFailure, "ebMS error: \(text)", status: status)
+        }
+        guard (200..<300).contains(status) else { return HTTPStatusClassifier().classify(answer) }
+        let verification: AS4Verification
+        do {
+            verification = try security.verifyAS4Message(Array(answer.body), partner: partner)
+        } catch {
+            return .failure(.badAnswerSignature, "the receipt's signature does not verify: \(error)", status: status)
+        }
+        guard verification.isSignal, let receiptDigests = AS4Signals.receiptDigests(document.root) else {
+            return .failure(.badAnswer, "the answer is not an eb:Receipt with NonRepudiationInformation", status: status)
+        }
+        guard verification.refToMessageId == messageId else {
+            return .failure(.badAnswer, "the receipt refers to \(verification.refToMessageId ?? "nothing"), not \(messageId)", status: status)
+        }
+        guard !sentDigests.isEmpty, receiptDigests == sentDigests else {
+            return .failure(.badAnswer, "the receipt's NonRepudiationInformation digests differ from the signature sent", status: status)
+        }
+        return .delivered(receipt: Receipt(contentType: ChannelContentType.as4Message, body: answer.body), httpStatus: status)
+    }
+}

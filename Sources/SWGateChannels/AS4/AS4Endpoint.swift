@@ -1,0 +1,112 @@
+import Foundation
+public import SWGateDomain
+public import SWGateHTTP
+public import SWGateSecurity
+public import SWGateStore
+import SWGateXML
+
+/// `POST /as4`: AS4 user messages from the ASEAN Single Window access point (see `docs/channels.md`).
+///
+/// Checks media type `application/soap+xml` (else 415), hardened parse, the AS4 schema, the
+/// WS-Security signature with the signer bound to `PartyInfo/From/PartyId`, and the Form D in the
+/// Body. Then stores the exact received message for ``portalDestination`` once per (sender,
+/// MessageId) and — only after the store committed — answers 200 with a signed `eb:Receipt`. A
+/// duplicate gets the original receipt. Errors are `eb:Error` signals: EBMS:0009 (invalid header or
+/// structure), EBMS:0101 (signature, unknown sender), EBMS:0004 (anything else; severity `warning`
+/// with HTTP 503 when the store cannot take the message now, `failure` with HTTP 500 otherwise).
+public struct AS4Endpoint: Endpoint {
+    private let security: SecurityServices
+    private let validator: DocumentValidator
+    private let intake: InboundIntake
+    private let onAccepted: @Sendable () -> Void
+
+    /// - Parameters:
+    ///   - portalDestination: the outbox destination inbound messages are queued for.
+    ///   - onAccepted: called after a new (not duplicate) message was stored.
+    public init(security: SecurityServices, store: any OutboxStore, validator: DocumentValidator, portalDestination: String = "portal",
+                onAccepted: @escaping @Sendable () -> Void = {}) {
+        self.security = security
+        self.validator = validator
+        self.intake = InboundIntake(store: store, destination: portalDestination)
+        self.onAccepted = onAccepted
+    }
+
+    public func handle(_ request: EndpointRequest) async -> EndpointResponse {
+        guard request.method == "POST" else {
+            return EndpointResponse(status: 405, headers: ["allow": "POST"], body: [])
+        }
+        guard request.mediaType == "application/soap+xml" else {
+            return Self.error(status: 415, code: "EBMS:0004", short: "Other",
+                              description: "AS4 requests must be application/soap+xml, not \(request.mediaType ?? "unspecified")", ref: nil)
+        }
+        let document: XMLDocument
+        do {
+            document = try XMLDocument(bytes: request.body, limits: validator.limits)
+        } catch {
+            return Self.error(code: "EBMS:0004", short: "Other", description: "the request is not acceptable XML: \(error)", ref: nil)
+        }
+        let messageId = AS4Signals.messageId(document.root)
+        if let violation = validator.schemas.as4Message.validate(document).first {
+            return Self.error(code: "EBMS:0009", short: "InvalidHeader",
+                              description: "not a valid AS4 message: \(violation.message) (line \(violation.line))", ref: messageId)
+        }
+        guard AS4Signals.messaging(document.root)?.child("UserMessage") != nil else {
+            return Self.error(code: "EBMS:0009", short: "InvalidHeader", description: "the message carries no eb:UserMessage", ref: messageId)
+        }
+        let verification: AS4Verification
+        do {
+            verification = try security.verifyAS4Message(request.body)
+        } catch {
+            if error.code == .malformedMessage {
+                return Self.error(code: "EBMS:0009", short: "InvalidHeader", description: "\(error)", ref: messageId)
+            }
+            return Self.error(code: "EBMS:0101", short: "FailedAuthentication", description: "signature check failed: \(error)", ref: messageId)
+        }
+        let body = document.root.child("Body", namespace: .some(Namespace.soap12))?.children ?? []
+        guard body.count == 1, let formD = body.first, formD.isNamed("FormD", namespace: Namespace.formD) else {
+            return Self.error(code: "EBMS:0004", short: "Other", description: "the SOAP Body must hold exactly one FormD", ref: messageId)
+        }
+        let report = validator.validate(formD.serializedAsDocument())
+        if !report.isValid {
+            let issues = report.issues.prefix(20).map { "\($0.rule): \($0.message) at \($0.path) line \($0.line)" }
+            return Self.error(code: "EBMS:0004", short: "Other", description: "the Form D is not valid: " + issues.joined(separator: "; "),
+                              ref: verification.messageId)
+        }
+        let function = formD.child("Function")?.text.trimmed ?? "ISSUE"
+        return await store(request.body, verification: verification, function: function)
+    }
+
+    private func store(_ message: [UInt8], verification: AS4Verification, function: String) async -> EndpointResponse {
+        let receipt: [UInt8]
+        do {
+            receipt = try security.signedReceipt(for: verification)
+        } catch {
+            return Self.error(code: "EBMS:0004", short: "Other", description: "the receipt cannot be signed: \(error)",
+                              ref: verification.messageId)
+        }
+        let outcome = await intake.enqueue(
+            sender: verification.fromParty ?? "", source: "asw", messageId: verification.messageId,
+            conversation: verification.conversationId ?? verification.messageId, documentType: EnvelopeRules.formDDocumentType,
+            function: function, payload: message, contentType: ChannelContentType.as4Message, acknowledgement: receipt)
+        switch outcome {
+        case .accepted:
+            onAccepted()
+            return EndpointResponse(status: 200, contentType: ChannelContentType.soap12, body: receipt)
+        case .duplicate(let original):
+            return EndpointResponse(status: 200, contentType: ChannelContentType.soap12, body: original ?? receipt)
+        case .conflict(let reason):
+            return Self.error(code: "EBMS:0004", short: "Other", description: reason, ref: verification.messageId)
+        case .unavailable(let reason):
+            return Self.error(status: 503, code: "EBMS:0004", short: "Other", severity: "warning", description: reason,
+                              ref: verification.messageId)
+        }
+    }
+
+    static func error(status: Int = 500, code: String, short: String, severity: String = "failure", description: String,
+                      ref: String?) -> EndpointResponse {
+        EndpointResponse(
+            status: status, contentType: ChannelContentType.soap12,
+            body: AS4Signals.errorEnvelope(code: code, severity: severity, shortDescription: short, description: description,
+                                           refToMessageId: ref))
+    }
+}

@@ -1,0 +1,109 @@
+public import Foundation
+public import SWGateSecurity
+import SWGateDomain
+public import SWGateXML
+
+/// An NSW `Acknowledgement` (SPEC 2.2): the answer to a message — received (`ACK`/`RECEIVED`),
+/// refused (`REJECT`/`REJECTED`, with errors) or a decision (`STATUS`).
+public struct NSWAcknowledgement: Sendable, Hashable {
+    /// One error of a rejection.
+    public struct Failure: Sendable, Hashable {
+        public var code: String
+        public var message: String
+        public var path: String?
+        public init(code: String, message: String, path: String? = nil) {
+            self.code = code
+            self.message = message
+            self.path = path
+        }
+    }
+
+    /// `Subject/function`: `ACK`, `REJECT` or `STATUS`.
+    public var function: String
+    /// `RefMessageId`: the message answered.
+    public var refMessageId: String
+    /// `Reference`: the C/O reference number.
+    public var reference: String
+    /// `Status`: `RECEIVED`, `ACCEPTED`, `REJECTED`, `PREFERENCE_GIVEN`, `PREFERENCE_NOT_GIVEN`.
+    public var status: String
+    public var reason: String?
+    public var errors: [Failure]
+
+    /// An acknowledgement; the default is "received".
+    public init(function: String = "ACK", refMessageId: String, reference: String, status: String = "RECEIVED",
+                reason: String? = nil, errors: [Failure] = []) {
+        self.function = function
+        self.refMessageId = refMessageId
+        self.reference = reference
+        self.status = status
+        self.reason = reason
+        self.errors = errors
+    }
+
+    /// The unsigned NSW envelope carrying this acknowledgement from `from` to `to`.
+    public func envelope(from: NSWParty, to: NSWParty, messageId: String = UUID().uuidString.lowercased(), date: Date = Date()) -> [UInt8] {
+        let e = XMLEmbedding.escape
+        var content = "<Acknowledgement><RefMessageId>\(e(refMessageId))</RefMessageId><Reference>\(e(reference))</Reference>"
+            + "<Status>\(e(status))</Status>"
+        if let reason { content += "<Reason>\(e(String(reason.prefix(1000))))</Reason>" }
+        for error in errors.prefix(1000) {
+            content += "<Error><Code>\(e(error.code))</Code><Message>\(e(String(error.message.prefix(1000))))</Message>"
+            if let path = error.path { content += "<Path>\(e(String(path.prefix(1000))))</Path>" }
+            content += "</Error>"
+        }
+        content += "</Acknowledgement>"
+        let year = String(XMLEmbedding.dateTime(date).prefix(4))
+        let subject = "<documentType>\(EnvelopeRules.acknowledgementDocumentType)</documentType><type>CO</type>"
+            + "<function>\(e(function))</function><reference>\(e(reference))</reference>"
+            + "<documentYear>\(year)</documentYear><sendDate>\(XMLEmbedding.dateTime(date))</sendDate>"
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Envelope xmlns=\"\(Namespace.nswEnvelope)\"><Header>"
+            + "<Reference><version>1.0</version><messageId>\(e(messageId))</messageId></Reference>"
+            + Self.party("From", from) + Self.party("To", to) + "<Subject>\(subject)</Subject></Header>"
+            + "<Body><Content Id=\"Content\">\(content)</Content></Body></Envelope>"
+        return Array(text.utf8)
+    }
+
+    /// The acknowledgement in a (verified) NSW envelope, or nil when its Content is something else.
+    public init?(envelope root: XMLElement) {
+        let ns: String?? = .some(Namespace.nswEnvelope)
+        guard let ack = root.child("Body", namespace: ns)?.child("Content", namespace: ns)?.child("Acknowledgement", namespace: ns),
+              let ref = ack.child("RefMessageId", namespace: ns)?.text, let reference = ack.child("Reference", namespace: ns)?.text,
+              let status = ack.child("Status", namespace: ns)?.text
+        else { return nil }
+        let function = root.child("Header", namespace: ns)?.child("Subject", namespace: ns)?.child("function", namespace: ns)?.text ?? ""
+        self.init(
+            function: function.trimmed, refMessageId: ref.trimmed, reference: reference.trimmed, status: status.trimmed,
+            reason: ack.child("Reason", namespace: ns)?.text,
+            errors: ack.children("Error", namespace: ns).map {
+                Failure(code: $0.child("Code", namespace: ns)?.text.trimmed ?? "", message: $0.child("Message", namespace: ns)?.text ?? "",
+                        path: $0.child("Path", namespace: ns)?.text)
+            })
+    }
+
+    static func party(_ element: String, _ party: NSWParty) -> String {
+        let e = XMLEmbedding.escape
+        var text = "<\(element)><name>\(e(party.name))</name><identity>\(e(party.identity))</identity>"
+            + "<countryCode>\(e(party.countryCode))</countryCode><ministryCode>\(e(party.ministryCode))</ministryCode>"
+            + "<organizationCode>\(e(party.organizationCode))</organizationCode>"
+        if let unit = party.unitCode { text += "<unitCode>\(e(unit))</unitCode>" }
+        return text + "</\(element)>"
+    }
+}
+
+extension NSWParty {
+    /// The party in an NSW header element (`From` or `To`), or nil when a required field is missing.
+    init?(header element: XMLElement?) {
+        guard let element else { return nil }
+        let ns: String?? = .some(Namespace.nswEnvelope)
+        func value(_ name: String) -> String? { element.child(name, namespace: ns)?.text.trimmed }
+        guard let name = value("name"), let identity = value("identity"), let country = value("countryCode"),
+              let ministry = value("ministryCode"), let organization = value("organizationCode")
+        else { return nil }
+        self.init(name: name, identity: identity, countryCode: country, ministryCode: ministry, organizationCode: organization,
+                  unitCode: value("unitCode"))
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

@@ -1,0 +1,122 @@
+public import AsyncHTTPClient
+import Foundation
+public import SWGateDelivery
+public import SWGateSecurity
+public import SWGateStore
+import SWGateDomain
+import SWGateXML
+
+/// Delivers to the National Single Window over SOAP 1.1 (see `docs/channels.md`).
+///
+/// A stored bare Form D (``ChannelContentType/unsignedFormD``) is wrapped in an NSW envelope whose
+/// `messageId` is the delivery's wire message id, signed (Content signature + SystemSignature) and
+/// stored before it is sent; any other payload is taken as an already signed NSW envelope. The
+/// envelope travels in a SOAP 1.1 Body with `SOAPAction: "urn:swgate:nsw:Submit"`. The answer must
+/// be a signed `ACK` envelope from ``partner`` acknowledging the message id; a SOAP Fault `Server`
+/// is transient, `Client` permanent, a bad ACK signature permanent.
+public struct NSWDeliveryChannel: DeliveryChannel {
+    public var url: String
+    /// The partner id the ACK's signer must be bound to (`Header/From/identity` of the ACK).
+    public var partner: String
+    public var timeout: Duration
+    /// The largest answer read.
+    public var maximumAnswerBytes: Int = 1 << 20
+    private let security: SecurityServices
+    private let store: any OutboxStore
+    private let httpClient: HTTPClient
+
+    /// - Parameters:
+    ///   - partner: the NSW's partner id; `NSW-VN` in the development configuration.
+    ///   - timeout: for the whole exchange; keep it well under the engine's lease.
+    public init(url: String, security: SecurityServices, store: any OutboxStore, partner: String = NSWParty.developmentNSW.identity,
+                httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30)) {
+        self.url = url
+        self.security = security
+        self.store = store
+        self.partner = partner
+        self.httpClient = httpClient
+        self.timeout = timeout
+    }
+
+    public func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult {
+        let security = self.security
+        let signed = await SignAtDelivery.payload(for: delivery, store: store, signedContentType: ChannelContentType.nswEnvelope) {
+            try security.signFormDForNSW($0, messageId: delivery.wireMessageID)
+        }
+        let envelope: [UInt8]
+        switch signed {
+        case .success(let bytes): envelope = bytes
+        case .failure(let failure): return .failed(failure)
+        }
+        let messageId: String
+        do {
+            let document = try XMLDocument(bytes: envelope)
+            let ns: String?? = .some(Namespace.nswEnvelope)
+            messageId = document.root.child("Header", namespace: ns)?.child("Reference", namespace: ns)?
+                .child("messageId", namespace: ns)?.text.trimmed ?? delivery.wireMessageID
+        } catch {
+            return .failed(DeliveryFailure(.signingFailed, "the stored NSW envelope is not usable XML: \(error)"))
+        }
+        let http = PartnerHTTP(client: httpClient, url: url, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
+        let sent = await http.post(
+            SOAP11.envelope(containing: envelope),
+            headers: [("Content-Type", ChannelContentType.soap11), ("SOAPAction", "\"\(SOAP11.submitAction)\""),
+                      ("X-SWGate-Message-Id", messageId)])
+        switch sent {
+        case .failure(let failure): return .failed(failure)
+        case .success(let answer): return classify(answer, messageId: messageId)
+        }
+    }
+
+    /// Reads the SOAP answer: a Fault by its code, an ACK by its signature and content, and
+    /// anything that is not SOAP by its HTTP status.
+    func classify(_ answer: HTTPAnswer, messageId: String) -> DeliveryResult {
+        let status = answer.status
+        let content: SOAP11.Content
+        do {
+            content = try SOAP11.content(of: XMLDocument(bytes: Array(answer.body)))
+        } catch {
+            if (200..<300).contains(status) {
+                return .failure(.badAnswer, "HTTP \(status) without a SOAP 1.1 answer: \(error)", status: status)
+            }
+            return HTTPStatusClassifier().classify(answer)
+        }
+        switch content {
+        case .fault(let code, let reason):
+            if code.hasPrefix("Server") { return .failure(.soapServerFault, "SOAP fault \(code): \(reason)", status: status) }
+            if code.hasPrefix("Client") { return .failure(.soapClientFault, "SOAP fault \(code): \(reason)", status: status) }
+            return .failure(.soapClientFault, "SOAP fault with unknown code \(code): \(reason)", status: status)
+        case .element(let element):
+            guard (200..<300).contains(status) else { return HTTPStatusClassifier().classify(answer) }
+            guard element.isNamed("Envelope", namespace: Namespace.nswEnvelope) else {
+                return .failure(.badAnswer, "the SOAP Body holds \(element.qualifiedName), not an NSW Envelope", status: status)
+            }
+            let ackBytes = element.serializedAsDocument()
+            let verification: NSWVerification
+            do {
+                verification = try security.verifyNSWEnvelope(ackBytes)
+            } catch {
+                return .failure(.badAnswerSignature, "the ACK's signatures do not verify: \(error)", status: status)
+            }
+            guard verification.sender == partner else {
+                return .failure(.badAnswerSignature, "the ACK is signed for \(verification.sender), expected \(partner)", status: status)
+            }
+            guard let document = try? XMLDocument(bytes: ackBytes), let ack = NSWAcknowledgement(envelope: document.root) else {
+                return .failure(.badAnswer, "the answer's Content is not an Acknowledgement", status: status)
+            }
+            guard ack.refMessageId == messageId else {
+                return .failure(.badAnswer, "the ACK acknowledges \(ack.refMessageId), not \(messageId)", status: status)
+            }
+            if ack.status == "REJECTED" || ack.function == "REJECT" {
+                let errors = ack.errors.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
+                return .failure(.nswRejected, "the NSW rejected the message: \(ack.reason ?? "") \(errors)", status: status)
+            }
+            return .delivered(receipt: Receipt(contentType: ChannelContentType.nswEnvelope, body: Data(ackBytes)), httpStatus: status)
+        }
+    }
+}
+
+extension FailureReason {
+    /// The NSW answered with a signed REJECT: the message will not be accepted as it is.
+    public static let nswRejected = FailureReason("nsw-rejected", .permanent)
+}

@@ -1,0 +1,156 @@
+import Foundation
+public import SWGateDomain
+public import SWGateHTTP
+public import SWGateSecurity
+public import SWGateStore
+import SWGateXML
+
+/// `POST /nsw`: messages from the National Single Window (SOAP 1.1; see `docs/channels.md`).
+///
+/// Checks, in order: media type `text/xml` (else 415), hardened parse, the SOAP 1.1 schema and
+/// structure, an NSW `Envelope` as the Body's one element, both signatures against the partner
+/// named in `Header/From/identity`, and the business content. Then stores the verified envelope for
+/// ``portalDestination`` once per (sender, messageId) and — only after the store committed —
+/// answers 200 with a signed ACK envelope. A duplicate gets the original ACK again.
+///
+/// Faults: `soap:Client` (HTTP 500, as SOAP 1.1 and WS-I BP require) naming the failed check;
+/// `soap:Server` with HTTP 503 when the store cannot take the message now.
+/// `GET /nsw?wsdl` serves the WSDL, `GET /nsw/schemas/…` the schemas it imports.
+public struct NSWEndpoint: Endpoint {
+    private let security: SecurityServices
+    private let validator: DocumentValidator
+    private let intake: InboundIntake
+    private let onAccepted: @Sendable () -> Void
+
+    /// - Parameters:
+    ///   - portalDestination: the outbox destination inbound messages are queued for.
+    ///   - onAccepted: called after a new (not duplicate) message was stored, e.g. to wake the engine.
+    public init(security: SecurityServices, store: any OutboxStore, validator: DocumentValidator, portalDestination: String = "portal",
+                onAccepted: @escaping @Sendable () -> Void = {}) {
+        self.security = security
+        self.validator = validator
+        self.intake = InboundIntake(store: store, destination: portalDestination)
+        self.onAccepted = onAccepted
+    }
+
+    public func handle(_ request: EndpointRequest) async -> EndpointResponse {
+        if request.method == "GET" || request.method == "HEAD" {
+            return NSWServiceDescription.answer(request)
+        }
+        guard request.method == "POST" else {
+            return EndpointResponse(status: 405, headers: ["allow": "GET, POST"], body: [])
+        }
+        guard request.mediaType == "text/xml" else {
+            return EndpointResponse(
+                status: 415, contentType: ChannelContentType.soap11,
+                body: SOAP11.fault(code: "Client", reason: "SOAP 1.1 requests must be text/xml, not \(request.mediaType ?? "unspecified")",
+                                   detail: "media-type"))
+        }
+        switch check(request.body) {
+        case .failure(let refusal):
+            return Self.clientFault(refusal.reason, check: refusal.check)
+        case .success(let inbound):
+            return await store(inbound)
+        }
+    }
+
+    private struct Refusal: Error {
+        var check: String
+        var reason: String
+    }
+
+    private struct Inbound {
+        var envelope: [UInt8]
+        var verification: NSWVerification
+        var sender: NSWParty
+        var reference: String
+        var function: String
+        var documentType: String
+    }
+
+    private func check(_ body: [UInt8]) -> Result<Inbound, Refusal> {
+        let document: XMLDocument
+        do {
+            document = try XMLDocument(bytes: body, limits: validator.limits)
+        } catch {
+            return .failure(Refusal(check: "xml", reason: "the request is not acceptable XML: \(error)"))
+        }
+        if let violation = validator.schemas.soap11Message.validate(document).first {
+            return .failure(Refusal(check: "soap-schema", reason: "not a valid SOAP 1.1 envelope: \(violation.message) (line \(violation.line))"))
+        }
+        let element: XMLElement
+        do {
+            switch try SOAP11.content(of: document) {
+            case .element(let child): element = child
+            case .fault: return .failure(Refusal(check: "soap-structure", reason: "a Fault is not a request"))
+            }
+        } catch {
+            return .failure(Refusal(check: "soap-structure", reason: error.description))
+        }
+        guard element.isNamed("Envelope", namespace: Namespace.nswEnvelope) else {
+            return .failure(Refusal(check: "soap-structure", reason: "the SOAP Body must hold an NSW Envelope, not \(element.qualifiedName)"))
+        }
+        let envelope = element.serializedAsDocument()
+        let verification: NSWVerification
+        do {
+            verification = try security.verifyNSWEnvelope(envelope)
+        } catch {
+            let check = error.code == .unknownPartner ? "unknown-sender" : "signature"
+            return .failure(Refusal(check: check, reason: "signature check failed: \(error)"))
+        }
+        let report = validator.validate(envelope)
+        if !report.isValid {
+            let issues = report.issues.prefix(20).map { "\($0.rule): \($0.message) at \($0.path) line \($0.line)" }
+            return .failure(Refusal(check: "validation", reason: "the envelope is not valid: " + issues.joined(separator: "; ")))
+        }
+        guard let parsed = try? XMLDocument(bytes: envelope) else {
+            return .failure(Refusal(check: "xml", reason: "the envelope cannot be read back"))
+        }
+        let ns: String?? = .some(Namespace.nswEnvelope)
+        let header = parsed.root.child("Header", namespace: ns)
+        let subject = header?.child("Subject", namespace: ns)
+        guard let sender = NSWParty(header: header?.child("From", namespace: ns)),
+              let reference = subject?.child("reference", namespace: ns)?.text.trimmed,
+              let function = subject?.child("function", namespace: ns)?.text.trimmed,
+              let documentType = subject?.child("documentType", namespace: ns)?.text.trimmed
+        else {
+            return .failure(Refusal(check: "validation", reason: "the envelope header is incomplete"))
+        }
+        return .success(Inbound(envelope: envelope, verification: verification, sender: sender, reference: reference,
+                                function: function, documentType: documentType))
+    }
+
+    private func store(_ inbound: Inbound) async -> EndpointResponse {
+        let ack = NSWAcknowledgement(refMessageId: inbound.verification.messageId, reference: inbound.reference)
+        let answer: [UInt8]
+        do {
+            let signed = try security.signNSWEnvelope(ack.envelope(from: security.configuration.localParty, to: inbound.sender))
+            answer = SOAP11.envelope(containing: signed)
+        } catch {
+            return Self.serverFault("the acknowledgement cannot be signed: \(error)", status: 500)
+        }
+        let outcome = await intake.enqueue(
+            sender: inbound.verification.sender, source: "nsw", messageId: inbound.verification.messageId, conversation: inbound.reference,
+            documentType: inbound.documentType, function: inbound.function, payload: inbound.envelope,
+            contentType: ChannelContentType.nswEnvelope, acknowledgement: answer)
+        switch outcome {
+        case .accepted:
+            onAccepted()
+            return EndpointResponse(status: 200, contentType: ChannelContentType.soap11, body: answer)
+        case .duplicate(let original):
+            return EndpointResponse(status: 200, contentType: ChannelContentType.soap11, body: original ?? answer)
+        case .conflict(let reason):
+            return Self.clientFault(reason, check: "duplicate-message-id")
+        case .unavailable(let reason):
+            return Self.serverFault(reason, status: 503)
+        }
+    }
+
+    static func clientFault(_ reason: String, check: String) -> EndpointResponse {
+        EndpointResponse(status: 500, contentType: ChannelContentType.soap11, body: SOAP11.fault(code: "Client", reason: reason, detail: check))
+    }
+
+    static func serverFault(_ reason: String, status: Int) -> EndpointResponse {
+        EndpointResponse(status: status, contentType: ChannelContentType.soap11, body: SOAP11.fault(code: "Server", reason: reason, detail: "store"))
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import SWGateStore
+
+/// Stores a verified inbound message for the portal, once per (sender, message id).
+struct InboundIntake {
+    /// How the enqueue went.
+    enum Outcome {
+        /// Newly stored: answer with the acknowledgement built for it.
+        case accepted
+        /// Seen before: answer with the acknowledgement stored with the original.
+        case duplicate(acknowledgement: [UInt8]?)
+        /// Same sender and message id as an earlier message but different content.
+        case conflict(String)
+        /// The store could not take it now; the sender should retry.
+        case unavailable(String)
+    }
+
+    var store: any OutboxStore
+    var destination: String
+
+    func enqueue(
+        sender: String, source: String, messageId: String, conversation: String, documentType: String, function: String,
+        payload: [UInt8], contentType: String, acknowledgement: [UInt8]
+    ) async -> Outcome {
+        let message = NewMessage(
+            wireMessageID: messageId, conversation: conversation, documentType: documentType, function: MessageFunction(function),
+            source: source, idempotencyKey: .inbound(sender: sender, messageID: messageId), acknowledgement: Data(acknowledgement),
+            payloads: [OutboundPayload(destination: destination, body: Data(payload), contentType: contentType)])
+        do {
+            let result = try await store.enqueue(message)
+            return result.isDuplicate ? .duplicate(acknowledgement: result.acknowledgement.map { Array($0) }) : .accepted
+        } catch let error as OutboxError where error.code == .idempotencyConflict {
+            return .conflict("message id \(messageId) from \(sender) was already received with different content")
+        } catch {
+            return .unavailable("the message could not be stored: \(error)")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// How a partner simulator misbehaves (set at start with `--fail`, or at run time with `POST /control`).
+///
+/// Text forms: `none`, `unavailable-every:N` (every Nth request gets HTTP 503), `server-fault`
+/// (SOAP Server fault / ebMS warning), `client-fault` (SOAP Client fault / ebMS failure),
+/// `bad-signature` (the answer is signed, then altered), `fail-next:N` (the next N requests get
+/// HTTP 503, then the simulator recovers).
+public enum FailureMode: Sendable, Hashable, CustomStringConvertible, Codable {
+    case none
+    case unavailableEvery(Int)
+    case serverFault
+    case clientFault
+    case badSignature
+    case failNext(Int)
+
+    /// Parses the text form; nil for anything else.
+    public init?(_ text: String) {
+        let parts = text.trimmingCharacters(in: .whitespaces).lowercased().split(separator: ":", maxSplits: 1).map(String.init)
+        let count = parts.count == 2 ? Int(parts[1]) : nil
+        switch (parts.first ?? "", count) {
+        case ("none", nil): self = .none
+        case ("unavailable-every", let n?) where n > 0: self = .unavailableEvery(n)
+        case ("server-fault", nil), ("warning", nil): self = .serverFault
+        case ("client-fault", nil), ("failure", nil): self = .clientFault
+        case ("bad-signature", nil): self = .badSignature
+        case ("fail-next", let n?) where n >= 0: self = .failNext(n)
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .unavailableEvery(let n): "unavailable-every:\(n)"
+        case .serverFault: "server-fault"
+        case .clientFault: "client-fault"
+        case .badSignature: "bad-signature"
+        case .failNext(let n): "fail-next:\(n)"
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let mode = FailureMode(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown failure mode \(text)"))
+        }
+        self = mode
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// What a simulator does with one request.
+enum SimulatorReaction: Sendable, Hashable {
+    case answer
+    case unavailable
+    case serverFault
+    case clientFault
+    case badSignature
+}
+
+/// A simulator's mutable state: the failure mode, the request count, the message ids received.
+public actor SimulatorState {
+    public private(set) var mode: FailureMode
+    public private(set) var requestCount = 0
+    /// Message ids of the messages the simulator verified and acknowledged, in arrival order.
+    public private(set) var received: [String] = []
+    /// The body of the last protocol request, exactly as it arrived.
+    public private(set) var lastRequestBody: [UInt8]?
+
+    public init(mode: FailureMode = .none) {
+        self.mode = mode
+    }
+
+    /// Changes the failure mode (counters for `unavailable-every` restart).
+    public func setMode(_ mode: FailureMode) {
+        self.mode = mode
+        requestCount = 0
+    }
+
+    /// Counts a protocol request and decides how to treat it.
+    func react(to body: [UInt8]) -> SimulatorReaction {
+        requestCount += 1
+        lastRequestBody = body
+        switch mode {
+        case .none: return .answer
+        case .unavailableEvery(let n): return requestCount % n == 0 ? .unavailable : .answer
+        case .serverFault: return .serverFault
+        case .clientFault: return .clientFault
+        case .badSignature: return .badSignature
+        case .failNext(let n):
+            guard n > 0 else { return .answer }
+            mode = .failNext(n - 1)
+            return .unavailable
+        }
+    }
+
+    func record(_ messageId: String) {
+        received.append(messageId)
+    }
+
+    /// The JSON of `GET /received`: `{"mode": …, "requests": …, "received": […]}`.
+    func listing() -> [UInt8] {
+        struct Listing: Encodable {
+            var mode: FailureMode
+            var requests: Int
+            var received: [String]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array((try? encoder.encode(Listing(mode: mode, requests: requestCount, received: received))) ?? Data("{}".utf8))
+    }
+}

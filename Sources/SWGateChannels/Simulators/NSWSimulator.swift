@@ -1,0 +1,73 @@
+import Foundation
+import SWGateDomain
+public import SWGateHTTP
+public import SWGateSecurity
+import SWGateXML
+
+/// A loopback National Single Window that speaks the real protocol: it takes SOAP 1.1 requests
+/// carrying NSW envelopes on any POST path except `/control`, verifies both signatures with its own
+/// ``SecurityServices`` (which must trust the gateway as a partner), and answers with an ACK envelope
+/// signed by its own key — or misbehaves as its ``FailureMode`` says.
+///
+/// `GET /received` lists the message ids it acknowledged; `POST /control` with
+/// `{"failure": "…"}` changes the failure mode at run time.
+public struct NSWSimulator: Endpoint {
+    /// Failure mode, request count and received message ids.
+    public let state: SimulatorState
+    private let security: SecurityServices
+
+    /// - Parameter security: the NSW's keys and trust, e.g. `SimulatedPartner.nsw.developmentSecurity()`.
+    public init(security: SecurityServices, failure: FailureMode = .none) {
+        self.security = security
+        self.state = SimulatorState(mode: failure)
+    }
+
+    public func handle(_ request: EndpointRequest) async -> EndpointResponse {
+        if let control = await SimulatorControl.answer(request, state: state) { return control }
+        guard request.method == "POST" else { return EndpointResponse(status: 405, headers: ["allow": "POST"], body: []) }
+        let reaction = await state.react(to: request.body)
+        if reaction == .unavailable { return SimulatorControl.unavailable }
+        guard request.mediaType == "text/xml" else { return fault("Client", "expected text/xml", status: 415) }
+        let envelope: [UInt8]
+        do {
+            guard case .element(let element) = try SOAP11.content(of: XMLDocument(bytes: request.body)),
+                  element.isNamed("Envelope", namespace: Namespace.nswEnvelope)
+            else { return fault("Client", "the SOAP Body holds no NSW Envelope") }
+            envelope = element.serializedAsDocument()
+        } catch {
+            return fault("Client", "not a SOAP 1.1 message: \(error)")
+        }
+        let verification: NSWVerification
+        do {
+            verification = try security.verifyNSWEnvelope(envelope)
+        } catch {
+            return fault("Client", "signature check failed: \(error)")
+        }
+        switch reaction {
+        case .serverFault: return fault("Server", "simulated server trouble")
+        case .clientFault: return fault("Client", "simulated refusal")
+        default: break
+        }
+        guard let document = try? XMLDocument(bytes: envelope) else { return fault("Client", "unreadable envelope") }
+        let ns: String?? = .some(Namespace.nswEnvelope)
+        let header = document.root.child("Header", namespace: ns)
+        let reference = header?.child("Subject", namespace: ns)?.child("reference", namespace: ns)?.text.trimmed ?? ""
+        let sender = NSWParty(header: header?.child("From", namespace: ns)) ?? security.configuration.nswParty
+        let ack = NSWAcknowledgement(refMessageId: verification.messageId, reference: reference)
+        var signed: [UInt8]
+        do {
+            signed = try security.signNSWEnvelope(ack.envelope(from: security.configuration.localParty, to: sender))
+        } catch {
+            return fault("Server", "cannot sign the ACK: \(error)")
+        }
+        await state.record(verification.messageId)
+        if reaction == .badSignature {
+            signed = SimulatorControl.tamper(signed, "<Status>RECEIVED</Status>", "<Status>ACCEPTED</Status>")
+        }
+        return EndpointResponse(status: 200, contentType: ChannelContentType.soap11, body: SOAP11.envelope(containing: signed))
+    }
+
+    private func fault(_ code: String, _ reason: String, status: Int = 500) -> EndpointResponse {
+        EndpointResponse(status: status, contentType: ChannelContentType.soap11, body: SOAP11.fault(code: code, reason: reason))
+    }
+}

@@ -1,0 +1,46 @@
+public import Foundation
+import Crypto
+import GRDB
+
+extension AuditEvent {
+    /// A channel signed the delivery's payload at its first attempt and stored the signed bytes.
+    public static let signed = AuditEvent("signed")
+}
+
+extension OutboxError.Code {
+    /// The caller no longer holds the delivery's lease; nothing was changed.
+    public static let leaseLost = OutboxError.Code("lease-lost")
+}
+
+extension SQLiteOutboxStore {
+    public func recordSignedPayload(deliveryID: Int64, owner: String, body: Data, contentType: String) async throws {
+        let now = Date().storeMilliseconds
+        try await write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT d.state, d.lease_owner, d.destination, m.id AS message_id
+                            FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
+                            """),
+                    arguments: [deliveryID])
+            else {
+                throw OutboxError(.unknownID, "no delivery \(deliveryID)")
+            }
+            let state: String = row["state"]
+            let leaseOwner: String? = row["lease_owner"]
+            guard state == DeliveryState.sending.rawValue, leaseOwner == owner else {
+                throw OutboxError(.leaseLost, "delivery \(deliveryID) is not leased to \(owner)")
+            }
+            try db.cachedStatement(sql: "UPDATE delivery SET payload = ?, content_type = ?, updated_at = ? WHERE id = ?")
+                .execute(arguments: [body, contentType, now, deliveryID])
+            try AuditLog.append(
+                db, at: now, event: .signed, messageID: row["message_id"], destination: row["destination"], actor: owner,
+                detail: "\(contentType), \(body.count) bytes, sha256 \(Self.sha256Hex(body))")
+        }
+    }
+
+    private static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
