@@ -22,6 +22,9 @@ let package = Package(
         // Libraries so the benchmark package (Benchmarks/) can link the outbox and the delivery engine.
         .library(name: "SWGateStore", targets: ["SWGateStore"]),
         .library(name: "SWGateDelivery", targets: ["SWGateDelivery"]),
+        // For server-bench.
+        .library(name: "SWGateServer", targets: ["SWGateServer"]),
+        .library(name: "SWGateHTTP", targets: ["SWGateHTTP"]),
         .library(name: "SWGateChannels", targets: ["SWGateChannels"]),
     ],
     dependencies: [
