@@ -212,7 +212,8 @@ let package = Package(
         .testTarget(
             name: "SWGateServerTests",
             dependencies: [
-                "SWGateServer", "SWGateChannels", "SWGateHTTP", "SWGateStore", "SWGateDomain", "SWGateDelivery", "SWGateTesting",
+                "SWGateServer", "SWGateChannels", "SWGateHTTP", "SWGateStore", "SWGateDomain", "SWGateDelivery", "SWGateSecurity",
+                "SWGateTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
-import SWGateChannels
+@testable import SWGateChannels
+import SWGateSecurity
 import NIOHTTP1
 
 
@@ -132,6 +133,43 @@ struct GatewayEndToEndTests {
         #expect(metrics.text.contains("swgate_delivered_total{destination=\"asw\"} 5\n"))
         #expect(metrics.text.contains("swgate_failed_attempts_total{destination=\"nsw\",disposition=\"transient\"} 2\n"))
         #expect(try await client.send(.GET, "/readyz").status == 200)
+        run.cancel()
+        _ = try? await run.value
+        try? await http.shutdown()
+    }
+
+    @Test("An NSW message to /nsw is verified, acknowledged and delivered once to the portal callback, duplicates included")
+    func inboundToPortal() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let partners = try await Partners.start()
+        defer { partners.stop() }
+        let server = try GatewayServer(configuration: partners.configuration(store: directory.path("gw.sqlite")))
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let run = Task { try await server.run { continuation.yield($0) } }
+        var iterator = stream.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
+        let nswKeys = try SimulatedPartner.nsw.developmentSecurity(certificates: certificatesDirectory)
+        let soap = SOAP11.envelope(containing: try nswKeys.signFormDForNSW(try FormDSamples.valid, messageId: "nsw-msg-1"))
+        let first = try await client.send(.POST, "/nsw", headers: [("Content-Type", "text/xml; charset=utf-8")], body: soap)
+        #expect(first.status == 200, "\(first.text)")
+        #expect(first.text.contains("nsw-msg-1"))
+        let second = try await client.send(.POST, "/nsw", headers: [("Content-Type", "text/xml; charset=utf-8")], body: soap)
+        #expect(second.status == 200)
+        #expect(try await eventually { partners.callback.bodies.withLock { !$0.isEmpty } })
+        try await Task.sleep(for: .milliseconds(500))
+        let received = partners.callback.bodies.withLock { $0 }
+        #expect(received.count == 1, "a duplicate is processed once")
+        let callbackText = String(decoding: received.first?.body ?? [], as: UTF8.self)
+        #expect(callbackText.contains("VN-TH 26/03/000123"))
+        let tampered = Array(String(decoding: soap, as: UTF8.self).replacingOccurrences(of: "2026-03-12", with: "2026-03-11").utf8)
+        let refused = try await client.send(.POST, "/nsw", headers: [("Content-Type", "text/xml; charset=utf-8")], body: tampered)
+        #expect(refused.status == 500 || refused.status == 400, "a bad signature is refused with a SOAP fault")
+        #expect(refused.text.contains("Fault"))
+        let metrics = try await client.send(.GET, "/metrics")
+        #expect(metrics.text.contains("swgate_delivered_total{destination=\"portal\"} 1\n"))
         run.cancel()
         _ = try? await run.value
         try? await http.shutdown()
