@@ -72,6 +72,8 @@ public struct EndpointHost: Sendable {
             let name = field.name.canonicalName.lowercased()
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
         }
+        // HTTP/1 `Host` arrives as the `:authority` pseudo-header; endpoints see it as `host`.
+        if headers["host"] == nil, let authority = request.head.authority { headers["host"] = authority }
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters {
             query[String(key)] = String(value)

@@ -1,5 +1,4 @@
 import Foundation
-@testable import SWGateChannels
 import SWGateDelivery
 import SWGateSecurity
 import SWGateStore
@@ -7,11 +6,14 @@ import SWGateTesting
 import SWGateXML
 import Testing
 
+@testable import SWGateChannels
+
 @Suite("AS4 channel against the ASW simulator over loopback")
 struct AS4ChannelTests {
     func channel(_ url: String, _ store: any OutboxStore) -> AS4DeliveryChannel {
-        AS4DeliveryChannel(url: url + "/as4", security: ChannelTest.gateway, store: store, partner: "TH",
-                           httpClient: ChannelTest.client, timeout: .seconds(20))
+        AS4DeliveryChannel(
+            url: url + "/as4", security: ChannelTest.gateway, store: store, partner: "TH",
+            httpClient: ChannelTest.client, timeout: .seconds(20))
     }
 
     @Test("Delivered with a signed receipt whose NRR digests match what was sent")
@@ -33,12 +35,14 @@ struct AS4ChannelTests {
         #expect(AS4Signals.signedDigests(sent.root).count == 3)
     }
 
-    @Test("ebMS warning is transient, failure permanent, a tampered receipt a bad answer signature", arguments: [
-        (FailureMode.serverFault, FailureReason.ebmsWarning),
-        (.clientFault, .ebmsFailure),
-        (.badSignature, .badAnswerSignature),
-        (.failNext(1), .httpServerError),
-    ])
+    @Test(
+        "ebMS warning is transient, failure permanent, a tampered receipt a bad answer signature",
+        arguments: [
+            (FailureMode.serverFault, FailureReason.ebmsWarning),
+            (.clientFault, .ebmsFailure),
+            (.badSignature, .badAnswerSignature),
+            (.failNext(1), .httpServerError),
+        ])
     func failureModes(mode: FailureMode, expected: FailureReason) async throws {
         let (store, directory) = try ChannelTest.store()
         defer { directory.remove() }

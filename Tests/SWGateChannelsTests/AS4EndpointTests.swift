@@ -1,5 +1,4 @@
 import Foundation
-@testable import SWGateChannels
 import SWGateDelivery
 import SWGateDomain
 import SWGateSecurity
@@ -7,6 +6,8 @@ import SWGateStore
 import SWGateTesting
 import SWGateXML
 import Testing
+
+@testable import SWGateChannels
 
 @Suite("AS4 endpoint over loopback HTTP")
 struct AS4EndpointTests {
@@ -21,8 +22,9 @@ struct AS4EndpointTests {
         return try signer.signAS4Message(Array(message.utf8))
     }
 
-    static func start(_ store: any OutboxStore) async throws -> (String, Task<Void, any Error>) {
-        let endpoint = AS4Endpoint(security: ChannelTest.gateway, store: store, validator: ChannelTest.validator)
+    static func start(_ store: any OutboxStore, accepted: AcceptedCounter = AcceptedCounter()) async throws -> (String, Task<Void, any Error>) {
+        let endpoint = AS4Endpoint(
+            security: ChannelTest.gateway, store: store, validator: ChannelTest.validator, onAccepted: { accepted.increment() })
         let (base, task) = try await ChannelTest.host(endpoint, prefix: "/as4")
         return (base + "/as4", task)
     }
@@ -36,7 +38,8 @@ struct AS4EndpointTests {
     func acceptedAndDuplicate() async throws {
         let (store, directory) = try ChannelTest.store()
         defer { directory.remove() }
-        let (url, task) = try await Self.start(store)
+        let accepted = AcceptedCounter()
+        let (url, task) = try await Self.start(store, accepted: accepted)
         defer { task.cancel() }
         let message = try Self.userMessage(messageId: "as4-in-1@th")
         let (status, type, answer) = try await ChannelTest.post(url, message, contentType: "application/soap+xml; charset=utf-8")
@@ -56,6 +59,7 @@ struct AS4EndpointTests {
         #expect(again.0 == 200)
         #expect(again.2 == answer)
         #expect(try await ChannelTest.stored(store).count == 1)
+        #expect(accepted.count == 1)
     }
 
     @Test("Refused input gets an ebMS error of severity failure and stores nothing")

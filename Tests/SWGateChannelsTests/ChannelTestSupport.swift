@@ -9,6 +9,7 @@ import SWGateHTTP
 import SWGateSecurity
 import SWGateStore
 import SWGateTesting
+import Synchronization
 import Testing
 
 /// Keys, stores, hosts and HTTP helpers shared by the channel tests.
@@ -45,11 +46,14 @@ enum ChannelTest {
     }
 
     /// Enqueues a bare Form D for `destination` as intake does, and claims it.
-    static func enqueueAndClaim(_ store: SQLiteOutboxStore, destination: String, wireID: String = UUID().uuidString.lowercased(),
-                                owner: String = "test") async throws -> ClaimedDelivery {
-        _ = try await store.enqueue(NewMessage(
-            wireMessageID: wireID, conversation: "VN-TH 26/03/000123", documentType: "ATIGA_FORM_D", function: .issue, source: "portal",
-            payloads: [OutboundPayload(destination: destination, body: Data(try formD()), contentType: ChannelContentType.unsignedFormD)]))
+    static func enqueueAndClaim(
+        _ store: SQLiteOutboxStore, destination: String, wireID: String = UUID().uuidString.lowercased(),
+        owner: String = "test"
+    ) async throws -> ClaimedDelivery {
+        _ = try await store.enqueue(
+            NewMessage(
+                wireMessageID: wireID, conversation: "VN-TH 26/03/000123", documentType: "ATIGA_FORM_D", function: .issue, source: "portal",
+                payloads: [OutboundPayload(destination: destination, body: Data(try formD()), contentType: ChannelContentType.unsignedFormD)]))
         return try #require(try await claim(store, destination: destination, owner: owner))
     }
 
@@ -59,9 +63,10 @@ enum ChannelTest {
 
     /// Puts a claimed delivery back to pending, due now, as a retry would.
     static func retry(_ store: SQLiteOutboxStore, _ delivery: ClaimedDelivery) async throws {
-        _ = try await store.complete(DeliveryCompletion(
-            deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: Date(), duration: .milliseconds(1),
-            outcome: .transientFailure, error: "test", transition: .retry(at: Date().addingTimeInterval(-1))))
+        _ = try await store.complete(
+            DeliveryCompletion(
+                deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: Date(), duration: .milliseconds(1),
+                outcome: .transientFailure, error: "test", transition: .retry(at: Date().addingTimeInterval(-1))))
     }
 
     /// POSTs `body` and returns status, content type and body.
@@ -98,4 +103,11 @@ extension DeliveryResult {
         if case .delivered(let receipt, _) = self { return receipt }
         return nil
     }
+}
+
+/// Counts `onAccepted` calls of an endpoint.
+final class AcceptedCounter: Sendable {
+    private let value = Mutex(0)
+    func increment() { value.withLock { $0 += 1 } }
+    var count: Int { value.withLock { $0 } }
 }

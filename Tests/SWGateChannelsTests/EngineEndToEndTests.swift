@@ -22,18 +22,23 @@ struct EngineEndToEndTests {
         let engine = DeliveryEngine(
             store: store,
             destinations: [
-                DeliveryDestination(name: "nsw", channel: NSWDeliveryChannel(
-                    url: nswURL + "/nsw", security: ChannelTest.gateway, store: store, httpClient: ChannelTest.client, timeout: .seconds(20))),
-                DeliveryDestination(name: "asw", channel: AS4DeliveryChannel(
-                    url: aswURL + "/as4", security: ChannelTest.gateway, store: store, partner: "TH", httpClient: ChannelTest.client,
-                    timeout: .seconds(20))),
+                DeliveryDestination(
+                    name: "nsw",
+                    channel: NSWDeliveryChannel(
+                        url: nswURL + "/nsw", security: ChannelTest.gateway, store: store, httpClient: ChannelTest.client, timeout: .seconds(20))),
+                DeliveryDestination(
+                    name: "asw",
+                    channel: AS4DeliveryChannel(
+                        url: aswURL + "/as4", security: ChannelTest.gateway, store: store, partner: "TH", httpClient: ChannelTest.client,
+                        timeout: .seconds(20))),
             ],
             configuration: DeliveryEngineConfiguration(owner: "e2e", pollInterval: .milliseconds(50), retry: RetryPolicy(backoff: backoff)))
         let running = Task { await engine.run() }
         let form = Data(try ChannelTest.formD())
-        let accepted = try await store.enqueue(NewMessage(
-            wireMessageID: "e2e-1", conversation: "VN-TH 26/03/000123", documentType: "ATIGA_FORM_D", function: .issue, source: "portal",
-            payloads: ["nsw", "asw"].map { OutboundPayload(destination: $0, body: form, contentType: ChannelContentType.unsignedFormD) }))
+        let accepted = try await store.enqueue(
+            NewMessage(
+                wireMessageID: "e2e-1", conversation: "VN-TH 26/03/000123", documentType: "ATIGA_FORM_D", function: .issue, source: "portal",
+                payloads: ["nsw", "asw"].map { OutboundPayload(destination: $0, body: form, contentType: ChannelContentType.unsignedFormD) }))
         engine.wake()
         let deadline = Date().addingTimeInterval(60)
         var record = try await store.message(id: accepted.id)

@@ -1,16 +1,18 @@
 import Foundation
-@testable import SWGateChannels
 import SWGateDelivery
 import SWGateSecurity
 import SWGateStore
 import SWGateTesting
 import Testing
 
+@testable import SWGateChannels
+
 @Suite("NSW channel against the NSW simulator over loopback")
 struct NSWChannelTests {
     func channel(_ url: String, _ store: any OutboxStore, timeout: Duration = .seconds(20)) -> NSWDeliveryChannel {
-        NSWDeliveryChannel(url: url + "/nsw", security: ChannelTest.gateway, store: store, partner: "NSW-VN",
-                           httpClient: ChannelTest.client, timeout: timeout)
+        NSWDeliveryChannel(
+            url: url + "/nsw", security: ChannelTest.gateway, store: store, partner: "NSW-VN",
+            httpClient: ChannelTest.client, timeout: timeout)
     }
 
     @Test("Signs at delivery, delivers, verifies the signed ACK and keeps it as the receipt")
@@ -54,12 +56,14 @@ struct NSWChannelTests {
         #expect(audit.filter { $0.event == .signed }.count == 1)
     }
 
-    @Test("Simulator failures map to transient and permanent", arguments: [
-        (FailureMode.unavailableEvery(1), FailureReason.httpServerError),
-        (.serverFault, .soapServerFault),
-        (.clientFault, .soapClientFault),
-        (.badSignature, .badAnswerSignature),
-    ])
+    @Test(
+        "Simulator failures map to transient and permanent",
+        arguments: [
+            (FailureMode.unavailableEvery(1), FailureReason.httpServerError),
+            (.serverFault, .soapServerFault),
+            (.clientFault, .soapClientFault),
+            (.badSignature, .badAnswerSignature),
+        ])
     func failureModes(mode: FailureMode, expected: FailureReason) async throws {
         let (store, directory) = try ChannelTest.store()
         defer { directory.remove() }

@@ -1,5 +1,4 @@
 import Foundation
-@testable import SWGateChannels
 import SWGateDelivery
 import SWGateDomain
 import SWGateSecurity
@@ -8,6 +7,8 @@ import SWGateTesting
 import SWGateXML
 import Testing
 
+@testable import SWGateChannels
+
 @Suite("NSW endpoint over loopback HTTP")
 struct NSWEndpointTests {
     /// A signed NSW envelope from the NSW (as the simulator's keys sign it) in a SOAP 1.1 envelope.
@@ -15,8 +16,9 @@ struct NSWEndpointTests {
         SOAP11.envelope(containing: try signer.signFormDForNSW(try ChannelTest.formD(), messageId: messageId))
     }
 
-    static func start(_ store: any OutboxStore) async throws -> (String, Task<Void, any Error>) {
-        let endpoint = NSWEndpoint(security: ChannelTest.gateway, store: store, validator: ChannelTest.validator)
+    static func start(_ store: any OutboxStore, accepted: AcceptedCounter = AcceptedCounter()) async throws -> (String, Task<Void, any Error>) {
+        let endpoint = NSWEndpoint(
+            security: ChannelTest.gateway, store: store, validator: ChannelTest.validator, onAccepted: { accepted.increment() })
         let (base, task) = try await ChannelTest.host(endpoint, prefix: "/nsw")
         return (base + "/nsw", task)
     }
@@ -31,7 +33,8 @@ struct NSWEndpointTests {
     func acceptedAndDuplicate() async throws {
         let (store, directory) = try ChannelTest.store()
         defer { directory.remove() }
-        let (url, task) = try await Self.start(store)
+        let accepted = AcceptedCounter()
+        let (url, task) = try await Self.start(store, accepted: accepted)
         defer { task.cancel() }
         let body = try Self.request(messageId: "nsw-in-1")
         let (status, type, answer) = try await ChannelTest.post(url, body, contentType: "text/xml; charset=utf-8")
@@ -59,6 +62,7 @@ struct NSWEndpointTests {
         #expect(again.0 == 200)
         #expect(again.2 == answer)
         #expect(try await ChannelTest.stored(store).count == 1)
+        #expect(accepted.count == 1)
     }
 
     @Test("Refused input gets a client fault and stores nothing")
@@ -68,7 +72,8 @@ struct NSWEndpointTests {
         let (url, task) = try await Self.start(store)
         defer { task.cancel() }
         let signed = ChannelTest.text(try ChannelTest.nsw.signFormDForNSW(try ChannelTest.formD(), messageId: "nsw-in-2"))
-        let tampered = SOAP11.envelope(containing: Array(signed.replacingOccurrences(of: "<IssueDate>2026-03-12", with: "<IssueDate>2026-03-11").utf8))
+        let tampered = SOAP11.envelope(
+            containing: Array(signed.replacingOccurrences(of: "<IssueDate>2026-03-12", with: "<IssueDate>2026-03-11").utf8))
         var stranger = SimulatedPartner.nsw.developmentConfiguration(certificates: ChannelTest.certificates)
         stranger.localParty.identity = "NSW-XX"
         let unknown = try Self.request(messageId: "nsw-in-3", signer: try SecurityServices(configuration: stranger))

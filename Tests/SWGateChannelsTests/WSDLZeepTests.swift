@@ -1,11 +1,12 @@
 import Foundation
-@testable import SWGateChannels
 import SWGateDelivery
 import SWGateSecurity
 import SWGateStore
 import SWGateTesting
 import SWGateXML
 import Testing
+
+@testable import SWGateChannels
 
 @Suite("The NSW WSDL with standard SOAP tooling (Python zeep)")
 struct WSDLZeepTests {

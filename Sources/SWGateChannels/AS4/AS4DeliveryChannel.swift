@@ -1,9 +1,9 @@
 public import AsyncHTTPClient
 public import Foundation
 public import SWGateDelivery
+import SWGateDomain
 public import SWGateSecurity
 public import SWGateStore
-import SWGateDomain
 import SWGateXML
 
 /// Delivers to the ASEAN Single Window access point over AS4 (see `docs/channels.md`).
@@ -30,8 +30,10 @@ public struct AS4DeliveryChannel: DeliveryChannel {
     /// - Parameters:
     ///   - partner: the access point's partner id (signer of receipts).
     ///   - timeout: for the whole exchange; keep it well under the engine's lease.
-    public init(url: String, security: SecurityServices, store: any OutboxStore, partner: String,
-                httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30)) {
+    public init(
+        url: String, security: SecurityServices, store: any OutboxStore, partner: String,
+        httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30)
+    ) {
         self.url = url
         self.security = security
         self.store = store

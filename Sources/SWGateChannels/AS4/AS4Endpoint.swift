@@ -23,8 +23,10 @@ public struct AS4Endpoint: Endpoint {
     /// - Parameters:
     ///   - portalDestination: the outbox destination inbound messages are queued for.
     ///   - onAccepted: called after a new (not duplicate) message was stored.
-    public init(security: SecurityServices, store: any OutboxStore, validator: DocumentValidator, portalDestination: String = "portal",
-                onAccepted: @escaping @Sendable () -> Void = {}) {
+    public init(
+        security: SecurityServices, store: any OutboxStore, validator: DocumentValidator, portalDestination: String = "portal",
+        onAccepted: @escaping @Sendable () -> Void = {}
+    ) {
         self.security = security
         self.validator = validator
         self.intake = InboundIntake(store: store, destination: portalDestination)
@@ -36,8 +38,9 @@ public struct AS4Endpoint: Endpoint {
             return EndpointResponse(status: 405, headers: ["allow": "POST"], body: [])
         }
         guard request.mediaType == "application/soap+xml" else {
-            return Self.error(status: 415, code: "EBMS:0004", short: "Other",
-                              description: "AS4 requests must be application/soap+xml, not \(request.mediaType ?? "unspecified")", ref: nil)
+            return Self.error(
+                status: 415, code: "EBMS:0004", short: "Other",
+                description: "AS4 requests must be application/soap+xml, not \(request.mediaType ?? "unspecified")", ref: nil)
         }
         let document: XMLDocument
         do {
@@ -47,8 +50,9 @@ public struct AS4Endpoint: Endpoint {
         }
         let messageId = AS4Signals.messageId(document.root)
         if let violation = validator.schemas.as4Message.validate(document).first {
-            return Self.error(code: "EBMS:0009", short: "InvalidHeader",
-                              description: "not a valid AS4 message: \(violation.message) (line \(violation.line))", ref: messageId)
+            return Self.error(
+                code: "EBMS:0009", short: "InvalidHeader",
+                description: "not a valid AS4 message: \(violation.message) (line \(violation.line))", ref: messageId)
         }
         guard AS4Signals.messaging(document.root)?.child("UserMessage") != nil else {
             return Self.error(code: "EBMS:0009", short: "InvalidHeader", description: "the message carries no eb:UserMessage", ref: messageId)
@@ -69,8 +73,9 @@ public struct AS4Endpoint: Endpoint {
         let report = validator.validate(formD.serializedAsDocument())
         if !report.isValid {
             let issues = report.issues.prefix(20).map { "\($0.rule): \($0.message) at \($0.path) line \($0.line)" }
-            return Self.error(code: "EBMS:0004", short: "Other", description: "the Form D is not valid: " + issues.joined(separator: "; "),
-                              ref: verification.messageId)
+            return Self.error(
+                code: "EBMS:0004", short: "Other", description: "the Form D is not valid: " + issues.joined(separator: "; "),
+                ref: verification.messageId)
         }
         let function = formD.child("Function")?.text.trimmed ?? "ISSUE"
         return await store(request.body, verification: verification, function: function)
@@ -81,8 +86,9 @@ public struct AS4Endpoint: Endpoint {
         do {
             receipt = try security.signedReceipt(for: verification)
         } catch {
-            return Self.error(code: "EBMS:0004", short: "Other", description: "the receipt cannot be signed: \(error)",
-                              ref: verification.messageId)
+            return Self.error(
+                code: "EBMS:0004", short: "Other", description: "the receipt cannot be signed: \(error)",
+                ref: verification.messageId)
         }
         let outcome = await intake.enqueue(
             sender: verification.fromParty ?? "", source: "asw", messageId: verification.messageId,
@@ -97,16 +103,20 @@ public struct AS4Endpoint: Endpoint {
         case .conflict(let reason):
             return Self.error(code: "EBMS:0004", short: "Other", description: reason, ref: verification.messageId)
         case .unavailable(let reason):
-            return Self.error(status: 503, code: "EBMS:0004", short: "Other", severity: "warning", description: reason,
-                              ref: verification.messageId)
+            return Self.error(
+                status: 503, code: "EBMS:0004", short: "Other", severity: "warning", description: reason,
+                ref: verification.messageId)
         }
     }
 
-    static func error(status: Int = 500, code: String, short: String, severity: String = "failure", description: String,
-                      ref: String?) -> EndpointResponse {
+    static func error(
+        status: Int = 500, code: String, short: String, severity: String = "failure", description: String,
+        ref: String?
+    ) -> EndpointResponse {
         EndpointResponse(
             status: status, contentType: ChannelContentType.soap12,
-            body: AS4Signals.errorEnvelope(code: code, severity: severity, shortDescription: short, description: description,
-                                           refToMessageId: ref))
+            body: AS4Signals.errorEnvelope(
+                code: code, severity: severity, shortDescription: short, description: description,
+                refToMessageId: ref))
     }
 }

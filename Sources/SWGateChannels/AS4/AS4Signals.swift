@@ -43,8 +43,9 @@ enum AS4Signals {
     /// `URI → DigestValue` of every `ds:Reference` in the message's WS-Security signature.
     static func signedDigests(_ root: XMLElement) -> [String: String] {
         let ds: String?? = .some(Namespace.xmldsig)
-        guard let signedInfo = root.child("Header", namespace: .some(Namespace.soap12))?.child("Security", namespace: .some(Namespace.wsse))?
-            .child("Signature", namespace: ds)?.child("SignedInfo", namespace: ds)
+        guard
+            let signedInfo = root.child("Header", namespace: .some(Namespace.soap12))?.child("Security", namespace: .some(Namespace.wsse))?
+                .child("Signature", namespace: ds)?.child("SignedInfo", namespace: ds)
         else { return [:] }
         return digests(signedInfo.children("Reference", namespace: ds))
     }
@@ -52,7 +53,7 @@ enum AS4Signals {
     /// `URI → DigestValue` of the receipt's NonRepudiationInformation.
     static func receiptDigests(_ root: XMLElement) -> [String: String]? {
         guard let receipt = messaging(root)?.child("SignalMessage")?.child("Receipt"),
-              let nri = receipt.child("NonRepudiationInformation", namespace: .some(Namespace.ebbp))
+            let nri = receipt.child("NonRepudiationInformation", namespace: .some(Namespace.ebbp))
         else { return nil }
         let references = nri.children("MessagePartNRInformation", namespace: .some(Namespace.ebbp))
             .compactMap { $0.child("Reference", namespace: .some(Namespace.xmldsig)) }
@@ -69,17 +70,21 @@ enum AS4Signals {
     }
 
     /// A SOAP 1.2 envelope with an `eb:SignalMessage` holding one `eb:Error` (unsigned).
-    static func errorEnvelope(code: String, severity: String, shortDescription: String, description: String,
-                              refToMessageId: String?, date: Date = Date()) -> [UInt8] {
+    static func errorEnvelope(
+        code: String, severity: String, shortDescription: String, description: String,
+        refToMessageId: String?, date: Date = Date()
+    ) -> [UInt8] {
         let e = XMLEmbedding.escape
-        var info = "<eb:Timestamp>\(XMLEmbedding.dateTime(date))</eb:Timestamp>"
+        var info =
+            "<eb:Timestamp>\(XMLEmbedding.dateTime(date))</eb:Timestamp>"
             + "<eb:MessageId>\(UUID().uuidString.lowercased())@swgate</eb:MessageId>"
         var refAttribute = ""
         if let refToMessageId, !refToMessageId.isEmpty {
             info += "<eb:RefToMessageId>\(e(refToMessageId))</eb:RefToMessageId>"
             refAttribute = " refToMessageInError=\"\(e(refToMessageId))\""
         }
-        let text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<S12:Envelope xmlns:S12=\"\(Namespace.soap12)\"><S12:Header>"
+        let text =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<S12:Envelope xmlns:S12=\"\(Namespace.soap12)\"><S12:Header>"
             + "<eb:Messaging xmlns:eb=\"\(Namespace.ebms)\" S12:mustUnderstand=\"true\"><eb:SignalMessage><eb:MessageInfo>\(info)</eb:MessageInfo>"
             + "<eb:Error errorCode=\"\(e(code))\" severity=\"\(e(severity))\" shortDescription=\"\(e(shortDescription))\"\(refAttribute) origin=\"ebMS\">"
             + "<eb:Description xml:lang=\"en\">\(e(String(description.prefix(2000))))</eb:Description></eb:Error>"

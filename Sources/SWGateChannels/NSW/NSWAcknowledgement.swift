@@ -1,6 +1,6 @@
 public import Foundation
-public import SWGateSecurity
 import SWGateDomain
+public import SWGateSecurity
 public import SWGateXML
 
 /// An NSW `Acknowledgement` (SPEC 2.2): the answer to a message — received (`ACK`/`RECEIVED`),
@@ -30,8 +30,10 @@ public struct NSWAcknowledgement: Sendable, Hashable {
     public var errors: [Failure]
 
     /// An acknowledgement; the default is "received".
-    public init(function: String = "ACK", refMessageId: String, reference: String, status: String = "RECEIVED",
-                reason: String? = nil, errors: [Failure] = []) {
+    public init(
+        function: String = "ACK", refMessageId: String, reference: String, status: String = "RECEIVED",
+        reason: String? = nil, errors: [Failure] = []
+    ) {
         self.function = function
         self.refMessageId = refMessageId
         self.reference = reference
@@ -43,7 +45,8 @@ public struct NSWAcknowledgement: Sendable, Hashable {
     /// The unsigned NSW envelope carrying this acknowledgement from `from` to `to`.
     public func envelope(from: NSWParty, to: NSWParty, messageId: String = UUID().uuidString.lowercased(), date: Date = Date()) -> [UInt8] {
         let e = XMLEmbedding.escape
-        var content = "<Acknowledgement><RefMessageId>\(e(refMessageId))</RefMessageId><Reference>\(e(reference))</Reference>"
+        var content =
+            "<Acknowledgement><RefMessageId>\(e(refMessageId))</RefMessageId><Reference>\(e(reference))</Reference>"
             + "<Status>\(e(status))</Status>"
         if let reason { content += "<Reason>\(e(String(reason.prefix(1000))))</Reason>" }
         for error in errors.prefix(1000) {
@@ -53,10 +56,12 @@ public struct NSWAcknowledgement: Sendable, Hashable {
         }
         content += "</Acknowledgement>"
         let year = String(XMLEmbedding.dateTime(date).prefix(4))
-        let subject = "<documentType>\(EnvelopeRules.acknowledgementDocumentType)</documentType><type>CO</type>"
+        let subject =
+            "<documentType>\(EnvelopeRules.acknowledgementDocumentType)</documentType><type>CO</type>"
             + "<function>\(e(function))</function><reference>\(e(reference))</reference>"
             + "<documentYear>\(year)</documentYear><sendDate>\(XMLEmbedding.dateTime(date))</sendDate>"
-        let text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Envelope xmlns=\"\(Namespace.nswEnvelope)\"><Header>"
+        let text =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Envelope xmlns=\"\(Namespace.nswEnvelope)\"><Header>"
             + "<Reference><version>1.0</version><messageId>\(e(messageId))</messageId></Reference>"
             + Self.party("From", from) + Self.party("To", to) + "<Subject>\(subject)</Subject></Header>"
             + "<Body><Content Id=\"Content\">\(content)</Content></Body></Envelope>"
@@ -67,22 +72,24 @@ public struct NSWAcknowledgement: Sendable, Hashable {
     public init?(envelope root: XMLElement) {
         let ns: String?? = .some(Namespace.nswEnvelope)
         guard let ack = root.child("Body", namespace: ns)?.child("Content", namespace: ns)?.child("Acknowledgement", namespace: ns),
-              let ref = ack.child("RefMessageId", namespace: ns)?.text, let reference = ack.child("Reference", namespace: ns)?.text,
-              let status = ack.child("Status", namespace: ns)?.text
+            let ref = ack.child("RefMessageId", namespace: ns)?.text, let reference = ack.child("Reference", namespace: ns)?.text,
+            let status = ack.child("Status", namespace: ns)?.text
         else { return nil }
         let function = root.child("Header", namespace: ns)?.child("Subject", namespace: ns)?.child("function", namespace: ns)?.text ?? ""
         self.init(
             function: function.trimmed, refMessageId: ref.trimmed, reference: reference.trimmed, status: status.trimmed,
             reason: ack.child("Reason", namespace: ns)?.text,
             errors: ack.children("Error", namespace: ns).map {
-                Failure(code: $0.child("Code", namespace: ns)?.text.trimmed ?? "", message: $0.child("Message", namespace: ns)?.text ?? "",
-                        path: $0.child("Path", namespace: ns)?.text)
+                Failure(
+                    code: $0.child("Code", namespace: ns)?.text.trimmed ?? "", message: $0.child("Message", namespace: ns)?.text ?? "",
+                    path: $0.child("Path", namespace: ns)?.text)
             })
     }
 
     static func party(_ element: String, _ party: NSWParty) -> String {
         let e = XMLEmbedding.escape
-        var text = "<\(element)><name>\(e(party.name))</name><identity>\(e(party.identity))</identity>"
+        var text =
+            "<\(element)><name>\(e(party.name))</name><identity>\(e(party.identity))</identity>"
             + "<countryCode>\(e(party.countryCode))</countryCode><ministryCode>\(e(party.ministryCode))</ministryCode>"
             + "<organizationCode>\(e(party.organizationCode))</organizationCode>"
         if let unit = party.unitCode { text += "<unitCode>\(e(unit))</unitCode>" }
@@ -97,10 +104,11 @@ extension NSWParty {
         let ns: String?? = .some(Namespace.nswEnvelope)
         func value(_ name: String) -> String? { element.child(name, namespace: ns)?.text.trimmed }
         guard let name = value("name"), let identity = value("identity"), let country = value("countryCode"),
-              let ministry = value("ministryCode"), let organization = value("organizationCode")
+            let ministry = value("ministryCode"), let organization = value("organizationCode")
         else { return nil }
-        self.init(name: name, identity: identity, countryCode: country, ministryCode: ministry, organizationCode: organization,
-                  unitCode: value("unitCode"))
+        self.init(
+            name: name, identity: identity, countryCode: country, ministryCode: ministry, organizationCode: organization,
+            unitCode: value("unitCode"))
     }
 }
 

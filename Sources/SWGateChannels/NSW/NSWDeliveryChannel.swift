@@ -1,9 +1,9 @@
 public import AsyncHTTPClient
 import Foundation
 public import SWGateDelivery
+import SWGateDomain
 public import SWGateSecurity
 public import SWGateStore
-import SWGateDomain
 import SWGateXML
 
 /// Delivers to the National Single Window over SOAP 1.1 (see `docs/channels.md`).
@@ -28,8 +28,10 @@ public struct NSWDeliveryChannel: DeliveryChannel {
     /// - Parameters:
     ///   - partner: the NSW's partner id; `NSW-VN` in the development configuration.
     ///   - timeout: for the whole exchange; keep it well under the engine's lease.
-    public init(url: String, security: SecurityServices, store: any OutboxStore, partner: String = NSWParty.developmentNSW.identity,
-                httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30)) {
+    public init(
+        url: String, security: SecurityServices, store: any OutboxStore, partner: String = NSWParty.developmentNSW.identity,
+        httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30)
+    ) {
         self.url = url
         self.security = security
         self.store = store
@@ -52,7 +54,8 @@ public struct NSWDeliveryChannel: DeliveryChannel {
         do {
             let document = try XMLDocument(bytes: envelope)
             let ns: String?? = .some(Namespace.nswEnvelope)
-            messageId = document.root.child("Header", namespace: ns)?.child("Reference", namespace: ns)?
+            messageId =
+                document.root.child("Header", namespace: ns)?.child("Reference", namespace: ns)?
                 .child("messageId", namespace: ns)?.text.trimmed ?? delivery.wireMessageID
         } catch {
             return .failed(DeliveryFailure(.signingFailed, "the stored NSW envelope is not usable XML: \(error)"))
@@ -60,8 +63,10 @@ public struct NSWDeliveryChannel: DeliveryChannel {
         let http = PartnerHTTP(client: httpClient, url: url, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
         let sent = await http.post(
             SOAP11.envelope(containing: envelope),
-            headers: [("Content-Type", ChannelContentType.soap11), ("SOAPAction", "\"\(SOAP11.submitAction)\""),
-                      ("X-SWGate-Message-Id", messageId)])
+            headers: [
+                ("Content-Type", ChannelContentType.soap11), ("SOAPAction", "\"\(SOAP11.submitAction)\""),
+                ("X-SWGate-Message-Id", messageId),
+            ])
         switch sent {
         case .failure(let failure): return .failed(failure)
         case .success(let answer): return classify(answer, messageId: messageId)

@@ -25,8 +25,10 @@ public struct NSWEndpoint: Endpoint {
     /// - Parameters:
     ///   - portalDestination: the outbox destination inbound messages are queued for.
     ///   - onAccepted: called after a new (not duplicate) message was stored, e.g. to wake the engine.
-    public init(security: SecurityServices, store: any OutboxStore, validator: DocumentValidator, portalDestination: String = "portal",
-                onAccepted: @escaping @Sendable () -> Void = {}) {
+    public init(
+        security: SecurityServices, store: any OutboxStore, validator: DocumentValidator, portalDestination: String = "portal",
+        onAccepted: @escaping @Sendable () -> Void = {}
+    ) {
         self.security = security
         self.validator = validator
         self.intake = InboundIntake(store: store, destination: portalDestination)
@@ -43,8 +45,9 @@ public struct NSWEndpoint: Endpoint {
         guard request.mediaType == "text/xml" else {
             return EndpointResponse(
                 status: 415, contentType: ChannelContentType.soap11,
-                body: SOAP11.fault(code: "Client", reason: "SOAP 1.1 requests must be text/xml, not \(request.mediaType ?? "unspecified")",
-                                   detail: "media-type"))
+                body: SOAP11.fault(
+                    code: "Client", reason: "SOAP 1.1 requests must be text/xml, not \(request.mediaType ?? "unspecified")",
+                    detail: "media-type"))
         }
         switch check(request.body) {
         case .failure(let refusal):
@@ -110,14 +113,16 @@ public struct NSWEndpoint: Endpoint {
         let header = parsed.root.child("Header", namespace: ns)
         let subject = header?.child("Subject", namespace: ns)
         guard let sender = NSWParty(header: header?.child("From", namespace: ns)),
-              let reference = subject?.child("reference", namespace: ns)?.text.trimmed,
-              let function = subject?.child("function", namespace: ns)?.text.trimmed,
-              let documentType = subject?.child("documentType", namespace: ns)?.text.trimmed
+            let reference = subject?.child("reference", namespace: ns)?.text.trimmed,
+            let function = subject?.child("function", namespace: ns)?.text.trimmed,
+            let documentType = subject?.child("documentType", namespace: ns)?.text.trimmed
         else {
             return .failure(Refusal(check: "validation", reason: "the envelope header is incomplete"))
         }
-        return .success(Inbound(envelope: envelope, verification: verification, sender: sender, reference: reference,
-                                function: function, documentType: documentType))
+        return .success(
+            Inbound(
+                envelope: envelope, verification: verification, sender: sender, reference: reference,
+                function: function, documentType: documentType))
     }
 
     private func store(_ inbound: Inbound) async -> EndpointResponse {

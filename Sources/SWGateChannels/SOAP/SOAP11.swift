@@ -17,7 +17,8 @@ enum SOAP11 {
     /// A SOAP 1.1 Fault; `code` is `Client` or `Server`.
     static func fault(code: String, reason: String, detail: String? = nil) -> [UInt8] {
         let e = XMLEmbedding.escape
-        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"\(Namespace.soap11)\"><soap:Body><soap:Fault>"
+        var text =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"\(Namespace.soap11)\"><soap:Body><soap:Fault>"
             + "<faultcode>soap:\(code)</faultcode><faultstring>\(e(reason))</faultstring>"
         if let detail { text += "<detail><swgate:check xmlns:swgate=\"urn:swgate:fault:1\">\(e(detail))</swgate:check></detail>" }
         text += "</soap:Fault></soap:Body></soap:Envelope>"

@@ -22,10 +22,12 @@ struct PartnerHTTP {
             let response = try await client.execute(request, timeout: .milliseconds(milliseconds))
             let answer = try await response.body.collect(upTo: maximumAnswerBytes)
             return .success(
-                HTTPAnswer(status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
-                           body: Data(answer.readableBytesView)))
+                HTTPAnswer(
+                    status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
+                    body: Data(answer.readableBytesView)))
         } catch let error as HTTPClientError
-            where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout || error == .writeTimeout {
+            where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout || error == .writeTimeout
+        {
             return .failure(DeliveryFailure(.timeout, "no answer from \(url) within \(timeout): \(error)"))
         } catch {
             return .failure(DeliveryFailure(.connection, "\(url): \(error)"))

@@ -33,12 +33,16 @@ public struct ASWSimulator: Endpoint {
         do {
             verification = try security.verifyAS4Message(request.body)
         } catch {
+            if error.code == .malformedMessage {
+                return AS4Endpoint.error(code: "EBMS:0009", short: "InvalidHeader", description: "\(error)", ref: nil)
+            }
             return AS4Endpoint.error(code: "EBMS:0101", short: "FailedAuthentication", description: "\(error)", ref: nil)
         }
         switch reaction {
         case .serverFault:
-            return AS4Endpoint.error(code: "EBMS:0004", short: "Other", severity: "warning", description: "simulated trouble",
-                                     ref: verification.messageId)
+            return AS4Endpoint.error(
+                code: "EBMS:0004", short: "Other", severity: "warning", description: "simulated trouble",
+                ref: verification.messageId)
         case .clientFault:
             return AS4Endpoint.error(code: "EBMS:0004", short: "Other", description: "simulated refusal", ref: verification.messageId)
         default: break

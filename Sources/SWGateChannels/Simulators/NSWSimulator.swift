@@ -1,3 +1,4 @@
+public import AsyncHTTPClient
 import Foundation
 import SWGateDomain
 public import SWGateHTTP
@@ -10,19 +11,25 @@ import SWGateXML
 /// signed by its own key — or misbehaves as its ``FailureMode`` says.
 ///
 /// `GET /received` lists the message ids it acknowledged; `POST /control` with
-/// `{"failure": "…"}` changes the failure mode at run time.
+/// `{"failure": "…"}` changes the failure mode at run time; `POST /control/answer` pushes a signed
+/// STATUS or REJECT answer to the gateway at `gatewayURL`.
 public struct NSWSimulator: Endpoint {
     /// Failure mode, request count and received message ids.
     public let state: SimulatorState
     private let security: SecurityServices
+    private let push: NSWAnswerPush
 
-    /// - Parameter security: the NSW's keys and trust, e.g. `SimulatedPartner.nsw.developmentSecurity()`.
-    public init(security: SecurityServices, failure: FailureMode = .none) {
+    /// - Parameters:
+    ///   - security: the NSW's keys and trust, e.g. `SimulatedPartner.nsw.developmentSecurity()`.
+    ///   - gatewayURL: the gateway's `/nsw` URL, where `POST /control/answer` sends answers.
+    public init(security: SecurityServices, failure: FailureMode = .none, gatewayURL: String? = nil, httpClient: HTTPClient = .shared) {
         self.security = security
         self.state = SimulatorState(mode: failure)
+        self.push = NSWAnswerPush(security: security, gatewayURL: gatewayURL, httpClient: httpClient)
     }
 
     public func handle(_ request: EndpointRequest) async -> EndpointResponse {
+        if request.method == "POST", request.path.hasSuffix("/control/answer") { return await push.answer(request) }
         if let control = await SimulatorControl.answer(request, state: state) { return control }
         guard request.method == "POST" else { return EndpointResponse(status: 405, headers: ["allow": "POST"], body: []) }
         let reaction = await state.react(to: request.body)
@@ -31,7 +38,7 @@ public struct NSWSimulator: Endpoint {
         let envelope: [UInt8]
         do {
             guard case .element(let element) = try SOAP11.content(of: XMLDocument(bytes: request.body)),
-                  element.isNamed("Envelope", namespace: Namespace.nswEnvelope)
+                element.isNamed("Envelope", namespace: Namespace.nswEnvelope)
             else { return fault("Client", "the SOAP Body holds no NSW Envelope") }
             envelope = element.serializedAsDocument()
         } catch {

@@ -1,6 +1,6 @@
 public import Foundation
-public import SWGateSecurity
 import SWGateHTTP
+public import SWGateSecurity
 
 /// Which partner a simulator plays; selects its key from the development PKI.
 public enum SimulatedPartner: String, Sendable, CaseIterable {
@@ -23,8 +23,10 @@ public enum SimulatedPartner: String, Sendable, CaseIterable {
     }
 
     /// Loads ``developmentConfiguration(certificates:)``.
-    public func developmentSecurity(certificates directory: String = "Certificates",
-                                    baseDirectory: String = FileManager.default.currentDirectoryPath) throws -> SecurityServices {
+    public func developmentSecurity(
+        certificates directory: String = "Certificates",
+        baseDirectory: String = FileManager.default.currentDirectoryPath
+    ) throws -> SecurityServices {
         try SecurityServices(configuration: developmentConfiguration(certificates: directory), baseDirectory: baseDirectory)
     }
 

@@ -21,6 +21,9 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Failure mode: none, unavailable-every:N, server-fault, client-fault, bad-signature, fail-next:N.")
     var fail: String = "none"
 
+    @Option(help: "nsw only: the gateway's /nsw URL, where POST /control/answer sends STATUS/REJECT answers.")
+    var gateway: String?
+
     @Option(help: "Directory of the development PKI.")
     var certificates: String = "Certificates"
 
@@ -41,7 +44,7 @@ struct Simulate: AsyncParsableCommand {
         }
         let endpoint: any Endpoint
         if simulated == .nsw {
-            endpoint = NSWSimulator(security: security, failure: mode)
+            endpoint = NSWSimulator(security: security, failure: mode, gatewayURL: gateway)
         } else {
             endpoint = ASWSimulator(security: security, failure: mode)
         }
