@@ -37,7 +37,7 @@ struct Send: AsyncParsableCommand {
         do {
             let accepted = try await intake.send(Array(data), to: [to], source: "operator")
             print("queued \(accepted.id) (message id \(accepted.messageId)) for \(to)")
-        } catch let error as PortalError where error.code == .invalidDocument {
+        } catch where error.code == .invalidDocument {
             let lines = error.issues.map { ValidationOutput.line(file: file, issue: $0) }
             throw CommandFailure.problems((lines.isEmpty ? ["\(file): \(error.detail)"] : lines).joined(separator: "\n")).exit()
         } catch {
