@@ -22,6 +22,9 @@ let package = Package(
         // Libraries so the benchmark package (Benchmarks/) can link the outbox and the delivery engine.
         .library(name: "SWGateStore", targets: ["SWGateStore"]),
         .library(name: "SWGateDelivery", targets: ["SWGateDelivery"]),
+        // For server-bench.
+        .library(name: "SWGateServer", targets: ["SWGateServer"]),
+        .library(name: "SWGateHTTP", targets: ["SWGateHTTP"]),
         .library(name: "SWGateChannels", targets: ["SWGateChannels"]),
     ],
     dependencies: [
@@ -33,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, each reached through exactly one Swift module.
@@ -118,6 +123,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The gateway process: configuration, the portal API, routing, operations endpoints, and the
+        // composition of store, engine, channels and HTTP host as one Service.
+        .target(
+            name: "SWGateServer",
+            dependencies: [
+                "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP", "SWGateChannels",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command line: argument parsing and output formatting only.
         .executableTarget(
             name: "swgate",
@@ -125,6 +145,7 @@ let package = Package(
                 "SWGateDomain",
                 "SWGateSecurity",
                 "SWGateStore",
+                "SWGateServer",
                 "SWGateChannels",
                 "SWGateHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -185,6 +206,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SWGateServerTests",
+            dependencies: [
+                "SWGateServer", "SWGateChannels", "SWGateHTTP", "SWGateStore", "SWGateDomain", "SWGateDelivery", "SWGateSecurity",
+                "SWGateTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -9,7 +9,9 @@ let package = Package(
     name: "swgate-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "swgate", path: "..")
+        .package(name: "swgate", path: ".."),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "BenchmarkSupport", swiftSettings: swiftSettings),
@@ -35,6 +37,21 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "SWGateStore", package: "swgate"),
                 .product(name: "SWGateDelivery", package: "swgate"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The gateway over loopback HTTP: intake rate and latency (64 clients), relay and end-to-end
+        // rate to the NSW and ASW simulators, memory.
+        .executableTarget(
+            name: "server-bench",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "SWGateServer", package: "swgate"),
+                .product(name: "SWGateChannels", package: "swgate"),
+                .product(name: "SWGateHTTP", package: "swgate"),
+                .product(name: "SWGateStore", package: "swgate"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 public import Logging
 import NIOCore
 
@@ -34,17 +34,22 @@ public struct EndpointHost: Sendable {
 
     /// Runs until the task is cancelled or SIGTERM/SIGINT arrives; `onListening` gets the bound port.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await service(onListening: onListening).runService()
+    }
+
+    /// The host as a `Service`, for a `ServiceGroup` that owns signal handling: on graceful shutdown
+    /// it stops accepting connections and lets the requests in flight finish.
+    public func service(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let routes = self.routes
         let limit = maxBodyBytes
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             try await Self.respond(to: request, routes: routes, limit: limit)
         }
-        let application = Application(
+        return Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "SWGate"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await application.runService()
     }
 
     static func respond(to request: Request, routes: [Route], limit: Int) async throws -> Response {
@@ -57,9 +62,10 @@ public struct EndpointHost: Sendable {
         do {
             body = try await request.body.collect(upTo: limit)
         } catch {
+            let problem = #"{"detail":"request body is larger than \#(limit) bytes","status":413,"title":"Request body too large","type":"urn:swgate:problem:too-large"}"#
             return Response(
-                status: .contentTooLarge, headers: [.contentType: "text/plain; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: "request body is larger than \(limit) bytes\n")))
+                status: .contentTooLarge, headers: [.contentType: "application/problem+json"],
+                body: .init(byteBuffer: ByteBuffer(string: problem)))
         }
         var headers: [String: String] = [:]
         for field in request.headers {

@@ -12,6 +12,7 @@ struct SWGate: AsyncParsableCommand {
         abstract: "Gateway between the ministry portal, the National Single Window and the ASEAN Single Window.",
         subcommands: [
             Serve.self,
+            Send.self,
             Validate.self,
             Sign.self,
             Verify.self,

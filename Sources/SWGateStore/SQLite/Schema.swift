@@ -83,6 +83,7 @@ enum Schema {
                     );
                     """)
         }
+        migrator.registerMigration("v2-submission-keys", migrate: SubmissionKeys.migrate)
         return migrator
     }
 }

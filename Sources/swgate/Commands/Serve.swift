@@ -1,14 +1,28 @@
 import ArgumentParser
+import Foundation
+import SWGateServer
+import SWGateStore
 
-/// `swgate serve`: runs the gateway.
+/// `swgate serve`: runs the gateway. Configuration problems exit 2 with file:line and what is wrong.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the gateway (HTTP server and delivery engine).")
 
-    @Option(name: .long, help: "Configuration file (TOML). Without it the embedded defaults are used.")
+    @Option(name: .long, help: "Configuration file (YAML, see swgate.example.yaml). Without it the embedded defaults are used.")
     var config: String?
 
     func run() async throws {
-        print("swgate serve: the HTTP server is not part of this build yet; see README.md (Status).")
-        throw ExitCode(2)
+        let server: GatewayServer
+        do {
+            let settings = try ConfigurationLoader().load(file: config)
+            server = try GatewayServer(configuration: settings)
+        } catch let error as ConfigurationError {
+            throw CommandFailure.usage("error: configuration: \(error)").exit()
+        } catch {
+            throw CommandFailure.usage("error: cannot start: \(error)").exit()
+        }
+        let host = server.configuration.listen.host
+        try await server.run { port in
+            FileHandle.standardOutput.write(Data("swgate: listening on http://\(host):\(port) (store \(server.store.path))\n".utf8))
+        }
     }
 }

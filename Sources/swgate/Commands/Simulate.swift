@@ -12,8 +12,8 @@ struct Simulate: AsyncParsableCommand {
     @Argument(help: "Which partner: nsw or asw.")
     var partner: String
 
-    @Option(help: "Port to listen on (0 picks a free one).")
-    var port: Int = 0
+    @Option(help: "Port to listen on (0 picks a free one). Default: the gateway's default destination port, 9101 for nsw, 9102 for asw.")
+    var port: Int?
 
     @Option(help: "Address to listen on.")
     var host: String = "127.0.0.1"
@@ -48,7 +48,7 @@ struct Simulate: AsyncParsableCommand {
         } else {
             endpoint = ASWSimulator(security: security, failure: mode)
         }
-        let server = EndpointHost(host: host, port: port, routes: [.init("/", endpoint)])
+        let server = EndpointHost(host: host, port: port ?? (simulated == .nsw ? 9101 : 9102), routes: [.init("/", endpoint)])
         let name = simulated.rawValue
         let address = host
         try await server.run { bound in

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Range and consistency checks on a loaded configuration, so that start-up fails with a precise
+/// message instead of a later, obscure one.
+enum ConfigurationChecks {
+    static func check(_ c: GatewayConfiguration) throws(ConfigurationError) {
+        func fail(_ key: String, _ message: String) -> ConfigurationError {
+            ConfigurationError(location: "configuration", keyPath: key, message: message)
+        }
+        guard (0...65535).contains(c.listen.port) else { throw fail("listen.port", "must be 0…65535, got \(c.listen.port)") }
+        guard c.listen.maxBodyBytes >= 1024 else { throw fail("listen.max_body_bytes", "must be at least 1024") }
+        guard !c.storePath.isEmpty else { throw fail("store.path", "must not be empty") }
+        for name in ["nsw", "asw", "portal"] where c.destinations[name] == nil {
+            throw fail("destinations.\(name)", "is required")
+        }
+        for (name, destination) in c.destinations {
+            guard let url = URL(string: destination.url), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+                throw fail("destinations.\(name).url", "must be an http or https URL, got \"\(destination.url)\"")
+            }
+            guard destination.concurrency >= 1 else { throw fail("destinations.\(name).concurrency", "must be at least 1") }
+            guard destination.timeoutSeconds >= 1 else { throw fail("destinations.\(name).timeout_seconds", "must be at least 1") }
+        }
+        guard c.delivery.maxAttempts >= 1 else { throw fail("delivery.max_attempts", "must be at least 1") }
+        for client in c.clients {
+            guard client.tokenSHA256.count == 64, client.tokenSHA256.allSatisfy(\.isHexDigit) else {
+                throw fail("portal.clients.\(client.name).token_sha256", "must be 64 hex digits (SHA-256 of the token)")
+            }
+        }
+        for (index, rule) in c.routes.enumerated() {
+            for destination in rule.destinations where c.destinations[destination] == nil {
+                throw fail("routes[\(index)].destinations", "unknown destination \"\(destination)\"")
+            }
+        }
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.logLevel) else {
+            throw fail("log_level", "unknown level \"\(c.logLevel)\"")
+        }
+    }
+}

@@ -1,0 +1,29 @@
+public import Foundation
+import Yams
+
+/// Reads a ``GatewayConfiguration``: embedded defaults, then the YAML file (if any), then the
+/// environment. Unknown keys, wrong types and out-of-range values are errors with file:line:column.
+public struct ConfigurationLoader: Sendable {
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// Loads `file` (nil: embedded defaults only) and applies the environment overrides.
+    public func load(file: String?) throws(ConfigurationError) -> GatewayConfiguration {
+        var configuration = GatewayConfiguration()
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ConfigurationError(location: file, keyPath: "", message: "cannot read the configuration file (missing or not readable)")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw ConfigurationError(location: file, keyPath: "", message: "the file is not UTF-8 text")
+            }
+            try YAMLConfigurationReader(file: file).apply(text, to: &configuration)
+        }
+        try EnvironmentOverrides(environment: environment).apply(to: &configuration)
+        try ConfigurationChecks.check(configuration)
+        return configuration
+    }
+}

@@ -1,0 +1,27 @@
+/// `SWGATE_…` variables that override the file. Each names one key; see `docs/configuration.md`.
+struct EnvironmentOverrides {
+    var environment: [String: String]
+
+    func apply(to configuration: inout GatewayConfiguration) throws(ConfigurationError) {
+        if let value = environment["SWGATE_LISTEN_HOST"] { configuration.listen.host = value }
+        if let value = try integer("SWGATE_LISTEN_PORT") { configuration.listen.port = value }
+        if let value = try integer("SWGATE_MAX_BODY_BYTES") { configuration.listen.maxBodyBytes = value }
+        if let value = environment["SWGATE_STORE"] { configuration.storePath = value }
+        if let value = environment["SWGATE_CERTIFICATES"] { configuration.certificatesDirectory = value }
+        if let value = environment["SWGATE_DELIVERY_OWNER"] { configuration.delivery.owner = value }
+        if let value = environment["SWGATE_LOG_LEVEL"] { configuration.logLevel = value }
+        for name in ["nsw", "asw", "portal"] {
+            if let url = environment["SWGATE_\(name.uppercased())_URL"] {
+                configuration.destinations[name, default: .init(url: url)].url = url
+            }
+        }
+    }
+
+    private func integer(_ name: String) throws(ConfigurationError) -> Int? {
+        guard let text = environment[name] else { return nil }
+        guard let value = Int(text) else {
+            throw ConfigurationError(location: name, keyPath: "", message: "expected an integer, got \"\(text)\"")
+        }
+        return value
+    }
+}

@@ -1,0 +1,96 @@
+public import Foundation
+
+/// Everything `swgate serve` needs, read from one YAML file over embedded defaults, then
+/// overridden by `SWGATE_…` environment variables. Every key is listed in `docs/configuration.md`.
+public struct GatewayConfiguration: Sendable, Hashable {
+    /// The HTTP listener.
+    public struct Listen: Sendable, Hashable {
+        public var host = "127.0.0.1"
+        public var port = 8080
+        /// Largest request body accepted on any route; larger ones get 413.
+        public var maxBodyBytes = 1 << 20
+    }
+
+    /// One partner the engine delivers to.
+    public struct Destination: Sendable, Hashable {
+        public var url: String
+        /// The partner id whose certificate must sign this destination's answers (`NSW-VN`, `TH`);
+        /// nil for the portal callback, which answers with plain HTTP.
+        public var partner: String?
+        /// Attempts in flight at once towards this destination.
+        public var concurrency = 16
+        public var timeoutSeconds = 30
+        /// Consecutive failures that open the circuit breaker.
+        public var circuitFailureThreshold = 5
+        public var circuitCoolDownSeconds = 30
+    }
+
+    /// Retry budget and engine settings shared by every destination.
+    public struct Delivery: Sendable, Hashable {
+        /// Lease owner name; keep it stable across restarts of one instance.
+        public var owner = "swgate-1"
+        public var maxAttempts = 12
+        public var maxAgeSeconds = 86_400
+        public var initialBackoffMilliseconds = 500
+        public var maxBackoffSeconds = 300
+        public var claimBatch = 64
+    }
+
+    /// A portal client allowed to call the portal API.
+    public struct Client: Sendable, Hashable {
+        public var name: String
+        /// Lower-case hex SHA-256 of the bearer token; the token itself is never stored.
+        public var tokenSHA256: String
+        public var permissions: Set<PortalPermission>
+    }
+
+    public var listen = Listen()
+    /// The SQLite outbox file.
+    public var storePath = "data/swgate.sqlite"
+    /// The PKI directory (`SecurityConfiguration.development(directory:)`).
+    public var certificatesDirectory = "Certificates"
+    public var destinations: [String: Destination] = [
+        "nsw": Destination(url: "http://127.0.0.1:9101/nsw", partner: "NSW-VN"),
+        "asw": Destination(url: "http://127.0.0.1:9102/as4", partner: "TH"),
+        "portal": Destination(url: "http://127.0.0.1:9103/callback"),
+    ]
+    public var delivery = Delivery()
+    public var clients: [Client] = [
+        Client(name: "dev-portal", tokenSHA256: DevelopmentToken.submitterHash, permissions: [.submit, .read]),
+        Client(name: "dev-reader", tokenSHA256: DevelopmentToken.readerHash, permissions: [.read]),
+    ]
+    /// Routing rules; the first that matches wins. Empty: ``RoutingTable/defaultRules``.
+    public var routes: [RoutingRule] = []
+    /// How long a graceful shutdown waits for attempts in flight.
+    public var shutdownGraceSeconds = 30
+    /// `trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`.
+    public var logLevel = "info"
+
+    /// The embedded defaults: loopback listener, `data/swgate.sqlite`, `Certificates/`, simulators on
+    /// their default ports, the development tokens.
+    public init() {}
+
+    /// The routing table these settings describe.
+    public var routingTable: RoutingTable {
+        RoutingTable(rules: routes.isEmpty ? RoutingTable.defaultRules : routes)
+    }
+}
+
+/// What a portal client may do.
+public enum PortalPermission: String, Sendable, Hashable, CaseIterable {
+    /// `POST /v1/certificates`.
+    case submit
+    /// `GET /v1/messages…`.
+    case read
+}
+
+/// The development bearer tokens of the embedded defaults (test material, like `Certificates/`).
+/// Production configurations list only hashes of their own tokens.
+public enum DevelopmentToken {
+    /// May submit and read: `Authorization: Bearer swgate-dev-token`.
+    public static let submitter = "swgate-dev-token"
+    /// May only read.
+    public static let reader = "swgate-dev-reader-token"
+    static let submitterHash = "80824e0ab434c277312dd8dc34459c72448d7167618acf36bf508afaecd8b0e0"
+    static let readerHash = "214e5c12de3cfac2c22b38704e1abeb5854a310ff9cbea6bc94f6e7f9ed08304"
+}

@@ -1,0 +1,202 @@
+import Yams
+
+/// Applies a YAML configuration file onto a ``GatewayConfiguration``. Walks the node tree itself
+/// (rather than `Decodable`) so that every error names file:line:column and the key path.
+struct YAMLConfigurationReader {
+    var file: String
+
+    func apply(_ text: String, to c: inout GatewayConfiguration) throws(ConfigurationError) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigurationError(location: file + Self.position(of: error), keyPath: "", message: "not valid YAML: " + Self.problem(of: error))
+        } catch {
+            throw ConfigurationError(location: file, keyPath: "", message: "not valid YAML: \(error)")
+        }
+        guard let root else { return }
+        let top = try mapping(root, "")
+        for (key, value) in top {
+            switch key.text {
+            case "listen":
+                for (k, v) in try mapping(value, "listen") {
+                    switch k.text {
+                    case "host": c.listen.host = try string(v, "listen.host")
+                    case "port": c.listen.port = try integer(v, "listen.port", 0...65535)
+                    case "max_body_bytes": c.listen.maxBodyBytes = try integer(v, "listen.max_body_bytes", 1024...(1 << 30))
+                    default: throw unknown(k, "listen")
+                    }
+                }
+            case "store":
+                for (k, v) in try mapping(value, "store") {
+                    guard k.text == "path" else { throw unknown(k, "store") }
+                    c.storePath = try string(v, "store.path")
+                }
+            case "certificates":
+                for (k, v) in try mapping(value, "certificates") {
+                    guard k.text == "directory" else { throw unknown(k, "certificates") }
+                    c.certificatesDirectory = try string(v, "certificates.directory")
+                }
+            case "destinations":
+                for (k, v) in try mapping(value, "destinations") {
+                    c.destinations[k.text] = try destination(v, k.text, base: c.destinations[k.text])
+                }
+            case "delivery": try applyDelivery(value, to: &c.delivery)
+            case "portal":
+                for (k, v) in try mapping(value, "portal") {
+                    guard k.text == "clients" else { throw unknown(k, "portal") }
+                    c.clients = try sequence(v, "portal.clients").enumerated().map { index, node throws(ConfigurationError) in
+                        try client(node, "portal.clients[\(index)]")
+                    }
+                }
+            case "routes":
+                c.routes = try sequence(value, "routes").enumerated().map { index, node throws(ConfigurationError) in
+                    try rule(node, "routes[\(index)]")
+                }
+            case "shutdown_grace_seconds": c.shutdownGraceSeconds = try integer(value, key.text, 0...3600)
+            case "log_level": c.logLevel = try string(value, key.text)
+            default: throw unknown(key, "")
+            }
+        }
+    }
+
+    private func applyDelivery(_ node: Node, to d: inout GatewayConfiguration.Delivery) throws(ConfigurationError) {
+        for (k, v) in try mapping(node, "delivery") {
+            let path = "delivery." + k.text
+            switch k.text {
+            case "owner": d.owner = try string(v, path)
+            case "max_attempts": d.maxAttempts = try integer(v, path, 1...1000)
+            case "max_age_seconds": d.maxAgeSeconds = try integer(v, path, 1...(365 * 86_400))
+            case "initial_backoff_ms": d.initialBackoffMilliseconds = try integer(v, path, 1...3_600_000)
+            case "max_backoff_seconds": d.maxBackoffSeconds = try integer(v, path, 1...86_400)
+            case "claim_batch": d.claimBatch = try integer(v, path, 1...512)
+            default: throw unknown(k, "delivery")
+            }
+        }
+    }
+
+    private func destination(_ node: Node, _ name: String, base: GatewayConfiguration.Destination?) throws(ConfigurationError)
+        -> GatewayConfiguration.Destination
+    {
+        let prefix = "destinations." + name
+        var d = base ?? GatewayConfiguration.Destination(url: "")
+        for (k, v) in try mapping(node, prefix) {
+            let path = prefix + "." + k.text
+            switch k.text {
+            case "url": d.url = try string(v, path)
+            case "partner": d.partner = try string(v, path)
+            case "concurrency": d.concurrency = try integer(v, path, 1...1024)
+            case "timeout_seconds": d.timeoutSeconds = try integer(v, path, 1...3600)
+            case "circuit_failure_threshold": d.circuitFailureThreshold = try integer(v, path, 1...10_000)
+            case "circuit_cool_down_seconds": d.circuitCoolDownSeconds = try integer(v, path, 1...86_400)
+            default: throw unknown(k, prefix)
+            }
+        }
+        guard !d.url.isEmpty else { throw error(node, prefix, "needs a url") }
+        return d
+    }
+
+    private func client(_ node: Node, _ prefix: String) throws(ConfigurationError) -> GatewayConfiguration.Client {
+        var name: String?
+        var hash: String?
+        var permissions: Set<PortalPermission> = [.submit, .read]
+        for (k, v) in try mapping(node, prefix) {
+            let path = prefix + "." + k.text
+            switch k.text {
+            case "name": name = try string(v, path)
+            case "token_sha256":
+                let text = try string(v, path).lowercased()
+                guard text.count == 64, text.allSatisfy(\.isHexDigit) else {
+                    throw error(v, path, "must be 64 hex digits: the SHA-256 of the token, never the token itself")
+                }
+                hash = text
+            case "permissions":
+                permissions = []
+                for item in try sequence(v, path) {
+                    let text = try string(item, path)
+                    guard let permission = PortalPermission(rawValue: text) else {
+                        throw error(item, path, "unknown permission \"\(text)\" (expected submit or read)")
+                    }
+                    permissions.insert(permission)
+                }
+            default: throw unknown(k, prefix)
+            }
+        }
+        guard let name else { throw error(node, prefix, "needs a name") }
+        guard let hash else { throw error(node, prefix, "needs token_sha256") }
+        return GatewayConfiguration.Client(name: name, tokenSHA256: hash, permissions: permissions)
+    }
+
+    private func rule(_ node: Node, _ prefix: String) throws(ConfigurationError) -> RoutingRule {
+        var rule = RoutingRule(destinations: [])
+        var sawDestinations = false
+        for (k, v) in try mapping(node, prefix) {
+            let path = prefix + "." + k.text
+            switch k.text {
+            case "source": rule.source = try string(v, path)
+            case "document_type": rule.documentType = try string(v, path)
+            case "function": rule.function = try string(v, path)
+            case "importing_country": rule.importingCountry = try string(v, path)
+            case "destinations":
+                rule.destinations = try sequence(v, path).map { item throws(ConfigurationError) in try string(item, path) }
+                sawDestinations = true
+            default: throw unknown(k, prefix)
+            }
+        }
+        guard sawDestinations else { throw error(node, prefix, "needs destinations (an empty list drops the message)") }
+        return rule
+    }
+
+    // MARK: - Node access with located errors
+
+    private func mapping(_ node: Node, _ path: String) throws(ConfigurationError) -> [(key: Node, value: Node)] {
+        guard case .mapping(let mapping) = node else { throw error(node, path.isEmpty ? "(top level)" : path, "expected a mapping of keys") }
+        return mapping.map { ($0.key, $0.value) }
+    }
+
+    private func sequence(_ node: Node, _ path: String) throws(ConfigurationError) -> [Node] {
+        guard case .sequence(let sequence) = node else { throw error(node, path, "expected a list") }
+        return Array(sequence)
+    }
+
+    private func string(_ node: Node, _ path: String) throws(ConfigurationError) -> String {
+        guard case .scalar(let scalar) = node else { throw error(node, path, "expected a text value") }
+        return scalar.string
+    }
+
+    private func integer(_ node: Node, _ path: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        let text = try string(node, path)
+        guard let value = Int(text) else { throw error(node, path, "expected an integer, got \"\(text)\"") }
+        guard range.contains(value) else { throw error(node, path, "must be \(range.lowerBound)…\(range.upperBound), got \(value)") }
+        return value
+    }
+
+    private func unknown(_ key: Node, _ parent: String) -> ConfigurationError {
+        let path = parent.isEmpty ? key.text : parent + "." + key.text
+        return error(key, path, "unknown key")
+    }
+
+    private func error(_ node: Node, _ path: String, _ message: String) -> ConfigurationError {
+        let position = node.mark.map { ":\($0.line):\($0.column)" } ?? ""
+        return ConfigurationError(location: file + position, keyPath: path, message: message)
+    }
+
+    private static func position(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): ":\(mark.line):\(mark.column)"
+        default: ""
+        }
+    }
+
+    private static func problem(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
+        case .duplicatedKeysInMapping(let duplicates, _): "duplicate keys \(duplicates.joined(separator: ", "))"
+        default: "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+        }
+    }
+}
+
+extension Node {
+    fileprivate var text: String { string ?? "\(self)" }
+}

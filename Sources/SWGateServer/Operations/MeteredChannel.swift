@@ -1,0 +1,41 @@
+public import SWGateDelivery
+public import SWGateStore
+public import Logging
+
+/// Wraps a destination's channel to count attempts, time them and log their outcome with the
+/// message id as logger metadata. Changes nothing about the result.
+public struct MeteredChannel: DeliveryChannel {
+    public let destination: String
+    public let inner: any DeliveryChannel
+    public let metrics: GatewayMetrics
+    let logger: Logger
+
+    public init(destination: String, inner: any DeliveryChannel, metrics: GatewayMetrics, logger: Logger) {
+        self.destination = destination
+        self.inner = inner
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = await inner.deliver(delivery)
+        let elapsed = start.duration(to: clock.now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var log = logger
+        log[metadataKey: "message-id"] = "\(delivery.messageID)"
+        log[metadataKey: "destination"] = "\(destination)"
+        switch result {
+        case .delivered(_, let status):
+            metrics.attempt(destination: destination, seconds: seconds, failureDisposition: nil, signatureFailure: false)
+            log.debug("delivered", metadata: ["http-status": "\(status.map(String.init) ?? "-")"])
+        case .failed(let failure):
+            metrics.attempt(
+                destination: destination, seconds: seconds, failureDisposition: failure.reason.disposition.rawValue,
+                signatureFailure: failure.reason == .badAnswerSignature)
+            log.warning("attempt failed", metadata: ["reason": "\(failure.reason.code)", "error": "\(failure.message)"])
+        }
+        return result
+    }
+}

@@ -1,0 +1,140 @@
+public import Foundation
+public import SWGateDomain
+public import SWGateStore
+import SWGateXML
+import SWGateChannels
+
+/// Validate → route → enqueue, for a Form D handed over by the portal (or by `swgate send`).
+/// Answers only once the store has committed the message: "accepted means durable" (SPEC 4).
+public struct CertificateIntake: Sendable {
+    /// What the submitter is told: the 202 body.
+    public struct Accepted: Sendable, Hashable, Encodable {
+        public var id: String
+        public var messageId: String
+        public var status: String
+        public var destinations: [String]
+        /// True when this was a repeat of an earlier submission (same content): nothing new stored.
+        public var duplicate: Bool
+
+        enum CodingKeys: String, CodingKey { case id, messageId, status, destinations }
+    }
+
+    /// The media type of unsigned Form D payloads; the NSW and AS4 channels sign them at delivery.
+    public static let unsignedFormDContentType = ChannelContentType.unsignedFormD
+
+    public let store: any SubmissionStore
+    public let validator: DocumentValidator
+    public let routing: RoutingTable
+    public let metrics: GatewayMetrics
+    /// Called after each new enqueue (wakes the delivery engine).
+    public let onAccepted: @Sendable () -> Void
+
+    public init(
+        store: any SubmissionStore, validator: DocumentValidator, routing: RoutingTable, metrics: GatewayMetrics = GatewayMetrics(),
+        onAccepted: @escaping @Sendable () -> Void = {}
+    ) {
+        self.store = store
+        self.validator = validator
+        self.routing = routing
+        self.metrics = metrics
+        self.onAccepted = onAccepted
+    }
+
+    /// Validates a bare Form D; every failure is listed in the thrown error.
+    public func check(_ bytes: [UInt8]) throws(PortalError) -> FormDSummary {
+        let document: XMLDocument
+        do {
+            document = try XMLDocument(bytes: bytes, limits: validator.limits)
+        } catch {
+            throw PortalError(
+                .invalidDocument, "the body is not well-formed XML",
+                issues: [ValidationIssue(rule: RuleID(error.code.rawValue), message: error.message, line: error.line, column: error.column)])
+        }
+        let report = validator.validate(document)
+        guard report.isValid else {
+            throw PortalError(.invalidDocument, "\(report.issues.count) validation failure(s)", issues: report.issues)
+        }
+        guard report.kind == .formD, let summary = FormDSummary(document.root) else {
+            throw PortalError(.invalidDocument, "expected a bare FormD in urn:swgate:atiga:form-d:1, got \(report.kind.rawValue)")
+        }
+        return summary
+    }
+
+    /// Accepts a Form D from `source` on behalf of `client`: validated, routed, then committed.
+    public func submit(_ bytes: [UInt8], source: String, client: String, idempotencyKey: String?) async throws(PortalError) -> Accepted {
+        let summary = try check(bytes)
+        let key = RoutingKey(
+            source: source, documentType: RoutingTable.formD, function: summary.function.rawValue, importingCountry: summary.importingCountry)
+        guard let destinations = routing.destinations(for: key), !destinations.isEmpty else {
+            throw PortalError(.unroutable, "no routing rule sends \(summary.function.rawValue) from \(source) anywhere")
+        }
+        var message = makeMessage(bytes, summary: summary, source: source, destinations: destinations)
+        message.idempotencyKey = IdempotencyKey(
+            scope: "certificate:\(source)", key: "\(summary.issuingCountry)/\(summary.referenceNumber)/\(summary.function.rawValue)")
+        let headerKey = idempotencyKey.map { IdempotencyKey.submission(client: client, key: $0) }
+        let digest = message.contentDigest
+        if let headerKey, let earlier = try await lookup(headerKey) {
+            guard earlier.contentDigest == digest else {
+                throw PortalError(.idempotencyConflict, "Idempotency-Key \(headerKey.key) was used for different content (message \(earlier.messageID))")
+            }
+            return try await answer(forStored: earlier.messageID)
+        }
+        let result: EnqueueResult
+        do {
+            result = try await store.enqueue(message)
+        } catch let error as OutboxError where error.code == .idempotencyConflict {
+            throw PortalError(
+                .referenceConflict, "certificate \(summary.referenceNumber) (\(summary.function.rawValue)) was already accepted with different content")
+        } catch {
+            throw PortalError(.unavailable, "the outbox could not store the message: \(error)")
+        }
+        if let headerKey {
+            do { try await store.recordSubmission(headerKey, messageID: result.id, contentDigest: digest) } catch {
+                throw PortalError(.unavailable, "the outbox could not record the Idempotency-Key: \(error)")
+            }
+        }
+        if !result.isDuplicate {
+            metrics.accepted(destinations: result.destinations)
+            onAccepted()
+        }
+        return Accepted(id: result.id, messageId: result.wireMessageID, status: "accepted", destinations: result.destinations, duplicate: result.isDuplicate)
+    }
+
+    /// Enqueues a validated Form D for explicit destinations (`swgate send`), bypassing routing.
+    public func send(_ bytes: [UInt8], to destinations: [String], source: String) async throws(PortalError) -> Accepted {
+        let summary = try check(bytes)
+        let message = makeMessage(bytes, summary: summary, source: source, destinations: destinations)
+        do {
+            let result = try await store.enqueue(message)
+            metrics.accepted(destinations: result.destinations)
+            onAccepted()
+            return Accepted(id: result.id, messageId: result.wireMessageID, status: "accepted", destinations: result.destinations, duplicate: false)
+        } catch {
+            throw PortalError(.unavailable, "the outbox could not store the message: \(error)")
+        }
+    }
+
+    private func makeMessage(_ bytes: [UInt8], summary: FormDSummary, source: String, destinations: [String]) -> NewMessage {
+        let body = Data(bytes)
+        return NewMessage(
+            wireMessageID: UUID().uuidString.lowercased(), conversation: summary.conversationReference, documentType: RoutingTable.formD,
+            function: MessageFunction(summary.function.rawValue), source: source,
+            payloads: destinations.map { destination in
+                OutboundPayload(
+                    destination: destination, body: body,
+                    contentType: destination == "portal" ? "application/xml" : Self.unsignedFormDContentType)
+            })
+    }
+
+    private func lookup(_ key: IdempotencyKey) async throws(PortalError) -> SubmissionRecord? {
+        do { return try await store.submission(key) } catch { throw PortalError(.unavailable, "the outbox cannot be read: \(error)") }
+    }
+
+    private func answer(forStored id: String) async throws(PortalError) -> Accepted {
+        let record: MessageRecord?
+        do { record = try await store.message(id: id) } catch { throw PortalError(.unavailable, "the outbox cannot be read: \(error)") }
+        guard let record else { throw PortalError(.idempotencyConflict, "the message remembered under this Idempotency-Key was purged") }
+        return Accepted(
+            id: record.id, messageId: record.wireMessageID, status: "accepted", destinations: record.deliveries.map(\.destination), duplicate: true)
+    }
+}

@@ -1,0 +1,111 @@
+public import Foundation
+public import SWGateHTTP
+import SWGateStore
+public import Logging
+
+/// The portal API (SPEC 3.1) under `/v1`: `POST /v1/certificates`, `GET /v1/messages/{id}`,
+/// `GET /v1/messages`. Errors are `application/problem+json`, mapped in ``PortalError``.
+public struct PortalEndpoint: Endpoint {
+    public let intake: CertificateIntake
+    public let authenticator: PortalAuthenticator
+    /// Largest Form D accepted (the host's own limit applies to every route before this one).
+    public let maxDocumentBytes: Int
+    let logger: Logger
+
+    public init(intake: CertificateIntake, authenticator: PortalAuthenticator, maxDocumentBytes: Int = 1 << 20, logger: Logger = Logger(label: "swgate.portal")) {
+        self.intake = intake
+        self.authenticator = authenticator
+        self.maxDocumentBytes = maxDocumentBytes
+        self.logger = logger
+    }
+
+    public func handle(_ request: EndpointRequest) async -> EndpointResponse {
+        do {
+            return try await route(request)
+        } catch {
+            return error.response
+        }
+    }
+
+    private func route(_ request: EndpointRequest) async throws(PortalError) -> EndpointResponse {
+        let path = request.path.hasSuffix("/") && request.path.count > 1 ? String(request.path.dropLast()) : request.path
+        switch path {
+        case "/v1/certificates":
+            guard request.method == "POST" else { throw PortalError(.methodNotAllowed, "use POST /v1/certificates") }
+            return try await submit(request)
+        case "/v1/messages":
+            guard request.method == "GET" else { throw PortalError(.methodNotAllowed, "use GET /v1/messages") }
+            _ = try authenticator.authorize(authorization: request.headers["authorization"], for: .read)
+            return try await list(request.query)
+        default:
+            guard path.hasPrefix("/v1/messages/"), path.count > "/v1/messages/".count else {
+                throw PortalError(.notFound, "no resource at \(request.path)")
+            }
+            guard request.method == "GET" else { throw PortalError(.methodNotAllowed, "use GET \(path)") }
+            _ = try authenticator.authorize(authorization: request.headers["authorization"], for: .read)
+            return try await show(String(path.dropFirst("/v1/messages/".count)))
+        }
+    }
+
+    private func submit(_ request: EndpointRequest) async throws(PortalError) -> EndpointResponse {
+        let client = try authenticator.authorize(authorization: request.headers["authorization"], for: .submit)
+        guard let mediaType = request.mediaType, ["application/xml", "text/xml"].contains(mediaType) else {
+            throw PortalError(.unsupportedMediaType, "send the Form D as application/xml or text/xml, not \(request.mediaType ?? "no Content-Type")")
+        }
+        guard request.body.count <= maxDocumentBytes else {
+            throw PortalError(.tooLarge, "the document has \(request.body.count) bytes; the limit is \(maxDocumentBytes)")
+        }
+        let key = request.headers["idempotency-key"]
+        if let key, key.isEmpty || key.count > 255 {
+            throw PortalError(.badRequest, "Idempotency-Key must have 1 to 255 characters")
+        }
+        let accepted = try await intake.submit(request.body, source: "portal", client: client, idempotencyKey: key)
+        var log = logger
+        log[metadataKey: "message-id"] = "\(accepted.id)"
+        log.info(accepted.duplicate ? "duplicate submission answered with the original" : "certificate accepted",
+            metadata: ["client": "\(client)", "destinations": "\(accepted.destinations.joined(separator: ","))"])
+        return EndpointResponse(
+            status: 202, headers: ["content-type": "application/json", "location": "/v1/messages/\(accepted.id)"], body: JSON.encode(accepted))
+    }
+
+    private func show(_ id: String) async throws(PortalError) -> EndpointResponse {
+        let record: MessageRecord?
+        do { record = try await intake.store.message(id: id) } catch { throw PortalError(.unavailable, "the outbox cannot be read: \(error)") }
+        guard let record else { throw PortalError(.notFound, "no message \(id)") }
+        return EndpointResponse(status: 200, contentType: "application/json", body: JSON.encode(MessageView(record)))
+    }
+
+    private func list(_ query: [String: String]) async throws(PortalError) -> EndpointResponse {
+        var page = MessagePageQuery()
+        if let status = query["status"], !status.isEmpty {
+            guard let state = DeliveryState(rawValue: status) else {
+                throw PortalError(.badRequest, "status must be one of \(DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            page.state = state
+        }
+        if let destination = query["destination"], !destination.isEmpty { page.destination = destination }
+        if let since = query["since"], !since.isEmpty {
+            if let date = try? Date(since, strategy: .iso8601) {
+                page.acceptedSince = date
+            } else if let seconds = try? HumanDuration.seconds(since) {
+                page.acceptedSince = Date().addingTimeInterval(-Double(seconds))
+            } else {
+                throw PortalError(.badRequest, "since must be an ISO 8601 time (2026-01-31T00:00:00Z) or a duration (15m, 2h, 7d)")
+            }
+        }
+        if let limit = query["limit"], !limit.isEmpty {
+            guard let value = Int(limit), (1...500).contains(value) else { throw PortalError(.badRequest, "limit must be 1…500") }
+            page.limit = value
+        }
+        if let cursor = query["cursor"], !cursor.isEmpty {
+            guard let sequence = PageCursor.decode(cursor) else { throw PortalError(.badRequest, "cursor is not one this API gave out") }
+            page.afterSequence = sequence
+        }
+        do {
+            let result = try await intake.store.messagePage(page)
+            return EndpointResponse(status: 200, contentType: "application/json", body: JSON.encode(MessageListView(result)))
+        } catch {
+            throw PortalError(.unavailable, "the outbox cannot be read: \(error)")
+        }
+    }
+}

@@ -1,0 +1,144 @@
+public import Foundation
+public import Logging
+import ServiceLifecycle
+import UnixSignals
+import SWGateChannels
+public import SWGateDelivery
+public import SWGateDomain
+public import SWGateHTTP
+public import SWGateSecurity
+public import SWGateStore
+
+/// The gateway process: one store, the keys, the validator, the delivery engine with its three
+/// destinations (NSW, ASW, portal callback) and one HTTP listener for the portal API, `/nsw`,
+/// `/as4` and the operations endpoints. ``run(onListening:)`` runs it under a `ServiceGroup` that
+/// handles SIGTERM/SIGINT: intake closes (503), deliveries in flight finish, the store closes.
+public final class GatewayServer: Sendable {
+    public let configuration: GatewayConfiguration
+    public let store: SQLiteOutboxStore
+    public let security: SecurityServices
+    public let validator: DocumentValidator
+    public let metrics: GatewayMetrics
+    public let engine: DeliveryEngine
+    public let gate: IntakeGate
+    public let host: EndpointHost
+    let logger: Logger
+
+    /// Opens the store, loads the keys and schemas, and builds the engine and the routes.
+    /// Relative paths in `configuration` are resolved against `baseDirectory`.
+    public init(configuration: GatewayConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath, logger: Logger? = nil)
+        throws(GatewayStartupError)
+    {
+        var logger = logger ?? Logger(label: "swgate")
+        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        self.configuration = configuration
+        self.logger = logger
+        let resolve = { (path: String) in path.hasPrefix("/") ? path : baseDirectory + "/" + path }
+        do {
+            store = try SQLiteOutboxStore(path: resolve(configuration.storePath))
+        } catch {
+            throw GatewayStartupError("store", "\(error)")
+        }
+        do {
+            security = try SecurityServices(
+                configuration: .development(directory: resolve(configuration.certificatesDirectory)), baseDirectory: baseDirectory)
+        } catch {
+            throw GatewayStartupError("keys", "\(error)")
+        }
+        do {
+            validator = try DocumentValidator.standard()
+        } catch {
+            throw GatewayStartupError("schemas", "\(error)")
+        }
+        let metrics = GatewayMetrics()
+        self.metrics = metrics
+        gate = IntakeGate()
+        engine = DeliveryEngine(
+            store: store, destinations: Self.destinations(configuration, security: security, store: store, metrics: metrics, logger: logger),
+            configuration: DeliveryEngineConfiguration(
+                owner: configuration.delivery.owner, claimBatch: configuration.delivery.claimBatch,
+                retry: RetryPolicy(
+                    maximumAttempts: configuration.delivery.maxAttempts, maximumAge: .seconds(configuration.delivery.maxAgeSeconds),
+                    backoff: Backoff(
+                        initial: .milliseconds(configuration.delivery.initialBackoffMilliseconds),
+                        maximum: .seconds(configuration.delivery.maxBackoffSeconds)))),
+            logger: logger)
+        host = Self.host(
+            configuration, store: store, security: security, validator: validator, metrics: metrics, engine: engine, gate: gate, logger: logger)
+    }
+
+    private static func destinations(
+        _ configuration: GatewayConfiguration, security: SecurityServices, store: SQLiteOutboxStore, metrics: GatewayMetrics, logger: Logger
+    ) -> [DeliveryDestination] {
+        configuration.destinations.sorted { $0.key < $1.key }.map { name, settings in
+            let timeout = Duration.seconds(settings.timeoutSeconds)
+            let channel: any DeliveryChannel
+            switch name {
+            case "nsw":
+                channel = NSWDeliveryChannel(
+                    url: settings.url, security: security, store: store, partner: settings.partner ?? NSWParty.developmentNSW.identity,
+                    timeout: timeout)
+            case "asw":
+                channel = AS4DeliveryChannel(url: settings.url, security: security, store: store, partner: settings.partner ?? "TH", timeout: timeout)
+            default:
+                channel = HTTPPostChannel(url: settings.url, timeout: timeout)
+            }
+            return DeliveryDestination(
+                name: name, channel: MeteredChannel(destination: name, inner: channel, metrics: metrics, logger: logger),
+                maximumConcurrency: settings.concurrency,
+                circuitBreaker: .init(failureThreshold: settings.circuitFailureThreshold, coolDown: .seconds(settings.circuitCoolDownSeconds)))
+        }
+    }
+
+    private static func host(
+        _ configuration: GatewayConfiguration, store: SQLiteOutboxStore, security: SecurityServices, validator: DocumentValidator,
+        metrics: GatewayMetrics, engine: DeliveryEngine, gate: IntakeGate, logger: Logger
+    ) -> EndpointHost {
+        let wake: @Sendable () -> Void = { engine.wake() }
+        let intake = CertificateIntake(store: store, validator: validator, routing: configuration.routingTable, metrics: metrics, onAccepted: wake)
+        let portal = PortalEndpoint(
+            intake: intake, authenticator: PortalAuthenticator(clients: configuration.clients), maxDocumentBytes: configuration.listen.maxBodyBytes,
+            logger: logger)
+        let storePath = store.path
+        let operations = OperationsEndpoint(
+            store: store, metrics: metrics,
+            checks: [
+                { ("intake", gate.isOpen ? nil : "intake is closed (shutting down)") },
+                { await ReadinessChecks.storeWritable(store, path: storePath) },
+                { ReadinessChecks.keysLoaded(security) },
+                { ReadinessChecks.schemasCompiled(validator) },
+            ])
+        return EndpointHost(
+            host: configuration.listen.host, port: configuration.listen.port,
+            routes: [
+                .init("/v1", gate.guarding(portal)),
+                .init("/nsw", gate.guarding(NSWEndpoint(security: security, store: store, validator: validator, onAccepted: wake))),
+                .init("/as4", gate.guarding(AS4Endpoint(security: security, store: store, validator: validator, onAccepted: wake))),
+                .init("/healthz", operations), .init("/readyz", operations), .init("/metrics", operations),
+            ],
+            maxBodyBytes: configuration.listen.maxBodyBytes, logger: logger)
+    }
+
+    /// Serves until SIGTERM or SIGINT (or cancellation), then drains and closes the store.
+    /// `onListening` gets the bound port.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        var settings = ServiceGroupConfiguration(
+            services: [
+                .init(service: host.service(onListening: onListening)),
+                .init(service: DeliveryService(engine: engine, gate: gate, logger: logger)),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Past the grace period the group cancels: attempts still in flight are cut, their leases
+        // expire, and they are retried after the restart.
+        settings.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGraceSeconds)
+        let group = ServiceGroup(configuration: settings)
+        do {
+            try await group.run()
+        } catch {
+            try? store.close()
+            throw error
+        }
+        try store.close()
+        logger.info("gateway stopped; store closed")
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+
+/// Migration `v2-submission-keys`: the portal's `Idempotency-Key` memory.
+enum SubmissionKeys {
+    static func migrate(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE submission_key (
+                    scope TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    content_digest TEXT NOT NULL,
+                    PRIMARY KEY (scope, key)
+                );
+                """)
+    }
+}
+
+extension SQLiteOutboxStore: SubmissionStore {
+    public func submission(_ key: IdempotencyKey) async throws -> SubmissionRecord? {
+        try await read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT message_id, content_digest FROM submission_key WHERE scope = ? AND key = ?
+                        """,
+                    arguments: [key.scope, key.key])
+            else { return nil }
+            return SubmissionRecord(messageID: row["message_id"], contentDigest: row["content_digest"])
+        }
+    }
+
+    public func recordSubmission(_ key: IdempotencyKey, messageID: String, contentDigest: String) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO submission_key (scope, key, message_id, content_digest) VALUES (?, ?, ?, ?)",
+                arguments: [key.scope, key.key, messageID, contentDigest])
+        }
+    }
+
+    public func messagePage(_ query: MessagePageQuery) async throws -> MessagePage {
+        try await read { db in
+            var conditions: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if query.state != nil || query.destination != nil {
+                var inner = ["d.message_seq = m.seq"]
+                if let state = query.state {
+                    inner.append("d.state = ?")
+                    arguments.append(state.rawValue)
+                }
+                if let destination = query.destination {
+                    inner.append("d.destination = ?")
+                    arguments.append(destination)
+                }
+                conditions.append("EXISTS (SELECT 1 FROM delivery d WHERE \(inner.joined(separator: " AND ")))")
+            }
+            if let since = query.acceptedSince {
+                conditions.append("m.accepted_at >= ?")
+                arguments.append(since.storeMilliseconds)
+            }
+            if let after = query.afterSequence {
+                conditions.append("m.seq > ?")
+                arguments.append(after)
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let limit = max(1, query.limit)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM message m \(whereClause) ORDER BY m.seq LIMIT \(limit + 1)", arguments: StatementArguments(arguments))
+            var items: [MessagePage.Item] = []
+            for row in rows.prefix(limit) {
+                let seq: Int64 = row["seq"]
+                var deliveries: [String: DeliveryState] = [:]
+                for d in try Row.fetchAll(db, sql: "SELECT destination, state FROM delivery WHERE message_seq = ?", arguments: [seq]) {
+                    deliveries[d["destination"]] = DeliveryState(rawValue: d["state"]) ?? .pending
+                }
+                items.append(
+                    MessagePage.Item(
+                        sequence: seq, id: row["id"], wireMessageID: row["wire_message_id"], conversation: row["conversation"],
+                        function: MessageFunction(row["function"]), source: row["source"],
+                        acceptedAt: Date(storeMilliseconds: row["accepted_at"]), deliveries: deliveries))
+            }
+            return MessagePage(items: items, nextSequence: rows.count > limit ? items.last?.sequence : nil)
+        }
+    }
+}
