@@ -1,6 +1,9 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+public import NIOSSL
 public import Logging
 import NIOCore
 
@@ -23,8 +26,15 @@ public struct EndpointHost: Sendable {
     /// Largest accepted request body; larger requests get 413 without reaching an endpoint.
     public var maxBodyBytes: Int
     public var logger: Logger
+    /// When set, the listener speaks HTTPS with this configuration (see ``ListenerTLS``);
+    /// with trust roots and certificate verification set, clients must present a certificate.
+    public var tls: TLSConfiguration?
 
-    public init(host: String = "127.0.0.1", port: Int = 0, routes: [Route], maxBodyBytes: Int = 10 * 1024 * 1024, logger: Logger? = nil) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 0, routes: [Route], maxBodyBytes: Int = 10 * 1024 * 1024, logger: Logger? = nil,
+        tls: TLSConfiguration? = nil
+    ) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.routes = routes.sorted { $0.prefix.count > $1.prefix.count }
@@ -39,14 +49,16 @@ public struct EndpointHost: Sendable {
 
     /// The host as a `Service`, for a `ServiceGroup` that owns signal handling: on graceful shutdown
     /// it stops accepting connections and lets the requests in flight finish.
-    public func service(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public func service(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let routes = self.routes
         let limit = maxBodyBytes
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             try await Self.respond(to: request, routes: routes, limit: limit)
         }
+        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
         return Application(
             responder: responder,
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "SWGate"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

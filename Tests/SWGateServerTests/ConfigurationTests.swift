@@ -96,6 +96,19 @@ struct ConfigurationTests {
         #expect(error("log_level: chatty\n")?.keyPath == "log_level")
     }
 
+    @Test("TLS settings: read from the file and the environment; key and certificate go together; client CA needs TLS")
+    func tlsSettings() throws {
+        let configuration = try load("listen:\n  tls_certificate: Certificates/gateway.pem\n  tls_key: Certificates/gateway.key\n  tls_client_ca: Certificates/ca.pem\n")
+        #expect(configuration.listen.tlsCertificate == "Certificates/gateway.pem")
+        #expect(configuration.listen.tlsKey == "Certificates/gateway.key")
+        #expect(configuration.listen.tlsClientCA == "Certificates/ca.pem")
+        let fromEnvironment = try load("", environment: ["SWGATE_TLS_CERTIFICATE": "/c.pem", "SWGATE_TLS_KEY": "/k.pem"])
+        #expect(fromEnvironment.listen.tlsCertificate == "/c.pem")
+        #expect(try load("").listen.tlsCertificate == nil)
+        #expect(error("listen:\n  tls_certificate: c.pem\n")?.keyPath == "listen.tls_certificate")
+        #expect(error("listen:\n  tls_client_ca: ca.pem\n")?.keyPath == "listen.tls_client_ca")
+    }
+
     @Test("A missing file is an error naming the file")
     func missingFile() {
         do {

@@ -9,6 +9,12 @@ enum ConfigurationChecks {
         }
         guard (0...65535).contains(c.listen.port) else { throw fail("listen.port", "must be 0…65535, got \(c.listen.port)") }
         guard c.listen.maxBodyBytes >= 1024 else { throw fail("listen.max_body_bytes", "must be at least 1024") }
+        if (c.listen.tlsCertificate == nil) != (c.listen.tlsKey == nil) {
+            throw fail("listen.tls_certificate", "listen.tls_certificate and listen.tls_key go together")
+        }
+        if c.listen.tlsClientCA != nil, c.listen.tlsCertificate == nil {
+            throw fail("listen.tls_client_ca", "client certificates need TLS: set listen.tls_certificate and listen.tls_key")
+        }
         guard !c.storePath.isEmpty else { throw fail("store.path", "must not be empty") }
         for name in ["nsw", "asw", "portal"] where c.destinations[name] == nil {
             throw fail("destinations.\(name)", "is required")

@@ -6,6 +6,9 @@ struct EnvironmentOverrides {
         if let value = environment["SWGATE_LISTEN_HOST"] { configuration.listen.host = value }
         if let value = try integer("SWGATE_LISTEN_PORT") { configuration.listen.port = value }
         if let value = try integer("SWGATE_MAX_BODY_BYTES") { configuration.listen.maxBodyBytes = value }
+        if let value = environment["SWGATE_TLS_CERTIFICATE"] { configuration.listen.tlsCertificate = value }
+        if let value = environment["SWGATE_TLS_KEY"] { configuration.listen.tlsKey = value }
+        if let value = environment["SWGATE_TLS_CLIENT_CA"] { configuration.listen.tlsClientCA = value }
         if let value = environment["SWGATE_STORE"] { configuration.storePath = value }
         if let value = environment["SWGATE_CERTIFICATES"] { configuration.certificatesDirectory = value }
         if let value = environment["SWGATE_DELIVERY_OWNER"] { configuration.delivery.owner = value }

@@ -9,6 +9,12 @@ public struct GatewayConfiguration: Sendable, Hashable {
         public var port = 8080
         /// Largest request body accepted on any route; larger ones get 413.
         public var maxBodyBytes = 1 << 20
+        /// PEM certificate chain for HTTPS; with `tlsKey`. Unset: plain HTTP.
+        public var tlsCertificate: String?
+        /// PEM private key for HTTPS.
+        public var tlsKey: String?
+        /// PEM CA certificates that clients must present a certificate under (mutual TLS).
+        public var tlsClientCA: String?
     }
 
     /// One partner the engine delivers to.

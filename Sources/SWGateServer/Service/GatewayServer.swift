@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import NIOSSL
 import ServiceLifecycle
 import UnixSignals
 import SWGateChannels
@@ -63,8 +64,20 @@ public final class GatewayServer: Sendable {
                         initial: .milliseconds(configuration.delivery.initialBackoffMilliseconds),
                         maximum: .seconds(configuration.delivery.maxBackoffSeconds)))),
             logger: logger)
+        var tls: TLSConfiguration?
+        if let certificate = configuration.listen.tlsCertificate, let key = configuration.listen.tlsKey {
+            do {
+                tls = try ListenerTLS(
+                    certificateChainPath: resolve(certificate), privateKeyPath: resolve(key),
+                    clientCAPath: configuration.listen.tlsClientCA.map(resolve)
+                ).configuration()
+            } catch {
+                throw GatewayStartupError("tls", "cannot load the listener's TLS certificate, key or client CA: \(error)")
+            }
+        }
         host = Self.host(
-            configuration, store: store, security: security, validator: validator, metrics: metrics, engine: engine, gate: gate, logger: logger)
+            configuration, store: store, security: security, validator: validator, metrics: metrics, engine: engine, gate: gate, logger: logger,
+            tls: tls)
     }
 
     private static func destinations(
@@ -92,7 +105,7 @@ public final class GatewayServer: Sendable {
 
     private static func host(
         _ configuration: GatewayConfiguration, store: SQLiteOutboxStore, security: SecurityServices, validator: DocumentValidator,
-        metrics: GatewayMetrics, engine: DeliveryEngine, gate: IntakeGate, logger: Logger
+        metrics: GatewayMetrics, engine: DeliveryEngine, gate: IntakeGate, logger: Logger, tls: TLSConfiguration?
     ) -> EndpointHost {
         let wake: @Sendable () -> Void = { engine.wake() }
         let intake = CertificateIntake(store: store, validator: validator, routing: configuration.routingTable, metrics: metrics, onAccepted: wake)
@@ -116,7 +129,7 @@ public final class GatewayServer: Sendable {
                 .init("/as4", gate.guarding(AS4Endpoint(security: security, store: store, validator: validator, onAccepted: wake))),
                 .init("/healthz", operations), .init("/readyz", operations), .init("/metrics", operations),
             ],
-            maxBodyBytes: configuration.listen.maxBodyBytes, logger: logger)
+            maxBodyBytes: configuration.listen.maxBodyBytes, logger: logger, tls: tls)
     }
 
     /// Serves until SIGTERM or SIGINT (or cancellation), then drains and closes the store.
@@ -124,7 +137,7 @@ public final class GatewayServer: Sendable {
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var settings = ServiceGroupConfiguration(
             services: [
-                .init(service: host.service(onListening: onListening)),
+                .init(service: try host.service(onListening: onListening)),
                 .init(service: DeliveryService(engine: engine, gate: gate, logger: logger)),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

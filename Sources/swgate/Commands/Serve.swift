@@ -16,13 +16,16 @@ struct Serve: AsyncParsableCommand {
             let settings = try ConfigurationLoader().load(file: config)
             server = try GatewayServer(configuration: settings)
         } catch let error as ConfigurationError {
-            throw CommandFailure.usage("error: configuration: \(error)").exit()
+            throw CommandFailure.usage("configuration: \(error)").exit()
         } catch {
             throw CommandFailure.usage("error: cannot start: \(error)").exit()
         }
         let host = server.configuration.listen.host
+        let scheme = server.configuration.listen.tlsCertificate == nil ? "http" : "https"
+        let clientCertificates = server.configuration.listen.tlsClientCA == nil ? "" : ", client certificates required"
         try await server.run { port in
-            FileHandle.standardOutput.write(Data("swgate: listening on http://\(host):\(port) (store \(server.store.path))\n".utf8))
+            FileHandle.standardOutput.write(
+                Data("swgate: listening on \(scheme)://\(host):\(port) (store \(server.store.path)\(clientCertificates))\n".utf8))
         }
     }
 }
