@@ -1,4 +1,5 @@
 import Foundation
+import SWGateSecurity
 import SWGateDomain
 import SWGateXML
 
@@ -74,9 +75,9 @@ enum AS4Signals {
         code: String, severity: String, shortDescription: String, description: String,
         refToMessageId: String?, date: Date = Date()
     ) -> [UInt8] {
-        let e = XMLEmbedding.escape
+        let e = XMLText.escape
         var info =
-            "<eb:Timestamp>\(XMLEmbedding.dateTime(date))</eb:Timestamp>"
+            "<eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp>"
             + "<eb:MessageId>\(UUID().uuidString.lowercased())@swgate</eb:MessageId>"
         var refAttribute = ""
         if let refToMessageId, !refToMessageId.isEmpty {

@@ -44,7 +44,7 @@ public struct NSWAcknowledgement: Sendable, Hashable {
 
     /// The unsigned NSW envelope carrying this acknowledgement from `from` to `to`.
     public func envelope(from: NSWParty, to: NSWParty, messageId: String = UUID().uuidString.lowercased(), date: Date = Date()) -> [UInt8] {
-        let e = XMLEmbedding.escape
+        let e = XMLText.escape
         var content =
             "<Acknowledgement><RefMessageId>\(e(refMessageId))</RefMessageId><Reference>\(e(reference))</Reference>"
             + "<Status>\(e(status))</Status>"
@@ -55,11 +55,11 @@ public struct NSWAcknowledgement: Sendable, Hashable {
             content += "</Error>"
         }
         content += "</Acknowledgement>"
-        let year = String(XMLEmbedding.dateTime(date).prefix(4))
+        let year = String(XMLText.dateTime(date).prefix(4))
         let subject =
             "<documentType>\(EnvelopeRules.acknowledgementDocumentType)</documentType><type>CO</type>"
             + "<function>\(e(function))</function><reference>\(e(reference))</reference>"
-            + "<documentYear>\(year)</documentYear><sendDate>\(XMLEmbedding.dateTime(date))</sendDate>"
+            + "<documentYear>\(year)</documentYear><sendDate>\(XMLText.dateTime(date))</sendDate>"
         let text =
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Envelope xmlns=\"\(Namespace.nswEnvelope)\"><Header>"
             + "<Reference><version>1.0</version><messageId>\(e(messageId))</messageId></Reference>"
@@ -87,7 +87,7 @@ public struct NSWAcknowledgement: Sendable, Hashable {
     }
 
     static func party(_ element: String, _ party: NSWParty) -> String {
-        let e = XMLEmbedding.escape
+        let e = XMLText.escape
         var text =
             "<\(element)><name>\(e(party.name))</name><identity>\(e(party.identity))</identity>"
             + "<countryCode>\(e(party.countryCode))</countryCode><ministryCode>\(e(party.ministryCode))</ministryCode>"

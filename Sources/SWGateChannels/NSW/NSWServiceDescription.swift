@@ -1,4 +1,5 @@
 import Foundation
+import SWGateSecurity
 import SWGateHTTP
 import SWGateSchemas
 
@@ -32,7 +33,7 @@ enum NSWServiceDescription {
     static func wsdl(base: String) -> String {
         let address = base.isEmpty ? "nsw" : base + "/nsw"
         let schema = base.isEmpty ? "nsw/schemas/nsw-envelope.xsd" : base + "/nsw/schemas/nsw-envelope.xsd"
-        let e = XMLEmbedding.escape
+        let e = XMLText.escape
         return """
             <?xml version="1.0" encoding="UTF-8"?>
             <wsdl:definitions name="NSWService" targetNamespace="urn:swgate:nsw:service:1"

@@ -1,4 +1,5 @@
 import Foundation
+import SWGateSecurity
 import SWGateDomain
 import SWGateXML
 
@@ -11,12 +12,12 @@ enum SOAP11 {
     /// A SOAP 1.1 envelope whose Body holds `content` (a whole XML document, declaration stripped).
     static func envelope(containing content: [UInt8]) -> [UInt8] {
         Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"\(Namespace.soap11)\"><soap:Body>".utf8)
-            + XMLEmbedding.embeddable(content) + Array("</soap:Body></soap:Envelope>".utf8)
+            + Array(XMLText.embeddableBytes(content)) + Array("</soap:Body></soap:Envelope>".utf8)
     }
 
     /// A SOAP 1.1 Fault; `code` is `Client` or `Server`.
     static func fault(code: String, reason: String, detail: String? = nil) -> [UInt8] {
-        let e = XMLEmbedding.escape
+        let e = XMLText.escape
         var text =
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope xmlns:soap=\"\(Namespace.soap11)\"><soap:Body><soap:Fault>"
             + "<faultcode>soap:\(code)</faultcode><faultstring>\(e(reason))</faultstring>"

@@ -1,9 +1,9 @@
-import Foundation
+package import Foundation
 
-/// Helpers for writing XML as text.
-enum XMLText {
+/// Helpers for writing XML as text, shared by the envelope builders here and the channels.
+package enum XMLText {
     /// `text` escaped for element content and attribute values.
-    static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for character in text {
@@ -22,14 +22,19 @@ enum XMLText {
     /// `document` without a UTF-8 byte order mark and XML declaration, so it can be embedded.
     /// Works on the UTF-8 bytes and decodes once (Foundation's `range(of:)` and
     /// `trimmingCharacters` went through UTF-16 and cost more than the C14N of the message).
-    static func embeddable(_ document: [UInt8]) -> String {
+    package static func embeddable(_ document: [UInt8]) -> String {
+        String(decoding: embeddableBytes(document), as: UTF8.self)
+    }
+
+    /// ``embeddable(_:)`` as bytes, for building messages without decoding.
+    package static func embeddableBytes(_ document: [UInt8]) -> ArraySlice<UInt8> {
         var bytes = document[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         if bytes.starts(with: Array("<?xml".utf8)), let end = declarationEnd(in: bytes) { bytes = bytes[end...] }
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         while let first = bytes.first, isSpace(first) { bytes = bytes.dropFirst() }
         while let last = bytes.last, isSpace(last) { bytes = bytes.dropLast() }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// The index just after the first `?>` in `bytes`.
@@ -43,12 +48,12 @@ enum XMLText {
     }
 
     /// `date` as an xs:dateTime in UTC with milliseconds.
-    static func dateTime(_ date: Date) -> String {
+    package static func dateTime(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
     /// Parses an xs:dateTime with or without fractional seconds.
-    static func parseDateTime(_ text: String) -> Date? {
+    package static func parseDateTime(_ text: String) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if let date = try? Date(trimmed, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) { return date }
         return try? Date(trimmed, strategy: .iso8601)
