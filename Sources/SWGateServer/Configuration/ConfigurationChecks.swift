@@ -1,4 +1,5 @@
 import Foundation
+import SWGateSecurity
 
 /// Range and consistency checks on a loaded configuration, so that start-up fails with a precise
 /// message instead of a later, obscure one.
@@ -25,6 +26,17 @@ enum ConfigurationChecks {
             }
             guard destination.concurrency >= 1 else { throw fail("destinations.\(name).concurrency", "must be at least 1") }
             guard destination.timeoutSeconds >= 1 else { throw fail("destinations.\(name).timeout_seconds", "must be at least 1") }
+        }
+        if let security = c.security {
+            let partners = Set(security.partners.map(\.id))
+            for (name, destination) in c.destinations.sorted(by: { $0.key < $1.key }) {
+                if let partner = destination.partner, !partners.contains(partner) {
+                    throw fail("destinations.\(name).partner", "\"\(partner)\" is not one of security.partners (\(partners.sorted().joined(separator: ", ")))")
+                }
+            }
+            for name in ["nsw", "asw"] where c.destinations[name]?.partner == nil {
+                throw fail("destinations.\(name).partner", "is required with a security section: the partner whose certificate signs its answers")
+            }
         }
         guard c.delivery.maxAttempts >= 1 else { throw fail("delivery.max_attempts", "must be at least 1") }
         for client in c.clients {

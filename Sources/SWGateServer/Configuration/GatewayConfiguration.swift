@@ -1,4 +1,5 @@
 public import Foundation
+public import SWGateSecurity
 
 /// Everything `swgate serve` needs, read from one YAML file over embedded defaults, then
 /// overridden by `SWGATE_…` environment variables. Every key is listed in `docs/configuration.md`.
@@ -53,8 +54,12 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public var listen = Listen()
     /// The SQLite outbox file.
     public var storePath = "data/swgate.sqlite"
-    /// The PKI directory (`SecurityConfiguration.development(directory:)`).
+    /// The PKI directory (`SecurityConfiguration.development(directory:)`), used when ``security`` is nil.
     public var certificatesDirectory = "Certificates"
+    /// Production keys, trust anchors, CRLs and partners (the `security` section). Nil: the
+    /// development layout of ``certificatesDirectory``. When set it replaces that layout entirely,
+    /// so a production configuration never trusts a development partner by accident.
+    public var security: SecurityConfiguration?
     public var destinations: [String: Destination] = [
         "nsw": Destination(url: "http://127.0.0.1:9101/nsw", partner: "NSW-VN"),
         "asw": Destination(url: "http://127.0.0.1:9102/as4", partner: "TH"),

@@ -45,6 +45,7 @@ struct YAMLConfigurationReader {
                     c.destinations[k.text] = try destination(v, k.text, base: c.destinations[k.text])
                 }
             case "delivery": try applyDelivery(value, to: &c.delivery)
+            case "security": c.security = try security(value)
             case "portal":
                 for (k, v) in try mapping(value, "portal") {
                     guard k.text == "clients" else { throw unknown(k, "portal") }
@@ -152,34 +153,34 @@ struct YAMLConfigurationReader {
 
     // MARK: - Node access with located errors
 
-    private func mapping(_ node: Node, _ path: String) throws(ConfigurationError) -> [(key: Node, value: Node)] {
+    func mapping(_ node: Node, _ path: String) throws(ConfigurationError) -> [(key: Node, value: Node)] {
         guard case .mapping(let mapping) = node else { throw error(node, path.isEmpty ? "(top level)" : path, "expected a mapping of keys") }
         return mapping.map { ($0.key, $0.value) }
     }
 
-    private func sequence(_ node: Node, _ path: String) throws(ConfigurationError) -> [Node] {
+    func sequence(_ node: Node, _ path: String) throws(ConfigurationError) -> [Node] {
         guard case .sequence(let sequence) = node else { throw error(node, path, "expected a list") }
         return Array(sequence)
     }
 
-    private func string(_ node: Node, _ path: String) throws(ConfigurationError) -> String {
+    func string(_ node: Node, _ path: String) throws(ConfigurationError) -> String {
         guard case .scalar(let scalar) = node else { throw error(node, path, "expected a text value") }
         return scalar.string
     }
 
-    private func integer(_ node: Node, _ path: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+    func integer(_ node: Node, _ path: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         let text = try string(node, path)
         guard let value = Int(text) else { throw error(node, path, "expected an integer, got \"\(text)\"") }
         guard range.contains(value) else { throw error(node, path, "must be \(range.lowerBound)…\(range.upperBound), got \(value)") }
         return value
     }
 
-    private func unknown(_ key: Node, _ parent: String) -> ConfigurationError {
+    func unknown(_ key: Node, _ parent: String) -> ConfigurationError {
         let path = parent.isEmpty ? key.text : parent + "." + key.text
         return error(key, path, "unknown key")
     }
 
-    private func error(_ node: Node, _ path: String, _ message: String) -> ConfigurationError {
+    func error(_ node: Node, _ path: String, _ message: String) -> ConfigurationError {
         let position = node.mark.map { ":\($0.line):\($0.column)" } ?? ""
         return ConfigurationError(location: file + position, keyPath: path, message: message)
     }
@@ -201,5 +202,6 @@ struct YAMLConfigurationReader {
 }
 
 extension Node {
-    fileprivate var text: String { string ?? "\(self)" }
+    /// The scalar text, for key names and messages.
+    var text: String { string ?? "\(self)" }
 }

@@ -26,9 +26,12 @@ public final class GatewayServer: Sendable {
     let logger: Logger
 
     /// Opens the store, loads the keys and schemas, and builds the engine and the routes.
-    /// Relative paths in `configuration` are resolved against `baseDirectory`.
-    public init(configuration: GatewayConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath, logger: Logger? = nil)
-        throws(GatewayStartupError)
+    /// Relative paths in `configuration` are resolved against `baseDirectory`; key passphrases are
+    /// read from `environment` (the variables the `security` section names).
+    public init(
+        configuration: GatewayConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
+        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil
+    ) throws(GatewayStartupError)
     {
         var logger = logger ?? Logger(label: "swgate")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
@@ -42,7 +45,8 @@ public final class GatewayServer: Sendable {
         }
         do {
             security = try SecurityServices(
-                configuration: .development(directory: resolve(configuration.certificatesDirectory)), baseDirectory: baseDirectory)
+                configuration: configuration.security ?? .development(directory: resolve(configuration.certificatesDirectory)),
+                baseDirectory: baseDirectory, environment: environment)
         } catch {
             throw GatewayStartupError("keys", "\(error)")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SWGateSecurity
 import SWGateServer
 import SWGateStore
 
@@ -23,9 +24,13 @@ struct Serve: AsyncParsableCommand {
         let host = server.configuration.listen.host
         let scheme = server.configuration.listen.tlsCertificate == nil ? "http" : "https"
         let clientCertificates = server.configuration.listen.tlsClientCA == nil ? "" : ", client certificates required"
+        let keys =
+            server.configuration.security == nil
+            ? "development PKI in \(server.configuration.certificatesDirectory)/ (TEST MATERIAL ONLY)"
+            : "signing as \(server.security.systemIdentity.certificate.subject)"
         try await server.run { port in
             FileHandle.standardOutput.write(
-                Data("swgate: listening on \(scheme)://\(host):\(port) (store \(server.store.path)\(clientCertificates))\n".utf8))
+                Data("swgate: listening on \(scheme)://\(host):\(port) (store \(server.store.path)\(clientCertificates)); keys: \(keys)\n".utf8))
         }
     }
 }
