@@ -112,4 +112,40 @@ import Testing
         #expect(result.status == 2)
         #expect(result.error.contains("keyLoadFailed"))
     }
+
+    @Test func configuredKeysSignAndVerify() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let pki = Self.root + "/Certificates"
+        let yaml = """
+            security:
+              system_key: {format: pkcs12, key: \(pki)/gateway.p12, passphrase_env: SWGATE_CLI_TEST_PASSPHRASE}
+              trust_anchors: [\(pki)/ca.pem]
+              local_party: {name: Ministry, identity: MOIT-VN, country_code: VN, ministry_code: MOIT, organization_code: XNK}
+              nsw_party: {name: NSW, identity: NSW-VN, country_code: VN, ministry_code: MOF, organization_code: GDVC}
+              partners:
+                - {id: MOIT-VN, certificate_files: [\(pki)/gateway.pem]}
+                - {id: NSW-VN, certificate_files: [\(pki)/nsw.pem]}
+                - {id: TH, certificate_files: [\(pki)/asw.pem]}
+
+            """
+        try yaml.write(toFile: directory + "/swgate.yaml", atomically: true, encoding: .utf8)
+        // The passphrase variable is unset: the key cannot be loaded, and the error names the variable.
+        let locked = try swgate(["sign", Self.formD, "--config", "swgate.yaml", "--out", "signed.xml"], in: directory)
+        #expect(locked.status == 2)
+        #expect(locked.error.contains("SWGATE_CLI_TEST_PASSPHRASE"), "\(locked.error)")
+        setenv("SWGATE_CLI_TEST_PASSPHRASE", "swgate-test-only", 1)
+        let signed = try swgate(["sign", Self.formD, "--config", "swgate.yaml", "--out", "signed.xml"], in: directory)
+        #expect(signed.status == 0, "\(signed.error)")
+        let verified = try swgate(["verify", "--config", "swgate.yaml", "signed.xml"], in: directory)
+        #expect(verified.status == 0, "\(verified.error)")
+        // A configuration that does not list the signer as a partner refuses the same message.
+        try yaml.replacingOccurrences(of: "- {id: MOIT-VN, certificate_files: [\(pki)/gateway.pem]}", with: "- {id: MOIT-VN, subjects: [CN=someone-else]}")
+            .write(toFile: directory + "/other.yaml", atomically: true, encoding: .utf8)
+        let refused = try swgate(["verify", "--config", "other.yaml", "signed.xml"], in: directory)
+        #expect(refused.status == 1, "\(refused.output)\(refused.error)")
+        let badConfig = try swgate(["verify", "--config", "missing.yaml", "signed.xml"], in: directory)
+        #expect(badConfig.status == 2)
+        #expect(badConfig.error.contains("missing.yaml"))
+    }
 }

@@ -1,11 +1,17 @@
 import ArgumentParser
 import Foundation
 import SWGateSecurity
+import SWGateServer
 
 /// Options shared by `sign`, `verify` and `certs check`: where keys and trust come from.
 ///
-/// Defaults: the development PKI under `Certificates/` in `$SWGATE_HOME` or the current directory.
+/// With `--config`, the keys, trust anchors and partners of that gateway configuration (its
+/// `security` section, else its development PKI directory), exactly as `swgate serve` loads them.
+/// Without it: the development PKI under `Certificates/` in `$SWGATE_HOME` or the current directory.
 struct SecurityOptions: ParsableArguments {
+    @Option(help: "Gateway configuration file (YAML) whose keys, trust anchors and partners to use, as `swgate serve --config` does.")
+    var config: String?
+
     @Option(help: "Private key (PEM) to sign with; overrides the configured system key.")
     var key: String?
 
@@ -27,6 +33,17 @@ struct SecurityOptions: ParsableArguments {
     /// error (exit 2) that names what could not be loaded.
     func loadServices() throws -> SecurityServices {
         var configuration = SecurityConfiguration.development()
+        var base = home
+        if let config {
+            let gateway: GatewayConfiguration
+            do {
+                gateway = try ConfigurationLoader().load(file: config)
+            } catch {
+                throw CommandFailure.usage("configuration: \(error)")
+            }
+            configuration = gateway.security ?? .development(directory: gateway.certificatesDirectory)
+            base = FileManager.default.currentDirectoryPath
+        }
         if key != nil || cert != nil {
             guard let key, let cert else {
                 throw CommandFailure.usage("--key and --cert go together")
@@ -36,7 +53,7 @@ struct SecurityOptions: ParsableArguments {
         }
         if !trust.isEmpty { configuration.trustAnchors = trust.map(absolute) }
         do {
-            return try SecurityServices(configuration: configuration, baseDirectory: home)
+            return try SecurityServices(configuration: configuration, baseDirectory: base)
         } catch {
             throw CommandFailure.usage("configuration: \(error)")
         }
