@@ -86,6 +86,8 @@ let package = Package(
             name: "SWGateStore",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for direct binding on the enqueue hot path (SQLite/Statement+DirectBinding.swift only).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -201,6 +203,7 @@ let package = Package(
             dependencies: [
                 "SWGateStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

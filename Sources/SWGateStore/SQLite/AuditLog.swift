@@ -7,19 +7,36 @@ enum AuditLog {
     static func append(
         _ db: Database, at: Int64, event: AuditEvent, messageID: String?, destination: String?, actor: String, detail: String
     ) throws {
-        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_head WHERE id = 1"))
-        let sequence: Int64 = (head?["seq"] ?? 0) + 1
-        let previousHash: String = head?["hash"] ?? AuditEntry.genesisHash
+        let head = try DirectStatement(db.cachedStatement(sql: "SELECT seq, hash FROM audit_head WHERE id = 1")).fetchOne {
+            (sequence: $0.int64(0), hash: $0.string(1))
+        }
+        let sequence = (head?.sequence ?? 0) + 1
+        let previousHash = head?.hash ?? AuditEntry.genesisHash
         let hash = AuditEntry.sha256Hex(
             AuditEntry.canonicalForm(
                 sequence: sequence, atMilliseconds: at, event: event.rawValue, messageID: messageID, destination: destination,
                 actor: actor, detail: detail, previousHash: previousHash))
-        try db.cachedStatement(
-            sql: "INSERT INTO audit_log (seq, at, event, message_id, destination, actor, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [sequence, at, event.rawValue, messageID, destination, actor, detail, previousHash, hash])
-        try db.cachedStatement(
-            sql: "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
-        ).execute(arguments: [sequence, hash])
+        let insert = DirectStatement(
+            try db.cachedStatement(
+                sql: "INSERT INTO audit_log (seq, at, event, message_id, destination, actor, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ))
+        insert.bind(sequence, at: 1)
+        insert.bind(at, at: 2)
+        insert.bind(event.rawValue, at: 3)
+        insert.bind(messageID, at: 4)
+        insert.bind(destination, at: 5)
+        insert.bind(actor, at: 6)
+        insert.bind(detail, at: 7)
+        insert.bind(previousHash, at: 8)
+        insert.bind(hash, at: 9)
+        try insert.execute()
+        let updateHead = DirectStatement(
+            try db.cachedStatement(
+                sql: "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
+            ))
+        updateHead.bind(sequence, at: 1)
+        updateHead.bind(hash, at: 2)
+        try updateHead.execute()
     }
 
     static func entries(_ db: Database, messageID: String?) throws -> [AuditEntry] {

@@ -24,6 +24,23 @@ enum MessageIdentifier {
         bytes.5 = UInt8(truncatingIfNeeded: time)
         bytes.6 = (bytes.6 & 0x0f) | 0x70
         bytes.8 = (bytes.8 & 0x3f) | 0x80
-        return UUID(uuid: bytes).uuidString.lowercased()
+        // The canonical lower-case 8-4-4-4-12 form, written directly (UUID.uuidString plus
+        // lowercased() made two strings per message on the writer thread).
+        let digits = Array("0123456789abcdef".utf8)
+        return withUnsafeBytes(of: bytes) { raw in
+            String(unsafeUninitializedCapacity: 36) { buffer in
+                var index = 0
+                for (offset, byte) in raw.enumerated() {
+                    if offset == 4 || offset == 6 || offset == 8 || offset == 10 {
+                        buffer[index] = UInt8(ascii: "-")
+                        index += 1
+                    }
+                    buffer[index] = digits[Int(byte >> 4)]
+                    buffer[index + 1] = digits[Int(byte & 0x0f)]
+                    index += 2
+                }
+                return index
+            }
+        }
     }
 }

@@ -1,11 +1,14 @@
+import Crypto
 import Foundation
 import GRDB
 
 extension SQLiteOutboxStore {
     public func enqueue(_ message: NewMessage) async throws -> EnqueueResult {
         try Self.validate(message)
-        let digest = Self.contentDigest(message)
-        return try await write { db in try Self.insert(db, message, digest: digest) }
+        // Everything that does not depend on the transaction is prepared here, on the caller's
+        // task, so that the single writer thread only inserts rows and links the audit chain.
+        let prepared = PreparedMessage(message)
+        return try await write { db in try Self.insert(db, prepared) }
     }
 
     static func validate(_ message: NewMessage) throws(OutboxError) {
@@ -23,20 +26,40 @@ extension SQLiteOutboxStore {
 
     /// SHA-256 over what makes two submissions "the same content" for idempotency.
     static func contentDigest(_ message: NewMessage) -> String {
-        var data = Data()
+        // Fed to the hasher piece by piece: the payloads are not copied into one buffer first.
+        var hasher = SHA256()
         for field in [message.function.rawValue, message.conversation, message.documentType] {
-            data.append(contentsOf: Array("\(field.utf8.count):\(field)|".utf8))
+            hasher.update(data: Array("\(field.utf8.count):\(field)|".utf8))
         }
         for payload in message.payloads.sorted(by: { $0.destination < $1.destination }) {
-            data.append(contentsOf: Array("\(payload.destination.utf8.count):\(payload.destination)|\(payload.body.count):".utf8))
-            data.append(payload.body)
+            hasher.update(data: Array("\(payload.destination.utf8.count):\(payload.destination)|\(payload.body.count):".utf8))
+            hasher.update(data: payload.body)
         }
-        return AuditEntry.sha256Hex(data)
+        return AuditEntry.hex(hasher.finalize())
     }
 
-    private static func insert(_ db: Database, _ message: NewMessage, digest: String) throws -> EnqueueResult {
+    /// A message with what the writer needs precomputed: its content digest, destinations and the
+    /// detail text of its `accepted` audit entry.
+    private struct PreparedMessage: Sendable {
+        let message: NewMessage
+        let digest: String
+        let destinations: [String]
+        let auditDetail: String
+
+        init(_ message: NewMessage) {
+            self.message = message
+            digest = SQLiteOutboxStore.contentDigest(message)
+            destinations = message.payloads.map(\.destination)
+            auditDetail =
+                "\(message.function) \(message.documentType) conversation=\(message.conversation) "
+                + "wire-id=\(message.wireMessageID) destinations=\(destinations.joined(separator: ",")) sha256=\(digest)"
+        }
+    }
+
+    private static func insert(_ db: Database, _ prepared: PreparedMessage) throws -> EnqueueResult {
+        let message = prepared.message
         if let key = message.idempotencyKey, let original = try existing(db, key: key) {
-            guard original.digest == digest else {
+            guard original.digest == prepared.digest else {
                 throw OutboxError(
                     .idempotencyConflict,
                     "idempotency key \(key.scope)/\(key.key) was already used for message \(original.result.id) with different content")
@@ -45,36 +68,48 @@ extension SQLiteOutboxStore {
         }
         let now = Date().storeMilliseconds
         let id = MessageIdentifier.next(milliseconds: now)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO message (id, wire_message_id, conversation, document_type, function, source,
-                    idempotency_scope, idempotency_key, content_digest, acknowledgement, accepted_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            id, message.wireMessageID, message.conversation, message.documentType, message.function.rawValue, message.source,
-            message.idempotencyKey?.scope, message.idempotencyKey?.key, digest, message.acknowledgement, now,
-        ])
+        let insertMessage = DirectStatement(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO message (id, wire_message_id, conversation, document_type, function, source,
+                        idempotency_scope, idempotency_key, content_digest, acknowledgement, accepted_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """))
+        insertMessage.bind(id, at: 1)
+        insertMessage.bind(message.wireMessageID, at: 2)
+        insertMessage.bind(message.conversation, at: 3)
+        insertMessage.bind(message.documentType, at: 4)
+        insertMessage.bind(message.function.rawValue, at: 5)
+        insertMessage.bind(message.source, at: 6)
+        insertMessage.bind(message.idempotencyKey?.scope, at: 7)
+        insertMessage.bind(message.idempotencyKey?.key, at: 8)
+        insertMessage.bind(prepared.digest, at: 9)
+        insertMessage.bind(message.acknowledgement, at: 10)
+        insertMessage.bind(now, at: 11)
+        try insertMessage.execute()
         let seq = db.lastInsertedRowID
-        let insertDelivery = try db.cachedStatement(
-            sql: """
-                INSERT INTO delivery (message_seq, destination, conversation, state, payload, content_type,
-                    budget_started_at, next_attempt_at, updated_at)
-                VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)
-                """)
+        let insertDelivery = DirectStatement(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO delivery (message_seq, destination, conversation, state, payload, content_type,
+                        budget_started_at, next_attempt_at, updated_at)
+                    VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)
+                    """))
         for payload in message.payloads {
-            try insertDelivery.execute(arguments: [
-                seq, payload.destination, message.conversation, payload.body, payload.contentType, now, now, now,
-            ])
+            insertDelivery.bind(seq, at: 1)
+            insertDelivery.bind(payload.destination, at: 2)
+            insertDelivery.bind(message.conversation, at: 3)
+            insertDelivery.bind(payload.contentType, at: 5)
+            insertDelivery.bind(now, at: 6)
+            insertDelivery.bind(now, at: 7)
+            insertDelivery.bind(now, at: 8)
+            try insertDelivery.execute(withBlob: payload.body, at: 4)
         }
-        let destinations = message.payloads.map(\.destination)
         try AuditLog.append(
-            db, at: now, event: .accepted, messageID: id, destination: nil, actor: message.source,
-            detail: "\(message.function) \(message.documentType) conversation=\(message.conversation) "
-                + "wire-id=\(message.wireMessageID) destinations=\(destinations.joined(separator: ",")) sha256=\(digest)")
+            db, at: now, event: .accepted, messageID: id, destination: nil, actor: message.source, detail: prepared.auditDetail)
         return EnqueueResult(
             id: id, wireMessageID: message.wireMessageID, isDuplicate: false, acknowledgement: message.acknowledgement,
-            acceptedAt: Date(storeMilliseconds: now), destinations: destinations)
+            acceptedAt: Date(storeMilliseconds: now), destinations: prepared.destinations)
     }
 
     private static func existing(_ db: Database, key: IdempotencyKey) throws -> (result: EnqueueResult, digest: String)? {
