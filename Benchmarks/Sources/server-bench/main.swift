@@ -63,11 +63,17 @@ let listener = try gateway.host.service(onListening: { port in listening.yield(p
 let listenerTask = Task { try await listener.runService() }
 let port = await firstValue(listeningStream)
 
-func report(_ name: String, _ r: PeersProcess.LoadResult, cpu: Double, count: Int) {
+/// Runs the load generator and prints its figures with the CPU each process spent per request.
+@MainActor func intake(_ name: String, first: Int, count: Int, rate: Double?) -> PeersProcess.LoadResult {
+    let gatewayCPU = ProcessCPU.selfSeconds()
+    let peersCPU = ProcessCPU.seconds(pid: peers.pid)
+    let r = peers.load(port: port, first: first, count: count, rate: rate)
     print(
         String(
-            format: "%@: %.0f 202/s  p50 %.1f ms  p99 %.1f ms  max %.1f ms  failures %d  gateway CPU %.0f µs/request", name, r.perSecond,
-            r.p50, r.p99, r.max, r.failures, cpu / Double(count) * 1e6))
+            format: "%@: %.0f 202/s  p50 %.1f ms  p99 %.1f ms  max %.1f ms  failures %d  CPU per request: gateway %.0f µs, load generator %.0f µs",
+            name, r.perSecond, r.p50, r.p99, r.max, r.failures, (ProcessCPU.selfSeconds() - gatewayCPU) / Double(count) * 1e6,
+            (ProcessCPU.seconds(pid: peers.pid) - peersCPU) / Double(count) * 1e6))
+    return r
 }
 
 let intakeCount = quick ? 3_000 : 10_000
@@ -75,12 +81,8 @@ let pacedCount = quick ? 2_000 : 5_000
 
 // 1. Intake alone.
 _ = peers.load(port: port, first: 0, count: 500, rate: nil)  // warm-up
-var cpu = ProcessCPU.selfSeconds()
-let full = peers.load(port: port, first: 1_000, count: intakeCount, rate: nil)
-report(String(format: "intake, %d clients, max (delivery paused)", concurrency), full, cpu: ProcessCPU.selfSeconds() - cpu, count: intakeCount)
-cpu = ProcessCPU.selfSeconds()
-let paced = peers.load(port: port, first: 100_000, count: pacedCount, rate: 1_000)
-report("intake paced at 1000/s (delivery paused)", paced, cpu: ProcessCPU.selfSeconds() - cpu, count: pacedCount)
+_ = intake(String(format: "intake, %d clients, max (delivery paused)", concurrency), first: 1_000, count: intakeCount, rate: nil)
+_ = intake("intake paced at 1000/s (delivery paused)", first: 100_000, count: pacedCount, rate: 1_000)
 let intakeRSS = ProcessMemory.peakMiB(pid: nil)
 
 // 2. Relay of everything intake queued; the listener keeps running (idle).
