@@ -92,28 +92,26 @@ public struct CertificateIntake: Sendable {
         message.idempotencyKey = IdempotencyKey(
             scope: "certificate:\(source)", key: "\(summary.issuingCountry)/\(summary.referenceNumber)/\(summary.function.rawValue)")
         let headerKey = idempotencyKey.map { IdempotencyKey.submission(client: client, key: $0) }
-        // The digest hashes every payload: only a submission with an Idempotency-Key needs it here
-        // (the store computes its own for the certificate's idempotency key).
-        let digest = headerKey == nil ? "" : message.contentDigest
         if let headerKey, let earlier = try await lookup(headerKey) {
-            guard earlier.contentDigest == digest else {
+            // The digest hashes every payload: computed only to compare with a remembered submission.
+            guard earlier.contentDigest == message.contentDigest else {
                 throw PortalError(.idempotencyConflict, "Idempotency-Key \(headerKey.key) was used for different content (message \(earlier.messageID))")
             }
             return try await answer(forStored: earlier.messageID)
         }
         let result: EnqueueResult
         do {
-            result = try await store.enqueue(message)
+            // With an Idempotency-Key, the message and the key are committed together: one commit, not two.
+            if let headerKey {
+                result = try await store.enqueue(message, rememberingSubmission: headerKey)
+            } else {
+                result = try await store.enqueue(message)
+            }
         } catch let error as OutboxError where error.code == .idempotencyConflict {
             throw PortalError(
                 .referenceConflict, "certificate \(summary.referenceNumber) (\(summary.function.rawValue)) was already accepted with different content")
         } catch {
             throw PortalError(.unavailable, "the outbox could not store the message: \(error)")
-        }
-        if let headerKey {
-            do { try await store.recordSubmission(headerKey, messageID: result.id, contentDigest: digest) } catch {
-                throw PortalError(.unavailable, "the outbox could not record the Idempotency-Key: \(error)")
-            }
         }
         if !result.isDuplicate {
             metrics.accepted(destinations: result.destinations)

@@ -34,7 +34,7 @@ extension SQLiteOutboxStore {
         return AuditEntry.sha256Hex(data)
     }
 
-    private static func insert(_ db: Database, _ message: NewMessage, digest: String) throws -> EnqueueResult {
+    static func insert(_ db: Database, _ message: NewMessage, digest: String) throws -> EnqueueResult {
         if let key = message.idempotencyKey, let original = try existing(db, key: key) {
             guard original.digest == digest else {
                 throw OutboxError(
