@@ -60,7 +60,7 @@ public struct PortalEndpoint: Endpoint {
             throw PortalError(.badRequest, "Idempotency-Key must have 1 to 255 characters")
         }
         let accepted = try await intake.submit(request.body, source: "portal", client: client, idempotencyKey: key)
-        // Building the metadata costs more than the rest of the logging: only when it will be written.
+        // Formatting the metadata for every request is wasted work unless info is on.
         if logger.logLevel <= .info {
             var log = logger
             log[metadataKey: "message-id"] = "\(accepted.id)"
