@@ -96,6 +96,10 @@ func delivered() -> Int { gateway.metrics.counts(destination: "nsw").delivered +
 while (ContinuousClock.now - start).seconds < 900, delivered() < queued * 2 {
     try await Task.sleep(for: .milliseconds(20))
 }
+// The counters move when the answer is verified; the last outcomes are committed a moment later.
+while (ContinuousClock.now - start).seconds < 900, try await gateway.store.stats().total(.delivered) < queued * 2 {
+    try await Task.sleep(for: .milliseconds(5))
+}
 let relaySeconds = (ContinuousClock.now - start).seconds
 let relayGatewayCPU = ProcessCPU.selfSeconds() - gatewayCPU
 let relayPeersCPU = ProcessCPU.seconds(pid: peers.pid) - peersCPU
