@@ -42,7 +42,6 @@ let peers = try PeersProcess()
 print("peers process (simulators + load generator): pid \(peers.pid), nsw port \(peers.nswPort), asw port \(peers.aswPort)")
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("server-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: directory) }
 
 var configuration = GatewayConfiguration()
 configuration.listen.port = 0
@@ -136,4 +135,6 @@ print(
 peers.stop()
 if let rsa = opensslRSA2048() { print(String(format: "openssl rsa2048 after: %.0f sign/s, %.0f verify/s", rsa.sign, rsa.verify)) }
 print("load average: \(loadAverage())")
+// Top-level `defer` does not run before `exit`: remove the store (hundreds of MB) explicitly.
+try? FileManager.default.removeItem(at: directory)
 exit(0)
