@@ -67,6 +67,31 @@ struct EnqueueTests {
         }
     }
 
+    @Test("enqueue(_:rememberingSubmission:) commits the message and the submission key together; a refused message leaves no key")
+    func enqueueRememberingSubmission() async throws {
+        try await withStore { store, _ in
+            let certificate = IdempotencyKey(scope: "certificate:portal", key: "VN/1/ISSUE")
+            let header = IdempotencyKey.submission(client: "portal", key: "h-1")
+            let message = formD("M-1", key: certificate)
+            let first = try await store.enqueue(message, rememberingSubmission: header)
+            let remembered = try #require(try await store.submission(header))
+            #expect(remembered.messageID == first.id)
+            #expect(remembered.contentDigest == message.contentDigest)
+            // The same certificate again under another key: the original, and the new key points at it.
+            let other = IdempotencyKey.submission(client: "portal", key: "h-2")
+            let again = try await store.enqueue(message, rememberingSubmission: other)
+            #expect(again.isDuplicate)
+            #expect(try await store.submission(other)?.messageID == first.id)
+            // Different content for the same certificate is refused, and its key is not remembered.
+            let refused = IdempotencyKey.submission(client: "portal", key: "h-3")
+            await #expect(throws: OutboxError.self) {
+                _ = try await store.enqueue(formD("M-3", key: certificate, body: "<FormD changed='yes'/>"), rememberingSubmission: refused)
+            }
+            #expect(try await store.submission(refused) == nil)
+            #expect(try await store.stats().messageCount == 1)
+        }
+    }
+
     @Test("An inbound duplicate (same sender and message id) is processed once; another sender's is not a duplicate")
     func inboundIdempotency() async throws {
         try await withStore { store, _ in

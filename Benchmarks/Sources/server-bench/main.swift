@@ -1,168 +1,140 @@
-// server-bench: the gateway over real HTTP on loopback. A load generator (AsyncHTTPClient, 64
-// concurrent clients) posts 5 KB Form Ds to POST /v1/certificates of an in-process GatewayServer
-// that relays to the NSW and ASW simulators (real signatures both ways), also in process.
-// Run: swift run -c release --package-path Benchmarks server-bench [--quick]
-import AsyncHTTPClient
+// server-bench: the gateway over real HTTP on loopback, alone in its process.
+//
+// The benchmark re-executes itself with `--peers`: that child runs the NSW and ASW simulators
+// (real signatures: they verify the gateway's and sign their answers) and the load generator
+// (AsyncHTTPClient, 64 concurrent clients posting 5 KB Form Ds to POST /v1/certificates), all on
+// 127.0.0.1. It exits when its stdin closes, which happens when this process ends for any reason.
+// This process holds only the gateway, so its CPU time and RSS are the gateway's.
+//
+// 1. Intake with delivery paused (only the HTTP listener runs): max rate, then paced at 1,000/s.
+// 2. Relay: the engine is started on the queue that intake left and delivers it to both
+//    simulators; the time until every delivery is `delivered` gives relay and end-to-end rates.
+// 3. Peak RSS and CPU seconds of each process, and `openssl speed rsa2048` before and after.
+//
+// Run: swift run -c release --package-path Benchmarks server-bench [--quick] [--concurrency N]
 import BenchmarkSupport
 import Foundation
-import NIOCore
-import SWGateChannels
-import SWGateHTTP
 import SWGateServer
 import SWGateStore
 
-let quick = CommandLine.arguments.contains("--quick")
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardized
 let certificates = root.appendingPathComponent("Certificates").path
 let template = try String(contentsOf: root.appendingPathComponent("Benchmarks/Fixtures/formd-5kb.xml"), encoding: .utf8)
-let token = DevelopmentToken.submitter
 let concurrency = 64
 
-func document(_ n: Int) -> [UInt8] {
-    Array(template.replacingOccurrences(of: "VN-ID 26/04/000457", with: String(format: "VN-ID 26/04/%06d", n)).utf8)
+if CommandLine.arguments.contains("--peers") {
+    try await runPeers(certificates: certificates, template: template, token: DevelopmentToken.submitter, concurrency: concurrency)
 }
 
-func startHost(_ host: EndpointHost) async throws -> Int {
-    let (stream, continuation) = AsyncStream<Int>.makeStream()
-    Task { try await host.run { continuation.yield($0) } }
-    var iterator = stream.makeAsyncIterator()
-    return await iterator.next() ?? 0
-}
+let quick = CommandLine.arguments.contains("--quick")
 
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-
-func percentile(_ values: [Double], _ p: Double) -> Double {
-    guard !values.isEmpty else { return 0 }
-    let sorted = values.sorted()
-    return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-}
-
-let nswPort = try await startHost(EndpointHost(routes: [.init("/", NSWSimulator(security: try SimulatedPartner.nsw.developmentSecurity(certificates: certificates)))]))
-let aswPort = try await startHost(EndpointHost(routes: [.init("/", ASWSimulator(security: try SimulatedPartner.asw.developmentSecurity(certificates: certificates)))]))
-let directory = FileManager.default.temporaryDirectory.appendingPathComponent("server-bench-\(UUID().uuidString)")
-try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: directory) }
-
-func configuration(store: String) -> GatewayConfiguration {
-    var c = GatewayConfiguration()
-    c.listen.port = 0
-    c.storePath = store
-    c.certificatesDirectory = certificates
-    c.destinations["nsw"]?.url = "http://127.0.0.1:\(nswPort)/nsw"
-    c.destinations["asw"]?.url = "http://127.0.0.1:\(aswPort)/as4"
-    c.logLevel = "error"
-    return c
-}
-
-/// Starts a gateway; returns it and its port.
-func startGateway(store: String) async throws -> (GatewayServer, Int) {
-    let server = try GatewayServer(configuration: configuration(store: store))
-    let (stream, continuation) = AsyncStream<Int>.makeStream()
-    Task { try await server.run { continuation.yield($0) } }
-    var iterator = stream.makeAsyncIterator()
-    return (server, await iterator.next() ?? 0)
-}
-
-let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
-
-func post(_ port: Int, _ n: Int) async -> (ok: Bool, seconds: Double) {
-    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/certificates")
-    request.method = .POST
-    request.headers.add(name: "Authorization", value: "Bearer \(token)")
-    request.headers.add(name: "Content-Type", value: "application/xml")
-    request.body = .bytes(ByteBuffer(bytes: document(n)))
-    let start = ContinuousClock.now
-    do {
-        let response = try await http.execute(request, timeout: .seconds(30))
-        _ = try await response.body.collect(upTo: 1 << 16)
-        return (response.status.code == 202, seconds(ContinuousClock.now - start))
-    } catch {
-        return (false, seconds(ContinuousClock.now - start))
-    }
-}
-
-/// `count` posts by `concurrency` clients as fast as they go; or paced at `rate` per second overall.
-func load(port: Int, first: Int, count: Int, rate: Double?) async -> (perSecond: Double, latencies: [Double], failures: Int) {
-    let start = ContinuousClock.now
-    let results = await withTaskGroup(of: [(Bool, Double)].self) { group in
-        for client in 0..<concurrency {
-            group.addTask {
-                var out: [(Bool, Double)] = []
-                var i = client
-                while i < count {
-                    if let rate {
-                        let due = start + .milliseconds(Int(Double(i) / rate * 1000))
-                        if due > ContinuousClock.now { try? await Task.sleep(until: due, clock: .continuous) }
-                    }
-                    let r = await post(port, first + i)
-                    out.append((r.ok, r.seconds))
-                    i += concurrency
-                }
-                return out
-            }
-        }
-        var all: [(Bool, Double)] = []
-        for await part in group { all += part }
-        return all
-    }
-    let elapsed = seconds(ContinuousClock.now - start)
-    return (Double(results.filter(\.0).count) / elapsed, results.map(\.1), results.filter { !$0.0 }.count)
-}
-
-func waitDelivered(_ store: any OutboxStore, messages: Int, limit: Double = 600) async throws -> Double {
-    let start = ContinuousClock.now
-    while seconds(ContinuousClock.now - start) < limit {
-        let stats = try await store.stats()
-        if stats.total(.delivered) >= messages * 2 { break }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return seconds(ContinuousClock.now - start)
+func option(_ name: String) -> Int? {
+    guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count else { return nil }
+    return Int(CommandLine.arguments[index + 1])
 }
 
 print("machine: \(machineDescription())")
-print("date: \(Date())")
-let intakeCount = quick ? 2_000 : 10_000
+print("date: \(Date())  load average: \(loadAverage())")
+let rsaBefore = opensslRSA2048()
+if let rsa = rsaBefore { print(String(format: "openssl rsa2048 before: %.0f sign/s, %.0f verify/s", rsa.sign, rsa.verify)) }
 
-// 1. Intake at full speed (the engine relays at the same time, as in production).
-let (gateway, port) = try await startGateway(store: directory.appendingPathComponent("a.sqlite").path)
-_ = await load(port: port, first: 0, count: 500, rate: nil)  // warm-up
-let full = await load(port: port, first: 1_000, count: intakeCount, rate: nil)
-print(String(format: "intake, %d clients, max: %.0f 202/s  p50 %.1f ms  p99 %.1f ms  failures %d", concurrency, full.perSecond,
-    percentile(full.latencies, 0.5) * 1000, percentile(full.latencies, 0.99) * 1000, full.failures))
-// 2. Intake paced at 1,000/s.
-_ = try await waitDelivered(gateway.store, messages: intakeCount + 500)
-let paced = await load(port: port, first: 100_000, count: quick ? 2_000 : 5_000, rate: 1_000)
-print(String(format: "intake paced at 1000/s: %.0f 202/s  p50 %.1f ms  p99 %.1f ms  failures %d", paced.perSecond,
-    percentile(paced.latencies, 0.5) * 1000, percentile(paced.latencies, 0.99) * 1000, paced.failures))
-let total = intakeCount + 500 + (quick ? 2_000 : 5_000)
-let drain = try await waitDelivered(gateway.store, messages: total)
-print(String(format: "drained after paced load in %.1f s", drain))
-gateway.engine.stop()
+let peers = try PeersProcess()
+print("peers process (simulators + load generator): pid \(peers.pid), nsw port \(peers.nswPort), asw port \(peers.aswPort)")
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent("server-bench-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 
-// 3. Relay: a queue of N certificates (fan-out to nsw and asw) delivered by a fresh gateway.
-let relayStore = directory.appendingPathComponent("b.sqlite").path
-let relayCount = quick ? 2_000 : 6_000
-do {
-    let store = try SQLiteOutboxStore(path: relayStore)
-    let intake = CertificateIntake(store: store, validator: try .standard(), routing: RoutingTable())
-    await withTaskGroup(of: Void.self) { group in
-        for client in 0..<concurrency {
-            group.addTask {
-                var i = client
-                while i < relayCount {
-                    _ = try? await intake.submit(document(200_000 + i), source: "portal", client: "bench", idempotencyKey: nil)
-                    i += concurrency
-                }
-            }
-        }
-    }
-    try store.close()
+var configuration = GatewayConfiguration()
+configuration.listen.port = 0
+configuration.storePath = directory.appendingPathComponent("gateway.sqlite").path
+configuration.certificatesDirectory = certificates
+configuration.destinations["nsw"]?.url = "http://127.0.0.1:\(peers.nswPort)/nsw"
+configuration.destinations["asw"]?.url = "http://127.0.0.1:\(peers.aswPort)/as4"
+configuration.logLevel = "error"
+if let perDestination = option("--concurrency") {
+    for name in ["nsw", "asw"] { configuration.destinations[name]?.concurrency = perDestination }
 }
-let (relay, _) = try await startGateway(store: relayStore)
-let relaySeconds = try await waitDelivered(relay.store, messages: relayCount)
-print(String(format: "relay: %d Form D to nsw and asw in %.2f s: %.0f deliveries/s, %.0f Form D/s end to end (both partners)",
-    relayCount, relaySeconds, Double(relayCount * 2) / relaySeconds, Double(relayCount) / relaySeconds))
-print(String(format: "peak RSS: %.0f MiB", peakResidentMiB()))
-if let rsa = opensslRSA2048() { print(String(format: "openssl rsa2048 on this machine: %.0f sign/s, %.0f verify/s", rsa.sign, rsa.verify)) }
-try await http.shutdown()
+print("delivery concurrency per destination: \(configuration.destinations["nsw"]?.concurrency ?? 0)")
+let gateway = try GatewayServer(configuration: configuration)
+
+// Only the listener runs during intake: delivery is paused, so intake is measured alone.
+let (listeningStream, listening) = AsyncStream<Int>.makeStream()
+let listener = try gateway.host.service(onListening: { port in listening.yield(port) })
+let listenerTask = Task { try await listener.runService() }
+let port = await firstValue(listeningStream)
+
+/// Runs the load generator and prints its figures with the CPU each process spent per request.
+@MainActor func intake(_ name: String, first: Int, count: Int, rate: Double?) -> PeersProcess.LoadResult {
+    let gatewayCPU = ProcessCPU.selfSeconds()
+    let peersCPU = ProcessCPU.seconds(pid: peers.pid)
+    let r = peers.load(port: port, first: first, count: count, rate: rate)
+    print(
+        String(
+            format: "%@: %.0f 202/s  p50 %.1f ms  p99 %.1f ms  max %.1f ms  failures %d  CPU per request: gateway %.0f µs, load generator %.0f µs",
+            name, r.perSecond, r.p50, r.p99, r.max, r.failures, (ProcessCPU.selfSeconds() - gatewayCPU) / Double(count) * 1e6,
+            (ProcessCPU.seconds(pid: peers.pid) - peersCPU) / Double(count) * 1e6))
+    return r
+}
+
+let intakeCount = quick ? 3_000 : 10_000
+let pacedCount = quick ? 2_000 : 5_000
+
+// 1. Intake alone.
+_ = peers.load(port: port, first: 0, count: 500, rate: nil)  // warm-up
+_ = intake(String(format: "intake, %d clients, max (delivery paused)", concurrency), first: 1_000, count: intakeCount, rate: nil)
+_ = intake("intake paced at 1000/s (delivery paused)", first: 100_000, count: pacedCount, rate: 1_000)
+let intakeRSS = ProcessMemory.peakMiB(pid: nil)
+
+// 2. Relay of everything intake queued; the listener keeps running (idle).
+let queued = 500 + intakeCount + pacedCount
+let gatewayCPU = ProcessCPU.selfSeconds()
+let peersCPU = ProcessCPU.seconds(pid: peers.pid)
+let start = ContinuousClock.now
+let engineTask = Task { await gateway.engine.run() }
+// The gateway's in-memory counters, not a store query: polling the store would cost the gateway.
+func delivered() -> Int { gateway.metrics.counts(destination: "nsw").delivered + gateway.metrics.counts(destination: "asw").delivered }
+while (ContinuousClock.now - start).seconds < 900, delivered() < queued * 2 {
+    try await Task.sleep(for: .milliseconds(20))
+}
+// The counters move when the answer is verified; the last outcomes are committed a moment later.
+while (ContinuousClock.now - start).seconds < 900, try await gateway.store.stats().total(.delivered) < queued * 2 {
+    try await Task.sleep(for: .milliseconds(5))
+}
+let relaySeconds = (ContinuousClock.now - start).seconds
+let relayGatewayCPU = ProcessCPU.selfSeconds() - gatewayCPU
+let relayPeersCPU = ProcessCPU.seconds(pid: peers.pid) - peersCPU
+let stats = try await gateway.store.stats()
+print(
+    String(
+        format: "relay: %d Form D to nsw and asw in %.2f s: %.0f deliveries/s, %.0f Form D/s end to end (both partners); %d delivered, %d dead/failed",
+        queued, relaySeconds, Double(queued * 2) / relaySeconds, Double(queued) / relaySeconds, stats.total(.delivered),
+        stats.total(.dead) + stats.total(.failed)))
+print(
+    String(
+        format: "relay CPU per Form D: gateway %.0f µs, simulators %.0f µs (CPU use: gateway %.2f cores, simulators %.2f cores)",
+        relayGatewayCPU / Double(queued) * 1e6, relayPeersCPU / Double(queued) * 1e6, relayGatewayCPU / relaySeconds,
+        relayPeersCPU / relaySeconds))
+let metricsText = gateway.metrics.render(stats: nil).split(separator: "\n")
+for name in ["nsw", "asw"] {
+    func value(_ series: String) -> Double {
+        metricsText.first { $0.hasPrefix("swgate_delivery_seconds_\(series){destination=\"\(name)\"}") }
+            .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? 0
+    }
+    print(
+        String(
+            format: "  %@: mean attempt %.1f ms (sign, store the signed bytes, HTTP exchange, verify the answer)", name,
+            value("sum") / max(1, value("count")) * 1000))
+}
+gateway.engine.stop()
+await engineTask.value
+listenerTask.cancel()
+
+print(
+    String(
+        format: "peak RSS: gateway process %.0f MiB after intake, %.0f MiB after relay; peers process (simulators + load generator) %.0f MiB",
+        intakeRSS, ProcessMemory.peakMiB(pid: nil), ProcessMemory.peakMiB(pid: peers.pid)))
+peers.stop()
+if let rsa = opensslRSA2048() { print(String(format: "openssl rsa2048 after: %.0f sign/s, %.0f verify/s", rsa.sign, rsa.verify)) }
+print("load average: \(loadAverage())")
+// Top-level `defer` does not run before `exit`: remove the store (hundreds of MB) explicitly.
+try? FileManager.default.removeItem(at: directory)
 exit(0)

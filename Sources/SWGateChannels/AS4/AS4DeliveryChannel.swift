@@ -32,7 +32,7 @@ public struct AS4DeliveryChannel: DeliveryChannel {
     ///   - timeout: for the whole exchange; keep it well under the engine's lease.
     public init(
         url: String, security: SecurityServices, store: any OutboxStore, partner: String,
-        httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30)
+        httpClient: HTTPClient = .partners, timeout: Duration = .seconds(30)
     ) {
         self.url = url
         self.security = security
@@ -56,7 +56,7 @@ public struct AS4DeliveryChannel: DeliveryChannel {
         }
         let message: [UInt8]
         switch signed {
-        case .success(let bytes): message = bytes
+        case .success(let payload): message = payload.bytes
         case .failure(let failure): return .failed(failure)
         }
         guard let sent = try? XMLDocument(bytes: message), let messageId = AS4Signals.messageId(sent.root) else {

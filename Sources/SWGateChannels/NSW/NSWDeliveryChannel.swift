@@ -30,7 +30,7 @@ public struct NSWDeliveryChannel: DeliveryChannel {
     ///   - timeout: for the whole exchange; keep it well under the engine's lease.
     public init(
         url: String, security: SecurityServices, store: any OutboxStore, partner: String = NSWParty.developmentNSW.identity,
-        httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30)
+        httpClient: HTTPClient = .partners, timeout: Duration = .seconds(30)
     ) {
         self.url = url
         self.security = security
@@ -46,19 +46,24 @@ public struct NSWDeliveryChannel: DeliveryChannel {
             try security.signFormDForNSW($0, messageId: delivery.wireMessageID)
         }
         let envelope: [UInt8]
-        switch signed {
-        case .success(let bytes): envelope = bytes
-        case .failure(let failure): return .failed(failure)
-        }
         let messageId: String
-        do {
-            let document = try XMLDocument(bytes: envelope)
-            let ns: String?? = .some(Namespace.nswEnvelope)
-            messageId =
-                document.root.child("Header", namespace: ns)?.child("Reference", namespace: ns)?
-                .child("messageId", namespace: ns)?.text.trimmed ?? delivery.wireMessageID
-        } catch {
-            return .failed(DeliveryFailure(.signingFailed, "the stored NSW envelope is not usable XML: \(error)"))
+        switch signed {
+        case .success(let payload) where payload.freshlySigned:
+            // Just signed with the wire message id: no need to parse the envelope to read it back.
+            envelope = payload.bytes
+            messageId = delivery.wireMessageID
+        case .success(let payload):
+            envelope = payload.bytes
+            do {
+                let document = try XMLDocument(bytes: envelope)
+                let ns: String?? = .some(Namespace.nswEnvelope)
+                messageId =
+                    document.root.child("Header", namespace: ns)?.child("Reference", namespace: ns)?
+                    .child("messageId", namespace: ns)?.text.trimmed ?? delivery.wireMessageID
+            } catch {
+                return .failed(DeliveryFailure(.signingFailed, "the stored NSW envelope is not usable XML: \(error)"))
+            }
+        case .failure(let failure): return .failed(failure)
         }
         let http = PartnerHTTP(client: httpClient, url: url, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
         let sent = await http.post(
@@ -106,7 +111,8 @@ public struct NSWDeliveryChannel: DeliveryChannel {
             guard verification.sender == partner else {
                 return .failure(.badAnswerSignature, "the ACK is signed for \(verification.sender), expected \(partner)", status: status)
             }
-            guard let document = try? XMLDocument(bytes: ackBytes), let ack = NSWAcknowledgement(envelope: document.root) else {
+            // `ackBytes` is this element serialised: read the verified ACK from the element rather than parse it a third time.
+            guard let ack = NSWAcknowledgement(envelope: element) else {
                 return .failure(.badAnswer, "the answer's Content is not an Acknowledgement", status: status)
             }
             guard ack.refMessageId == messageId else {

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -40,4 +40,15 @@ extension DeliveryResult {
     static func failure(_ reason: FailureReason, _ message: String, status: Int?) -> DeliveryResult {
         .failed(DeliveryFailure(reason, message, httpStatus: status))
     }
+}
+
+extension HTTPClient {
+    /// The client the NSW and AS4 channels use by default: ``HTTPClient/shared``'s settings, but up
+    /// to 64 kept-alive connections per partner instead of 8, so that a destination's concurrent
+    /// attempts (16 by default) do not queue for a connection. A process-wide value, never shut down.
+    public static let partners: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool = .init(idleTimeout: .seconds(600), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 }

@@ -36,11 +36,13 @@ public struct NSWSimulator: Endpoint {
         if reaction == .unavailable { return SimulatorControl.unavailable }
         guard request.mediaType == "text/xml" else { return fault("Client", "expected text/xml", status: 415) }
         let envelope: [UInt8]
+        let element: XMLElement
         do {
-            guard case .element(let element) = try SOAP11.content(of: XMLDocument(bytes: request.body)),
-                element.isNamed("Envelope", namespace: Namespace.nswEnvelope)
+            guard case .element(let body) = try SOAP11.content(of: XMLDocument(bytes: request.body)),
+                body.isNamed("Envelope", namespace: Namespace.nswEnvelope)
             else { return fault("Client", "the SOAP Body holds no NSW Envelope") }
-            envelope = element.serializedAsDocument()
+            element = body
+            envelope = body.serializedAsDocument()
         } catch {
             return fault("Client", "not a SOAP 1.1 message: \(error)")
         }
@@ -55,9 +57,9 @@ public struct NSWSimulator: Endpoint {
         case .clientFault: return fault("Client", "simulated refusal")
         default: break
         }
-        guard let document = try? XMLDocument(bytes: envelope) else { return fault("Client", "unreadable envelope") }
+        // `envelope` is `element` serialised: read the verified header from the element, not from a third parse.
         let ns: String?? = .some(Namespace.nswEnvelope)
-        let header = document.root.child("Header", namespace: ns)
+        let header = element.child("Header", namespace: ns)
         let reference = header?.child("Subject", namespace: ns)?.child("reference", namespace: ns)?.text.trimmed ?? ""
         let sender = NSWParty(header: header?.child("From", namespace: ns)) ?? security.configuration.nswParty
         let ack = NSWAcknowledgement(refMessageId: verification.messageId, reference: reference)

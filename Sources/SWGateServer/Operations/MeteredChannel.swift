@@ -23,19 +23,27 @@ public struct MeteredChannel: DeliveryChannel {
         let result = await inner.deliver(delivery)
         let elapsed = start.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        var log = logger
-        log[metadataKey: "message-id"] = "\(delivery.messageID)"
-        log[metadataKey: "destination"] = "\(destination)"
         switch result {
         case .delivered(_, let status):
             metrics.attempt(destination: destination, seconds: seconds, failureDisposition: nil, signatureFailure: false)
-            log.debug("delivered", metadata: ["http-status": "\(status.map(String.init) ?? "-")"])
+            // Formatting the metadata for every delivered attempt is wasted work unless debug is on.
+            if logger.logLevel <= .debug {
+                logged(delivery).debug("delivered", metadata: ["http-status": "\(status.map(String.init) ?? "-")"])
+            }
         case .failed(let failure):
+            let log = logged(delivery)
             metrics.attempt(
                 destination: destination, seconds: seconds, failureDisposition: failure.reason.disposition.rawValue,
                 signatureFailure: failure.reason == .badAnswerSignature)
             log.warning("attempt failed", metadata: ["reason": "\(failure.reason.code)", "error": "\(failure.message)"])
         }
         return result
+    }
+
+    private func logged(_ delivery: ClaimedDelivery) -> Logger {
+        var log = logger
+        log[metadataKey: "message-id"] = "\(delivery.messageID)"
+        log[metadataKey: "destination"] = "\(destination)"
+        return log
     }
 }

@@ -60,12 +60,15 @@ public struct PortalEndpoint: Endpoint {
             throw PortalError(.badRequest, "Idempotency-Key must have 1 to 255 characters")
         }
         let accepted = try await intake.submit(request.body, source: "portal", client: client, idempotencyKey: key)
-        var log = logger
-        log[metadataKey: "message-id"] = "\(accepted.id)"
-        log.info(accepted.duplicate ? "duplicate submission answered with the original" : "certificate accepted",
-            metadata: ["client": "\(client)", "destinations": "\(accepted.destinations.joined(separator: ","))"])
+        // Formatting the metadata for every request is wasted work unless info is on.
+        if logger.logLevel <= .info {
+            var log = logger
+            log[metadataKey: "message-id"] = "\(accepted.id)"
+            log.info(accepted.duplicate ? "duplicate submission answered with the original" : "certificate accepted",
+                metadata: ["client": "\(client)", "destinations": "\(accepted.destinations.joined(separator: ","))"])
+        }
         return EndpointResponse(
-            status: 202, headers: ["content-type": "application/json", "location": "/v1/messages/\(accepted.id)"], body: JSON.encode(accepted))
+            status: 202, headers: ["content-type": "application/json", "location": "/v1/messages/\(accepted.id)"], body: accepted.json)
     }
 
     private func show(_ id: String) async throws(PortalError) -> EndpointResponse {

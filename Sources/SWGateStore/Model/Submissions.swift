@@ -9,6 +9,12 @@ public protocol SubmissionStore: OutboxStore {
     /// Remembers `key` for `messageID` (first writer wins; a repeated call changes nothing).
     func recordSubmission(_ key: IdempotencyKey, messageID: String, contentDigest: String) async throws
 
+    /// ``OutboxStore/enqueue(_:)`` and ``recordSubmission(_:messageID:contentDigest:)`` for the
+    /// resulting message, with the message's content digest, committed together: a submission with
+    /// an `Idempotency-Key` costs one commit, and the key is never remembered for a message that
+    /// was not stored (nor the message stored without its key).
+    func enqueue(_ message: NewMessage, rememberingSubmission key: IdempotencyKey) async throws -> EnqueueResult
+
     /// One page of messages, newest last, after `query.cursor`.
     func messagePage(_ query: MessagePageQuery) async throws -> MessagePage
 }

@@ -40,7 +40,7 @@ extension SQLiteOutboxStore {
 
     /// A message with what the writer needs precomputed: its content digest, destinations and the
     /// detail text of its `accepted` audit entry.
-    private struct PreparedMessage: Sendable {
+    struct PreparedMessage: Sendable {
         let message: NewMessage
         let digest: String
         let destinations: [String]
@@ -56,7 +56,7 @@ extension SQLiteOutboxStore {
         }
     }
 
-    private static func insert(_ db: Database, _ prepared: PreparedMessage) throws -> EnqueueResult {
+    static func insert(_ db: Database, _ prepared: PreparedMessage) throws -> EnqueueResult {
         let message = prepared.message
         if let key = message.idempotencyKey, let original = try existing(db, key: key) {
             guard original.digest == prepared.digest else {

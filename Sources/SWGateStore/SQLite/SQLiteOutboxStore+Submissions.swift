@@ -33,11 +33,22 @@ extension SQLiteOutboxStore: SubmissionStore {
     }
 
     public func recordSubmission(_ key: IdempotencyKey, messageID: String, contentDigest: String) async throws {
-        try await write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO submission_key (scope, key, message_id, content_digest) VALUES (?, ?, ?, ?)",
-                arguments: [key.scope, key.key, messageID, contentDigest])
+        try await write { db in try Self.remember(db, key, messageID: messageID, contentDigest: contentDigest) }
+    }
+
+    public func enqueue(_ message: NewMessage, rememberingSubmission key: IdempotencyKey) async throws -> EnqueueResult {
+        try Self.validate(message)
+        let prepared = PreparedMessage(message)
+        return try await write { db in
+            let result = try Self.insert(db, prepared)
+            try Self.remember(db, key, messageID: result.id, contentDigest: prepared.digest)
+            return result
         }
+    }
+
+    private static func remember(_ db: Database, _ key: IdempotencyKey, messageID: String, contentDigest: String) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO submission_key (scope, key, message_id, content_digest) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [key.scope, key.key, messageID, contentDigest])
     }
 
     public func messagePage(_ query: MessagePageQuery) async throws -> MessagePage {
