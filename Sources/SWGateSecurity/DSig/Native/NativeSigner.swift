@@ -33,29 +33,19 @@ enum NativeSigner {
         }
         fillX509Data(of: signature, with: identity)
         let value = try signatureValueBytes(of: CanonicalScope(signedInfo: signedInfo), digest: method.digest,
-                                            ecdsa: method.isECDSA, key: identity.privateKey)
+                                            ecdsa: method.isECDSA, identity: identity)
         xmlNodeSetContent(signatureValue, Base64.encode(value))
     }
 
     /// The SignatureValue over the canonical SignedInfo: PKCS#1 v1.5 for RSA, r‖s for ECDSA.
+    /// SignedInfo is hashed here and the hash signed with the identity's prepared context
+    /// (what `EVP_DigestSign` does, without setting up a signing context per signature).
     private static func signatureValueBytes(of signedInfo: CanonicalScope, digest: OpaquePointer, ecdsa: Bool,
-                                            key: OpaquePointer) throws(SignatureError) -> [UInt8] {
-        let context = try MessageDigestContext()
-        guard EVP_DigestSignInit(context.context, nil, digest, nil, key) == 1 else {
-            throw SignatureError(.internalFailure, "cannot start signing: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
-        }
-        try signedInfo.feed(context, as: SWG_FEED_SIGN)
-        var length = 0
-        guard EVP_DigestSignFinal(context.context, nil, &length) == 1 else {
-            throw SignatureError(.internalFailure, "cannot size the signature: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
-        }
-        var value = [UInt8](repeating: 0, count: length)
-        guard EVP_DigestSignFinal(context.context, &value, &length) == 1 else {
-            throw SignatureError(.internalFailure, "signing failed: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
-        }
-        value.removeSubrange(length...)
+                                            identity: SigningIdentity) throws(SignatureError) -> [UInt8] {
+        let hash = try signedInfo.digest(with: digest)
+        let value = try identity.signer(for: digest).sign(digest: hash)
         guard ecdsa else { return value }
-        let half = (Int(EVP_PKEY_get_bits(key)) + 7) / 8
+        let half = (Int(EVP_PKEY_get_bits(identity.privateKey)) + 7) / 8
         var raw = [UInt8](repeating: 0, count: 2 * half)
         guard swg_ecdsaDerToRaw(value, value.count, &raw, Int32(half)) == 0 else {
             throw SignatureError(.internalFailure, "cannot convert the ECDSA signature to r‖s: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
