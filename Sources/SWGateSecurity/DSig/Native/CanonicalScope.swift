@@ -49,18 +49,38 @@ struct CanonicalScope {
     /// Feeds the canonical octets to `context`, already initialised for a digest
     /// (`SWG_FEED_DIGEST`), a signature (`SWG_FEED_SIGN`) or a verification (`SWG_FEED_VERIFY`).
     func feed(_ context: MessageDigestContext, as kind: Int) throws(SignatureError) {
-        var scope = swg_c14n_scope(include: include, exclude: exclude)
         var sink = swg_c14n_sink(context: context.context, kind: Int32(kind))
         let mode = exclusive ? swg_c14nExclusive() : swg_c14nInclusive()
-        let result = withUnsafePointer(to: &scope) { scope in
-            withUnsafePointer(to: &sink) { sink in
-                swg_c14nFeed(document, scope, mode, prefixes?.list, sink)
+        let result: Int32
+        if include == nil {
+            result = withUnsafeMutablePointer(to: &sink) { sink in feedWholeDocument(mode: mode, sink: sink) }
+        } else {
+            var scope = swg_c14n_scope(include: include, exclude: exclude)
+            result = withUnsafePointer(to: &scope) { scope in
+                withUnsafePointer(to: &sink) { sink in
+                    swg_c14nFeed(document, scope, mode, prefixes?.list, sink)
+                }
             }
         }
         guard result == 0 else {
             let detail = XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; ")
             throw SignatureError(.internalFailure, "canonicalisation failed\(detail.isEmpty ? "" : ": " + detail)")
         }
+    }
+
+    /// The whole document minus `exclude`, without a visibility callback: libxml2 then renders
+    /// every node without asking, which saves a callback (and an ancestor walk) per element,
+    /// attribute and namespace node. The excluded subtree (the enveloped ds:Signature) is
+    /// unlinked for the walk and put back in the same place afterwards; exclusive and inclusive
+    /// C14N output for the rest of the document is the same as with the callback hiding it
+    /// (the rendered ancestors, their namespaces and the sibling text nodes do not change).
+    private func feedWholeDocument(mode: Int32, sink: UnsafeMutablePointer<swg_c14n_sink>) -> Int32 {
+        let detached = exclude.map(DetachedSubtree.init)
+        defer { detached?.restore() }
+        guard let output = xmlOutputBufferCreateIO(swg_c14nSinkWrite, nil, sink, nil) else { return -1 }
+        let written = xmlC14NExecute(document, nil, nil, mode, prefixes?.list, 0, output)
+        let closed = xmlOutputBufferClose(output)
+        return written < 0 || closed < 0 ? -1 : 0
     }
 
     /// The digest of the canonical octets with `digest` (an `EVP_MD`).
@@ -76,5 +96,28 @@ struct CanonicalScope {
             throw SignatureError(.internalFailure, "cannot finish a digest: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
         }
         return Array(value.prefix(Int(length)))
+    }
+}
+
+/// A node unlinked from its parent for the duration of a canonicalisation, then linked back
+/// before its former next sibling (or as the last child).
+private struct DetachedSubtree {
+    let node: NodePointer
+    let parent: NodePointer?
+    let next: NodePointer?
+
+    init(_ node: NodePointer) {
+        self.node = node
+        parent = node.pointee.parent
+        next = node.pointee.next
+        xmlUnlinkNode(node)
+    }
+
+    func restore() {
+        if let next {
+            xmlAddPrevSibling(next, node)
+        } else if let parent {
+            xmlAddChild(parent, node)
+        }
     }
 }
