@@ -52,15 +52,25 @@ struct CanonicalScope {
         var sink = swg_c14n_sink(context: context.context, kind: Int32(kind))
         let mode = exclusive ? swg_c14nExclusive() : swg_c14nInclusive()
         let result: Int32
-        if include == nil {
-            result = withUnsafeMutablePointer(to: &sink) { sink in feedWholeDocument(mode: mode, sink: sink) }
-        } else {
+        if let include {
+            // libxml2 walks from the document's first child and asks the callback about every node
+            // of the document, though only the subtree `include` is visible. It is handed a shallow
+            // copy of the document whose child list starts at `include` instead: the walk then covers
+            // the subtree and its following siblings (invisible, as before), nothing else. Nodes before
+            // and above `include` are invisible and render nothing, so the output is the same; the
+            // nodes' own `doc` and `parent` links (namespace and xml:* inheritance) are untouched.
             var scope = swg_c14n_scope(include: include, exclude: exclude)
-            result = withUnsafePointer(to: &scope) { scope in
-                withUnsafePointer(to: &sink) { sink in
-                    swg_c14nFeed(document, scope, mode, prefixes?.list, sink)
+            var view = document.pointee
+            view.children = include
+            result = withUnsafeMutablePointer(to: &view) { view in
+                withUnsafePointer(to: &scope) { scope in
+                    withUnsafePointer(to: &sink) { sink in
+                        swg_c14nFeed(view, scope, mode, prefixes?.list, sink)
+                    }
                 }
             }
+        } else {
+            result = withUnsafeMutablePointer(to: &sink) { sink in feedWholeDocument(mode: mode, sink: sink) }
         }
         guard result == 0 else {
             let detail = XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; ")
