@@ -52,7 +52,15 @@ struct CanonicalScope {
         var sink = swg_c14n_sink(context: context.context, kind: Int32(kind))
         let mode = exclusive ? swg_c14nExclusive() : swg_c14nInclusive()
         let result: Int32
-        if let include {
+        if !AbsoluteNamespaces.holdFor(document) {
+            // Keep libxml2's own full walk, which refuses relative namespace URIs on any element.
+            var scope = swg_c14n_scope(include: include, exclude: exclude)
+            result = withUnsafePointer(to: &scope) { scope in
+                withUnsafePointer(to: &sink) { sink in
+                    swg_c14nFeed(document, scope, mode, prefixes?.list, sink)
+                }
+            }
+        } else if let include {
             // libxml2 walks from the document's first child and asks the callback about every node
             // of the document, though only the subtree `include` is visible. It is handed a shallow
             // copy of the document whose child list starts at `include` instead: the walk then covers
