@@ -49,9 +49,11 @@ enum AbsoluteNamespaces {
         guard isLetter(href[0]) else { return false }
         while isSchemeCharacter(href[index]) { index += 1 }
         guard href[index] == UInt8(ascii: ":") else { return false }
-        let scheme = String(decoding: UnsafeBufferPointer(start: href, count: index), as: UTF8.self).lowercased()
+        let schemeIsURNOrDAV = index == 3
+            && ((href[0] | 0x20, href[1] | 0x20, href[2] | 0x20) == (UInt8(ascii: "u"), UInt8(ascii: "r"), UInt8(ascii: "n"))
+                || (href[0] | 0x20, href[1] | 0x20, href[2] | 0x20) == (UInt8(ascii: "d"), UInt8(ascii: "a"), UInt8(ascii: "v")))
         index += 1
-        if scheme == "urn" || scheme == "dav" {
+        if schemeIsURNOrDAV {
             guard href[index] != UInt8(ascii: "/") else { return false }  // no authority form, keep it simple
         } else {
             guard href[index] == UInt8(ascii: "/"), href[index + 1] == UInt8(ascii: "/") else { return false }

@@ -14,11 +14,14 @@ struct CanonicalScope {
     /// Exclusive C14N 1.0 when true; inclusive C14N 1.0 (a reference without a C14N transform).
     let exclusive: Bool
     let prefixes: InclusivePrefixes?
+    /// Whether the shortened walks may be taken (``AbsoluteNamespaces/holdFor(_:)`` of the document,
+    /// computed once per signature by the caller); otherwise libxml2's full walk.
+    let shortWalks: Bool
 
     /// What a `ds:Reference` (of `signature`) covers: `URI=""` is the whole document, minus
     /// `signature` with the enveloped-signature transform; `URI="#id"` is `element`.
     /// Transforms are those the policy allows: `[enveloped]? + [exc-c14n]?`.
-    init(reference: NodePointer, of signature: NodePointer, element: NodePointer?) {
+    init(reference: NodePointer, of signature: NodePointer, element: NodePointer?, shortWalks: Bool) {
         var enveloped = false
         var exclusiveMethod: NodePointer?
         if let transforms = reference.onlyChild("Transforms", Namespace.xmldsig) {
@@ -35,15 +38,17 @@ struct CanonicalScope {
         exclude = enveloped ? signature : nil
         exclusive = exclusiveMethod != nil
         prefixes = exclusiveMethod.flatMap { InclusivePrefixes(of: $0) }
+        self.shortWalks = shortWalks
     }
 
     /// `ds:SignedInfo` under its CanonicalizationMethod (exclusive C14N, optional PrefixList).
-    init(signedInfo: NodePointer) {
+    init(signedInfo: NodePointer, shortWalks: Bool) {
         document = signedInfo.pointee.doc
         include = signedInfo
         exclude = nil
         exclusive = true
         prefixes = signedInfo.onlyChild("CanonicalizationMethod", Namespace.xmldsig).flatMap { InclusivePrefixes(of: $0) }
+        self.shortWalks = shortWalks
     }
 
     /// Feeds the canonical octets to `context`, already initialised for a digest
@@ -52,7 +57,7 @@ struct CanonicalScope {
         var sink = swg_c14n_sink(context: context.context, kind: Int32(kind))
         let mode = exclusive ? swg_c14nExclusive() : swg_c14nInclusive()
         let result: Int32
-        if !AbsoluteNamespaces.holdFor(document) {
+        if !shortWalks {
             // Keep libxml2's own full walk, which refuses relative namespace URIs on any element.
             var scope = swg_c14n_scope(include: include, exclude: exclude)
             result = withUnsafePointer(to: &scope) { scope in

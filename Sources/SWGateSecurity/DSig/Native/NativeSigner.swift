@@ -15,6 +15,7 @@ enum NativeSigner {
               let method = Algorithm.signatureDigest(forSignatureMethod: methodURI)
         else { throw SignatureError(.internalFailure, "the signature template lacks SignedInfo, SignatureValue or a known SignatureMethod") }
         ERR_clear_error()
+        let shortWalks = AbsoluteNamespaces.holdFor(signature.pointee.doc)
         for reference in signedInfo.children("Reference", ds) {
             let uri = reference.attribute("URI") ?? ""
             var element: NodePointer?
@@ -28,11 +29,11 @@ enum NativeSigner {
                   let digest = Algorithm.messageDigest(forDigestMethod: digestURI),
                   let digestValue = reference.onlyChild("DigestValue", ds)
             else { throw SignatureError(.internalFailure, "reference \(uri) of the template lacks DigestMethod or DigestValue") }
-            let value = try CanonicalScope(reference: reference, of: signature, element: element).digest(with: digest)
+            let value = try CanonicalScope(reference: reference, of: signature, element: element, shortWalks: shortWalks).digest(with: digest)
             xmlNodeSetContent(digestValue, Base64.encode(value))
         }
         fillX509Data(of: signature, with: identity)
-        let value = try signatureValueBytes(of: CanonicalScope(signedInfo: signedInfo), digest: method.digest,
+        let value = try signatureValueBytes(of: CanonicalScope(signedInfo: signedInfo, shortWalks: shortWalks), digest: method.digest,
                                             ecdsa: method.isECDSA, identity: identity)
         xmlNodeSetContent(signatureValue, Base64.encode(value))
     }

@@ -19,6 +19,7 @@ enum NativeVerifier {
             throw SignatureError(.missingCertificate, "certificate \(signer.subject) has no usable public key")
         }
         ERR_clear_error()
+        let shortWalks = AbsoluteNamespaces.holdFor(structure.node.pointee.doc)
         for reference in structure.references {
             guard let digest = Algorithm.messageDigest(forDigestMethod: reference.digestMethod) else {
                 throw SignatureError(.algorithmNotAllowed, "digest method \(reference.digestMethod) is not allowed")
@@ -30,7 +31,7 @@ enum NativeVerifier {
             guard reference.uri.isEmpty || element != nil else {
                 throw SignatureError(.wrapping, "reference \(reference.uri) is not one the gateway processes")
             }
-            let actual = try CanonicalScope(reference: reference.node, of: structure.node, element: element).digest(with: digest)
+            let actual = try CanonicalScope(reference: reference.node, of: structure.node, element: element, shortWalks: shortWalks).digest(with: digest)
             guard actual == expected else {
                 throw SignatureError(.digestMismatch, "the digest of reference \"\(reference.uri)\" does not match: the signed data was changed")
             }
@@ -62,7 +63,7 @@ enum NativeVerifier {
         } catch {
             throw SignatureError(.signatureInvalid, "the signer's key cannot verify \(structure.signatureMethod): \(error.message)")
         }
-        let hash = try CanonicalScope(signedInfo: signedInfo).digest(with: method.digest)
+        let hash = try CanonicalScope(signedInfo: signedInfo, shortWalks: shortWalks).digest(with: method.digest)
         guard try verifier.verify(signature: value, digest: hash) else {
             throw SignatureError(.signatureInvalid, "the SignatureValue does not verify with the signer's certificate")
         }
