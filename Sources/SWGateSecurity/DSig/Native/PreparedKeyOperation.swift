@@ -21,7 +21,8 @@ final class PreparedKeyOperation: @unchecked Sendable {
 
     /// Prepares `kind` with `key` (an `EVP_PKEY`; the context takes its own reference) over
     /// digests made with `digest` (an `EVP_MD`).
-    /// - Throws: when OpenSSL refuses the key for this operation (e.g. RSA padding on a non-RSA key).
+    /// - Throws: when OpenSSL refuses the key for this operation (e.g. RSA padding on a non-RSA key):
+    ///   `.internalFailure` for signing, `.signatureInvalid` for verification.
     init(key: OpaquePointer, digest: OpaquePointer, kind: Kind) throws(SignatureError) {
         ERR_clear_error()
         guard let context = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else {
@@ -34,7 +35,11 @@ final class PreparedKeyOperation: @unchecked Sendable {
               EVP_PKEY_CTX_set_signature_md(context, digest) == 1
         else {
             EVP_PKEY_CTX_free(context)
-            throw SignatureError(.signatureInvalid, "the key cannot \(kind == .sign ? "sign" : "verify") with this digest: \(Self.errors())")
+            // As before with EVP_DigestSignInit/VerifyInit: the gateway's own key failing is an internal
+            // failure, a partner's key that cannot verify makes the signature invalid.
+            throw kind == .sign
+                ? SignatureError(.internalFailure, "cannot start signing: \(Self.errors())")
+                : SignatureError(.signatureInvalid, "the key cannot verify with this digest: \(Self.errors())")
         }
         prototype = context
     }
