@@ -124,12 +124,18 @@ import Testing
     }
 
     /// References without a transform (allowed by the policy for `#id` references) are inclusive
-    /// C14N of the subtree, with the in-scope namespaces of its invisible ancestors: both engines
-    /// accept what xmlsec1 signs that way and refuse the same changes.
-    @Test func bothEnginesAgreeOnReferencesWithoutTransforms() throws {
+    /// C14N of the subtree, with the in-scope namespaces (and, with `inheritedXMLLang`, the
+    /// `xml:lang` of the envelope) of its invisible ancestors: both engines accept what xmlsec1
+    /// signs that way and refuse the same changes.
+    @Test(arguments: [false, true]) func bothEnginesAgreeOnReferencesWithoutTransforms(inheritedXMLLang: Bool) throws {
         let (native, xmlsec) = try Self.engines("gateway")
         let directory = try TemporaryDirectory()
-        let unsigned = try Interop.unsignedAS4(certificate: native.systemIdentity.certificate)
+        var unsigned = try Interop.unsignedAS4(certificate: native.systemIdentity.certificate)
+        if inheritedXMLLang {
+            let plain = unsigned
+            unsigned = unsigned.replacingOccurrences(of: "<S12:Envelope ", with: "<S12:Envelope xml:lang=\"vi\" ")
+            #expect(unsigned != plain)
+        }
         let ids = ["body-", "messaging-", "ts-", "x509-"].map { prefix -> String in
             let start = unsigned.range(of: "wsu:Id=\"\(prefix)")!.upperBound
             return prefix + unsigned[start...].prefix { $0 != "\"" }
@@ -143,6 +149,12 @@ import Testing
                                              xpath: "//*[local-name()='Signature']", idAttributes: [
                                                  Interop.soap + ":Body", Interop.ebms + ":Messaging", Interop.wsu + ":Timestamp"], in: directory)
         Self.expectAgreement([Case(name: "xmlsec1 AS4 without transforms", signed: signed, verify: Self.as4Digests)], native: native, xmlsec: xmlsec)
+        if inheritedXMLLang {
+            // The inherited xml:lang is signed data of every subtree: changing it breaks the digests.
+            let relabelled = TestPKI.bytes(signed.replacingOccurrences(of: "xml:lang=\"vi\"", with: "xml:lang=\"en\""))
+            #expect(Self.refusalOrValue { try Self.as4Digests(native, relabelled) }.error?.code == .digestMismatch)
+            #expect(Self.refusalOrValue { try Self.as4Digests(xmlsec, relabelled) }.error?.code == .digestMismatch)
+        }
     }
 
     /// xmlsec1 (the CLI) signs AS4 with `ec:InclusiveNamespaces PrefixList="S12 wsu"` on every

@@ -11,8 +11,8 @@ enum DocumentIds {
         func visit(_ element: NodePointer) throws(SignatureError) {
             var attribute = element.pointee.properties
             while let current = attribute {
-                let name = String(cString: current.pointee.name)
-                if name == "Id" || name == "ID" || name == "id" {
+                if let cName = current.pointee.name, cStringEquals(cName, "Id") || cStringEquals(cName, "ID") || cStringEquals(cName, "id") {
+                    let name = String(cString: cName)
                     let value = element.attribute(name, current.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) }) ?? ""
                     guard seen.insert(value).inserted else {
                         throw SignatureError(.duplicateId, "Id \"\(value)\" occurs more than once (on <\(element.localName)> and another element)")

@@ -51,13 +51,8 @@ struct SignatureVerification {
         }
         switch engine {
         case .native:
-            guard let publicKey = X509_get0_pubkey(signer.x509) else {
-                throw SignatureError(.missingCertificate, "certificate \(signer.subject) has no usable public key")
-            }
             let elements = Dictionary(expected.map { ($0.uri, $0.element) }, uniquingKeysWith: { first, _ in first })
-            try withExtendedLifetime(signer) { () throws(SignatureError) in
-                try NativeVerifier.verify(structure, elements: elements, publicKey: publicKey)
-            }
+            try NativeVerifier.verify(structure, elements: elements, signer: signer)
         case .xmlsec:
             let key = try trustStore.verificationKey(for: signer)
             let context = try DSigContext()

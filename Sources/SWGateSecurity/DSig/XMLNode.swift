@@ -11,12 +11,13 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     var namespaceURI: String? { pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) } }
 
     /// Whether this is an element `name` in namespace `uri`.
-    /// Compares C strings: no Swift `String` per visited node.
+    /// Compares the C strings with the UTF-8 of the Swift strings in place: no Swift `String`
+    /// per visited node, and no temporary C string per comparison.
     func isElement(_ name: String, _ uri: String?) -> Bool {
-        guard pointee.type == XML_ELEMENT_NODE, xmlStrEqual(pointee.name, name) != 0 else { return false }
+        guard pointee.type == XML_ELEMENT_NODE, let localName = pointee.name, cStringEquals(localName, name) else { return false }
         guard let href = pointee.ns?.pointee.href else { return uri == nil }
         guard let uri else { return false }
-        return xmlStrEqual(href, uri) != 0
+        return cStringEquals(href, uri)
     }
 
     /// Child elements in document order.
@@ -115,4 +116,13 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
         }
         return false
     }
+}
+
+/// Whether the NUL-terminated `cString` holds exactly the UTF-8 of `text`.
+func cStringEquals(_ cString: UnsafePointer<xmlChar>, _ text: String) -> Bool {
+    let compared = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+        for index in 0..<bytes.count where cString[index] != bytes[index] || cString[index] == 0 { return false }
+        return cString[bytes.count] == 0
+    }
+    return compared ?? (xmlStrEqual(cString, text) != 0)
 }

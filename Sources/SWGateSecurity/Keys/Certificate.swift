@@ -1,5 +1,6 @@
 internal import CXMLSec
 public import Foundation
+import Synchronization
 
 /// An X.509 certificate (OpenSSL `X509`), with the facts the gateway checks precomputed.
 ///
@@ -24,6 +25,9 @@ public final class Certificate: @unchecked Sendable {
     public let isCA: Bool
     /// The DER encoding as base64 on one line (as in KeyInfo and BinarySecurityToken).
     public let base64: String
+    /// Prepared verification contexts for the public key, by digest NID. Certificates that
+    /// sign messages are cached by the trust store, so this is set up once per partner key.
+    private let verifiers = Mutex<[Int32: PreparedKeyOperation]>([:])
 
     /// Takes ownership of `x509`.
     init(taking x509: OpaquePointer) throws(SignatureError) {
@@ -46,6 +50,21 @@ public final class Certificate: @unchecked Sendable {
     }
 
     deinit { X509_free(x509) }
+
+    /// The context that verifies signatures of this certificate's key over `digest` (an `EVP_MD`
+    /// from ``FetchedDigest``), prepared on first use.
+    /// - Throws: `.missingCertificate` without a public key, `.signatureInvalid` when the key
+    ///   cannot verify with this digest.
+    func verifier(for digest: OpaquePointer) throws(SignatureError) -> PreparedKeyOperation {
+        let type = EVP_MD_get_type(digest)
+        if let verifier = verifiers.withLock({ $0[type] }) { return verifier }
+        guard let publicKey = X509_get0_pubkey(x509) else {
+            throw SignatureError(.missingCertificate, "certificate \(subject) has no usable public key")
+        }
+        let verifier = try PreparedKeyOperation(key: publicKey, digest: digest, kind: .verify)
+        verifiers.withLock { $0[type] = verifier }
+        return verifier
+    }
 
     /// Parses one DER-encoded certificate.
     public convenience init(der: [UInt8]) throws(SignatureError) {

@@ -1,5 +1,6 @@
 internal import CXMLSec
 public import Foundation
+import Synchronization
 
 /// A private key with its certificate, loaded once and shared by every signature.
 ///
@@ -9,8 +10,8 @@ public import Foundation
 /// `@unchecked Sendable`: the key is never modified after loading. During signing xmlsec only
 /// reads it (it takes its own reference to the `EVP_PKEY` with `EVP_PKEY_up_ref`, which is
 /// atomic, and reads the certificates to write KeyInfo), so concurrent signatures are safe.
-/// The native engine passes the same `EVP_PKEY` to `EVP_DigestSignInit`, which keeps all
-/// per-signature state in its own `EVP_MD_CTX` and only reads the key.
+/// The native engine signs with a ``PreparedKeyOperation`` per digest, prepared once from the
+/// same `EVP_PKEY` and duplicated per signature (all per-signature state lives in the copy).
 public final class SigningIdentity: @unchecked Sendable {
     let key: UnsafeMutablePointer<xmlSecKey>
     /// The private key inside ``key`` (owned by it), for the native engine's `EVP_DigestSign`.
@@ -20,6 +21,8 @@ public final class SigningIdentity: @unchecked Sendable {
     let keyCertificatesBase64: [String]
     /// The signer's certificate.
     public let certificate: Certificate
+    /// Prepared signing contexts by digest NID (one or two entries: the identity's method).
+    private let signers = Mutex<[Int32: PreparedKeyOperation]>([:])
 
     /// Loads `source` (relative paths already resolved). The passphrase, if any, is read from
     /// the environment variable the source names.
@@ -74,6 +77,15 @@ public final class SigningIdentity: @unchecked Sendable {
     }
 
     deinit { xmlSecKeyDestroy(key) }
+
+    /// The signing context for `digest` (an `EVP_MD` from ``FetchedDigest``), prepared on first use.
+    func signer(for digest: OpaquePointer) throws(SignatureError) -> PreparedKeyOperation {
+        let type = EVP_MD_get_type(digest)
+        if let signer = signers.withLock({ $0[type] }) { return signer }
+        let signer = try PreparedKeyOperation(key: privateKey, digest: digest, kind: .sign)
+        signers.withLock { $0[type] = signer }
+        return signer
+    }
 
     /// Every certificate of the key's X.509 data as base64 DER (xmlsec writes all of them).
     private static func certificatesBase64(of key: UnsafeMutablePointer<xmlSecKey>) throws(SignatureError) -> [String] {

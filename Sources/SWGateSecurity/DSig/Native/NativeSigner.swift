@@ -15,6 +15,7 @@ enum NativeSigner {
               let method = Algorithm.signatureDigest(forSignatureMethod: methodURI)
         else { throw SignatureError(.internalFailure, "the signature template lacks SignedInfo, SignatureValue or a known SignatureMethod") }
         ERR_clear_error()
+        let shortWalks = AbsoluteNamespaces.holdFor(signature.pointee.doc)
         for reference in signedInfo.children("Reference", ds) {
             let uri = reference.attribute("URI") ?? ""
             var element: NodePointer?
@@ -28,34 +29,24 @@ enum NativeSigner {
                   let digest = Algorithm.messageDigest(forDigestMethod: digestURI),
                   let digestValue = reference.onlyChild("DigestValue", ds)
             else { throw SignatureError(.internalFailure, "reference \(uri) of the template lacks DigestMethod or DigestValue") }
-            let value = try CanonicalScope(reference: reference, of: signature, element: element).digest(with: digest)
+            let value = try CanonicalScope(reference: reference, of: signature, element: element, shortWalks: shortWalks).digest(with: digest)
             xmlNodeSetContent(digestValue, Base64.encode(value))
         }
         fillX509Data(of: signature, with: identity)
-        let value = try signatureValueBytes(of: CanonicalScope(signedInfo: signedInfo), digest: method.digest,
-                                            ecdsa: method.isECDSA, key: identity.privateKey)
+        let value = try signatureValueBytes(of: CanonicalScope(signedInfo: signedInfo, shortWalks: shortWalks), digest: method.digest,
+                                            ecdsa: method.isECDSA, identity: identity)
         xmlNodeSetContent(signatureValue, Base64.encode(value))
     }
 
     /// The SignatureValue over the canonical SignedInfo: PKCS#1 v1.5 for RSA, r‖s for ECDSA.
+    /// SignedInfo is hashed here and the hash signed with the identity's prepared context
+    /// (what `EVP_DigestSign` does, without setting up a signing context per signature).
     private static func signatureValueBytes(of signedInfo: CanonicalScope, digest: OpaquePointer, ecdsa: Bool,
-                                            key: OpaquePointer) throws(SignatureError) -> [UInt8] {
-        let context = try MessageDigestContext()
-        guard EVP_DigestSignInit(context.context, nil, digest, nil, key) == 1 else {
-            throw SignatureError(.internalFailure, "cannot start signing: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
-        }
-        try signedInfo.feed(context, as: SWG_FEED_SIGN)
-        var length = 0
-        guard EVP_DigestSignFinal(context.context, nil, &length) == 1 else {
-            throw SignatureError(.internalFailure, "cannot size the signature: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
-        }
-        var value = [UInt8](repeating: 0, count: length)
-        guard EVP_DigestSignFinal(context.context, &value, &length) == 1 else {
-            throw SignatureError(.internalFailure, "signing failed: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
-        }
-        value.removeSubrange(length...)
+                                            identity: SigningIdentity) throws(SignatureError) -> [UInt8] {
+        let hash = try signedInfo.digest(with: digest)
+        let value = try identity.signer(for: digest).sign(digest: hash)
         guard ecdsa else { return value }
-        let half = (Int(EVP_PKEY_get_bits(key)) + 7) / 8
+        let half = (Int(EVP_PKEY_get_bits(identity.privateKey)) + 7) / 8
         var raw = [UInt8](repeating: 0, count: 2 * half)
         guard swg_ecdsaDerToRaw(value, value.count, &raw, Int32(half)) == 0 else {
             throw SignatureError(.internalFailure, "cannot convert the ECDSA signature to r‖s: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")

@@ -7,15 +7,19 @@ internal import CXMLSec
 /// libxml2 C14N and OpenSSL.
 enum NativeVerifier {
     /// Verifies `structure` whose reference URIs are bound to `elements` (URI → element; the
-    /// whole document for `""`) with `publicKey` (an `EVP_PKEY`, borrowed).
+    /// whole document for `""`) with the public key of `signer`.
     /// - Throws: `.digestMismatch` when a reference's data changed (checked first, as xmlsec does),
     ///   `.signatureInvalid` when the SignatureValue does not verify or cannot be decoded.
-    static func verify(_ structure: SignatureStructure, elements: [String: NodePointer], publicKey: OpaquePointer) throws(SignatureError) {
+    static func verify(_ structure: SignatureStructure, elements: [String: NodePointer], signer: Certificate) throws(SignatureError) {
         let ds = Namespace.xmldsig
         guard let signedInfo = structure.node.onlyChild("SignedInfo", ds), let signatureValue = structure.node.onlyChild("SignatureValue", ds),
               let method = Algorithm.signatureDigest(forSignatureMethod: structure.signatureMethod)
         else { throw SignatureError(.malformedMessage, "ds:Signature lacks SignedInfo, SignatureValue or an allowed SignatureMethod") }
+        guard let publicKey = X509_get0_pubkey(signer.x509) else {
+            throw SignatureError(.missingCertificate, "certificate \(signer.subject) has no usable public key")
+        }
         ERR_clear_error()
+        let shortWalks = AbsoluteNamespaces.holdFor(structure.node.pointee.doc)
         for reference in structure.references {
             guard let digest = Algorithm.messageDigest(forDigestMethod: reference.digestMethod) else {
                 throw SignatureError(.algorithmNotAllowed, "digest method \(reference.digestMethod) is not allowed")
@@ -27,7 +31,7 @@ enum NativeVerifier {
             guard reference.uri.isEmpty || element != nil else {
                 throw SignatureError(.wrapping, "reference \(reference.uri) is not one the gateway processes")
             }
-            let actual = try CanonicalScope(reference: reference.node, of: structure.node, element: element).digest(with: digest)
+            let actual = try CanonicalScope(reference: reference.node, of: structure.node, element: element, shortWalks: shortWalks).digest(with: digest)
             guard actual == expected else {
                 throw SignatureError(.digestMismatch, "the digest of reference \"\(reference.uri)\" does not match: the signed data was changed")
             }
@@ -53,13 +57,14 @@ enum NativeVerifier {
             value = Array(UnsafeBufferPointer(start: der, count: Int(length)))
             swg_opensslFree(der)
         }
-        let context = try MessageDigestContext()
-        guard EVP_DigestVerifyInit(context.context, nil, method.digest, nil, publicKey) == 1 else {
-            throw SignatureError(.signatureInvalid, "the signer's key cannot verify \(structure.signatureMethod): \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
+        let verifier: PreparedKeyOperation
+        do {
+            verifier = try signer.verifier(for: method.digest)
+        } catch {
+            throw SignatureError(.signatureInvalid, "the signer's key cannot verify \(structure.signatureMethod): \(error.message)")
         }
-        try CanonicalScope(signedInfo: signedInfo).feed(context, as: SWG_FEED_VERIFY)
-        guard EVP_DigestVerifyFinal(context.context, value, value.count) == 1 else {
-            _ = XMLSecLibrary.drainOpenSSLErrors()
+        let hash = try CanonicalScope(signedInfo: signedInfo, shortWalks: shortWalks).digest(with: method.digest)
+        guard try verifier.verify(signature: value, digest: hash) else {
             throw SignatureError(.signatureInvalid, "the SignatureValue does not verify with the signer's certificate")
         }
     }
