@@ -81,16 +81,17 @@ public struct EndpointHost: Sendable {
         }
         var headers: [String: String] = [:]
         for field in request.headers {
-            let name = field.name.canonicalName.lowercased()
+            let name = field.name.canonicalName  // already lowercased by HTTPTypes
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
         }
         // HTTP/1 `Host` arrives as the `:authority` pseudo-header; endpoints see it as `host`.
         if headers["host"] == nil, let authority = request.head.authority { headers["host"] = authority }
         var query: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters {
-            query[String(key)] = String(value)
-        }
+        // Most requests (every submission) have no query: skip parsing one.
         if let raw = request.uri.query {
+            for (key, value) in request.uri.queryParameters {
+                query[String(key)] = String(value)
+            }
             for item in raw.split(separator: "&") where !item.contains("=") { query[String(item)] = "" }
         }
         let endpointRequest = EndpointRequest(

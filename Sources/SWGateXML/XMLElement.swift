@@ -108,6 +108,12 @@ public struct XMLElement {
 
     /// All text below this element, concatenated, exactly as in the document.
     public var text: String {
+        // Most elements hold a single text node (or nothing): read it in place rather than have
+        // libxml2 allocate a buffer, copy into it and free it again. Same result as below.
+        guard let first = node.pointee.children else { return "" }
+        if first.pointee.next == nil, first.pointee.type == XML_TEXT_NODE, let content = first.pointee.content {
+            return String(cString: content)
+        }
         guard let content = xmlNodeGetContent(node) else { return "" }
         defer { swg_xmlFree(content) }
         return String(cString: content)

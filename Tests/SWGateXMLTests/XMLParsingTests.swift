@@ -150,4 +150,24 @@ struct XMLParsingTests {
         Issue.record("document was accepted")
         return XMLError(code: .internalFailure, message: "accepted")
     }
+
+    @Test("Text of an element: one text node, nothing, mixed content, CDATA and character references")
+    func elementText() throws {
+        let xml = """
+            <r><one>  plain  </one><empty/><none></none><mixed>a<b>b</b>c<!-- x -->d</mixed><cdata><![CDATA[<x>]]></cdata>\
+            <both>t<![CDATA[u]]></both><ref>&amp;&#x1EA1;</ref><short>a</short><blank> </blank></r>
+            """
+        for keep in [true, false] {
+            let root = try XMLDocument(bytes: Array(xml.utf8), keepIgnorableWhitespace: keep).root
+            func text(_ name: String) -> String? { root.child(name)?.text }
+            #expect(text("one") == "  plain  ")
+            #expect(text("empty") == "" && text("none") == "")
+            #expect(text("mixed") == "abcd")
+            #expect(text("cdata") == "<x>")
+            #expect(text("both") == "tu")
+            #expect(text("ref") == "&\u{1EA1}")
+            #expect(text("short") == "a")
+            #expect(text("blank") == " ")
+        }
+    }
 }

@@ -23,12 +23,32 @@ let schemaOnly: Double = {
     let document = try! XMLDocument(bytes: bytes)
     return measureRate(iterations: iterations) { _ = validator.schemas.formD.validate(document) }
 }()
+let parseNoBlanks = measureRate(iterations: iterations) {
+    _ = try! XMLDocument(bytes: bytes, keepIgnorableWhitespace: false)
+}
+let schemaNoBlanks: Double = {
+    let document = try! XMLDocument(bytes: bytes, keepIgnorableWhitespace: false)
+    return measureRate(iterations: iterations) { _ = validator.schemas.formD.validate(document) }
+}()
+let rulesOnly: Double = {
+    let document = try! XMLDocument(bytes: bytes, keepIgnorableWhitespace: false)
+    let rules = FormDRules(today: today)
+    return measureRate(iterations: iterations) { _ = rules.check(document.root) }
+}()
+let summaryOnly: Double = {
+    let document = try! XMLDocument(bytes: bytes, keepIgnorableWhitespace: false)
+    return measureRate(iterations: iterations) { _ = FormDSummary(document.root)! }
+}()
 let full = measureRate(iterations: iterations) {
     let report = validator.validate(bytes, today: today)
     precondition(report.isValid)
 }
 print(String(format: "parse only:                 %9.0f docs/s", parseOnly))
 print(String(format: "XSD only (parsed doc):      %9.0f docs/s", schemaOnly))
+print(String(format: "parse only, no blanks:      %9.0f docs/s", parseNoBlanks))
+print(String(format: "XSD only, no-blanks doc:    %9.0f docs/s", schemaNoBlanks))
+print(String(format: "Form D rules only:          %9.0f docs/s", rulesOnly))
+print(String(format: "FormDSummary only:          %9.0f docs/s", summaryOnly))
 print(String(format: "parse + XSD + rules, 1 core: %8.0f docs/s", full))
 
 // Two cores: two tasks sharing the compiled schema.
