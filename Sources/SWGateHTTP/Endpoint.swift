@@ -29,8 +29,9 @@ public struct EndpointRequest: Sendable {
     }
 
     /// The media type of the body, lower-cased, without parameters (`text/xml; charset=utf-8` → `text/xml`).
+    /// An empty or parameters-only value (`Content-Type: ;`) gives the empty string, never a crash.
     public var mediaType: String? {
-        headers["content-type"].map { $0.split(separator: ";")[0].trimmingWhitespace().lowercased() }
+        headers["content-type"].map { $0.prefix { $0 != ";" }.trimmingWhitespace().lowercased() }
     }
 }
 

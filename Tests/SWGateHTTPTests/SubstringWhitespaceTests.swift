@@ -25,3 +25,20 @@ struct SubstringWhitespaceTests {
         }
     }
 }
+
+@Suite("EndpointRequest.mediaType")
+struct MediaTypeTests {
+    func mediaType(_ value: String?) -> String? {
+        EndpointRequest(method: "POST", path: "/", headers: value.map { ["content-type": $0] } ?? [:]).mediaType
+    }
+
+    @Test("Parameters and case are dropped; empty and parameters-only values give an empty type")
+    func parsing() {
+        #expect(mediaType("Text/XML; charset=utf-8") == "text/xml")
+        #expect(mediaType(" application/soap+xml ;action=x") == "application/soap+xml")
+        #expect(mediaType(nil) == nil)
+        for malformed in ["", ";", ";;", " ; charset=utf-8", "\t"] {
+            #expect(mediaType(malformed) == "", "\"\(malformed)\"")
+        }
+    }
+}
