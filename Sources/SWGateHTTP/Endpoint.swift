@@ -33,6 +33,12 @@ public struct EndpointRequest: Sendable {
     public var mediaType: String? {
         headers["content-type"].map { $0.prefix { $0 != ";" }.trimmingWhitespace().lowercased() }
     }
+
+    /// ``mediaType`` for error messages: the type, or "a missing or empty Content-Type".
+    public var mediaTypeDescription: String {
+        guard let mediaType, !mediaType.isEmpty else { return "a missing or empty Content-Type" }
+        return mediaType
+    }
 }
 
 /// The answer of an endpoint.

@@ -40,7 +40,7 @@ public struct AS4Endpoint: Endpoint {
         guard request.mediaType == "application/soap+xml" else {
             return Self.error(
                 status: 415, code: "EBMS:0004", short: "Other",
-                description: "AS4 requests must be application/soap+xml, not \(request.mediaType.flatMap { $0.isEmpty ? nil : $0 } ?? "a missing or empty Content-Type")", ref: nil)
+                description: "AS4 requests must be application/soap+xml, not \(request.mediaTypeDescription)", ref: nil)
         }
         let document: XMLDocument
         do {

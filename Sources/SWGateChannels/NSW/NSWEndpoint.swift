@@ -46,7 +46,7 @@ public struct NSWEndpoint: Endpoint {
             return EndpointResponse(
                 status: 415, contentType: ChannelContentType.soap11,
                 body: SOAP11.fault(
-                    code: "Client", reason: "SOAP 1.1 requests must be text/xml, not \(request.mediaType.flatMap { $0.isEmpty ? nil : $0 } ?? "a missing or empty Content-Type")",
+                    code: "Client", reason: "SOAP 1.1 requests must be text/xml, not \(request.mediaTypeDescription)",
                     detail: "media-type"))
         }
         switch check(request.body) {

@@ -120,10 +120,6 @@ extension YAMLConfigurationReader {
             organizationCode: fields["organization_code"]!, unitCode: fields["unit_code"])
     }
 
-    private func strings(_ node: Node, _ path: String) throws(ConfigurationError) -> [String] {
-        try sequence(node, path).map { item throws(ConfigurationError) in try string(item, path) }
-    }
-
     private func boolean(_ node: Node, _ path: String) throws(ConfigurationError) -> Bool {
         switch try string(node, path) {
         case "true", "yes": return true

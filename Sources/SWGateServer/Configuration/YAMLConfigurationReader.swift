@@ -142,7 +142,7 @@ struct YAMLConfigurationReader {
             case "function": rule.function = try string(v, path)
             case "importing_country": rule.importingCountry = try string(v, path)
             case "destinations":
-                rule.destinations = try sequence(v, path).map { item throws(ConfigurationError) in try string(item, path) }
+                rule.destinations = try strings(v, path)
                 sawDestinations = true
             default: throw unknown(k, prefix)
             }
@@ -166,6 +166,10 @@ struct YAMLConfigurationReader {
     func string(_ node: Node, _ path: String) throws(ConfigurationError) -> String {
         guard case .scalar(let scalar) = node else { throw error(node, path, "expected a text value") }
         return scalar.string
+    }
+
+    func strings(_ node: Node, _ path: String) throws(ConfigurationError) -> [String] {
+        try sequence(node, path).map { item throws(ConfigurationError) in try string(item, path) }
     }
 
     func integer(_ node: Node, _ path: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {

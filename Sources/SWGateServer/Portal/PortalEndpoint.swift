@@ -50,7 +50,7 @@ public struct PortalEndpoint: Endpoint {
     private func submit(_ request: EndpointRequest) async throws(PortalError) -> EndpointResponse {
         let client = try authenticator.authorize(authorization: request.headers["authorization"], for: .submit)
         guard let mediaType = request.mediaType, ["application/xml", "text/xml"].contains(mediaType) else {
-            throw PortalError(.unsupportedMediaType, "send the Form D as application/xml or text/xml, not \(request.mediaType.flatMap { $0.isEmpty ? nil : $0 } ?? "a missing or empty Content-Type")")
+            throw PortalError(.unsupportedMediaType, "send the Form D as application/xml or text/xml, not \(request.mediaTypeDescription)")
         }
         guard request.body.count <= maxDocumentBytes else {
             throw PortalError(.tooLarge, "the document has \(request.body.count) bytes; the limit is \(maxDocumentBytes)")

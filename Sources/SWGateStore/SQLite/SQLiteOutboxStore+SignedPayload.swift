@@ -1,4 +1,3 @@
-import Crypto
 public import Foundation
 import GRDB
 
@@ -15,6 +14,8 @@ extension OutboxError.Code {
 extension SQLiteOutboxStore {
     public func recordSignedPayload(deliveryID: Int64, owner: String, body: Data, contentType: String) async throws {
         let now = Date().storeMilliseconds
+        // Hashed on the caller's task, not on the single writer thread.
+        let detail = "\(contentType), \(body.count) bytes, sha256 \(AuditEntry.sha256Hex(body))"
         try await write { db in
             guard
                 let row = try Row.fetchOne(
@@ -36,11 +37,7 @@ extension SQLiteOutboxStore {
                 .execute(arguments: [body, contentType, now, deliveryID])
             try AuditLog.append(
                 db, at: now, event: .signed, messageID: row["message_id"], destination: row["destination"], actor: owner,
-                detail: "\(contentType), \(body.count) bytes, sha256 \(Self.sha256Hex(body))")
+                detail: detail)
         }
-    }
-
-    private static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }
