@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SWGateSecurityTests",
-            dependencies: ["SWGateSecurity", "SWGateXML", "CXMLSec"],
+            dependencies: ["SWGateSecurity", "SWGateXML", "CXMLSec", "CLibXML2"],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),

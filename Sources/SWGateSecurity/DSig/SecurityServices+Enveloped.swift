@@ -7,20 +7,29 @@ extension SecurityServices {
     /// Appends an enveloped signature (Reference URI="", enveloped-signature + exclusive C14N,
     /// RSA-SHA256/ECDSA-SHA256, X509Data) to the root of `bytes`, with the system key.
     /// The single-signature primitive behind the SystemSignature, usable for any document.
+    ///
+    /// The result is `bytes` with the signature written in front of the root's end tag. A
+    /// document with comments or processing instructions inside the root (removed before
+    /// signing), not in UTF-8, or not ending with the root's end tag is serialised again instead.
     public func signEnvelopedDocument(_ bytes: [UInt8]) throws(SignatureError) -> [UInt8] {
         let document = try Self.parse(bytes)
-        try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
-            let root = xmlDocGetRootElement(raw.assumingMemoryBound(to: xmlDoc.self))!
+        return try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) -> [UInt8] in
+            let doc = raw.assumingMemoryBound(to: xmlDoc.self)
+            let root = xmlDocGetRootElement(doc)!
             var existing = 0
             try root.forEachDescendant { node throws(SignatureError) in
                 if node.isElement("Signature", Namespace.xmldsig) { existing += 1 }
             }
             guard existing == 0 else { throw SignatureError(.unexpectedSignature, "the document is already signed") }
-            root.removeCommentsAndPIs()
+            // Comments and processing instructions are removed from the signed document, which is
+            // then serialised again; without any, the submitted bytes are kept (EnvelopedSplice).
+            let splice = root.containsCommentOrPI ? nil : EnvelopedSplice(bytes: bytes, document: doc, root: root)
+            if splice == nil { root.removeCommentsAndPIs() }
             let template = try SignatureTemplate.create(in: root, references: [("", true)], identity: systemIdentity, keyInfo: .x509Data)
             try sign(template, with: systemIdentity)
+            if let splice { return try splice.inserting(template) }
+            return document.serialized()
         }
-        return document.serialized()
     }
 
     /// Verifies a document signed by ``signEnvelopedDocument(_:)``: exactly one ds:Signature, a

@@ -2,8 +2,10 @@ import SWGateDomain
 internal import CLibXML2
 internal import CXMLSec
 
-/// The octets a reference or SignedInfo stands for: a part of a document under C14N, fed
-/// straight from libxml2's `xmlC14NExecute` into an OpenSSL digest or signature (no buffer).
+/// The octets a reference or SignedInfo stands for: a part of a document under C14N, fed into an
+/// OpenSSL digest or signature. Exclusive C14N without a prefix list is written by
+/// ``ExclusiveCanonicalizer`` (the same octets, several times faster); everything else streams
+/// from libxml2's `xmlC14NExecute` (no buffer).
 ///
 /// Visibility is a constant-depth subtree test in C (`swg_c14nVisible`): the nodes inside
 /// `include` (the whole document when `nil`) and not inside `exclude`.
@@ -57,7 +59,17 @@ struct CanonicalScope {
         var sink = swg_c14n_sink(context: context.context, kind: Int32(kind))
         let mode = exclusive ? swg_c14nExclusive() : swg_c14nInclusive()
         let result: Int32
-        if !shortWalks {
+        if shortWalks, exclusive, prefixes == nil,
+           let octets = ExclusiveCanonicalizer.canonicalize(document: document, include: include, exclude: exclude) {
+            // The common case, without libxml2's walk: same octets (see ExclusiveCanonicalizer).
+            result = octets.withUnsafeBufferPointer { octets in
+                withUnsafePointer(to: &sink) { sink in
+                    guard let start = octets.baseAddress else { return 0 }
+                    let text = UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self)
+                    return swg_c14nSinkWrite(UnsafeMutableRawPointer(mutating: sink), text, Int32(octets.count)) >= 0 ? 0 : -1
+                }
+            }
+        } else if !shortWalks {
             // Keep libxml2's own full walk, which refuses relative namespace URIs on any element.
             var scope = swg_c14n_scope(include: include, exclude: exclude)
             result = withUnsafePointer(to: &scope) { scope in

@@ -1,0 +1,332 @@
+internal import CLibXML2
+internal import CXMLSec
+
+/// Exclusive XML Canonicalization 1.0 without comments and without an InclusiveNamespaces prefix
+/// list, written straight from libxml2's tree into one byte buffer.
+///
+/// It renders exactly what libxml2's `xmlC14NExecute` renders for the same node set (a whole
+/// document or one element's subtree, minus an excluded subtree such as the enveloped
+/// `ds:Signature`), following libxml2's rules for namespace rendering, attribute order and
+/// escaping, without the per-element lists, string copies and output-buffer calls that make
+/// libxml2's walk cost about as much as parsing the document.
+///
+/// It only takes documents made of elements, attributes with plain text values, text, CDATA
+/// sections and comments (left out). Anything else — a processing instruction, an entity
+/// reference, a DTD node, a namespace URI that libxml2 would quote differently — makes
+/// ``canonicalize(document:include:exclude:)`` return `nil`, and the caller uses libxml2.
+/// Callers also keep libxml2 whenever a namespace URI is not plainly absolute
+/// (``AbsoluteNamespaces``), since libxml2 refuses relative ones.
+struct ExclusiveCanonicalizer {
+    /// A namespace binding rendered (or in effect) on an output ancestor; `nil` prefix is the default.
+    private struct Binding {
+        let prefix: UnsafePointer<xmlChar>?
+        let href: UnsafePointer<xmlChar>?
+    }
+
+    private var bytes: [UInt8] = []
+    private var rendered: [Binding] = []
+    private var pending: [Binding] = []
+    private var attributes: [UnsafeMutablePointer<xmlAttr>] = []
+    private let exclude: NodePointer?
+
+    private init(exclude: NodePointer?) {
+        self.exclude = exclude
+        bytes.reserveCapacity(16 * 1024)
+        rendered.reserveCapacity(32)
+        pending.reserveCapacity(8)
+        attributes.reserveCapacity(16)
+    }
+
+    /// The canonical octets of `include` (the whole document when `nil`) without the subtree
+    /// `exclude`; `nil` when the node set holds something this writer leaves to libxml2.
+    static func canonicalize(document: DocPointer, include: NodePointer?, exclude: NodePointer?) -> [UInt8]? {
+        var writer = ExclusiveCanonicalizer(exclude: exclude)
+        if let include {
+            guard include.pointee.type == XML_ELEMENT_NODE else { return nil }
+            if include != exclude {
+                guard writer.element(include) else { return nil }
+            }
+            return writer.bytes
+        }
+        var node = document.pointee.children
+        while let current = node {
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
+                if current != exclude {
+                    guard writer.element(current) else { return nil }
+                }
+            case XML_COMMENT_NODE:
+                break
+            default:
+                return nil
+            }
+            node = current.pointee.next
+        }
+        return writer.bytes
+    }
+
+    // MARK: - Elements
+
+    private mutating func element(_ node: NodePointer) -> Bool {
+        let scope = rendered.count
+        defer { rendered.removeSubrange(scope...) }
+        bytes.append(UInt8(ascii: "<"))
+        writeQualifiedName(node.pointee.ns, node.pointee.name)
+        guard namespaces(of: node), attributes(of: node) else { return false }
+        bytes.append(UInt8(ascii: ">"))
+        var child = node.pointee.children
+        while let current = child {
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
+                if current != exclude {
+                    guard element(current) else { return false }
+                }
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = current.pointee.content { writeEscaped(content, attribute: false) }
+            case XML_COMMENT_NODE:
+                break
+            default:
+                return false
+            }
+            child = current.pointee.next
+        }
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(UInt8(ascii: "/"))
+        writeQualifiedName(node.pointee.ns, node.pointee.name)
+        bytes.append(UInt8(ascii: ">"))
+        return true
+    }
+
+    /// The namespace declarations exclusive C14N renders on `node`: those its name and its
+    /// attributes visibly use and no output ancestor already rendered with the same URI, sorted by
+    /// prefix; `xmlns=""` when the element is in no namespace and an ancestor rendered a default one
+    /// (libxml2's `xmlExcC14NProcessNamespacesAxis`).
+    private mutating func namespaces(of node: NodePointer) -> Bool {
+        pending.removeAll(keepingCapacity: true)
+        var hasEmptyPrefix = false
+        var usesNoNamespace = false
+        let own = node.pointee.ns ?? defaultDeclaration(inScopeOf: node)
+        if node.pointee.ns == nil { usesNoNamespace = true }
+        if let own, !Self.isXMLNamespace(own) {
+            use(own)
+            if Self.isEmpty(own.pointee.prefix) { hasEmptyPrefix = true }
+        }
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            if let ns = current.pointee.ns, !Self.isXMLNamespace(ns) {
+                use(ns)
+                if Self.isEmpty(ns.pointee.prefix) { hasEmptyPrefix = true }
+            }
+            attribute = current.pointee.next
+        }
+        if usesNoNamespace, !hasEmptyPrefix, !isRendered(Binding(prefix: nil, href: nil)) {
+            bytes.append(contentsOf: Self.emptyDefault)
+        }
+        if pending.count > 1 {
+            // insertion sort by prefix, the default (no prefix) first: a handful of entries at most
+            for index in 1..<pending.count {
+                let item = pending[index]
+                var position = index
+                while position > 0, xmlStrcmp(pending[position - 1].prefix, item.prefix) > 0 {
+                    pending[position] = pending[position - 1]
+                    position -= 1
+                }
+                pending[position] = item
+            }
+        }
+        for binding in pending {
+            guard let href = binding.href, Self.isPlainlyQuotable(href) else { return false }
+            if let prefix = binding.prefix, prefix[0] != 0 {
+                bytes.append(contentsOf: Self.xmlnsColon)
+                writeRaw(prefix)
+                bytes.append(UInt8(ascii: "="))
+            } else {
+                bytes.append(contentsOf: Self.xmlnsEquals)
+            }
+            bytes.append(UInt8(ascii: "\""))
+            writeRaw(href)
+            bytes.append(UInt8(ascii: "\""))
+        }
+        return true
+    }
+
+    /// Records that the element visibly uses `ns`: rendered unless an output ancestor already did.
+    private mutating func use(_ ns: UnsafeMutablePointer<xmlNs>) {
+        let binding = Binding(prefix: ns.pointee.prefix, href: ns.pointee.href)
+        if !isRendered(binding) { pending.append(binding) }
+        rendered.append(binding)
+    }
+
+    /// libxml2's `xmlExcC14NVisibleNsStackFind`: the nearest binding of the same prefix decides;
+    /// with none, only the empty default namespace counts as rendered.
+    private func isRendered(_ binding: Binding) -> Bool {
+        var index = rendered.count - 1
+        while index >= 0 {
+            let candidate = rendered[index]
+            if Self.sameText(candidate.prefix, binding.prefix) { return Self.sameText(candidate.href, binding.href) }
+            index -= 1
+        }
+        return Self.isEmpty(binding.prefix) && Self.isEmpty(binding.href)
+    }
+
+    /// The nearest default namespace declaration in scope of `node` (`xmlSearchNs` with no prefix),
+    /// for an element in no namespace: an `xmlns=""` when there is one.
+    private func defaultDeclaration(inScopeOf node: NodePointer) -> UnsafeMutablePointer<xmlNs>? {
+        var current: NodePointer? = node
+        while let element = current, element.pointee.type == XML_ELEMENT_NODE {
+            var declaration = element.pointee.nsDef
+            while let ns = declaration {
+                if ns.pointee.prefix == nil, ns.pointee.href != nil { return ns }
+                declaration = ns.pointee.next
+            }
+            if element != node, let ns = element.pointee.ns, ns.pointee.prefix == nil, ns.pointee.href != nil { return ns }
+            current = element.pointee.parent
+        }
+        return nil
+    }
+
+    // MARK: - Attributes
+
+    /// The element's attributes (none inherited), in libxml2's C14N order: no namespace first, then
+    /// by namespace URI, then by local name.
+    private mutating func attributes(of node: NodePointer) -> Bool {
+        attributes.removeAll(keepingCapacity: true)
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            attributes.append(current)
+            attribute = current.pointee.next
+        }
+        if attributes.count > 1 {
+            for index in 1..<attributes.count {
+                let item = attributes[index]
+                var position = index
+                while position > 0, Self.compare(attributes[position - 1], item) > 0 {
+                    attributes[position] = attributes[position - 1]
+                    position -= 1
+                }
+                attributes[position] = item
+            }
+        }
+        for attribute in attributes {
+            bytes.append(UInt8(ascii: " "))
+            if let ns = attribute.pointee.ns, let prefix = ns.pointee.prefix, prefix[0] != 0 {
+                writeRaw(prefix)
+                bytes.append(UInt8(ascii: ":"))
+            }
+            writeRaw(attribute.pointee.name)
+            bytes.append(UInt8(ascii: "="))
+            bytes.append(UInt8(ascii: "\""))
+            if let value = attribute.pointee.children {
+                guard value.pointee.type == XML_TEXT_NODE, value.pointee.next == nil else { return false }
+                if let content = value.pointee.content { writeEscaped(content, attribute: true) }
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+        return true
+    }
+
+    /// libxml2's `xmlC14NAttrsCompare`.
+    private static func compare(_ first: UnsafeMutablePointer<xmlAttr>, _ second: UnsafeMutablePointer<xmlAttr>) -> Int32 {
+        let firstNS = first.pointee.ns, secondNS = second.pointee.ns
+        if firstNS == secondNS { return xmlStrcmp(first.pointee.name, second.pointee.name) }
+        guard let firstNS else { return -1 }
+        guard let secondNS else { return 1 }
+        if firstNS.pointee.prefix == nil { return -1 }
+        if secondNS.pointee.prefix == nil { return 1 }
+        let byURI = xmlStrcmp(firstNS.pointee.href, secondNS.pointee.href)
+        return byURI != 0 ? byURI : xmlStrcmp(first.pointee.name, second.pointee.name)
+    }
+
+    // MARK: - Output
+
+    private mutating func writeQualifiedName(_ ns: UnsafeMutablePointer<xmlNs>?, _ name: UnsafePointer<xmlChar>?) {
+        if let prefix = ns?.pointee.prefix, prefix[0] != 0 {
+            writeRaw(prefix)
+            bytes.append(UInt8(ascii: ":"))
+        }
+        if let name { writeRaw(name) }
+    }
+
+    private mutating func writeRaw(_ text: UnsafePointer<xmlChar>) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text, count: Int(xmlStrlen(text))))
+    }
+
+    /// Text escaped as C14N requires: `&`, `<`, `>` and CR in text (`xmlC11NNormalizeText`); `&`,
+    /// `<`, `"`, TAB, LF and CR in attribute values (`xmlC11NNormalizeAttr`). Runs without those
+    /// bytes are copied at once.
+    private mutating func writeEscaped(_ text: UnsafePointer<xmlChar>, attribute: Bool) {
+        var start = text
+        var cursor = text
+        while true {
+            let byte = cursor.pointee
+            let replacement: [UInt8]?
+            switch byte {
+            case 0: replacement = nil
+            case UInt8(ascii: "&"): replacement = Self.ampersand
+            case UInt8(ascii: "<"): replacement = Self.lessThan
+            case UInt8(ascii: ">"): replacement = attribute ? nil : Self.greaterThan
+            case UInt8(ascii: "\""): replacement = attribute ? Self.quote : nil
+            case 0x09: replacement = attribute ? Self.tab : nil
+            case 0x0A: replacement = attribute ? Self.lineFeed : nil
+            case 0x0D: replacement = Self.carriageReturn
+            default:
+                cursor += 1
+                continue
+            }
+            if cursor > start { bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: cursor - start)) }
+            guard let replacement else {
+                if byte == 0 { return }
+                // a byte that needs no escape here ('>' in an attribute, '"' or whitespace in text)
+                bytes.append(byte)
+                cursor += 1
+                start = cursor
+                continue
+            }
+            bytes.append(contentsOf: replacement)
+            cursor += 1
+            start = cursor
+        }
+    }
+
+    private static let ampersand = Array("&amp;".utf8)
+    private static let lessThan = Array("&lt;".utf8)
+    private static let greaterThan = Array("&gt;".utf8)
+    private static let quote = Array("&quot;".utf8)
+    private static let tab = Array("&#x9;".utf8)
+    private static let lineFeed = Array("&#xA;".utf8)
+    private static let carriageReturn = Array("&#xD;".utf8)
+    private static let xmlnsColon = Array(" xmlns:".utf8)
+    private static let xmlnsEquals = Array(" xmlns=".utf8)
+    private static let emptyDefault = Array(" xmlns=\"\"".utf8)
+    private static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
+
+    // MARK: - C strings
+
+    private static func isXMLNamespace(_ ns: UnsafeMutablePointer<xmlNs>) -> Bool {
+        guard let href = ns.pointee.href else { return false }
+        return cStringEquals(href, xmlNamespace)
+    }
+
+    private static func isEmpty(_ text: UnsafePointer<xmlChar>?) -> Bool { text == nil || text![0] == 0 }
+
+    /// Equal C strings, `nil` standing for the empty string (libxml2's `xmlC14NStrEqual`).
+    private static func sameText(_ first: UnsafePointer<xmlChar>?, _ second: UnsafePointer<xmlChar>?) -> Bool {
+        if first == second { return true }
+        if isEmpty(first) { return isEmpty(second) }
+        if isEmpty(second) { return false }
+        return xmlStrEqual(first, second) != 0
+    }
+
+    /// A namespace URI libxml2 writes between double quotes as it is: no `"`, `'`, `&` or `<`
+    /// (libxml2 would switch quotes or leave them unescaped; the caller then uses libxml2 itself).
+    private static func isPlainlyQuotable(_ href: UnsafePointer<xmlChar>) -> Bool {
+        var cursor = href
+        while cursor.pointee != 0 {
+            switch cursor.pointee {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "&"), UInt8(ascii: "<"): return false
+            default: cursor += 1
+            }
+        }
+        return true
+    }
+}
