@@ -39,14 +39,18 @@ struct EnvelopedSplice {
         endTag = nameStart - 2
     }
 
-    /// The submitted bytes with `signature` (the root's last child) serialised before the end tag.
-    func inserting(_ signature: NodePointer) throws(SignatureError) -> [UInt8] {
+    /// `signature` (the filled template, the root's last child) as libxml2 serialises it.
+    func serialized(_ signature: NodePointer) throws(SignatureError) -> [UInt8] {
         guard let buffer = xmlBufferCreate() else { throw SignatureError(.internalFailure, "cannot allocate a buffer") }
         defer { xmlBufferFree(buffer) }
         guard xmlNodeDump(buffer, signature.pointee.doc, signature, 0, 0) >= 0, let content = xmlBufferContent(buffer) else {
             throw SignatureError(.internalFailure, "cannot serialise the signature")
         }
-        let written = UnsafeBufferPointer(start: content, count: Int(xmlBufferLength(buffer)))
+        return Array(UnsafeBufferPointer(start: content, count: Int(xmlBufferLength(buffer))))
+    }
+
+    /// The submitted bytes with `written` (a serialised ds:Signature) in front of the root's end tag.
+    func inserting(_ written: [UInt8]) -> [UInt8] {
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count + written.count)
         result += bytes[..<endTag]

@@ -12,6 +12,13 @@ extension SecurityServices {
     /// document with comments or processing instructions inside the root (removed before
     /// signing), not in UTF-8, or not ending with the root's end tag is serialised again instead.
     public func signEnvelopedDocument(_ bytes: [UInt8]) throws(SignatureError) -> [UInt8] {
+        try signEnvelopedDocument(bytes, withoutTemplate: engine == .native)
+    }
+
+    /// `withoutTemplate`: when the bytes are kept, write the signature as text
+    /// (``EnvelopedSignatureText``) instead of filling a template in the tree and serialising it.
+    /// Both give the same bytes; xmlsec needs the template.
+    func signEnvelopedDocument(_ bytes: [UInt8], withoutTemplate: Bool) throws(SignatureError) -> [UInt8] {
         let document = try Self.parse(bytes)
         return try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) -> [UInt8] in
             let doc = raw.assumingMemoryBound(to: xmlDoc.self)
@@ -24,10 +31,13 @@ extension SecurityServices {
             // Comments and processing instructions are removed from the signed document, which is
             // then serialised again; without any, the submitted bytes are kept (EnvelopedSplice).
             let splice = root.containsCommentOrPI ? nil : EnvelopedSplice(bytes: bytes, document: doc, root: root)
+            if let splice, withoutTemplate {
+                return splice.inserting(try EnvelopedSignatureText.signature(of: doc, by: systemIdentity))
+            }
             if splice == nil { root.removeCommentsAndPIs() }
             let template = try SignatureTemplate.create(in: root, references: [("", true)], identity: systemIdentity, keyInfo: .x509Data)
             try sign(template, with: systemIdentity)
-            if let splice { return try splice.inserting(template) }
+            if let splice { return splice.inserting(try splice.serialized(template)) }
             return document.serialized()
         }
     }

@@ -43,6 +43,16 @@ struct CanonicalScope {
         self.shortWalks = shortWalks
     }
 
+    /// The whole of `document` under exclusive C14N (a document about to be signed, enveloped).
+    init(document: DocPointer, shortWalks: Bool) {
+        self.document = document
+        include = nil
+        exclude = nil
+        exclusive = true
+        prefixes = nil
+        self.shortWalks = shortWalks
+    }
+
     /// `ds:SignedInfo` under its CanonicalizationMethod (exclusive C14N, optional PrefixList).
     init(signedInfo: NodePointer, shortWalks: Bool) {
         document = signedInfo.pointee.doc

@@ -43,7 +43,12 @@ enum NativeSigner {
     /// (what `EVP_DigestSign` does, without setting up a signing context per signature).
     private static func signatureValueBytes(of signedInfo: CanonicalScope, digest: OpaquePointer, ecdsa: Bool,
                                             identity: SigningIdentity) throws(SignatureError) -> [UInt8] {
-        let hash = try signedInfo.digest(with: digest)
+        try signatureValue(ofHash: signedInfo.digest(with: digest), digest: digest, ecdsa: ecdsa, identity: identity)
+    }
+
+    /// The SignatureValue for `hash`, the digest of a canonical SignedInfo made with `digest`.
+    static func signatureValue(ofHash hash: [UInt8], digest: OpaquePointer, ecdsa: Bool,
+                               identity: SigningIdentity) throws(SignatureError) -> [UInt8] {
         let value = try identity.signer(for: digest).sign(digest: hash)
         guard ecdsa else { return value }
         let half = (Int(EVP_PKEY_get_bits(identity.privateKey)) + 7) / 8
