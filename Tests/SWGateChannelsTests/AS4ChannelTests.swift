@@ -35,6 +35,31 @@ struct AS4ChannelTests {
         #expect(AS4Signals.signedDigests(sent.root).count == 3)
     }
 
+    @Test("A retry sends the stored signed message and checks the receipt against its digests")
+    func retrySendsStoredMessage() async throws {
+        let (store, directory) = try ChannelTest.store()
+        defer { directory.remove() }
+        let simulator = ASWSimulator(security: ChannelTest.asw, failure: .failNext(1))
+        let (url, task) = try await ChannelTest.host(simulator)
+        defer { task.cancel() }
+        let first = try await ChannelTest.enqueueAndClaim(store, destination: "asw", wireID: "as4-msg-3")
+        let failed = await channel(url, store).deliver(first)
+        #expect(failed.failureReason == .httpServerError)
+        let firstBody = try #require(await simulator.state.lastRequestBody)
+        try await ChannelTest.retry(store, first)
+        let second = try #require(try await ChannelTest.claim(store, destination: "asw"))
+        #expect(second.contentType == ChannelContentType.as4Message)
+        #expect(Array(second.payload) == firstBody)
+        let delivered = await channel(url, store).deliver(second)
+        let receipt = try #require(delivered.receipt, "\(delivered)")
+        #expect(await simulator.state.lastRequestBody == firstBody)
+        let receiptDocument = try XMLDocument(bytes: Array(receipt.body))
+        #expect(AS4Signals.receiptDigests(receiptDocument.root) == AS4Signals.signedDigests(try XMLDocument(bytes: firstBody).root))
+        // the same receipt against other digests is refused on this path too
+        let answer = HTTPAnswer(status: 200, contentType: ChannelContentType.soap12, body: receipt.body)
+        #expect(channel(url, store).classify(answer, messageId: "as4-msg-3@swgate", sentDigests: ["#x": "AAAA"]).failureReason == .badAnswer)
+    }
+
     @Test(
         "ebMS warning is transient, failure permanent, a tampered receipt a bad answer signature",
         arguments: [

@@ -45,6 +45,7 @@ public struct AS4DeliveryChannel: DeliveryChannel {
     public func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult {
         let security = self.security
         let lifetime = timestampLifetime
+        var sentDigests: [String: String] = [:]
         let signed = await SignAtDelivery.payload(for: delivery, store: store, signedContentType: ChannelContentType.as4Message) {
             let summary = try FormDSummary(signing: XMLDocument(bytes: $0))
             var builder = AS4MessageBuilder()
@@ -52,20 +53,30 @@ public struct AS4DeliveryChannel: DeliveryChannel {
             let message = builder.userMessage(
                 formD: summary, document: $0, certificate: security.systemIdentity.certificate,
                 messageId: AS4Signals.messageId(forWireMessageID: delivery.wireMessageID))
-            return try security.signAS4Message(Array(message.utf8))
+            let signed = try security.signedAS4Message(Array(message.utf8))
+            sentDigests = signed.referenceDigests
+            return signed.bytes
         }
         let message: [UInt8]
+        let messageId: String
         switch signed {
-        case .success(let payload): message = payload.bytes
+        case .success(let payload) where payload.freshlySigned:
+            // Just built and signed here: the id and digests are known without parsing it back.
+            message = payload.bytes
+            messageId = AS4Signals.messageId(forWireMessageID: delivery.wireMessageID)
+        case .success(let payload):
+            message = payload.bytes
+            guard let sent = try? XMLDocument(bytes: message), let id = AS4Signals.messageId(sent.root) else {
+                return .failed(DeliveryFailure(.signingFailed, "the stored AS4 message has no eb:MessageId"))
+            }
+            messageId = id
+            sentDigests = AS4Signals.signedDigests(sent.root)
         case .failure(let failure): return .failed(failure)
-        }
-        guard let sent = try? XMLDocument(bytes: message), let messageId = AS4Signals.messageId(sent.root) else {
-            return .failed(DeliveryFailure(.signingFailed, "the stored AS4 message has no eb:MessageId"))
         }
         let http = PartnerHTTP(client: httpClient, url: url, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
         switch await http.post(message, headers: [("Content-Type", ChannelContentType.soap12), ("X-SWGate-Message-Id", messageId)]) {
         case .failure(let failure): return .failed(failure)
-        case .success(let answer): return classify(answer, messageId: messageId, sentDigests: AS4Signals.signedDigests(sent.root))
+        case .success(let answer): return classify(answer, messageId: messageId, sentDigests: sentDigests)
         }
     }
 
@@ -88,7 +99,7 @@ public struct AS4DeliveryChannel: DeliveryChannel {
         guard (200..<300).contains(status) else { return HTTPStatusClassifier().classify(answer) }
         let verification: AS4Verification
         do {
-            verification = try security.verifyAS4Message(Array(answer.body), partner: partner)
+            verification = try security.verifyAS4Message(document, partner: partner)
         } catch {
             return .failure(.badAnswerSignature, "the receipt's signature does not verify: \(error)", status: status)
         }

@@ -1,6 +1,6 @@
 import SWGateDomain
 internal import CXMLSec
-import SWGateXML
+public import SWGateXML
 public import Foundation
 
 /// The result of verifying an AS4 message: its WS-Security signature passed every check.
@@ -24,6 +24,12 @@ public struct AS4Verification: Sendable, Hashable {
     public var nonRepudiationInformation: [VerifiedReference] { signature.references }
 }
 
+/// A signed AS4 message and its signature's reference digests (`URI → DigestValue`).
+public struct SignedAS4Message: Sendable {
+    public let bytes: [UInt8]
+    public let referenceDigests: [String: String]
+}
+
 extension SecurityServices {
     /// Wraps bare Form D `document` in an AS4 user message and signs it.
     public func signFormDForAS4(_ document: [UInt8], at date: Date = Date()) throws(SignatureError) -> [UInt8] {
@@ -37,8 +43,14 @@ extension SecurityServices {
     /// Adds the WS-Security signature over Body, eb:Messaging and Timestamp (by wsu:Id) with the
     /// gateway's key; the BinarySecurityToken must be the gateway's certificate.
     public func signAS4Message(_ bytes: [UInt8]) throws(SignatureError) -> [UInt8] {
+        try signedAS4Message(bytes).bytes
+    }
+
+    /// ``signAS4Message(_:)``, also returning the signature's reference digests (what the
+    /// receipt's NonRepudiationInformation must echo), so the sender need not parse it back.
+    public func signedAS4Message(_ bytes: [UInt8]) throws(SignatureError) -> SignedAS4Message {
         let document = try Self.parse(bytes)
-        try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
+        let digests = try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) -> [String: String] in
             let doc = raw.assumingMemoryBound(to: xmlDoc.self)
             let message = try AS4MessageStructure(xmlDocGetRootElement(doc)!)
             guard message.signature == nil else {
@@ -58,8 +70,14 @@ extension SecurityServices {
                 in: message.security, references: ids.map { ("#" + $0, false) }, identity: systemIdentity,
                 keyInfo: .securityTokenReference(tokenId: tokenId))
             try sign(template, with: systemIdentity)
+            var digests: [String: String] = [:]
+            for reference in template.onlyChild("SignedInfo", Namespace.xmldsig)?.children("Reference", Namespace.xmldsig) ?? [] {
+                let value = reference.onlyChild("DigestValue", Namespace.xmldsig)?.textContent ?? ""
+                digests[reference.attribute("URI") ?? ""] = String(value.filter { !$0.isWhitespace })
+            }
+            return digests
         }
-        return document.serialized()
+        return SignedAS4Message(bytes: document.serialized(), referenceDigests: digests)
     }
 
     /// Verifies an AS4 message: structure, references to exactly Body, eb:Messaging and Timestamp,
@@ -67,8 +85,15 @@ extension SecurityServices {
     /// bound to `PartyInfo/From/PartyId` (or to `partner` for signals, which name no party).
     public func verifyAS4Message(_ bytes: [UInt8], partner expectedPartner: String? = nil,
                                  at date: Date = Date()) throws(SignatureError) -> AS4Verification {
-        let document = try Self.parse(bytes)
-        return try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
+        try verifyAS4Message(Self.parse(bytes), partner: expectedPartner, at: date)
+    }
+
+    /// ``verifyAS4Message(_:partner:at:)`` on a message already parsed with ``XMLDocument``'s
+    /// defaults (whitespace kept), e.g. to read its ebMS signals first. Verification registers
+    /// the signed elements' Ids in the document: verify a document once.
+    public func verifyAS4Message(_ document: XMLDocument, partner expectedPartner: String? = nil,
+                                 at date: Date = Date()) throws(SignatureError) -> AS4Verification {
+        try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
             let doc = raw.assumingMemoryBound(to: xmlDoc.self)
             let message = try AS4MessageStructure(xmlDocGetRootElement(doc)!)
             guard let signature = message.signature else {
