@@ -69,7 +69,7 @@ struct ExclusiveCanonicalizer {
 
     private mutating func element(_ node: NodePointer) -> Bool {
         let scope = rendered.count
-        defer { rendered.removeSubrange(scope...) }
+        defer { rendered.removeLast(rendered.count - scope) }
         bytes.append(UInt8(ascii: "<"))
         writeQualifiedName(node.pointee.ns, node.pointee.name)
         guard namespaces(of: node), attributes(of: node) else { return false }
