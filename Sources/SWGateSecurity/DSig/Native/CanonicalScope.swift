@@ -70,15 +70,15 @@ struct CanonicalScope {
         let mode = exclusive ? swg_c14nExclusive() : swg_c14nInclusive()
         let result: Int32
         if shortWalks, exclusive, prefixes == nil,
-           let octets = ExclusiveCanonicalizer.canonicalize(document: document, include: include, exclude: exclude) {
-            // The common case, without libxml2's walk: same octets (see ExclusiveCanonicalizer).
-            result = octets.withUnsafeBufferPointer { octets in
-                withUnsafePointer(to: &sink) { sink in
-                    guard let start = octets.baseAddress else { return 0 }
-                    let text = UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self)
-                    return swg_c14nSinkWrite(UnsafeMutableRawPointer(mutating: sink), text, Int32(octets.count)) >= 0 ? 0 : -1
-                }
-            }
+           let written = ExclusiveCanonicalizer.withCanonicalOctets(document: document, include: include, exclude: exclude, { octets in
+               // The common case, without libxml2's walk: same octets (see ExclusiveCanonicalizer).
+               guard let start = octets.baseAddress else { return Int32(0) }
+               let text = UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self)
+               return withUnsafePointer(to: &sink) { sink in
+                   swg_c14nSinkWrite(UnsafeMutableRawPointer(mutating: sink), text, Int32(octets.count)) >= 0 ? 0 : -1
+               }
+           }) {
+            result = written
         } else if !shortWalks {
             // Keep libxml2's own full walk, which refuses relative namespace URIs on any element.
             var scope = swg_c14n_scope(include: include, exclude: exclude)

@@ -23,7 +23,7 @@ struct ExclusiveCanonicalizer {
         let href: UnsafePointer<xmlChar>?
     }
 
-    private var bytes: [UInt8] = []
+    private var bytes: CanonicalOutput
     private var rendered: [Binding] = []
     private var pending: [Binding] = []
     private var attributes: [UnsafeMutablePointer<xmlAttr>] = []
@@ -31,7 +31,7 @@ struct ExclusiveCanonicalizer {
 
     private init(exclude: NodePointer?) {
         self.exclude = exclude
-        bytes.reserveCapacity(16 * 1024)
+        bytes = CanonicalOutput(capacity: 16 * 1024)
         rendered.reserveCapacity(32)
         pending.reserveCapacity(8)
         attributes.reserveCapacity(16)
@@ -40,29 +40,39 @@ struct ExclusiveCanonicalizer {
     /// The canonical octets of `include` (the whole document when `nil`) without the subtree
     /// `exclude`; `nil` when the node set holds something this writer leaves to libxml2.
     static func canonicalize(document: DocPointer, include: NodePointer?, exclude: NodePointer?) -> [UInt8]? {
+        withCanonicalOctets(document: document, include: include, exclude: exclude) { Array($0) }
+    }
+
+    /// Calls `body` with the canonical octets (valid only during the call), or returns `nil`
+    /// without calling it when the node set is left to libxml2.
+    static func withCanonicalOctets<R>(document: DocPointer, include: NodePointer?, exclude: NodePointer?,
+                                       _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
         var writer = ExclusiveCanonicalizer(exclude: exclude)
+        defer { writer.bytes.deallocate() }
+        guard writer.write(document: document, include: include) else { return nil }
+        return body(writer.bytes.written)
+    }
+
+    private mutating func write(document: DocPointer, include: NodePointer?) -> Bool {
         if let include {
-            guard include.pointee.type == XML_ELEMENT_NODE else { return nil }
-            if include != exclude {
-                guard writer.element(include) else { return nil }
-            }
-            return writer.bytes
+            guard include.pointee.type == XML_ELEMENT_NODE else { return false }
+            return include == exclude || element(include)
         }
         var node = document.pointee.children
         while let current = node {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
                 if current != exclude {
-                    guard writer.element(current) else { return nil }
+                    guard element(current) else { return false }
                 }
             case XML_COMMENT_NODE:
                 break
             default:
-                return nil
+                return false
             }
             node = current.pointee.next
         }
-        return writer.bytes
+        return true
     }
 
     // MARK: - Elements
@@ -90,8 +100,7 @@ struct ExclusiveCanonicalizer {
             }
             child = current.pointee.next
         }
-        bytes.append(UInt8(ascii: "<"))
-        bytes.append(UInt8(ascii: "/"))
+        bytes.append("</")
         writeQualifiedName(node.pointee.ns, node.pointee.name)
         bytes.append(UInt8(ascii: ">"))
         return true
@@ -120,7 +129,7 @@ struct ExclusiveCanonicalizer {
             attribute = current.pointee.next
         }
         if usesNoNamespace, !hasEmptyPrefix, !isRendered(Binding(prefix: nil, href: nil)) {
-            bytes.append(contentsOf: Self.emptyDefault)
+            bytes.append(" xmlns=\"\"")
         }
         if pending.count > 1 {
             // insertion sort by prefix, the default (no prefix) first: a handful of entries at most
@@ -137,11 +146,11 @@ struct ExclusiveCanonicalizer {
         for binding in pending {
             guard let href = binding.href, Self.isPlainlyQuotable(href) else { return false }
             if let prefix = binding.prefix, prefix[0] != 0 {
-                bytes.append(contentsOf: Self.xmlnsColon)
+                bytes.append(" xmlns:")
                 writeRaw(prefix)
                 bytes.append(UInt8(ascii: "="))
             } else {
-                bytes.append(contentsOf: Self.xmlnsEquals)
+                bytes.append(" xmlns=")
             }
             bytes.append(UInt8(ascii: "\""))
             writeRaw(href)
@@ -248,7 +257,7 @@ struct ExclusiveCanonicalizer {
     }
 
     private mutating func writeRaw(_ text: UnsafePointer<xmlChar>) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text, count: Int(xmlStrlen(text))))
+        bytes.append(text, count: Int(xmlStrlen(text)))
     }
 
     /// Text escaped as C14N requires: `&`, `<`, `>` and CR in text (`xmlC11NNormalizeText`); `&`,
@@ -259,45 +268,33 @@ struct ExclusiveCanonicalizer {
         var cursor = text
         while true {
             let byte = cursor.pointee
-            let replacement: [UInt8]?
+            if byte > UInt8(ascii: ">") {  // every byte that may need escaping is at most '>'
+                cursor += 1
+                continue
+            }
+            let replacement: StaticString
             switch byte {
-            case 0: replacement = nil
-            case UInt8(ascii: "&"): replacement = Self.ampersand
-            case UInt8(ascii: "<"): replacement = Self.lessThan
-            case UInt8(ascii: ">"): replacement = attribute ? nil : Self.greaterThan
-            case UInt8(ascii: "\""): replacement = attribute ? Self.quote : nil
-            case 0x09: replacement = attribute ? Self.tab : nil
-            case 0x0A: replacement = attribute ? Self.lineFeed : nil
-            case 0x0D: replacement = Self.carriageReturn
+            case 0:
+                if cursor > start { bytes.append(start, count: cursor - start) }
+                return
+            case UInt8(ascii: "&"): replacement = "&amp;"
+            case UInt8(ascii: "<"): replacement = "&lt;"
+            case UInt8(ascii: ">") where !attribute: replacement = "&gt;"
+            case UInt8(ascii: "\"") where attribute: replacement = "&quot;"
+            case 0x09 where attribute: replacement = "&#x9;"
+            case 0x0A where attribute: replacement = "&#xA;"
+            case 0x0D: replacement = "&#xD;"
             default:
                 cursor += 1
                 continue
             }
-            if cursor > start { bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: cursor - start)) }
-            guard let replacement else {
-                if byte == 0 { return }
-                // a byte that needs no escape here ('>' in an attribute, '"' or whitespace in text)
-                bytes.append(byte)
-                cursor += 1
-                start = cursor
-                continue
-            }
-            bytes.append(contentsOf: replacement)
+            if cursor > start { bytes.append(start, count: cursor - start) }
+            bytes.append(replacement)
             cursor += 1
             start = cursor
         }
     }
 
-    private static let ampersand = Array("&amp;".utf8)
-    private static let lessThan = Array("&lt;".utf8)
-    private static let greaterThan = Array("&gt;".utf8)
-    private static let quote = Array("&quot;".utf8)
-    private static let tab = Array("&#x9;".utf8)
-    private static let lineFeed = Array("&#xA;".utf8)
-    private static let carriageReturn = Array("&#xD;".utf8)
-    private static let xmlnsColon = Array(" xmlns:".utf8)
-    private static let xmlnsEquals = Array(" xmlns=".utf8)
-    private static let emptyDefault = Array(" xmlns=\"\"".utf8)
     private static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
 
     // MARK: - C strings
@@ -328,5 +325,47 @@ struct ExclusiveCanonicalizer {
             }
         }
         return true
+    }
+}
+
+/// A growable byte buffer for the canonical octets, released with ``deallocate()``: appends are
+/// copies into owned memory, without the checks of an `Array` per byte.
+private struct CanonicalOutput {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        base = .allocate(capacity: capacity)
+        self.capacity = capacity
+    }
+
+    var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    func deallocate() { base.deallocate() }
+
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ start: UnsafePointer<UInt8>, count length: Int) {
+        if count + length > capacity { grow(to: count + length) }
+        (base + count).update(from: start, count: length)
+        count += length
+    }
+
+    mutating func append(_ text: StaticString) {
+        append(text.utf8Start, count: text.utf8CodeUnitCount)
+    }
+
+    private mutating func grow(to needed: Int) {
+        let larger = max(needed, 2 * capacity)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.update(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
     }
 }
