@@ -13,19 +13,20 @@ public struct EndpointRequest: Sendable {
     public var headers: [String: String]
     /// The whole body (already capped by the host's body limit).
     public var body: [UInt8]
-    /// Subject of the verified TLS client certificate, when the listener requires one.
-    public var clientCertificateSubject: String?
+    /// DER of the TLS client certificate, verified against the listener's client CA, when the
+    /// listener requires client certificates (``ListenerTLS/clientCAPath``); `nil` otherwise.
+    public var clientCertificateDER: [UInt8]?
 
     public init(
         method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = [],
-        clientCertificateSubject: String? = nil
+        clientCertificateDER: [UInt8]? = nil
     ) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
         self.body = body
-        self.clientCertificateSubject = clientCertificateSubject
+        self.clientCertificateDER = clientCertificateDER
     }
 
     /// The media type of the body, lower-cased, without parameters (`text/xml; charset=utf-8` → `text/xml`).

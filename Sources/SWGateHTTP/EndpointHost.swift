@@ -52,8 +52,11 @@ public struct EndpointHost: Sendable {
     public func service(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let routes = self.routes
         let limit = maxBodyBytes
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            try await Self.respond(to: request, routes: routes, limit: limit)
+        // Client certificates are only read when the listener requires and verifies them.
+        let readsClientCertificate = tls.map { $0.certificateVerification != .none } ?? false
+        let responder = CallbackResponder<EndpointRequestContext> { request, context in
+            let certificate = readsClientCertificate ? await Self.clientCertificateDER(of: context.channel) : nil
+            return try await Self.respond(to: request, routes: routes, limit: limit, clientCertificateDER: certificate)
         }
         let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
         return Application(
@@ -64,7 +67,15 @@ public struct EndpointHost: Sendable {
             logger: logger)
     }
 
-    static func respond(to request: Request, routes: [Route], limit: Int) async throws -> Response {
+    /// The DER of the peer certificate the TLS handshake verified, read on the connection's event loop.
+    static func clientCertificateDER(of channel: any Channel) async -> [UInt8]? {
+        let der = try? await channel.eventLoop.submit { () throws -> [UInt8]? in
+            try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate?.toDERBytes()
+        }.get()
+        return der ?? nil
+    }
+
+    static func respond(to request: Request, routes: [Route], limit: Int, clientCertificateDER: [UInt8]? = nil) async throws -> Response {
         let path = request.uri.path
         guard let route = routes.first(where: { path == $0.prefix || path.hasPrefix($0.prefix.hasSuffix("/") ? $0.prefix : $0.prefix + "/") })
         else {
@@ -95,7 +106,8 @@ public struct EndpointHost: Sendable {
             for item in raw.split(separator: "&") where !item.contains("=") { query[String(item)] = "" }
         }
         let endpointRequest = EndpointRequest(
-            method: request.method.rawValue, path: path, query: query, headers: headers, body: Array(buffer: body))
+            method: request.method.rawValue, path: path, query: query, headers: headers, body: Array(buffer: body),
+            clientCertificateDER: clientCertificateDER)
         let answer = await route.endpoint.handle(endpointRequest)
         var responseHeaders = HTTPFields()
         for (name, value) in answer.headers {
@@ -103,5 +115,17 @@ public struct EndpointHost: Sendable {
         }
         return Response(
             status: .init(code: answer.status), headers: responseHeaders, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+}
+
+/// The request context of ``EndpointHost``: Hummingbird's core storage plus the connection's
+/// channel, from which the TLS client certificate is read.
+struct EndpointRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }

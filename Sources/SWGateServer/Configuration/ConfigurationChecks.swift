@@ -40,8 +40,17 @@ enum ConfigurationChecks {
         }
         guard c.delivery.maxAttempts >= 1 else { throw fail("delivery.max_attempts", "must be at least 1") }
         for client in c.clients {
-            guard client.tokenSHA256.count == 64, client.tokenSHA256.allSatisfy(\.isHexDigit) else {
-                throw fail("portal.clients.\(client.name).token_sha256", "must be 64 hex digits (SHA-256 of the token)")
+            for (key, value) in [("token_sha256", client.tokenSHA256), ("certificate_sha256", client.certificateSHA256)] {
+                guard let value else { continue }
+                guard value.count == 64, value.allSatisfy(\.isHexDigit) else {
+                    throw fail("portal.clients.\(client.name).\(key)", "must be 64 hex digits (a SHA-256)")
+                }
+            }
+            guard client.tokenSHA256 != nil || client.certificateSHA256 != nil else {
+                throw fail("portal.clients.\(client.name)", "needs token_sha256 or certificate_sha256")
+            }
+            if client.certificateSHA256 != nil, c.listen.tlsClientCA == nil {
+                throw fail("portal.clients.\(client.name).certificate_sha256", "needs listen.tls_client_ca: client certificates are only read when the listener requires them")
             }
         }
         for (index, rule) in c.routes.enumerated() {

@@ -47,8 +47,19 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public struct Client: Sendable, Hashable {
         public var name: String
         /// Lower-case hex SHA-256 of the bearer token; the token itself is never stored.
-        public var tokenSHA256: String
+        public var tokenSHA256: String?
+        /// Lower-case hex SHA-256 of the DER of the client's TLS certificate: with a listener that
+        /// requires client certificates, a request without a bearer token is this client's when
+        /// it comes over a connection authenticated with that certificate.
+        public var certificateSHA256: String?
         public var permissions: Set<PortalPermission>
+
+        public init(name: String, tokenSHA256: String? = nil, certificateSHA256: String? = nil, permissions: Set<PortalPermission>) {
+            self.name = name
+            self.tokenSHA256 = tokenSHA256
+            self.certificateSHA256 = certificateSHA256
+            self.permissions = permissions
+        }
     }
 
     public var listen = Listen()

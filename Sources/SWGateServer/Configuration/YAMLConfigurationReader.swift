@@ -103,6 +103,7 @@ struct YAMLConfigurationReader {
     private func client(_ node: Node, _ prefix: String) throws(ConfigurationError) -> GatewayConfiguration.Client {
         var name: String?
         var hash: String?
+        var certificateHash: String?
         var permissions: Set<PortalPermission> = [.submit, .read]
         for (k, v) in try mapping(node, prefix) {
             let path = prefix + "." + k.text
@@ -114,6 +115,13 @@ struct YAMLConfigurationReader {
                     throw error(v, path, "must be 64 hex digits: the SHA-256 of the token, never the token itself")
                 }
                 hash = text
+            case "certificate_sha256":
+                // as `openssl x509 -noout -fingerprint -sha256` prints it, or plain hex
+                let text = try string(v, path).lowercased().filter { $0 != ":" }
+                guard text.count == 64, text.allSatisfy(\.isHexDigit) else {
+                    throw error(v, path, "must be the SHA-256 fingerprint of the client certificate: 64 hex digits, colons allowed")
+                }
+                certificateHash = text
             case "permissions":
                 permissions = []
                 for item in try sequence(v, path) {
@@ -127,8 +135,8 @@ struct YAMLConfigurationReader {
             }
         }
         guard let name else { throw error(node, prefix, "needs a name") }
-        guard let hash else { throw error(node, prefix, "needs token_sha256") }
-        return GatewayConfiguration.Client(name: name, tokenSHA256: hash, permissions: permissions)
+        guard hash != nil || certificateHash != nil else { throw error(node, prefix, "needs token_sha256 or certificate_sha256") }
+        return GatewayConfiguration.Client(name: name, tokenSHA256: hash, certificateSHA256: certificateHash, permissions: permissions)
     }
 
     private func rule(_ node: Node, _ prefix: String) throws(ConfigurationError) -> RoutingRule {

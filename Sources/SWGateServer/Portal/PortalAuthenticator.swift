@@ -1,21 +1,46 @@
 import Crypto
 import Foundation
-import SWGateHTTP
+public import SWGateHTTP
 
-/// Bearer-token authentication of portal clients. Configuration holds only SHA-256 hashes of the
-/// tokens; a presented token is hashed and compared with every configured hash in constant time,
-/// so neither the comparison nor the number of clients checked leaks where a guess went wrong.
+/// Authentication of portal clients, by bearer token or by TLS client certificate (SPEC 3.1).
+///
+/// Configuration holds only SHA-256 hashes of the tokens; a presented token is hashed and compared
+/// with every configured hash in constant time, so neither the comparison nor the number of clients
+/// checked leaks where a guess went wrong. A request without an `Authorization` header is the
+/// client whose configured certificate fingerprint is that of the connection's client certificate
+/// (verified by the TLS handshake against the listener's client CA).
 public struct PortalAuthenticator: Sendable {
     struct Entry: Sendable {
         var name: String
-        var hash: [UInt8]
+        var hash: [UInt8]?
+        var certificate: [UInt8]?
         var permissions: Set<PortalPermission>
     }
 
     let entries: [Entry]
 
     public init(clients: [GatewayConfiguration.Client]) {
-        entries = clients.map { Entry(name: $0.name, hash: Self.bytes(hex: $0.tokenSHA256), permissions: $0.permissions) }
+        entries = clients.map {
+            Entry(name: $0.name, hash: $0.tokenSHA256.map(Self.bytes(hex:)), certificate: $0.certificateSHA256.map(Self.bytes(hex:)),
+                  permissions: $0.permissions)
+        }
+    }
+
+    /// The client name for `request`: by its bearer token when it sends `Authorization`, else by its
+    /// TLS client certificate; 401 when neither identifies a client, 403 when the client lacks `permission`.
+    public func authorize(_ request: EndpointRequest, for permission: PortalPermission) throws(PortalError) -> String {
+        if request.headers["authorization"] == nil, let der = request.clientCertificateDER {
+            let presented = Array(SHA256.hash(data: der))
+            var match: Entry?
+            for entry in entries where entry.certificate.map({ Self.constantTimeEqual($0, presented) }) ?? false {
+                match = entry
+            }
+            guard let match else {
+                throw PortalError(.unauthenticated, "the client certificate is not configured for any portal client; send Authorization: Bearer <token>")
+            }
+            return try Self.permitted(match, permission)
+        }
+        return try authorize(authorization: request.headers["authorization"], for: permission)
     }
 
     /// The client name when the `Authorization` header carries a known token allowed `permission`;
@@ -27,14 +52,18 @@ public struct PortalAuthenticator: Sendable {
         let token = authorization.dropFirst(7).trimmingWhitespace()
         let presented = Array(SHA256.hash(data: Array(token.utf8)))
         var match: Entry?
-        for entry in entries where Self.constantTimeEqual(entry.hash, presented) {
+        for entry in entries where entry.hash.map({ Self.constantTimeEqual($0, presented) }) ?? false {
             match = entry
         }
         guard let match else { throw PortalError(.unauthenticated, "the bearer token is not known") }
-        guard match.permissions.contains(permission) else {
-            throw PortalError(.forbidden, "client \(match.name) may not \(permission.rawValue)")
+        return try Self.permitted(match, permission)
+    }
+
+    private static func permitted(_ entry: Entry, _ permission: PortalPermission) throws(PortalError) -> String {
+        guard entry.permissions.contains(permission) else {
+            throw PortalError(.forbidden, "client \(entry.name) may not \(permission.rawValue)")
         }
-        return match.name
+        return entry.name
     }
 
     /// Whether the header starts with `Bearer ` in any letter case. Only ASCII letters lower-case

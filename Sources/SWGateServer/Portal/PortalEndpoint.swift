@@ -35,20 +35,20 @@ public struct PortalEndpoint: Endpoint {
             return try await submit(request)
         case "/v1/messages":
             guard request.method == "GET" else { throw PortalError(.methodNotAllowed, "use GET /v1/messages") }
-            _ = try authenticator.authorize(authorization: request.headers["authorization"], for: .read)
+            _ = try authenticator.authorize(request, for: .read)
             return try await list(request.query)
         default:
             guard path.hasPrefix("/v1/messages/"), path.count > "/v1/messages/".count else {
                 throw PortalError(.notFound, "no resource at \(request.path)")
             }
             guard request.method == "GET" else { throw PortalError(.methodNotAllowed, "use GET \(path)") }
-            _ = try authenticator.authorize(authorization: request.headers["authorization"], for: .read)
+            _ = try authenticator.authorize(request, for: .read)
             return try await show(String(path.dropFirst("/v1/messages/".count)))
         }
     }
 
     private func submit(_ request: EndpointRequest) async throws(PortalError) -> EndpointResponse {
-        let client = try authenticator.authorize(authorization: request.headers["authorization"], for: .submit)
+        let client = try authenticator.authorize(request, for: .submit)
         guard let mediaType = request.mediaType, ["application/xml", "text/xml"].contains(mediaType) else {
             throw PortalError(.unsupportedMediaType, "send the Form D as application/xml or text/xml, not \(request.mediaTypeDescription)")
         }
