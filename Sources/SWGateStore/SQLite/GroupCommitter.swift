@@ -29,8 +29,11 @@ actor GroupCommitter {
     private var lastBatch = 0
     private let counters: Mutex<StoreCounters>
 
-    init(pool: any DatabaseWriter, grouped: Bool, maximumBatch: Int) {
+    private let checkpointer: BackgroundCheckpointer?
+
+    init(pool: any DatabaseWriter, grouped: Bool, maximumBatch: Int, checkpointer: BackgroundCheckpointer? = nil) {
         self.pool = pool
+        self.checkpointer = checkpointer
         self.grouped = grouped
         self.maximumBatch = max(1, maximumBatch)
         self.counters = Mutex(StoreCounters())
@@ -113,6 +116,7 @@ actor GroupCommitter {
                 return
             }
         }
+        checkpointer?.commitDidHappen()
         counters.withLock {
             $0.transactions += 1
             $0.units += batch.count
