@@ -5,8 +5,10 @@ import Synchronization
 /// that the writer's group commits do not stop for checkpoints (reading the WAL, writing the
 /// database file, and its fsync, which took ≈ 7 ms every ~16 MiB of WAL on the writer thread).
 ///
-/// After each commit the committer calls `commitDidHappen()`; a passive checkpoint then runs on this
-/// connection unless one is already running, in which case one more follows it. Passive checkpoints
+/// After each commit the committer calls `commitDidHappen(units:)`; once `unitsPerCheckpoint` units
+/// have been committed since the last one, a passive checkpoint runs on this connection, or, if one is
+/// already running, one more follows it. (A checkpoint after every commit fsynced the database file
+/// so often that, with one transaction per message, it slowed the WAL's own fsyncs.) Passive checkpoints
 /// never block the writer. The writer's own automatic checkpoint (SQLite's `wal_autocheckpoint`)
 /// stays on as the bound: if this one falls behind, the writer checkpoints what is left and the
 /// WAL restarts as before. Durability is unchanged: commits are fsynced in the WAL by the writer;
@@ -14,6 +16,7 @@ import Synchronization
 /// be reused.
 final class BackgroundCheckpointer: Sendable {
     private struct State {
+        var units = 0
         var running = false
         var again = false
         var closed = false
@@ -21,16 +24,21 @@ final class BackgroundCheckpointer: Sendable {
 
     private let connection: DatabaseQueue
     private let state = Mutex(State())
+    private let unitsPerCheckpoint: Int
 
-    init(path: String, configuration: GRDB.Configuration) throws {
+    init(path: String, configuration: GRDB.Configuration, unitsPerCheckpoint: Int = 128) throws {
+        self.unitsPerCheckpoint = unitsPerCheckpoint
         connection = try DatabaseQueue(path: path, configuration: configuration)
         try connection.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     }
 
-    /// Starts a passive checkpoint, or asks the running one to go once more.
-    func commitDidHappen() {
+    /// Counts `units` committed; every `unitsPerCheckpoint` of them starts a passive checkpoint, or
+    /// asks the running one to go once more.
+    func commitDidHappen(units: Int) {
         let start = state.withLock { state in
-            guard !state.closed else { return false }
+            state.units += units
+            guard !state.closed, state.units >= unitsPerCheckpoint else { return false }
+            state.units = 0
             if state.running {
                 state.again = true
                 return false

@@ -116,7 +116,7 @@ actor GroupCommitter {
                 return
             }
         }
-        checkpointer?.commitDidHappen()
+        checkpointer?.commitDidHappen(units: batch.count)
         counters.withLock {
             $0.transactions += 1
             $0.units += batch.count
