@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import Synchronization
 
 /// Gateway message ids: UUID version 7 (RFC 9562), a millisecond timestamp followed by random bits.
