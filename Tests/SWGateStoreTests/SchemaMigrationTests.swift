@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-@testable import SWGateStore
 import Testing
+
+@testable import SWGateStore
 
 @Suite("Schema migrations")
 struct SchemaMigrationTests {
