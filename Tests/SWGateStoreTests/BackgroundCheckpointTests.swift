@@ -8,15 +8,16 @@ struct BackgroundCheckpointTests {
         (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
 
-    /// 300 messages of ≈ 5 KB from 30 producers: ≈ 1.5 MB of WAL, well below the 1,000 pages
-    /// (16 MiB) after which the writer would checkpoint by itself.
+    /// 768 messages of ≈ 5 KB from 64 producers: group commits of many units (a checkpoint pass every
+    /// 512), ≈ 4 MB of WAL, well below the 1,000 pages (16 MiB) after which the writer would
+    /// checkpoint by itself.
     /// Returns each message's id and payload size.
     private func enqueueBurst(_ store: SQLiteOutboxStore) async throws -> [String: Int] {
         try await withThrowingTaskGroup(of: [String: Int].self) { group in
-            for producer in 0..<30 {
+            for producer in 0..<64 {
                 group.addTask {
                     var sizes: [String: Int] = [:]
-                    for index in 0..<10 {
+                    for index in 0..<12 {
                         let body = String(repeating: "<line p='\(producer)' i='\(index)'/>", count: 260)
                         let id = try await store.enqueue(formD("W-\(producer)-\(index)", conversation: "C-\(producer)", body: body)).id
                         sizes[id] = body.utf8.count
@@ -45,7 +46,7 @@ struct BackgroundCheckpointTests {
 
             let reopened = try SQLiteOutboxStore(path: path)
             defer { try? reopened.close() }
-            #expect(sizes.count == 300)
+            #expect(sizes.count == 768)
             for (id, size) in sizes {
                 #expect(try await reopened.message(id: id)?.deliveries.first?.payloadSize == size)
             }
