@@ -24,9 +24,9 @@ public final class SQLiteOutboxStore: OutboxStore {
         /// then writes nothing at all. For short-lived operator tools; a server uses the pool.
         public var singleConnection = false
         /// Copy committed WAL pages into the database file from a second connection and thread
-        /// (a passive checkpoint after each commit), so that group commits do not stop for
-        /// checkpoints. SQLite's automatic checkpoint on the writer stays on and bounds the WAL if
-        /// this one falls behind. Not used with `singleConnection`.
+        /// (passive checkpoints while group commits carry batches of several units), so that group
+        /// commits do not stop for checkpoints. SQLite's automatic checkpoint on the writer stays on
+        /// and bounds the WAL if this one falls behind. Not used with `singleConnection`.
         public var backgroundCheckpoints = true
 
         public init() {}
