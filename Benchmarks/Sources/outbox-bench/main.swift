@@ -1,6 +1,7 @@
 // outbox-bench: durable enqueue rate (group commit vs one transaction per message), claim-and-complete
 // rate, and resume time / peak memory of a restarted gateway with a deep queue.
-// Run: swift run -c release --package-path Benchmarks outbox-bench [--quick]
+// Run: swift run -c release --package-path Benchmarks outbox-bench [--quick | --enqueue-only | --single-only]
+//      [--checkpoints-on-writer]
 import BenchmarkSupport
 import Foundation
 import SWGateDelivery
@@ -41,6 +42,8 @@ enum ConversationKeys {
 }
 
 let sequence = Atomic<Int>(0)
+/// `--checkpoints-on-writer`: enqueue stores without the background checkpointer (for A/B runs).
+let checkpointsOnWriter = arguments.contains("--checkpoints-on-writer")
 
 /// `producers` tasks each enqueue `perProducer` 5 KB messages, one after the other.
 func enqueueRate(
@@ -50,6 +53,7 @@ func enqueueRate(
     defer { removeStore(path) }
     var configuration = SQLiteOutboxStore.Configuration()
     configuration.groupCommit = groupCommit
+    configuration.backgroundCheckpoints = !checkpointsOnWriter
     let store = try SQLiteOutboxStore(path: path, configuration: configuration)
     let before = store.counters
     let start = ContinuousClock.now
@@ -205,6 +209,11 @@ if arguments.contains("--enqueue-only") {
     let grouped = try await enqueueRate(groupCommit: true, producers: 64, perProducer: 400)
     let sequential = try await enqueueRate(groupCommit: true, producers: 64, perProducer: 400, keys: .sequential)
     print("group commit \(Int(grouped.rate))/s (\(grouped.perTransaction) per transaction); sequential C/O numbers \(Int(sequential.rate))/s")
+    exit(0)
+}
+if arguments.contains("--single-only") {
+    let single = try await enqueueRate(groupCommit: false, producers: 64, perProducer: 60)
+    print("one transaction each \(Int(single.rate))/s")
     exit(0)
 }
 let deepQueue = quick ? 20_000 : 100_000

@@ -4,14 +4,26 @@ import GRDB
 /// Appends to and reads the audit chain. Appends run inside the caller's write transaction, so an
 /// entry exists exactly when the state change it describes was committed.
 enum AuditLog {
+    /// Appends one entry. Inside a group-commit transaction the chain's head comes from the
+    /// transaction's `AuditChainTail` (read once, stored once before commit); elsewhere the head row
+    /// is read and written for this entry alone.
     static func append(
         _ db: Database, at: Int64, event: AuditEvent, messageID: String?, destination: String?, actor: String, detail: String
     ) throws {
-        let head = try DirectStatement(db.cachedStatement(sql: "SELECT seq, hash FROM audit_head WHERE id = 1")).fetchOne {
-            (sequence: $0.int64(0), hash: $0.string(1))
+        guard let tail = AuditChainTail.current else {
+            let tail = AuditChainTail()
+            try insert(db, tail, at: at, event: event, messageID: messageID, destination: destination, actor: actor, detail: detail)
+            try tail.store(db)
+            return
         }
-        let sequence = (head?.sequence ?? 0) + 1
-        let previousHash = head?.hash ?? AuditEntry.genesisHash
+        try insert(db, tail, at: at, event: event, messageID: messageID, destination: destination, actor: actor, detail: detail)
+    }
+
+    private static func insert(
+        _ db: Database, _ tail: AuditChainTail, at: Int64, event: AuditEvent, messageID: String?, destination: String?, actor: String,
+        detail: String
+    ) throws {
+        let (sequence, previousHash) = try tail.next(db)
         let hash = AuditEntry.sha256Hex(
             AuditEntry.canonicalForm(
                 sequence: sequence, atMilliseconds: at, event: event.rawValue, messageID: messageID, destination: destination,
@@ -30,13 +42,7 @@ enum AuditLog {
         insert.bind(previousHash, at: 8)
         insert.bind(hash, at: 9)
         try insert.execute()
-        let updateHead = DirectStatement(
-            try db.cachedStatement(
-                sql: "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
-            ))
-        updateHead.bind(sequence, at: 1)
-        updateHead.bind(hash, at: 2)
-        try updateHead.execute()
+        tail.advance(to: sequence, hash: hash)
     }
 
     static func entries(_ db: Database, messageID: String?) throws -> [AuditEntry] {

@@ -9,7 +9,8 @@ import Synchronization
 /// transaction. A unit that fails must not take the others down: the batch first runs optimistically
 /// with every unit straight in the transaction; if any unit throws, that transaction is rolled back
 /// and the batch runs again with each unit in its own savepoint, so the failing unit is rolled back
-/// alone and the others commit. (Savepoints on every unit would journal each page twice.)
+/// alone and the others commit. (Savepoints on every unit would journal each page twice.) The audit
+/// chain's head is read and stored once per transaction (`AuditChainTail`), not once per entry.
 actor GroupCommitter {
     /// One queued unit. Both closures run it inside a transaction and return the resumption to call
     /// after commit: `attempt` throws the unit's error, `isolated` runs it in a savepoint and turns
@@ -28,8 +29,11 @@ actor GroupCommitter {
     private var lastBatch = 0
     private let counters: Mutex<StoreCounters>
 
-    init(pool: any DatabaseWriter, grouped: Bool, maximumBatch: Int) {
+    private let checkpointer: BackgroundCheckpointer?
+
+    init(pool: any DatabaseWriter, grouped: Bool, maximumBatch: Int, checkpointer: BackgroundCheckpointer? = nil) {
         self.pool = pool
+        self.checkpointer = checkpointer
         self.grouped = grouped
         self.maximumBatch = max(1, maximumBatch)
         self.counters = Mutex(StoreCounters())
@@ -66,9 +70,17 @@ actor GroupCommitter {
 
     private static func inSavepoint<T>(_ db: Database, _ work: (Database) throws -> T) throws -> T {
         var value: T?
-        try db.inSavepoint {
-            value = try work(db)
-            return .commit
+        // The savepoint's rollback removes the unit's audit entries; the chain's tail must forget them too.
+        let tail = AuditChainTail.current
+        let mark = tail?.mark
+        do {
+            try db.inSavepoint {
+                value = try work(db)
+                return .commit
+            }
+        } catch {
+            if let tail, let mark { tail.restore(mark) }
+            throw error
         }
         guard let value else { throw OutboxError(.database, "savepoint produced no value") }
         return value
@@ -91,19 +103,20 @@ actor GroupCommitter {
     private func commit(_ batch: [Job]) async {
         let resumptions: [@Sendable () -> Void]
         do {
-            resumptions = try await pool.write { db in try batch.map { try $0.attempt(db) } }
+            resumptions = try await pool.write { db in try AuditChainTail.batching(db) { try batch.map { try $0.attempt(db) } } }
         } catch where batch.count == 1 {
             // A lone unit's error is its own: nothing else was in the transaction.
             batch[0].fail(error)
             return
         } catch {
             do {
-                resumptions = try await pool.write { db in batch.map { $0.isolated(db) } }
+                resumptions = try await pool.write { db in try AuditChainTail.batching(db) { batch.map { $0.isolated(db) } } }
             } catch {
                 for job in batch { job.fail(error) }
                 return
             }
         }
+        checkpointer?.commitDidHappen(units: batch.count)
         counters.withLock {
             $0.transactions += 1
             $0.units += batch.count

@@ -3,14 +3,15 @@ import GRDB
 
 extension SQLiteOutboxStore {
     /// Ready: pending, due, and no earlier delivery of the same conversation to the same destination
-    /// that is not yet delivered (pending, sending, failed and dead all block).
+    /// that is not yet delivered (pending, sending, failed and dead all block). Earlier deliveries
+    /// are found through the `conversation_key` index (see `ConversationKey`).
     private static let readySQL = """
         SELECT d.id FROM delivery d
         WHERE d.destination = ? AND d.state = 'pending' AND d.next_attempt_at <= ?
           AND NOT EXISTS (
             SELECT 1 FROM delivery e
-            WHERE e.destination = d.destination AND e.conversation = d.conversation
-              AND e.id < d.id AND e.state <> 'delivered')
+            WHERE e.conversation_key = d.conversation_key AND e.id < d.id
+              AND e.destination = d.destination AND e.conversation = d.conversation AND e.state <> 'delivered')
         ORDER BY d.next_attempt_at, d.id
         LIMIT ?
         """

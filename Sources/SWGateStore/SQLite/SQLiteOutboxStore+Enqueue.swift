@@ -38,18 +38,20 @@ extension SQLiteOutboxStore {
         return AuditEntry.hex(hasher.finalize())
     }
 
-    /// A message with what the writer needs precomputed: its content digest, destinations and the
-    /// detail text of its `accepted` audit entry.
+    /// A message with what the writer needs precomputed: its content digest, destinations, the
+    /// conversation key of each delivery and the detail text of its `accepted` audit entry.
     struct PreparedMessage: Sendable {
         let message: NewMessage
         let digest: String
         let destinations: [String]
+        let conversationKeys: [Int64]
         let auditDetail: String
 
         init(_ message: NewMessage) {
             self.message = message
             digest = SQLiteOutboxStore.contentDigest(message)
             destinations = message.payloads.map(\.destination)
+            conversationKeys = destinations.map { ConversationKey.of(destination: $0, conversation: message.conversation) }
             auditDetail =
                 "\(message.function) \(message.documentType) conversation=\(message.conversation) "
                 + "wire-id=\(message.wireMessageID) destinations=\(destinations.joined(separator: ",")) sha256=\(digest)"
@@ -92,10 +94,10 @@ extension SQLiteOutboxStore {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO delivery (message_seq, destination, conversation, state, payload, content_type,
-                        budget_started_at, next_attempt_at, updated_at)
-                    VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)
+                        budget_started_at, next_attempt_at, updated_at, conversation_key)
+                    VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)
                     """))
-        for payload in message.payloads {
+        for (payload, conversationKey) in zip(message.payloads, prepared.conversationKeys) {
             insertDelivery.bind(seq, at: 1)
             insertDelivery.bind(payload.destination, at: 2)
             insertDelivery.bind(message.conversation, at: 3)
@@ -103,6 +105,7 @@ extension SQLiteOutboxStore {
             insertDelivery.bind(now, at: 6)
             insertDelivery.bind(now, at: 7)
             insertDelivery.bind(now, at: 8)
+            insertDelivery.bind(conversationKey, at: 9)
             try insertDelivery.execute(withBlob: payload.body, at: 4)
         }
         try AuditLog.append(

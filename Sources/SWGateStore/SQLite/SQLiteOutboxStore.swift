@@ -23,12 +23,18 @@ public final class SQLiteOutboxStore: OutboxStore {
         /// One connection instead of a pool, and the journal mode left as the file has it: opening
         /// then writes nothing at all. For short-lived operator tools; a server uses the pool.
         public var singleConnection = false
+        /// Copy committed WAL pages into the database file from a second connection and thread
+        /// (passive checkpoints while group commits carry batches of several units), so that group
+        /// commits do not stop for checkpoints. SQLite's automatic checkpoint on the writer stays on
+        /// and bounds the WAL if this one falls behind. Not used with `singleConnection`.
+        public var backgroundCheckpoints = true
 
         public init() {}
     }
 
     let pool: any DatabaseWriter
     let committer: GroupCommitter
+    let checkpointer: BackgroundCheckpointer?
     /// The file this store was opened on.
     public let path: String
 
@@ -86,7 +92,18 @@ public final class SQLiteOutboxStore: OutboxStore {
             throw Self.translate(error, path: path)
         }
         pool = opened
-        committer = GroupCommitter(pool: opened, grouped: configuration.groupCommit, maximumBatch: configuration.maximumBatch)
+        var checkpointer: BackgroundCheckpointer?
+        if configuration.backgroundCheckpoints, !configuration.singleConnection {
+            do {
+                checkpointer = try BackgroundCheckpointer(path: path, configuration: config)
+            } catch {
+                try? opened.close()
+                throw Self.translate(error, path: path)
+            }
+        }
+        self.checkpointer = checkpointer
+        committer = GroupCommitter(
+            pool: opened, grouped: configuration.groupCommit, maximumBatch: configuration.maximumBatch, checkpointer: checkpointer)
     }
 
     /// Write transactions committed by this instance and the units of work they carried.
@@ -106,7 +123,12 @@ public final class SQLiteOutboxStore: OutboxStore {
 
     /// Closes the database connections. The store must not be used afterwards.
     public func close() throws(OutboxError) {
-        do { try pool.close() } catch { throw Self.translate(error, path: path) }
+        // The pool is closed even if the checkpointer's connection fails to close.
+        let checkpointerClosed = Result { try checkpointer?.close() }
+        do {
+            try pool.close()
+            try checkpointerClosed.get()
+        } catch { throw Self.translate(error, path: path) }
     }
 
     /// Runs `work` in a group-committed write transaction, translating database errors.

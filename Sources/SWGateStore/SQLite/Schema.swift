@@ -84,6 +84,7 @@ enum Schema {
                     """)
         }
         migrator.registerMigration("v2-submission-keys", migrate: SubmissionKeys.migrate)
+        migrator.registerMigration("v3-conversation-key", migrate: ConversationKey.migrate)
         return migrator
     }
 }
