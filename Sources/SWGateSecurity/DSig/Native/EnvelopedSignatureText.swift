@@ -17,21 +17,15 @@ enum EnvelopedSignatureText {
         let sha256 = FetchedDigest.sha256.md
         let scope = CanonicalScope(document: document, shortWalks: AbsoluteNamespaces.holdFor(document))
         let digestValue = Base64.encode(try scope.digest(with: sha256))
-        let signedInfo = Array(canonicalSignedInfo(method: method, digestValue: digestValue).utf8)
+        let signedInfo = Array(Self.signedInfo(method: method, digestValue: digestValue, canonical: true).utf8)
         var hash = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         guard EVP_Digest(signedInfo, signedInfo.count, &hash, &length, sha256, nil) == 1 else {
             throw SignatureError(.internalFailure, "cannot digest SignedInfo: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
         }
         let value = try NativeSigner.signatureValue(ofHash: Array(hash.prefix(Int(length))), digest: sha256, ecdsa: ecdsa, identity: identity)
-        var text = "<ds:Signature xmlns:ds=\"\(Namespace.xmldsig)\">\n<ds:SignedInfo>\n"
-        text += "<ds:CanonicalizationMethod Algorithm=\"\(Algorithm.exclusiveC14N)\"/>\n"
-        text += "<ds:SignatureMethod Algorithm=\"\(method)\"/>\n"
-        text += "<ds:Reference URI=\"\">\n<ds:Transforms>\n"
-        text += "<ds:Transform Algorithm=\"\(Algorithm.envelopedSignature)\"/>\n"
-        text += "<ds:Transform Algorithm=\"\(Algorithm.exclusiveC14N)\"/>\n</ds:Transforms>\n"
-        text += "<ds:DigestMethod Algorithm=\"\(Algorithm.sha256)\"/>\n"
-        text += "<ds:DigestValue>\(digestValue)</ds:DigestValue>\n</ds:Reference>\n</ds:SignedInfo>\n"
+        var text = "<ds:Signature xmlns:ds=\"\(Namespace.xmldsig)\">\n"
+        text += Self.signedInfo(method: method, digestValue: digestValue, canonical: false) + "\n"
         text += "<ds:SignatureValue>\(Base64.encode(value))</ds:SignatureValue>\n"
         text += "<ds:KeyInfo>\n<ds:X509Data>\n\n"
         for certificate in identity.keyCertificatesBase64 {
@@ -41,16 +35,21 @@ enum EnvelopedSignatureText {
         return Array(text.utf8)
     }
 
-    /// Exclusive C14N of the SignedInfo above: `ds` declared on it (visibly used, rendered by no
-    /// output ancestor), empty elements written with end tags.
-    private static func canonicalSignedInfo(method: String, digestValue: String) -> String {
-        var text = "<ds:SignedInfo xmlns:ds=\"\(Namespace.xmldsig)\">\n"
-        text += "<ds:CanonicalizationMethod Algorithm=\"\(Algorithm.exclusiveC14N)\"></ds:CanonicalizationMethod>\n"
-        text += "<ds:SignatureMethod Algorithm=\"\(method)\"></ds:SignatureMethod>\n"
+    /// SignedInfo as libxml2 serialises the template (`canonical` false: empty elements as `<x/>`,
+    /// `ds` declared on the enclosing Signature), or its exclusive C14N (`ds` declared on it, being
+    /// visibly used and rendered by no output ancestor; empty elements with end tags).
+    private static func signedInfo(method: String, digestValue: String, canonical: Bool) -> String {
+        func empty(_ name: String, _ algorithm: String) -> String {
+            canonical ? "<ds:\(name) Algorithm=\"\(algorithm)\"></ds:\(name)>\n" : "<ds:\(name) Algorithm=\"\(algorithm)\"/>\n"
+        }
+        var text = canonical ? "<ds:SignedInfo xmlns:ds=\"\(Namespace.xmldsig)\">\n" : "<ds:SignedInfo>\n"
+        text += empty("CanonicalizationMethod", Algorithm.exclusiveC14N)
+        text += empty("SignatureMethod", method)
         text += "<ds:Reference URI=\"\">\n<ds:Transforms>\n"
-        text += "<ds:Transform Algorithm=\"\(Algorithm.envelopedSignature)\"></ds:Transform>\n"
-        text += "<ds:Transform Algorithm=\"\(Algorithm.exclusiveC14N)\"></ds:Transform>\n</ds:Transforms>\n"
-        text += "<ds:DigestMethod Algorithm=\"\(Algorithm.sha256)\"></ds:DigestMethod>\n"
+        text += empty("Transform", Algorithm.envelopedSignature)
+        text += empty("Transform", Algorithm.exclusiveC14N)
+        text += "</ds:Transforms>\n"
+        text += empty("DigestMethod", Algorithm.sha256)
         text += "<ds:DigestValue>\(digestValue)</ds:DigestValue>\n</ds:Reference>\n</ds:SignedInfo>"
         return text
     }
