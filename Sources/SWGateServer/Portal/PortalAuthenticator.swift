@@ -30,12 +30,7 @@ public struct PortalAuthenticator: Sendable {
     /// TLS client certificate; 401 when neither identifies a client, 403 when the client lacks `permission`.
     public func authorize(_ request: EndpointRequest, for permission: PortalPermission) throws(PortalError) -> String {
         if request.headers["authorization"] == nil, let der = request.clientCertificateDER {
-            let presented = Array(SHA256.hash(data: der))
-            var match: Entry?
-            for entry in entries where entry.certificate.map({ Self.constantTimeEqual($0, presented) }) ?? false {
-                match = entry
-            }
-            guard let match else {
+            guard let match = entry(matching: Array(SHA256.hash(data: der)), by: \.certificate) else {
                 throw PortalError(.unauthenticated, "the client certificate is not configured for any portal client; send Authorization: Bearer <token>")
             }
             return try Self.permitted(match, permission)
@@ -50,13 +45,20 @@ public struct PortalAuthenticator: Sendable {
             throw PortalError(.unauthenticated, "send Authorization: Bearer <token>")
         }
         let token = authorization.dropFirst(7).trimmingWhitespace()
-        let presented = Array(SHA256.hash(data: Array(token.utf8)))
+        guard let match = entry(matching: Array(SHA256.hash(data: Array(token.utf8))), by: \.hash) else {
+            throw PortalError(.unauthenticated, "the bearer token is not known")
+        }
+        return try Self.permitted(match, permission)
+    }
+
+    /// The client whose `credential` hash equals `presented`, every configured hash compared in
+    /// constant time (no early exit).
+    private func entry(matching presented: [UInt8], by credential: KeyPath<Entry, [UInt8]?>) -> Entry? {
         var match: Entry?
-        for entry in entries where entry.hash.map({ Self.constantTimeEqual($0, presented) }) ?? false {
+        for entry in entries where entry[keyPath: credential].map({ Self.constantTimeEqual($0, presented) }) ?? false {
             match = entry
         }
-        guard let match else { throw PortalError(.unauthenticated, "the bearer token is not known") }
-        return try Self.permitted(match, permission)
+        return match
     }
 
     private static func permitted(_ entry: Entry, _ permission: PortalPermission) throws(PortalError) -> String {

@@ -58,13 +58,21 @@ struct ExclusiveCanonicalizer {
             guard include.pointee.type == XML_ELEMENT_NODE else { return false }
             return include == exclude || element(include)
         }
-        var node = document.pointee.children
+        return writeNodes(from: document.pointee.children, insideElement: false)
+    }
+
+    /// `first` and its following siblings: elements (but `exclude`) and, inside an element, text and
+    /// CDATA; comments are left out; anything else is refused (`false`).
+    private mutating func writeNodes(from first: NodePointer?, insideElement: Bool) -> Bool {
+        var node = first
         while let current = node {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
                 if current != exclude {
                     guard element(current) else { return false }
                 }
+            case XML_TEXT_NODE where insideElement, XML_CDATA_SECTION_NODE where insideElement:
+                if let content = current.pointee.content { writeEscaped(content, attribute: false) }
             case XML_COMMENT_NODE:
                 break
             default:
@@ -84,22 +92,7 @@ struct ExclusiveCanonicalizer {
         writeQualifiedName(node.pointee.ns, node.pointee.name)
         guard namespaces(of: node), attributes(of: node) else { return false }
         bytes.append(UInt8(ascii: ">"))
-        var child = node.pointee.children
-        while let current = child {
-            switch current.pointee.type {
-            case XML_ELEMENT_NODE:
-                if current != exclude {
-                    guard element(current) else { return false }
-                }
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = current.pointee.content { writeEscaped(content, attribute: false) }
-            case XML_COMMENT_NODE:
-                break
-            default:
-                return false
-            }
-            child = current.pointee.next
-        }
+        guard writeNodes(from: node.pointee.children, insideElement: true) else { return false }
         bytes.append("</")
         writeQualifiedName(node.pointee.ns, node.pointee.name)
         bytes.append(UInt8(ascii: ">"))
@@ -113,9 +106,8 @@ struct ExclusiveCanonicalizer {
     private mutating func namespaces(of node: NodePointer) -> Bool {
         pending.removeAll(keepingCapacity: true)
         var hasEmptyPrefix = false
-        var usesNoNamespace = false
+        let usesNoNamespace = node.pointee.ns == nil
         let own = node.pointee.ns ?? defaultDeclaration(inScopeOf: node)
-        if node.pointee.ns == nil { usesNoNamespace = true }
         if let own, !Self.isXMLNamespace(own) {
             use(own)
             if Self.isEmpty(own.pointee.prefix) { hasEmptyPrefix = true }
@@ -131,18 +123,8 @@ struct ExclusiveCanonicalizer {
         if usesNoNamespace, !hasEmptyPrefix, !isRendered(Binding(prefix: nil, href: nil)) {
             bytes.append(" xmlns=\"\"")
         }
-        if pending.count > 1 {
-            // insertion sort by prefix, the default (no prefix) first: a handful of entries at most
-            for index in 1..<pending.count {
-                let item = pending[index]
-                var position = index
-                while position > 0, xmlStrcmp(pending[position - 1].prefix, item.prefix) > 0 {
-                    pending[position] = pending[position - 1]
-                    position -= 1
-                }
-                pending[position] = item
-            }
-        }
+        // by prefix, the default (no prefix) first; prefixes in `pending` are distinct
+        pending.sort { xmlStrcmp($0.prefix, $1.prefix) < 0 }
         for binding in pending {
             guard let href = binding.href, Self.isPlainlyQuotable(href) else { return false }
             if let prefix = binding.prefix, prefix[0] != 0 {
@@ -205,17 +187,7 @@ struct ExclusiveCanonicalizer {
             attributes.append(current)
             attribute = current.pointee.next
         }
-        if attributes.count > 1 {
-            for index in 1..<attributes.count {
-                let item = attributes[index]
-                var position = index
-                while position > 0, Self.compare(attributes[position - 1], item) > 0 {
-                    attributes[position] = attributes[position - 1]
-                    position -= 1
-                }
-                attributes[position] = item
-            }
-        }
+        attributes.sort { Self.compare($0, $1) < 0 }  // no two attributes compare equal
         for attribute in attributes {
             bytes.append(UInt8(ascii: " "))
             if let ns = attribute.pointee.ns, let prefix = ns.pointee.prefix, prefix[0] != 0 {
