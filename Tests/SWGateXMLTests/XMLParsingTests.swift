@@ -1,5 +1,6 @@
 import Foundation
 import SWGateTesting
+import Synchronization
 import Testing
 
 @testable import SWGateXML
@@ -168,6 +169,46 @@ struct XMLParsingTests {
             #expect(text("ref") == "&\u{1EA1}")
             #expect(text("short") == "a")
             #expect(text("blank") == " ")
+        }
+    }
+}
+
+/// libxml2 allocates through per-thread free lists (see the CLibXML2 shim): trees built on one
+/// thread and released on another, by several threads at once, must come out intact.
+@Suite("Tree allocation across threads")
+struct XMLAllocationTests {
+    /// Hands a document to another task (the test's own hand-over; documents are not Sendable).
+    final class Handed: @unchecked Sendable {
+        let document: XMLDocument
+        init(_ document: XMLDocument) { self.document = document }
+    }
+
+    static let handOver = Mutex<[Handed]>([])
+
+    @Test("Documents parsed on some threads and released on others keep their content")
+    func crossThreadRelease() async throws {
+        let text = "<a xmlns=\"urn:a\">" + (0..<200).map { "<b n=\"\($0)\">Thủy sản \($0)</b>" }.joined() + "</a>"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for round in 0..<200 {
+                        let document = try XMLDocument(string: text)
+                        #expect(document.root.children.count == 200)
+                        // keep some for another task to release
+                        if (round + worker) % 3 == 0 {
+                            let handed = Handed(document)
+                            Self.handOver.withLock { $0.append(handed) }
+                        } else {
+                            _ = Self.handOver.withLock { $0.popLast() }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let left = Self.handOver.withLock { $0 }
+        for handed in left {
+            #expect(handed.document.root.children.last?.text == "Thủy sản 199")
         }
     }
 }

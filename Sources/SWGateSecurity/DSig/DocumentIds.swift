@@ -7,22 +7,61 @@ enum DocumentIds {
     /// Every Id-like attribute value (`Id`, `ID`, `id` in any namespace, including `xml:id` and
     /// `wsu:Id`) must be unique in the document; otherwise a reference could resolve to a decoy.
     static func requireUnique(in root: NodePointer) throws(SignatureError) {
+        if let duplicate = firstDuplicate(in: root, visiting: { _ in }) { throw duplicate }
+    }
+
+    /// Walks the elements of the tree at `root` (root first, document order), calling `visit` for
+    /// each, and returns the error for the first Id value that occurs twice, if any: the duplicate
+    /// check and a caller's own search in one pass.
+    static func firstDuplicate(in root: NodePointer, visiting visit: (NodePointer) -> Void) -> SignatureError? {
         var seen: Set<String> = []
-        func visit(_ element: NodePointer) throws(SignatureError) {
+        var duplicate: SignatureError?
+        var node: NodePointer? = root
+        while let element = node {
+            visit(element)
             var attribute = element.pointee.properties
-            while let current = attribute {
-                if let cName = current.pointee.name, cStringEquals(cName, "Id") || cStringEquals(cName, "ID") || cStringEquals(cName, "id") {
+            while duplicate == nil, let current = attribute {
+                if let cName = current.pointee.name, isIdName(cName) {
                     let name = String(cString: cName)
                     let value = element.attribute(name, current.pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) }) ?? ""
-                    guard seen.insert(value).inserted else {
-                        throw SignatureError(.duplicateId, "Id \"\(value)\" occurs more than once (on <\(element.localName)> and another element)")
+                    if !seen.insert(value).inserted {
+                        duplicate = SignatureError(.duplicateId, "Id \"\(value)\" occurs more than once (on <\(element.localName)> and another element)")
                     }
                 }
                 attribute = current.pointee.next
             }
+            node = nextElement(after: element, within: root)
         }
-        try visit(root)
-        try root.forEachDescendant(visit)
+        return duplicate
+    }
+
+    /// `Id`, `ID` or `id`.
+    private static func isIdName(_ name: UnsafePointer<xmlChar>) -> Bool {
+        switch (name[0], name[1]) {
+        case (UInt8(ascii: "I"), UInt8(ascii: "d")), (UInt8(ascii: "I"), UInt8(ascii: "D")), (UInt8(ascii: "i"), UInt8(ascii: "d")):
+            return name[2] == 0
+        default:
+            return false
+        }
+    }
+
+    /// The element after `element` in document order, inside `root`: its first child element, or
+    /// the next element sibling of it or of its nearest ancestor below `root` that has one.
+    private static func nextElement(after element: NodePointer, within root: NodePointer) -> NodePointer? {
+        if let child = firstElement(from: element.pointee.children) { return child }
+        var current = element
+        while current != root {
+            if let sibling = firstElement(from: current.pointee.next) { return sibling }
+            guard let parent = current.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
+            current = parent
+        }
+        return nil
+    }
+
+    private static func firstElement(from node: NodePointer?) -> NodePointer? {
+        var node = node
+        while let current = node, current.pointee.type != XML_ELEMENT_NODE { node = current.pointee.next }
+        return node
     }
 
     /// Registers attribute `name` (in `uri`) of `element` as its document's ID and returns its value.

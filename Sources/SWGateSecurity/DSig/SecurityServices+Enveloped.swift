@@ -49,14 +49,14 @@ extension SecurityServices {
         return try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
             let root = xmlDocGetRootElement(raw.assumingMemoryBound(to: xmlDoc.self))!
             var signatures: [NodePointer] = []
-            try root.forEachDescendant { node throws(SignatureError) in
-                if node.isElement("Signature", Namespace.xmldsig) { signatures.append(node) }
+            let duplicateId = DocumentIds.firstDuplicate(in: root) { node in
+                if node != root, node.isElement("Signature", Namespace.xmldsig) { signatures.append(node) }
             }
             guard let signature = signatures.first else { throw SignatureError(.missingSignature, "the document is not signed") }
             guard signatures.count == 1, signature.parentElement == root else {
                 throw SignatureError(.unexpectedSignature, "exactly one ds:Signature, a child of the root element, is expected")
             }
-            try DocumentIds.requireUnique(in: root)
+            if let duplicateId { throw duplicateId }
             let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.xmldsig), trustStore: trustStore)
             let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(partnerId), date: date)
             return try verification.verify(signature, expected: [.init(uri: "", element: root, enveloped: true)],

@@ -87,7 +87,7 @@ struct ExclusiveCanonicalizer {
 
     private mutating func element(_ node: NodePointer) -> Bool {
         let scope = rendered.count
-        defer { rendered.removeLast(rendered.count - scope) }
+        defer { if rendered.count > scope { rendered.removeLast(rendered.count - scope) } }
         bytes.append(UInt8(ascii: "<"))
         writeQualifiedName(node.pointee.ns, node.pointee.name)
         guard namespaces(of: node), attributes(of: node) else { return false }
@@ -104,7 +104,7 @@ struct ExclusiveCanonicalizer {
     /// prefix; `xmlns=""` when the element is in no namespace and an ancestor rendered a default one
     /// (libxml2's `xmlExcC14NProcessNamespacesAxis`).
     private mutating func namespaces(of node: NodePointer) -> Bool {
-        pending.removeAll(keepingCapacity: true)
+        if !pending.isEmpty { pending.removeAll(keepingCapacity: true) }
         var hasEmptyPrefix = false
         let usesNoNamespace = node.pointee.ns == nil
         let own = node.pointee.ns ?? defaultDeclaration(inScopeOf: node)
@@ -124,7 +124,7 @@ struct ExclusiveCanonicalizer {
             bytes.append(" xmlns=\"\"")
         }
         // by prefix, the default (no prefix) first; prefixes in `pending` are distinct
-        pending.sort { xmlStrcmp($0.prefix, $1.prefix) < 0 }
+        if pending.count > 1 { pending.sort { xmlStrcmp($0.prefix, $1.prefix) < 0 } }
         for binding in pending {
             guard let href = binding.href, Self.isPlainlyQuotable(href) else { return false }
             if let prefix = binding.prefix, prefix[0] != 0 {
@@ -181,28 +181,36 @@ struct ExclusiveCanonicalizer {
     /// The element's attributes (none inherited), in libxml2's C14N order: no namespace first, then
     /// by namespace URI, then by local name.
     private mutating func attributes(of node: NodePointer) -> Bool {
-        attributes.removeAll(keepingCapacity: true)
-        var attribute = node.pointee.properties
+        guard let first = node.pointee.properties else { return true }
+        guard first.pointee.next != nil else { return write(first) }  // one: nothing to sort
+        if !attributes.isEmpty { attributes.removeAll(keepingCapacity: true) }
+        var attribute: UnsafeMutablePointer<xmlAttr>? = first
         while let current = attribute {
             attributes.append(current)
             attribute = current.pointee.next
         }
         attributes.sort { Self.compare($0, $1) < 0 }  // no two attributes compare equal
         for attribute in attributes {
-            bytes.append(UInt8(ascii: " "))
-            if let ns = attribute.pointee.ns, let prefix = ns.pointee.prefix, prefix[0] != 0 {
-                writeRaw(prefix)
-                bytes.append(UInt8(ascii: ":"))
-            }
-            writeRaw(attribute.pointee.name)
-            bytes.append(UInt8(ascii: "="))
-            bytes.append(UInt8(ascii: "\""))
-            if let value = attribute.pointee.children {
-                guard value.pointee.type == XML_TEXT_NODE, value.pointee.next == nil else { return false }
-                if let content = value.pointee.content { writeEscaped(content, attribute: true) }
-            }
-            bytes.append(UInt8(ascii: "\""))
+            guard write(attribute) else { return false }
         }
+        return true
+    }
+
+    /// ` name="value"`; `false` when the value is not plain text.
+    private mutating func write(_ attribute: UnsafeMutablePointer<xmlAttr>) -> Bool {
+        bytes.append(UInt8(ascii: " "))
+        if let ns = attribute.pointee.ns, let prefix = ns.pointee.prefix, prefix[0] != 0 {
+            writeRaw(prefix)
+            bytes.append(UInt8(ascii: ":"))
+        }
+        writeRaw(attribute.pointee.name)
+        bytes.append(UInt8(ascii: "="))
+        bytes.append(UInt8(ascii: "\""))
+        if let value = attribute.pointee.children {
+            guard value.pointee.type == XML_TEXT_NODE, value.pointee.next == nil else { return false }
+            if let content = value.pointee.content { writeEscaped(content, attribute: true) }
+        }
+        bytes.append(UInt8(ascii: "\""))
         return true
     }
 
