@@ -1,4 +1,5 @@
 import SWGateDomain
+internal import CLibXML2
 internal import CXMLSec
 public import Foundation
 import SWGateXML
@@ -49,8 +50,10 @@ extension SecurityServices {
         return try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
             let root = xmlDocGetRootElement(raw.assumingMemoryBound(to: xmlDoc.self))!
             var signatures: [NodePointer] = []
+            var absoluteNamespaces = true
             let duplicateId = DocumentIds.firstDuplicate(in: root) { node in
                 if node != root, node.isElement("Signature", Namespace.xmldsig) { signatures.append(node) }
+                if absoluteNamespaces, node.pointee.nsDef != nil { absoluteNamespaces = AbsoluteNamespaces.holdFor(declarationsOf: node) }
             }
             guard let signature = signatures.first else { throw SignatureError(.missingSignature, "the document is not signed") }
             guard signatures.count == 1, signature.parentElement == root else {
@@ -60,7 +63,8 @@ extension SecurityServices {
             let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.xmldsig), trustStore: trustStore)
             let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(partnerId), date: date)
             return try verification.verify(signature, expected: [.init(uri: "", element: root, enveloped: true)],
-                                           signer: signer.signer, intermediates: signer.intermediates)
+                                           signer: signer.signer, intermediates: signer.intermediates,
+                                           absoluteNamespaces: absoluteNamespaces)
         }
     }
 }

@@ -21,8 +21,10 @@ struct SignatureVerification {
 
     /// Verifies `signature` whose references must be exactly `expected` (no more, no fewer,
     /// no duplicates) and whose signer is `signer` (with optional `intermediates`).
+    /// `absoluteNamespaces`: ``AbsoluteNamespaces/holdFor(_:)`` of the document when the caller
+    /// already walked it; computed here otherwise.
     func verify(_ signature: NodePointer, expected: [Expected], signer: Certificate,
-                intermediates: [Certificate]) throws(SignatureError) -> VerifiedSignature {
+                intermediates: [Certificate], absoluteNamespaces: Bool? = nil) throws(SignatureError) -> VerifiedSignature {
         let enveloped = expected.contains { $0.enveloped }
         let structure = try SignatureStructure(signature, allowSHA1: partner.allowSHA1, enveloped: enveloped)
         let uris = structure.references.map(\.uri)
@@ -52,7 +54,8 @@ struct SignatureVerification {
         switch engine {
         case .native:
             let elements = Dictionary(expected.map { ($0.uri, $0.element) }, uniquingKeysWith: { first, _ in first })
-            try NativeVerifier.verify(structure, elements: elements, signer: signer)
+            let shortWalks = absoluteNamespaces ?? AbsoluteNamespaces.holdFor(signature.pointee.doc)
+            try NativeVerifier.verify(structure, elements: elements, signer: signer, shortWalks: shortWalks)
         case .xmlsec:
             let key = try trustStore.verificationKey(for: signer)
             let context = try DSigContext()

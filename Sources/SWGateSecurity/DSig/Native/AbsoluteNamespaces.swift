@@ -18,11 +18,7 @@ enum AbsoluteNamespaces {
         var node = document.pointee.children
         while let current = node {
             if current.pointee.type == XML_ELEMENT_NODE {
-                var declaration = current.pointee.nsDef
-                while let ns = declaration {
-                    if let href = ns.pointee.href, href[0] != 0, !isPlainlyAbsolute(href) { return false }
-                    declaration = ns.pointee.next
-                }
+                guard holdFor(declarationsOf: current) else { return false }
                 if let child = current.pointee.children {
                     node = child
                     continue
@@ -39,6 +35,16 @@ enum AbsoluteNamespaces {
                 guard let parent = step.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { break }
                 climbing = parent
             }
+        }
+        return true
+    }
+
+    /// True when the namespace declarations on `element` itself have the plainly absolute shape.
+    static func holdFor(declarationsOf element: NodePointer) -> Bool {
+        var declaration = element.pointee.nsDef
+        while let ns = declaration {
+            if let href = ns.pointee.href, href[0] != 0, !isPlainlyAbsolute(href) { return false }
+            declaration = ns.pointee.next
         }
         return true
     }

@@ -87,7 +87,7 @@ struct ExclusiveCanonicalizer {
 
     private mutating func element(_ node: NodePointer) -> Bool {
         let scope = rendered.count
-        defer { if rendered.count > scope { rendered.removeLast(rendered.count - scope) } }
+        defer { while rendered.count > scope { rendered.removeLast() } }
         bytes.append(UInt8(ascii: "<"))
         writeQualifiedName(node.pointee.ns, node.pointee.name)
         guard namespaces(of: node), attributes(of: node) else { return false }
@@ -330,6 +330,7 @@ private struct CanonicalOutput {
         count += 1
     }
 
+    @inline(__always)
     mutating func append(_ start: UnsafePointer<UInt8>, count length: Int) {
         if count + length > capacity { grow(to: count + length) }
         (base + count).update(from: start, count: length)

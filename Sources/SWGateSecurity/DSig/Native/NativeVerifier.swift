@@ -7,10 +7,12 @@ internal import CXMLSec
 /// libxml2 C14N and OpenSSL.
 enum NativeVerifier {
     /// Verifies `structure` whose reference URIs are bound to `elements` (URI → element; the
-    /// whole document for `""`) with the public key of `signer`.
+    /// whole document for `""`) with the public key of `signer`; `shortWalks` is
+    /// ``AbsoluteNamespaces/holdFor(_:)`` of the document.
     /// - Throws: `.digestMismatch` when a reference's data changed (checked first, as xmlsec does),
     ///   `.signatureInvalid` when the SignatureValue does not verify or cannot be decoded.
-    static func verify(_ structure: SignatureStructure, elements: [String: NodePointer], signer: Certificate) throws(SignatureError) {
+    static func verify(_ structure: SignatureStructure, elements: [String: NodePointer], signer: Certificate,
+                       shortWalks: Bool) throws(SignatureError) {
         let ds = Namespace.xmldsig
         guard let signedInfo = structure.node.onlyChild("SignedInfo", ds), let signatureValue = structure.node.onlyChild("SignatureValue", ds),
               let method = Algorithm.signatureDigest(forSignatureMethod: structure.signatureMethod)
@@ -19,7 +21,6 @@ enum NativeVerifier {
             throw SignatureError(.missingCertificate, "certificate \(signer.subject) has no usable public key")
         }
         ERR_clear_error()
-        let shortWalks = AbsoluteNamespaces.holdFor(structure.node.pointee.doc)
         for reference in structure.references {
             guard let digest = Algorithm.messageDigest(forDigestMethod: reference.digestMethod) else {
                 throw SignatureError(.algorithmNotAllowed, "digest method \(reference.digestMethod) is not allowed")
