@@ -120,6 +120,7 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
 
 /// Whether the NUL-terminated `cString` holds exactly the UTF-8 of `text`.
 func cStringEquals(_ cString: UnsafePointer<xmlChar>, _ text: String) -> Bool {
+    guard cString[0] == text.utf8.first ?? 0 else { return false }  // most names differ at once
     let compared = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
         for index in 0..<bytes.count where cString[index] != bytes[index] || cString[index] == 0 { return false }
         return cString[bytes.count] == 0
