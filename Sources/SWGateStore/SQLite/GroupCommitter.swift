@@ -184,11 +184,15 @@ final class GroupCommitter: @unchecked Sendable {
     /// them and resumes their callers (or fails them). Returns the batch (empty: nothing arrived).
     private func runBatch(_ db: Database, expected: Int) -> Batch {
         let batch = Batch()
+        // Waiting for stragglers ends at four arrival waits after the first wait began.
+        let deadline = Date(timeIntervalSinceNow: 4 * arrivalWait.inSeconds)
+        // The first units are awaited before the transaction begins: an idle store holds no lock.
+        batch.jobs.append(contentsOf: take(for: batch, expected: expected, deadline: deadline))
+        guard !batch.jobs.isEmpty else { return batch }
         do {
             try db.inTransaction {
-                // Waiting for stragglers ends at four arrival waits after the transaction began.
-                let deadline = Date(timeIntervalSinceNow: 4 * arrivalWait.inSeconds)
                 try AuditChainTail.batching(db) {
+                    for job in batch.jobs { batch.resumptions.append(try job.attempt(db)) }
                     while true {
                         let jobs = take(for: batch, expected: expected, deadline: deadline)
                         if jobs.isEmpty { break }
@@ -199,15 +203,6 @@ final class GroupCommitter: @unchecked Sendable {
                 }
                 return .commit
             }
-        } catch where batch.jobs.isEmpty {
-            // No transaction (the lock stayed busy, or I/O failed): what is queued cannot be run now.
-            condition.lock()
-            let count = grouped ? min(maximumBatch, state.queue.count) : min(1, state.queue.count)
-            batch.jobs = Array(state.queue[..<count])
-            state.queue.removeFirst(count)
-            condition.unlock()
-            for job in batch.jobs { job.fail(error) }
-            return batch
         } catch where batch.jobs.count == 1 {
             // A lone unit's error is its own: nothing else was in the transaction.
             batch.jobs[0].fail(error)
@@ -224,7 +219,6 @@ final class GroupCommitter: @unchecked Sendable {
                 return batch
             }
         }
-        guard !batch.jobs.isEmpty else { return batch }
         checkpointer?.commitDidHappen(units: batch.jobs.count)
         counters.withLock {
             $0.transactions += 1
