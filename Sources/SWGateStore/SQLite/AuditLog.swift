@@ -33,9 +33,14 @@ enum AuditLog {
             ))
         insert.bind(sequence, at: 1)
         insert.bind(at, at: 2)
-        try insert.execute(texts: [
-            (3, event.rawValue), (4, messageID), (5, destination), (6, actor), (7, detail), (8, previousHash), (9, hash),
-        ])
+        insert.bind(event.rawValue, at: 3)
+        insert.bind(messageID, at: 4)
+        insert.bind(destination, at: 5)
+        insert.bind(actor, at: 6)
+        insert.bind(detail, at: 7)
+        insert.bind(previousHash, at: 8)
+        insert.bind(hash, at: 9)
+        try insert.execute()
         tail.advance(to: sequence, hash: hash)
     }
 

@@ -108,12 +108,18 @@ extension SQLiteOutboxStore {
                         idempotency_scope, idempotency_key, content_digest, acknowledgement, accepted_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
+        insertMessage.bind(id, at: 1)
+        insertMessage.bind(message.wireMessageID, at: 2)
+        insertMessage.bind(message.conversation, at: 3)
+        insertMessage.bind(message.documentType, at: 4)
+        insertMessage.bind(message.function.rawValue, at: 5)
+        insertMessage.bind(message.source, at: 6)
+        insertMessage.bind(message.idempotencyKey?.scope, at: 7)
+        insertMessage.bind(message.idempotencyKey?.key, at: 8)
+        insertMessage.bind(prepared.digest, at: 9)
         insertMessage.bind(message.acknowledgement, at: 10)
         insertMessage.bind(now, at: 11)
-        try insertMessage.execute(texts: [
-            (1, id), (2, message.wireMessageID), (3, message.conversation), (4, message.documentType), (5, message.function.rawValue),
-            (6, message.source), (7, message.idempotencyKey?.scope), (8, message.idempotencyKey?.key), (9, prepared.digest),
-        ])
+        try insertMessage.execute()
         let seq = db.lastInsertedRowID
         let insertDelivery = DirectStatement(
             try db.cachedStatement(
@@ -124,12 +130,14 @@ extension SQLiteOutboxStore {
                     """))
         for (payload, conversationKey) in zip(message.payloads, prepared.conversationKeys) {
             insertDelivery.bind(seq, at: 1)
+            insertDelivery.bind(payload.destination, at: 2)
+            insertDelivery.bind(message.conversation, at: 3)
+            insertDelivery.bind(payload.contentType, at: 5)
             insertDelivery.bind(now, at: 6)
             insertDelivery.bind(now, at: 7)
             insertDelivery.bind(now, at: 8)
             insertDelivery.bind(conversationKey, at: 9)
-            try insertDelivery.execute(
-                texts: [(2, payload.destination), (3, message.conversation), (5, payload.contentType)], blob: (4, payload.body))
+            try insertDelivery.execute(withBlob: payload.body, at: 4)
         }
         try AuditLog.append(
             db, at: now, event: .accepted, messageID: id, destination: nil, actor: message.source, detail: prepared.auditDetail)

@@ -60,37 +60,6 @@ struct DirectStatement {
         }
     }
 
-    /// Binds `texts` (1-based index and value, nil for NULL) and, if given, `blob`, all without
-    /// copying: SQLite reads the bytes where they lie (`SQLITE_STATIC`) while the statement runs to
-    /// completion; the bindings are cleared before the bytes go out of scope. The other parameters
-    /// must have been bound already. (With `SQLITE_TRANSIENT` SQLite allocated, copied and freed
-    /// every text of every row on the writer thread.)
-    func execute(texts: [(Int32, String?)], blob: (index: Int32, data: Data)? = nil) throws {
-        try withTexts(texts[...]) {
-            defer { sqlite3_clear_bindings(handle) }
-            guard let blob else { return try execute() }
-            try blob.data.withUnsafeBytes { bytes in
-                sqlite3_bind_blob(handle, blob.index, bytes.baseAddress ?? Self.emptyBlob, Int32(bytes.count), nil)  // nil = SQLITE_STATIC
-                try execute()
-            }
-        }
-    }
-
-    /// Binds the first text in place and runs the rest (then `body`) inside its scope.
-    private func withTexts(_ texts: ArraySlice<(Int32, String?)>, _ body: () throws -> Void) throws {
-        guard let (index, value) = texts.first else { return try body() }
-        guard var value else {
-            sqlite3_bind_null(handle, index)
-            return try withTexts(texts.dropFirst(), body)
-        }
-        try value.withUTF8 { bytes in
-            // A non-nil pointer even for "", so that an empty string binds as text, not NULL.
-            let text = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? Self.emptyText
-            sqlite3_bind_text(handle, index, text, Int32(bytes.count), nil)  // nil = SQLITE_STATIC
-            try withTexts(texts.dropFirst(), body)
-        }
-    }
-
     /// Runs the statement to completion (an INSERT or UPDATE) and resets it for the next use.
     func execute() throws {
         defer { sqlite3_reset(handle) }
