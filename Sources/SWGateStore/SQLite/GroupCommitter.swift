@@ -125,9 +125,16 @@ final class GroupCommitter: @unchecked Sendable {
 
     /// Holds the writer connection and commits transactions until the queue is empty and no unit
     /// arrives within `arrivalWait`: no task switch between one commit and the next transaction.
+    /// Under sustained load the connection is handed back every `batchesPerAccess` batches, so that
+    /// other accesses to the writer (`durability()`) are not starved.
     private func flush() async {
         do {
-            try await pool.writeWithoutTransaction { db in self.drain(db) }
+            var expected = 0
+            while true {
+                let (done, last) = try await pool.writeWithoutTransaction { [expected] db in self.drain(db, expected: expected) }
+                if done { break }
+                expected = last
+            }
         } catch {
             // The writer could not be reached (the store is closing): fail what is queued.
             failQueued(error)
@@ -143,19 +150,25 @@ final class GroupCommitter: @unchecked Sendable {
         for job in jobs { job.fail(error) }
     }
 
-    private func drain(_ db: Database) {
-        var expected = 0
-        while true {
+    /// The batches of one writer access before it is handed back (see `flush`).
+    private static let batchesPerAccess = 64
+
+    /// Runs batches, the first expecting `expected` units; `done` when the queue ran empty (the
+    /// flush is over), otherwise after `batchesPerAccess` batches with the size of the last one.
+    private func drain(_ db: Database, expected: Int) -> (done: Bool, last: Int) {
+        var expected = expected
+        for _ in 0..<Self.batchesPerAccess {
             let batch = runBatch(db, expected: min(expected, maximumBatch))
             if batch.jobs.isEmpty {
                 condition.lock()
                 let done = state.queue.isEmpty
                 if done { state.flushing = false }
                 condition.unlock()
-                if done { return }
+                if done { return (true, 0) }
             }
             expected = batch.jobs.count
         }
+        return (false, expected)
     }
 
     /// Takes the next units for the open transaction `batch`: what is queued (up to the batch's
