@@ -11,13 +11,16 @@ import Synchronization
 /// previous commit resumed have run (a busy store's callers come back with one unit each), when
 /// the queue stays empty for `arrivalWait`, or at `maximumBatch`. The writer's inserts thus overlap
 /// the callers' preparation instead of waiting for a whole batch to be queued first. While a
-/// transaction is being written and synced, newly queued work accumulates for the next one.
+/// transaction is being written and synced, newly queued work accumulates for the next one. A
+/// batch's first units are awaited before its transaction begins (an idle store holds no lock), and
+/// the writer connection is handed back every `batchesPerAccess` batches.
 ///
 /// A unit that fails must not take the others down: the batch first runs optimistically with every
 /// unit straight in the transaction; if any unit throws, that transaction is rolled back and the
 /// units it took run again with each unit in its own savepoint, so the failing unit is rolled
 /// back alone and the others commit. (Savepoints on every unit would journal each page twice.) The
 /// audit chain's head is read and stored once per transaction (`AuditChainTail`), not once per entry.
+///
 /// `@unchecked Sendable`: `state` is only touched with `condition` locked.
 final class GroupCommitter: @unchecked Sendable {
     /// One queued unit. Both closures run it inside a transaction and return the resumption to call
@@ -34,7 +37,7 @@ final class GroupCommitter: @unchecked Sendable {
 
     private struct State {
         var queue: [Job] = []
-        /// A flush task is running (it owns the writer until the queue is empty).
+        /// A flush task is running (it takes the writer until the queue is empty).
         var flushing = false
         /// The writer is blocked in `take` until this many units are queued (0: it is not waiting).
         /// Waking it per unit would cost a thread switch per unit; a few at a time still overlap
@@ -51,7 +54,8 @@ final class GroupCommitter: @unchecked Sendable {
     private let pool: any DatabaseWriter
     private let grouped: Bool
     private let maximumBatch: Int
-    /// How long an open group-commit transaction waits for the next unit before it commits.
+    /// How long the writer waits for the next units of a batch before it commits (at most four
+    /// times that per batch).
     private let arrivalWait: Duration
     /// Guards `state`; the writer waits on it for arrivals.
     private let condition = NSCondition()
