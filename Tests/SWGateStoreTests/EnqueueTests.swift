@@ -133,6 +133,37 @@ struct EnqueueTests {
         }
     }
 
+    @Test("Under a sustained burst the committer hands the writer back: another writer access is answered before the burst ends")
+    func writerIsSharedUnderLoad() async throws {
+        try await withStore { store, _ in
+            let producers = 64
+            let perProducer = 150
+            let answeredAt = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for producer in 0..<producers {
+                    group.addTask {
+                        for index in 0..<perProducer {
+                            _ = try await store.enqueue(formD("S-\(producer)-\(index)", conversation: "C-\(producer)-\(index)"))
+                        }
+                        return nil
+                    }
+                }
+                group.addTask {
+                    // Once the burst runs, ask for the writer connection (durability() reads its settings there).
+                    while store.counters.units < 640 { try await Task.sleep(for: .milliseconds(1)) }
+                    let durability = try await store.durability()
+                    #expect(durability.synchronous == 2)
+                    return store.counters.units
+                }
+                var answeredAt: Int?
+                for try await units in group { if let units { answeredAt = units } }
+                return answeredAt
+            }
+            let units = try #require(answeredAt)
+            #expect(units < producers * perProducer)
+            #expect(try await store.stats().messageCount == producers * perProducer)
+        }
+    }
+
     @Test("Without group commit every enqueue is its own transaction")
     func oneTransactionPerMessage() async throws {
         var configuration = SQLiteOutboxStore.Configuration()

@@ -24,10 +24,34 @@ public struct AuditEntry: Sendable, Codable, Hashable {
         sequence: Int64, atMilliseconds: Int64, event: String, messageID: String?, destination: String?,
         actor: String, detail: String, previousHash: String
     ) -> Data {
-        // Appended byte by byte into one buffer: this runs on the writer thread for every state
-        // change, and string interpolation per field cost more than the SHA-256 of the result.
+        Data(
+            canonicalBytes(
+                sequence: sequence, atMilliseconds: atMilliseconds, event: event, messageID: messageID, destination: destination,
+                actor: actor, detail: detail, previousHash: previousHash))
+    }
+
+    /// Lower-case hex SHA-256 of the canonical form: the entry's `hash`. Hashes the bytes where
+    /// they were written (no `Data` copy): this runs on the writer thread for every state change.
+    static func canonicalHash(
+        sequence: Int64, atMilliseconds: Int64, event: String, messageID: String?, destination: String?,
+        actor: String, detail: String, previousHash: String
+    ) -> String {
+        let bytes = canonicalBytes(
+            sequence: sequence, atMilliseconds: atMilliseconds, event: event, messageID: messageID, destination: destination,
+            actor: actor, detail: detail, previousHash: previousHash)
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return hex(hasher.finalize())
+    }
+
+    /// The canonical form's bytes, appended byte by byte into one buffer (string interpolation per
+    /// field cost more than the SHA-256 of the result).
+    private static func canonicalBytes(
+        sequence: Int64, atMilliseconds: Int64, event: String, messageID: String?, destination: String?,
+        actor: String, detail: String, previousHash: String
+    ) -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(96 + event.utf8.count + (messageID?.utf8.count ?? 1) + (destination?.utf8.count ?? 1) + actor.utf8.count + detail.utf8.count)
+        out.reserveCapacity(128 + event.utf8.count + (messageID?.utf8.count ?? 1) + (destination?.utf8.count ?? 1) + actor.utf8.count + detail.utf8.count)
         out.append(contentsOf: "swgate-audit-v1".utf8)
         func field(_ value: some Collection<UInt8>) {
             out.append(UInt8(ascii: "|"))
@@ -36,9 +60,17 @@ public struct AuditEntry: Sendable, Codable, Hashable {
             out.append(contentsOf: value)
         }
         func number(_ value: Int64) {
-            var digits = [UInt8]()
-            appendDecimal(value, to: &digits)
-            field(digits)
+            // `|<digit count>:<digits>`, the digits written once into `out` and their count patched in front.
+            out.append(UInt8(ascii: "|"))
+            let start = out.count
+            appendDecimal(value, to: &out)
+            let count = out.count - start
+            // A 64-bit integer has at most 20 characters: the count is one or two digits.
+            if count < 10 {
+                out.insert(contentsOf: [UInt8(ascii: "0") + UInt8(count), UInt8(ascii: ":")], at: start)
+            } else {
+                out.insert(contentsOf: [UInt8(ascii: "0") + UInt8(count / 10), UInt8(ascii: "0") + UInt8(count % 10), UInt8(ascii: ":")], at: start)
+            }
         }
         number(sequence)
         number(atMilliseconds)
@@ -48,23 +80,19 @@ public struct AuditEntry: Sendable, Codable, Hashable {
         field(actor.utf8)
         field(detail.utf8)
         field(previousHash.utf8)
-        return Data(out)
+        return out
     }
 
     /// `String(value)`'s digits, without making a string.
     private static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            out.append(contentsOf: buffer[(20 - count)...])
+        var divisor: UInt64 = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
         }
     }
 

@@ -24,10 +24,9 @@ enum AuditLog {
         detail: String
     ) throws {
         let (sequence, previousHash) = try tail.next(db)
-        let hash = AuditEntry.sha256Hex(
-            AuditEntry.canonicalForm(
-                sequence: sequence, atMilliseconds: at, event: event.rawValue, messageID: messageID, destination: destination,
-                actor: actor, detail: detail, previousHash: previousHash))
+        let hash = AuditEntry.canonicalHash(
+            sequence: sequence, atMilliseconds: at, event: event.rawValue, messageID: messageID, destination: destination,
+            actor: actor, detail: detail, previousHash: previousHash)
         let insert = DirectStatement(
             try db.cachedStatement(
                 sql: "INSERT INTO audit_log (seq, at, event, message_id, destination, actor, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"

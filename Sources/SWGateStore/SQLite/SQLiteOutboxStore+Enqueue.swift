@@ -24,18 +24,49 @@ extension SQLiteOutboxStore {
         }
     }
 
-    /// SHA-256 over what makes two submissions "the same content" for idempotency.
+    /// SHA-256 over what makes two submissions "the same content" for idempotency: for the function,
+    /// conversation and document type `<utf-8 length>:<text>|`, then per payload in destination
+    /// order `<length>:<destination>|<body length>:` and the body.
     static func contentDigest(_ message: NewMessage) -> String {
-        // Fed to the hasher piece by piece: the payloads are not copied into one buffer first.
+        // The length-prefixed fields are written into one byte buffer and the bodies fed to the
+        // hasher where they lie: no strings or copies of the body are made on the caller's task.
         var hasher = SHA256()
+        var header = [UInt8]()
+        header.reserveCapacity(64 + message.conversation.utf8.count + message.documentType.utf8.count)
         for field in [message.function.rawValue, message.conversation, message.documentType] {
-            hasher.update(data: Array("\(field.utf8.count):\(field)|".utf8))
+            appendField(field, to: &header)
         }
-        for payload in message.payloads.sorted(by: { $0.destination < $1.destination }) {
-            hasher.update(data: Array("\(payload.destination.utf8.count):\(payload.destination)|\(payload.body.count):".utf8))
-            hasher.update(data: payload.body)
+        let payloads = message.payloads.count == 1 ? message.payloads : message.payloads.sorted { $0.destination < $1.destination }
+        for payload in payloads {
+            appendField(payload.destination, to: &header)
+            appendDecimal(payload.body.count, to: &header)
+            header.append(UInt8(ascii: ":"))
+            header.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            header.removeAll(keepingCapacity: true)
+            payload.body.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         }
         return AuditEntry.hex(hasher.finalize())
+    }
+
+    /// `<utf-8 length>:<text>|`
+    private static func appendField(_ text: String, to out: inout [UInt8]) {
+        let utf8 = text.utf8
+        appendDecimal(utf8.count, to: &out)
+        out.append(UInt8(ascii: ":"))
+        out.append(contentsOf: utf8)
+        out.append(UInt8(ascii: "|"))
+    }
+
+    /// `String(value)`'s ASCII digits for a count (never negative).
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     /// A message with what the writer needs precomputed: its content digest, destinations, the
@@ -53,7 +84,7 @@ extension SQLiteOutboxStore {
             destinations = message.payloads.map(\.destination)
             conversationKeys = destinations.map { ConversationKey.of(destination: $0, conversation: message.conversation) }
             auditDetail =
-                "\(message.function) \(message.documentType) conversation=\(message.conversation) "
+                "\(message.function.rawValue) \(message.documentType) conversation=\(message.conversation) "
                 + "wire-id=\(message.wireMessageID) destinations=\(destinations.joined(separator: ",")) sha256=\(digest)"
         }
     }

@@ -85,6 +85,7 @@ enum Schema {
         }
         migrator.registerMigration("v2-submission-keys", migrate: SubmissionKeys.migrate)
         migrator.registerMigration("v3-conversation-key", migrate: ConversationKey.migrate)
+        migrator.registerMigration("v4-idempotency-index", migrate: IdempotencyIndex.migrate)
         return migrator
     }
 }
