@@ -30,7 +30,7 @@ enum DocumentIds {
                 }
                 attribute = current.pointee.next
             }
-            node = nextElement(after: element, within: root)
+            node = element.nextElement(within: root)
         }
         return duplicate
     }
@@ -43,25 +43,6 @@ enum DocumentIds {
         default:
             return false
         }
-    }
-
-    /// The element after `element` in document order, inside `root`: its first child element, or
-    /// the next element sibling of it or of its nearest ancestor below `root` that has one.
-    private static func nextElement(after element: NodePointer, within root: NodePointer) -> NodePointer? {
-        if let child = firstElement(from: element.pointee.children) { return child }
-        var current = element
-        while current != root {
-            if let sibling = firstElement(from: current.pointee.next) { return sibling }
-            guard let parent = current.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
-            current = parent
-        }
-        return nil
-    }
-
-    private static func firstElement(from node: NodePointer?) -> NodePointer? {
-        var node = node
-        while let current = node, current.pointee.type != XML_ELEMENT_NODE { node = current.pointee.next }
-        return node
     }
 
     /// Registers attribute `name` (in `uri`) of `element` as its document's ID and returns its value.

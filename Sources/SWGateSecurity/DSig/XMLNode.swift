@@ -80,6 +80,26 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
         }
     }
 
+    /// The element after this one in document order, inside `root` (an ancestor, or this element):
+    /// its first child element, or the next element sibling of it or of its nearest ancestor below
+    /// `root` that has one. Walks a tree without recursion or closures.
+    func nextElement(within root: NodePointer) -> NodePointer? {
+        if let child = Self.firstElement(from: pointee.children) { return child }
+        var current = self
+        while current != root {
+            if let sibling = Self.firstElement(from: current.pointee.next) { return sibling }
+            guard let parent = current.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
+            current = parent
+        }
+        return nil
+    }
+
+    private static func firstElement(from node: NodePointer?) -> NodePointer? {
+        var node = node
+        while let current = node, current.pointee.type != XML_ELEMENT_NODE { node = current.pointee.next }
+        return node
+    }
+
     /// Whether a comment or processing instruction occurs anywhere below this node.
     var containsCommentOrPI: Bool {
         var child = pointee.children

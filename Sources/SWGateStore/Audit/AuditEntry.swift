@@ -60,17 +60,17 @@ public struct AuditEntry: Sendable, Codable, Hashable {
             out.append(contentsOf: value)
         }
         func number(_ value: Int64) {
-            // `|<digit count>:<digits>`, the digits written once into `out` and their count patched in front.
-            out.append(UInt8(ascii: "|"))
-            let start = out.count
-            appendDecimal(value, to: &out)
-            let count = out.count - start
-            // A 64-bit integer has at most 20 characters: the count is one or two digits.
-            if count < 10 {
-                out.insert(contentsOf: [UInt8(ascii: "0") + UInt8(count), UInt8(ascii: ":")], at: start)
-            } else {
-                out.insert(contentsOf: [UInt8(ascii: "0") + UInt8(count / 10), UInt8(ascii: "0") + UInt8(count % 10), UInt8(ascii: ":")], at: start)
+            // `|<character count>:<digits>`, as `field` writes the decimal text
+            var count = value < 0 ? 2 : 1
+            var rest = value.magnitude
+            while rest >= 10 {
+                rest /= 10
+                count += 1
             }
+            out.append(UInt8(ascii: "|"))
+            appendDecimal(Int64(count), to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendDecimal(value, to: &out)
         }
         number(sequence)
         number(atMilliseconds)

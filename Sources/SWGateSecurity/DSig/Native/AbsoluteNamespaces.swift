@@ -15,26 +15,11 @@ internal import CXMLSec
 enum AbsoluteNamespaces {
     /// True when every namespace declaration in `document` has the plainly absolute shape above.
     static func holdFor(_ document: DocPointer) -> Bool {
-        var node = document.pointee.children
-        while let current = node {
-            if current.pointee.type == XML_ELEMENT_NODE {
-                guard holdFor(declarationsOf: current) else { return false }
-                if let child = current.pointee.children {
-                    node = child
-                    continue
-                }
-            }
-            // next in document order: a sibling, or the sibling of the nearest ancestor that has one
-            var climbing: NodePointer? = current
-            node = nil
-            while let step = climbing {
-                if let next = step.pointee.next {
-                    node = next
-                    break
-                }
-                guard let parent = step.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { break }
-                climbing = parent
-            }
+        guard let root = xmlDocGetRootElement(document) else { return true }
+        var node: NodePointer? = root
+        while let element = node {
+            guard holdFor(declarationsOf: element) else { return false }
+            node = element.nextElement(within: root)
         }
         return true
     }
