@@ -45,9 +45,19 @@ struct HTTPPostChannelTests {
 
     @Test("A refused connection is a transient connection failure")
     func connectionRefused() async throws {
-        let server = try await LoopbackHTTPServer { _, _ in (200, "") }
-        let url = server.url
-        try await server.shutdown()
+        // A port bound but not listening refuses connections, and stays ours while the socket is
+        // open: a port freed by a stopped server could be taken by another test's server meanwhile.
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let url = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))/inbox"
         let result = await HTTPPostChannel(url: url, timeout: .seconds(5)).deliver(delivery())
         guard case .failed(let failure) = result else {
             Issue.record("expected a failure, got \(result)")
