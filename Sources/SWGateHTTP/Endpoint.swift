@@ -65,4 +65,13 @@ public struct EndpointResponse: Sendable {
 /// simulators. Hosted by ``EndpointHost``.
 public protocol Endpoint: Sendable {
     func handle(_ request: EndpointRequest) async -> EndpointResponse
+
+    /// `refusal` in this endpoint's protocol. The host and the intake gate call it for what they
+    /// turn away before ``handle(_:)`` (body too large, shutting down, overloaded); endpoints call
+    /// it for their own media-type checks. The default is RFC 9457 problem+json.
+    func refuse(_ refusal: Refusal) -> EndpointResponse
+}
+
+extension Endpoint {
+    public func refuse(_ refusal: Refusal) -> EndpointResponse { refusal.problemResponse }
 }

@@ -85,10 +85,8 @@ public struct EndpointHost: Sendable {
         do {
             body = try await request.body.collect(upTo: limit)
         } catch {
-            let problem = #"{"detail":"request body is larger than \#(limit) bytes","status":413,"title":"Request body too large","type":"urn:swgate:problem:too-large"}"#
-            return Response(
-                status: .contentTooLarge, headers: [.contentType: "application/problem+json"],
-                body: .init(byteBuffer: ByteBuffer(string: problem)))
+            // Refused in the route's own protocol: a SOAP fault on /nsw, an ebMS error on /as4.
+            return response(route.endpoint.refuse(Refusal(.tooLarge, "the request body is larger than \(limit) bytes")))
         }
         var headers: [String: String] = [:]
         for field in request.headers {
@@ -108,7 +106,10 @@ public struct EndpointHost: Sendable {
         let endpointRequest = EndpointRequest(
             method: request.method.rawValue, path: path, query: query, headers: headers, body: Array(buffer: body),
             clientCertificateDER: clientCertificateDER)
-        let answer = await route.endpoint.handle(endpointRequest)
+        return response(await route.endpoint.handle(endpointRequest))
+    }
+
+    private static func response(_ answer: EndpointResponse) -> Response {
         var responseHeaders = HTTPFields()
         for (name, value) in answer.headers {
             if let fieldName = HTTPField.Name(name) { responseHeaders[fieldName] = value }

@@ -18,6 +18,10 @@ public struct OutboxError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let unknownID = Code("unknown-id")
         /// The same idempotency key was presented with different content.
         public static let idempotencyConflict = Code("idempotency-conflict")
+        /// An `Idempotency-Key` (a submission key) was presented again with different content.
+        public static let submissionConflict = Code("submission-conflict")
+        /// An amendment or cancellation names a predecessor the store has never accepted.
+        public static let unknownPredecessor = Code("unknown-predecessor")
         /// The request itself is malformed (no destinations, empty conversation, …).
         public static let invalidRequest = Code("invalid-request")
         /// A duration such as `15m` could not be parsed.

@@ -100,7 +100,7 @@ extension DeliveryResult {
     }
 
     var receipt: Receipt? {
-        if case .delivered(let receipt, _) = self { return receipt }
+        if case .delivered(let receipt, _, _) = self { return receipt }
         return nil
     }
 }

@@ -17,7 +17,7 @@ struct HTTPPostChannelTests {
         let server = try await LoopbackHTTPServer { _, _ in (200, "<ACK/>") }
         let result = await HTTPPostChannel(url: server.url).deliver(delivery())
         try await server.shutdown()
-        guard case .delivered(let receipt?, 200) = result else {
+        guard case .delivered(let receipt?, 200, _) = result else {
             Issue.record("expected delivered, got \(result)")
             return
         }

@@ -67,7 +67,7 @@ struct PolicyTests {
     @Test("HTTP status classification: 2xx delivered with receipt, 5xx transient, 4xx permanent")
     func httpClassification() {
         let classifier = HTTPStatusClassifier()
-        guard case .delivered(let receipt?, 200) = classifier.classify(HTTPAnswer(status: 200, contentType: "text/xml", body: .init("<ACK/>".utf8))) else {
+        guard case .delivered(let receipt?, 200, _) = classifier.classify(HTTPAnswer(status: 200, contentType: "text/xml", body: .init("<ACK/>".utf8))) else {
             Issue.record("200 not delivered with receipt")
             return
         }

@@ -52,7 +52,7 @@ public struct AS4DeliveryChannel: DeliveryChannel {
             builder.timestampLifetime = lifetime
             let message = builder.userMessage(
                 formD: summary, document: $0, certificate: security.systemIdentity.certificate,
-                messageId: AS4Signals.messageId(forWireMessageID: delivery.wireMessageID))
+                messageId: AS4Signals.messageId(forWireMessageID: delivery.wireMessageID), conversationId: delivery.conversation)
             let signed = try security.signedAS4Message(Array(message.utf8))
             sentDigests = signed.referenceDigests
             return signed.bytes
@@ -93,8 +93,14 @@ public struct AS4DeliveryChannel: DeliveryChannel {
         let errors = AS4Signals.errors(document.root)
         if !errors.isEmpty {
             let text = errors.map { "\($0.code) (\($0.severity)): \($0.description)" }.joined(separator: "; ")
-            let onlyWarnings = errors.allSatisfy { $0.severity == "warning" }
-            return .failure(onlyWarnings ? .ebmsWarning : .ebmsFailure, "ebMS error: \(text)", status: status)
+            if errors.allSatisfy({ $0.severity == "warning" }) {
+                return .failure(.ebmsWarning, "ebMS error: \(text)", status: status)
+            }
+            let refusal = PartnerAnswer(
+                event: .rejected, status: "ERROR", reason: errors.first?.description,
+                errors: errors.map { PartnerAnswer.Failure(code: $0.code, message: $0.description) },
+                document: Receipt(contentType: ChannelContentType.as4Message, body: answer.body))
+            return .failed(DeliveryFailure(.ebmsFailure, "ebMS error: \(text)", httpStatus: status, answer: refusal))
         }
         guard (200..<300).contains(status) else { return HTTPStatusClassifier().classify(answer) }
         let verification: AS4Verification
@@ -112,6 +118,7 @@ public struct AS4DeliveryChannel: DeliveryChannel {
         guard !sentDigests.isEmpty, receiptDigests == sentDigests else {
             return .failure(.badAnswer, "the receipt's NonRepudiationInformation digests differ from the signature sent", status: status)
         }
-        return .delivered(receipt: Receipt(contentType: ChannelContentType.as4Message, body: answer.body), httpStatus: status)
+        let receipt = Receipt(contentType: ChannelContentType.as4Message, body: answer.body)
+        return .delivered(receipt: receipt, httpStatus: status, answer: PartnerAnswer(event: .accepted, status: "RECEIPT", document: receipt))
     }
 }

@@ -38,42 +38,40 @@ public struct AS4Endpoint: Endpoint {
             return EndpointResponse(status: 405, headers: ["allow": "POST"], body: [])
         }
         guard request.mediaType == "application/soap+xml" else {
-            return Self.error(
-                status: 415, code: "EBMS:0004", short: "Other",
-                description: "AS4 requests must be application/soap+xml, not \(request.mediaTypeDescription)", ref: nil)
+            return refuse(Refusal(.unsupportedMediaType, "AS4 requests must be application/soap+xml, not \(request.mediaTypeDescription)"))
         }
         let document: XMLDocument
         do {
             document = try XMLDocument(bytes: request.body, limits: validator.limits)
         } catch {
-            return Self.error(code: "EBMS:0004", short: "Other", description: "the request is not acceptable XML: \(error)", ref: nil)
+            return errorSignal(code: "EBMS:0004", short: "Other", description: "the request is not acceptable XML: \(error)", ref: nil)
         }
         let messageId = AS4Signals.messageId(document.root)
         if let violation = validator.schemas.as4Message.validate(document).first {
-            return Self.error(
+            return errorSignal(
                 code: "EBMS:0009", short: "InvalidHeader",
                 description: "not a valid AS4 message: \(violation.message) (line \(violation.line))", ref: messageId)
         }
         guard AS4Signals.messaging(document.root)?.child("UserMessage") != nil else {
-            return Self.error(code: "EBMS:0009", short: "InvalidHeader", description: "the message carries no eb:UserMessage", ref: messageId)
+            return errorSignal(code: "EBMS:0009", short: "InvalidHeader", description: "the message carries no eb:UserMessage", ref: messageId)
         }
         let verification: AS4Verification
         do {
             verification = try security.verifyAS4Message(request.body)
         } catch {
             if error.code == .malformedMessage {
-                return Self.error(code: "EBMS:0009", short: "InvalidHeader", description: "\(error)", ref: messageId)
+                return errorSignal(code: "EBMS:0009", short: "InvalidHeader", description: "\(error)", ref: messageId)
             }
-            return Self.error(code: "EBMS:0101", short: "FailedAuthentication", description: "signature check failed: \(error)", ref: messageId)
+            return errorSignal(code: "EBMS:0101", short: "FailedAuthentication", description: "signature check failed: \(error)", ref: messageId)
         }
         let body = document.root.child("Body", namespace: .some(Namespace.soap12))?.children ?? []
         guard body.count == 1, let formD = body.first, formD.isNamed("FormD", namespace: Namespace.formD) else {
-            return Self.error(code: "EBMS:0004", short: "Other", description: "the SOAP Body must hold exactly one FormD", ref: messageId)
+            return errorSignal(code: "EBMS:0004", short: "Other", description: "the SOAP Body must hold exactly one FormD", ref: messageId)
         }
         let report = validator.validate(formD.serializedAsDocument())
         if !report.isValid {
             let issues = report.issues.prefix(20).map { "\($0.rule): \($0.message) at \($0.path) line \($0.line)" }
-            return Self.error(
+            return errorSignal(
                 code: "EBMS:0004", short: "Other", description: "the Form D is not valid: " + issues.joined(separator: "; "),
                 ref: verification.messageId)
         }
@@ -86,7 +84,7 @@ public struct AS4Endpoint: Endpoint {
         do {
             receipt = try security.signedReceipt(for: verification)
         } catch {
-            return Self.error(
+            return errorSignal(
                 code: "EBMS:0004", short: "Other", description: "the receipt cannot be signed: \(error)",
                 ref: verification.messageId)
         }
@@ -101,22 +99,46 @@ public struct AS4Endpoint: Endpoint {
         case .duplicate(let original):
             return EndpointResponse(status: 200, contentType: ChannelContentType.soap12, body: original ?? receipt)
         case .conflict(let reason):
-            return Self.error(code: "EBMS:0004", short: "Other", description: reason, ref: verification.messageId)
+            return errorSignal(code: "EBMS:0004", short: "Other", description: reason, ref: verification.messageId)
         case .unavailable(let reason):
-            return Self.error(
+            return errorSignal(
                 status: 503, code: "EBMS:0004", short: "Other", severity: "warning", description: reason,
                 ref: verification.messageId)
         }
     }
 
-    static func error(
+    /// A refusal made before the message is read (shutting down, overloaded, too large, wrong
+    /// media type) as a signed `EBMS:0004` error: severity `warning` with HTTP 503 and
+    /// `Retry-After` when the sender should try again, `failure` otherwise.
+    public func refuse(_ refusal: Refusal) -> EndpointResponse {
+        errorSignal(
+            status: refusal.reason.status, code: "EBMS:0004", short: "Other", severity: refusal.reason.isTransient ? "warning" : "failure",
+            description: refusal.detail, ref: nil
+        ).retrying(after: refusal.retryAfterSeconds)
+    }
+
+    /// An ebMS error signal, signed with the gateway's key like every signal it sends. If the
+    /// signature cannot be made (keys unusable), the error goes out unsigned rather than not at all.
+    func errorSignal(
         status: Int = 500, code: String, short: String, severity: String = "failure", description: String,
         ref: String?
     ) -> EndpointResponse {
-        EndpointResponse(
-            status: status, contentType: ChannelContentType.soap12,
-            body: AS4Signals.errorEnvelope(
-                code: code, severity: severity, shortDescription: short, description: description,
-                refToMessageId: ref))
+        Self.error(security: security, status: status, code: code, short: short, severity: severity, description: description, ref: ref)
+    }
+
+    /// ``errorSignal(status:code:short:severity:description:ref:)`` signed with `security`'s key.
+    static func error(
+        security: SecurityServices, status: Int = 500, code: String, short: String, severity: String = "failure", description: String,
+        ref: String?
+    ) -> EndpointResponse {
+        let body: [UInt8]
+        do {
+            body = try security.signedError(
+                code: code, severity: severity, shortDescription: short, description: description, refToMessageId: ref)
+        } catch {
+            body = AS4Signals.errorEnvelope(
+                code: code, severity: severity, shortDescription: short, description: description, refToMessageId: ref)
+        }
+        return EndpointResponse(status: status, contentType: ChannelContentType.soap12, body: body)
     }
 }

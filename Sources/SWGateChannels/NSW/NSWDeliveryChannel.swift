@@ -94,8 +94,12 @@ public struct NSWDeliveryChannel: DeliveryChannel {
         switch content {
         case .fault(let code, let reason):
             if code.hasPrefix("Server") { return .failure(.soapServerFault, "SOAP fault \(code): \(reason)", status: status) }
-            if code.hasPrefix("Client") { return .failure(.soapClientFault, "SOAP fault \(code): \(reason)", status: status) }
-            return .failure(.soapClientFault, "SOAP fault with unknown code \(code): \(reason)", status: status)
+            // A Client fault is the NSW refusing this message: the portal hears of it.
+            let refusal = PartnerAnswer(
+                event: .rejected, status: "FAULT", reason: reason, errors: [PartnerAnswer.Failure(code: "soap:\(code)", message: reason)],
+                document: Receipt(contentType: ChannelContentType.soap11, body: answer.body))
+            let text = code.hasPrefix("Client") ? "SOAP fault \(code): \(reason)" : "SOAP fault with unknown code \(code): \(reason)"
+            return .failed(DeliveryFailure(.soapClientFault, text, httpStatus: status, answer: refusal))
         case .element(let element):
             guard (200..<300).contains(status) else { return HTTPStatusClassifier().classify(answer) }
             guard element.isNamed("Envelope", namespace: Namespace.nswEnvelope) else {
@@ -118,11 +122,18 @@ public struct NSWDeliveryChannel: DeliveryChannel {
             guard ack.refMessageId == messageId else {
                 return .failure(.badAnswer, "the ACK acknowledges \(ack.refMessageId), not \(messageId)", status: status)
             }
+            let signedAnswer = Receipt(contentType: ChannelContentType.nswEnvelope, body: Data(ackBytes))
             if ack.status == "REJECTED" || ack.function == "REJECT" {
                 let errors = ack.errors.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
-                return .failure(.nswRejected, "the NSW rejected the message: \(ack.reason ?? "") \(errors)", status: status)
+                let refusal = PartnerAnswer(
+                    event: .rejected, status: ack.status, reason: ack.reason,
+                    errors: ack.errors.map { PartnerAnswer.Failure(code: $0.code, message: $0.message, path: $0.path) }, document: signedAnswer)
+                return .failed(
+                    DeliveryFailure(.nswRejected, "the NSW rejected the message: \(ack.reason ?? "") \(errors)", httpStatus: status, answer: refusal))
             }
-            return .delivered(receipt: Receipt(contentType: ChannelContentType.nswEnvelope, body: Data(ackBytes)), httpStatus: status)
+            return .delivered(
+                receipt: signedAnswer, httpStatus: status,
+                answer: PartnerAnswer(event: .received, status: ack.status, reason: ack.reason, document: signedAnswer))
         }
     }
 }

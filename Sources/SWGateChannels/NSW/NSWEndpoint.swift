@@ -43,11 +43,7 @@ public struct NSWEndpoint: Endpoint {
             return EndpointResponse(status: 405, headers: ["allow": "GET, POST"], body: [])
         }
         guard request.mediaType == "text/xml" else {
-            return EndpointResponse(
-                status: 415, contentType: ChannelContentType.soap11,
-                body: SOAP11.fault(
-                    code: "Client", reason: "SOAP 1.1 requests must be text/xml, not \(request.mediaTypeDescription)",
-                    detail: "media-type"))
+            return refuse(Refusal(.unsupportedMediaType, "SOAP 1.1 requests must be text/xml, not \(request.mediaTypeDescription)"))
         }
         switch check(request.body) {
         case .failure(let refusal):
@@ -57,7 +53,7 @@ public struct NSWEndpoint: Endpoint {
         }
     }
 
-    private struct Refusal: Error {
+    private struct CheckFailure: Error {
         var check: String
         var reason: String
     }
@@ -71,27 +67,27 @@ public struct NSWEndpoint: Endpoint {
         var documentType: String
     }
 
-    private func check(_ body: [UInt8]) -> Result<Inbound, Refusal> {
+    private func check(_ body: [UInt8]) -> Result<Inbound, CheckFailure> {
         let document: XMLDocument
         do {
             document = try XMLDocument(bytes: body, limits: validator.limits)
         } catch {
-            return .failure(Refusal(check: "xml", reason: "the request is not acceptable XML: \(error)"))
+            return .failure(CheckFailure(check: "xml", reason: "the request is not acceptable XML: \(error)"))
         }
         if let violation = validator.schemas.soap11Message.validate(document).first {
-            return .failure(Refusal(check: "soap-schema", reason: "not a valid SOAP 1.1 envelope: \(violation.message) (line \(violation.line))"))
+            return .failure(CheckFailure(check: "soap-schema", reason: "not a valid SOAP 1.1 envelope: \(violation.message) (line \(violation.line))"))
         }
         let element: XMLElement
         do {
             switch try SOAP11.content(of: document) {
             case .element(let child): element = child
-            case .fault: return .failure(Refusal(check: "soap-structure", reason: "a Fault is not a request"))
+            case .fault: return .failure(CheckFailure(check: "soap-structure", reason: "a Fault is not a request"))
             }
         } catch {
-            return .failure(Refusal(check: "soap-structure", reason: error.description))
+            return .failure(CheckFailure(check: "soap-structure", reason: error.description))
         }
         guard element.isNamed("Envelope", namespace: Namespace.nswEnvelope) else {
-            return .failure(Refusal(check: "soap-structure", reason: "the SOAP Body must hold an NSW Envelope, not \(element.qualifiedName)"))
+            return .failure(CheckFailure(check: "soap-structure", reason: "the SOAP Body must hold an NSW Envelope, not \(element.qualifiedName)"))
         }
         let envelope = element.serializedAsDocument()
         let verification: NSWVerification
@@ -99,15 +95,15 @@ public struct NSWEndpoint: Endpoint {
             verification = try security.verifyNSWEnvelope(envelope)
         } catch {
             let check = error.code == .unknownPartner ? "unknown-sender" : "signature"
-            return .failure(Refusal(check: check, reason: "signature check failed: \(error)"))
+            return .failure(CheckFailure(check: check, reason: "signature check failed: \(error)"))
         }
         let report = validator.validate(envelope)
         if !report.isValid {
             let issues = report.issues.prefix(20).map { "\($0.rule): \($0.message) at \($0.path) line \($0.line)" }
-            return .failure(Refusal(check: "validation", reason: "the envelope is not valid: " + issues.joined(separator: "; ")))
+            return .failure(CheckFailure(check: "validation", reason: "the envelope is not valid: " + issues.joined(separator: "; ")))
         }
         guard let parsed = try? XMLDocument(bytes: envelope) else {
-            return .failure(Refusal(check: "xml", reason: "the envelope cannot be read back"))
+            return .failure(CheckFailure(check: "xml", reason: "the envelope cannot be read back"))
         }
         let ns: String?? = .some(Namespace.nswEnvelope)
         let header = parsed.root.child("Header", namespace: ns)
@@ -117,7 +113,7 @@ public struct NSWEndpoint: Endpoint {
             let function = subject?.child("function", namespace: ns)?.text.trimmed,
             let documentType = subject?.child("documentType", namespace: ns)?.text.trimmed
         else {
-            return .failure(Refusal(check: "validation", reason: "the envelope header is incomplete"))
+            return .failure(CheckFailure(check: "validation", reason: "the envelope header is incomplete"))
         }
         return .success(
             Inbound(
@@ -149,6 +145,17 @@ public struct NSWEndpoint: Endpoint {
         case .unavailable(let reason):
             return Self.serverFault(reason, status: 503)
         }
+    }
+
+    /// A refusal made before the message is read, as a SOAP 1.1 fault: `Server` with HTTP 503 and
+    /// `Retry-After` when the NSW should try again (shutting down, overloaded), `Client` with the
+    /// refusal's status otherwise (413 too large, 415 wrong media type). The fault's detail names
+    /// the refusal's code.
+    public func refuse(_ refusal: Refusal) -> EndpointResponse {
+        EndpointResponse(
+            status: refusal.reason.status, contentType: ChannelContentType.soap11,
+            body: SOAP11.fault(code: refusal.reason.isTransient ? "Server" : "Client", reason: refusal.detail, detail: refusal.reason.code)
+        ).retrying(after: refusal.retryAfterSeconds)
     }
 
     static func clientFault(_ reason: String, check: String) -> EndpointResponse {

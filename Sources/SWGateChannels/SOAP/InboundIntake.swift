@@ -25,7 +25,10 @@ struct InboundIntake {
         let message = NewMessage(
             wireMessageID: messageId, conversation: conversation, documentType: documentType, function: MessageFunction(function),
             source: source, idempotencyKey: .inbound(sender: sender, messageID: messageId), acknowledgement: Data(acknowledgement),
-            payloads: [OutboundPayload(destination: destination, body: Data(payload), contentType: contentType)])
+            payloads: [OutboundPayload(destination: destination, body: Data(payload), contentType: contentType)],
+            // An answer or document about a reference joins that reference's conversation when the
+            // gateway knows it, so it reaches the portal behind what the portal sent before.
+            link: .answer(about: conversation))
         do {
             let result = try await store.enqueue(message)
             return result.isDuplicate ? .duplicate(acknowledgement: result.acknowledgement.map { Array($0) }) : .accepted

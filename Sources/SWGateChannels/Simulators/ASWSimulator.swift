@@ -24,34 +24,34 @@ public struct ASWSimulator: Endpoint {
     public func handle(_ request: EndpointRequest) async -> EndpointResponse {
         if let control = await SimulatorControl.answer(request, state: state) { return control }
         guard request.method == "POST" else { return EndpointResponse(status: 405, headers: ["allow": "POST"], body: []) }
-        let reaction = await state.react(to: request.body)
+        let reaction = await state.react(to: request)
         if reaction == .unavailable { return SimulatorControl.unavailable }
         guard request.mediaType == "application/soap+xml" else {
-            return AS4Endpoint.error(status: 415, code: "EBMS:0004", short: "Other", description: "expected application/soap+xml", ref: nil)
+            return AS4Endpoint.error(security: security, status: 415, code: "EBMS:0004", short: "Other", description: "expected application/soap+xml", ref: nil)
         }
         let verification: AS4Verification
         do {
             verification = try security.verifyAS4Message(request.body)
         } catch {
             if error.code == .malformedMessage {
-                return AS4Endpoint.error(code: "EBMS:0009", short: "InvalidHeader", description: "\(error)", ref: nil)
+                return AS4Endpoint.error(security: security, code: "EBMS:0009", short: "InvalidHeader", description: "\(error)", ref: nil)
             }
-            return AS4Endpoint.error(code: "EBMS:0101", short: "FailedAuthentication", description: "\(error)", ref: nil)
+            return AS4Endpoint.error(security: security, code: "EBMS:0101", short: "FailedAuthentication", description: "\(error)", ref: nil)
         }
         switch reaction {
         case .serverFault:
-            return AS4Endpoint.error(
+            return AS4Endpoint.error(security: security, 
                 code: "EBMS:0004", short: "Other", severity: "warning", description: "simulated trouble",
                 ref: verification.messageId)
-        case .clientFault:
-            return AS4Endpoint.error(code: "EBMS:0004", short: "Other", description: "simulated refusal", ref: verification.messageId)
+        case .clientFault, .reject:
+            return AS4Endpoint.error(security: security, code: "EBMS:0004", short: "Other", description: "simulated refusal", ref: verification.messageId)
         default: break
         }
         var receipt: [UInt8]
         do {
             receipt = try security.signedReceipt(for: verification)
         } catch {
-            return AS4Endpoint.error(code: "EBMS:0004", short: "Other", severity: "warning", description: "\(error)", ref: verification.messageId)
+            return AS4Endpoint.error(security: security, code: "EBMS:0004", short: "Other", severity: "warning", description: "\(error)", ref: verification.messageId)
         }
         await state.record(verification.messageId)
         if reaction == .badSignature {

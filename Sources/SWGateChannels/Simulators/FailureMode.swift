@@ -1,10 +1,12 @@
 import Foundation
+import SWGateHTTP
 
 /// How a partner simulator misbehaves (set at start with `--fail`, or at run time with `POST /control`).
 ///
 /// Text forms: `none`, `unavailable-every:N` (every Nth request gets HTTP 503), `server-fault`
 /// (SOAP Server fault / ebMS warning), `client-fault` (SOAP Client fault / ebMS failure),
-/// `bad-signature` (the answer is signed, then altered), `fail-next:N` (the next N requests get
+/// `bad-signature` (the answer is signed, then altered), `reject` (a signed NSW REJECT with one
+/// error / an ebMS failure), `fail-next:N` (the next N requests get
 /// HTTP 503, then the simulator recovers).
 public enum FailureMode: Sendable, Hashable, CustomStringConvertible, Codable {
     case none
@@ -12,6 +14,7 @@ public enum FailureMode: Sendable, Hashable, CustomStringConvertible, Codable {
     case serverFault
     case clientFault
     case badSignature
+    case reject
     case failNext(Int)
 
     /// Parses the text form; nil for anything else.
@@ -24,6 +27,7 @@ public enum FailureMode: Sendable, Hashable, CustomStringConvertible, Codable {
         case ("server-fault", nil), ("warning", nil): self = .serverFault
         case ("client-fault", nil), ("failure", nil): self = .clientFault
         case ("bad-signature", nil): self = .badSignature
+        case ("reject", nil): self = .reject
         case ("fail-next", let n?) where n >= 0: self = .failNext(n)
         default: return nil
         }
@@ -36,6 +40,7 @@ public enum FailureMode: Sendable, Hashable, CustomStringConvertible, Codable {
         case .serverFault: "server-fault"
         case .clientFault: "client-fault"
         case .badSignature: "bad-signature"
+        case .reject: "reject"
         case .failNext(let n): "fail-next:\(n)"
         }
     }
@@ -61,6 +66,15 @@ enum SimulatorReaction: Sendable, Hashable {
     case serverFault
     case clientFault
     case badSignature
+    case reject
+}
+
+/// One thing a simulator saw or did.
+public enum SimulatorEvent: Sendable, Hashable {
+    /// A protocol request arrived carrying this message id (whatever the simulator then answered).
+    case attempted(String)
+    /// The simulator verified and acknowledged this message id.
+    case acknowledged(String)
 }
 
 /// A simulator's mutable state: the failure mode, the request count, the message ids received.
@@ -71,6 +85,9 @@ public actor SimulatorState {
     public private(set) var received: [String] = []
     /// The body of the last protocol request, exactly as it arrived.
     public private(set) var lastRequestBody: [UInt8]?
+    /// Every protocol request (by the `X-SWGate-Message-Id` it carried) and every acknowledgement,
+    /// in the order they happened: what a test reads to check conversation order.
+    public private(set) var events: [SimulatorEvent] = []
 
     public init(mode: FailureMode = .none) {
         self.mode = mode
@@ -83,15 +100,17 @@ public actor SimulatorState {
     }
 
     /// Counts a protocol request and decides how to treat it.
-    func react(to body: [UInt8]) -> SimulatorReaction {
+    func react(to request: EndpointRequest) -> SimulatorReaction {
         requestCount += 1
-        lastRequestBody = body
+        lastRequestBody = request.body
+        events.append(.attempted(request.headers["x-swgate-message-id"] ?? ""))
         switch mode {
         case .none: return .answer
         case .unavailableEvery(let n): return requestCount % n == 0 ? .unavailable : .answer
         case .serverFault: return .serverFault
         case .clientFault: return .clientFault
         case .badSignature: return .badSignature
+        case .reject: return .reject
         case .failNext(let n):
             guard n > 0 else { return .answer }
             mode = .failNext(n - 1)
@@ -101,6 +120,7 @@ public actor SimulatorState {
 
     func record(_ messageId: String) {
         received.append(messageId)
+        events.append(.acknowledged(messageId))
     }
 
     /// The JSON of `GET /received`: `{"mode": …, "requests": …, "received": […]}`.

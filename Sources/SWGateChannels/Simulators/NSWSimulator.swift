@@ -32,7 +32,7 @@ public struct NSWSimulator: Endpoint {
         if request.method == "POST", request.path.hasSuffix("/control/answer") { return await push.answer(request) }
         if let control = await SimulatorControl.answer(request, state: state) { return control }
         guard request.method == "POST" else { return EndpointResponse(status: 405, headers: ["allow": "POST"], body: []) }
-        let reaction = await state.react(to: request.body)
+        let reaction = await state.react(to: request)
         if reaction == .unavailable { return SimulatorControl.unavailable }
         guard request.mediaType == "text/xml" else { return fault("Client", "expected text/xml", status: 415) }
         let envelope: [UInt8]
@@ -62,7 +62,12 @@ public struct NSWSimulator: Endpoint {
         let header = element.child("Header", namespace: ns)
         let reference = header?.child("Subject", namespace: ns)?.child("reference", namespace: ns)?.text.trimmed ?? ""
         let sender = NSWParty(header: header?.child("From", namespace: ns)) ?? security.configuration.nswParty
-        let ack = NSWAcknowledgement(refMessageId: verification.messageId, reference: reference)
+        let ack =
+            reaction == .reject
+            ? NSWAcknowledgement(
+                function: "REJECT", refMessageId: verification.messageId, reference: reference, status: "REJECTED",
+                reason: "simulated rejection", errors: [.init(code: "NSW-SIM-001", message: "simulated rejection", path: "/FormD")])
+            : NSWAcknowledgement(refMessageId: verification.messageId, reference: reference)
         var signed: [UInt8]
         do {
             signed = try security.signNSWEnvelope(ack.envelope(from: security.configuration.localParty, to: sender))

@@ -12,8 +12,9 @@ public protocol DeliveryChannel: Sendable {
 
 /// The classified outcome of one attempt.
 public enum DeliveryResult: Sendable, Hashable {
-    /// The destination took the message; `receipt` is kept when it sent one.
-    case delivered(receipt: Receipt?, httpStatus: Int?)
+    /// The destination took the message; `receipt` is kept when it sent one, and `answer` is
+    /// forwarded to the submitter when the engine routes answers (``AnswerRouting``).
+    case delivered(receipt: Receipt?, httpStatus: Int?, answer: PartnerAnswer? = nil)
     case failed(DeliveryFailure)
 }
 
@@ -22,11 +23,15 @@ public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertibl
     public var reason: FailureReason
     public var message: String
     public var httpStatus: Int?
+    /// The partner's refusal, for the submitter, when the failure is the partner's answer (a
+    /// signed REJECT, a SOAP Client fault, an ebMS failure) rather than trouble on the way.
+    public var answer: PartnerAnswer?
 
-    public init(_ reason: FailureReason, _ message: String, httpStatus: Int? = nil) {
+    public init(_ reason: FailureReason, _ message: String, httpStatus: Int? = nil, answer: PartnerAnswer? = nil) {
         self.reason = reason
         self.message = message
         self.httpStatus = httpStatus
+        self.answer = answer
     }
 
     public var description: String { "\(reason.code): \(message)" }

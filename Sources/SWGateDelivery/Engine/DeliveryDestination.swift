@@ -32,11 +32,15 @@ public struct DeliveryEngineConfiguration: Sendable {
     /// The most deliveries claimed in one store call.
     public var claimBatch: Int
     public var retry: RetryPolicy
+    /// Where partners' final answers are forwarded; nil: they are kept as receipts only.
+    public var answers: AnswerRouting?
 
     public init(
         owner: String, leaseDuration: Duration = .seconds(120), pollInterval: Duration = .milliseconds(500),
-        leaseReapInterval: Duration = .seconds(10), claimBatch: Int = 64, retry: RetryPolicy = RetryPolicy()
+        leaseReapInterval: Duration = .seconds(10), claimBatch: Int = 64, retry: RetryPolicy = RetryPolicy(),
+        answers: AnswerRouting? = nil
     ) {
+        self.answers = answers
         self.owner = owner
         self.leaseDuration = leaseDuration
         self.pollInterval = pollInterval

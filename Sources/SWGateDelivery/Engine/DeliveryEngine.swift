@@ -107,8 +107,9 @@ public actor DeliveryEngine {
         let start = clock.now
         let result = await channel.deliver(delivery)
         let duration = clock.now - start
-        let completion = decide(delivery, result: result, startedAt: startedAt, duration: duration, now: clock.now)
-        await retryingStore("record attempt of delivery \(delivery.deliveryID)") { [store] in
+        var completion = decide(delivery, result: result, startedAt: startedAt, duration: duration, now: clock.now)
+        completion.followUp = answerCallback(delivery, result: result, transition: completion.transition)
+        await retryingStore("record attempt of delivery \(delivery.deliveryID)") { [store, completion] in
             _ = try await store.complete(completion)
         }
         inFlight[delivery.destination, default: 1] -= 1
@@ -120,7 +121,7 @@ public actor DeliveryEngine {
     ) -> DeliveryCompletion {
         let name = delivery.destination
         switch result {
-        case .delivered(let receipt, let status):
+        case .delivered(let receipt, let status, _):
             breakers[name]?.recordSuccess()
             return DeliveryCompletion(
                 deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: startedAt, duration: duration, outcome: .delivered,
@@ -143,6 +144,21 @@ public actor DeliveryEngine {
                 deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: startedAt, duration: duration,
                 outcome: .transientFailure, httpStatus: failure.httpStatus, error: failure.description, transition: transition)
         }
+    }
+
+    /// The callback carrying a partner's final answer to the submitter, stored with the transition:
+    /// only for a delivery that ends (delivered or failed, not a retry), to a message from one of
+    /// the routed sources, never for a delivery to the answers' own destination.
+    private func answerCallback(_ delivery: ClaimedDelivery, result: DeliveryResult, transition: DeliveryCompletion.Transition) -> NewMessage? {
+        guard let routing = configuration.answers, routing.sources.contains(delivery.source), delivery.destination != routing.destination
+        else { return nil }
+        let answer: PartnerAnswer?
+        switch (result, transition) {
+        case (.delivered(_, _, let delivered), .delivered): answer = delivered
+        case (.failed(let failure), .failed): answer = failure.answer
+        default: answer = nil
+        }
+        return answer.map { AnswerCallback(answer: $0, to: delivery, at: Date()).message(for: delivery, routing: routing) }
     }
 
     /// Retries a store call a few times (the store may be briefly locked by an operator command).

@@ -13,6 +13,11 @@ public struct AS4MessageBuilder: Sendable {
     public var fromRole: String = WSSecurity.initiatorRole
     /// ebMS role of the receiver.
     public var toRole: String = WSSecurity.responderRole
+    /// `PartProperties/Property[@name='MimeType']` of the payload, which the eDelivery AS4 profile
+    /// and common AS4 stacks expect on every part.
+    public var payloadMimeType: String = "application/xml"
+    /// `PartProperties/Property[@name='CharacterSet']`, for an XML payload.
+    public var payloadCharacterSet: String = "utf-8"
     /// How long the WS-Security timestamp is valid.
     public var timestampLifetime: TimeInterval = 300
 
@@ -20,9 +25,11 @@ public struct AS4MessageBuilder: Sendable {
     public init() {}
 
     /// A user message carrying Form D `document` from `summary.issuingCountry` to `summary.importingCountry`.
+    /// `conversationId` is the conversation (the first issue of a chain of replacements); the
+    /// Form D's own reference when not given.
     public func userMessage(formD summary: FormDSummary, document: [UInt8], certificate: Certificate,
                             messageId: String = "\(UUID().uuidString.lowercased())@swgate", refToMessageId: String? = nil,
-                            at date: Date = Date()) -> String {
+                            conversationId: String? = nil, at date: Date = Date()) -> String {
         let e = XMLText.escape
         var info = "<eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp><eb:MessageId>\(e(messageId))</eb:MessageId>"
         if let refToMessageId { info += "<eb:RefToMessageId>\(e(refToMessageId))</eb:RefToMessageId>" }
@@ -32,8 +39,10 @@ public struct AS4MessageBuilder: Sendable {
             <eb:From><eb:PartyId type="\(WSSecurity.partyIdType)">\(e(summary.issuingCountry))</eb:PartyId><eb:Role>\(e(fromRole))</eb:Role></eb:From>\
             <eb:To><eb:PartyId type="\(WSSecurity.partyIdType)">\(e(summary.importingCountry))</eb:PartyId><eb:Role>\(e(toRole))</eb:Role></eb:To>\
             </eb:PartyInfo><eb:CollaborationInfo><eb:Service>\(e(service))</eb:Service><eb:Action>\(e(action))</eb:Action>\
-            <eb:ConversationId>\(e(summary.referenceNumber))</eb:ConversationId></eb:CollaborationInfo>\
-            <eb:PayloadInfo><eb:PartInfo href="#\(ids.body)"/></eb:PayloadInfo></eb:UserMessage>
+            <eb:ConversationId>\(e(conversationId ?? summary.referenceNumber))</eb:ConversationId></eb:CollaborationInfo>\
+            <eb:PayloadInfo><eb:PartInfo href="#\(ids.body)"><eb:PartProperties>\
+            <eb:Property name="MimeType">\(e(payloadMimeType))</eb:Property><eb:Property name="CharacterSet">\(e(payloadCharacterSet))</eb:Property>\
+            </eb:PartProperties></eb:PartInfo></eb:PayloadInfo></eb:UserMessage>
             """
         return envelope(messaging: user, body: XMLText.embeddable(document), certificate: certificate, ids: ids, at: date)
     }
@@ -57,6 +66,26 @@ public struct AS4MessageBuilder: Sendable {
             <eb:MessageId>\(e(messageId))</eb:MessageId><eb:RefToMessageId>\(e(verification.messageId))</eb:RefToMessageId></eb:MessageInfo>\
             <eb:Receipt><ebbp:NonRepudiationInformation xmlns:ebbp="\(Namespace.ebbp)" xmlns:ds="\(Namespace.xmldsig)">\(parts)\
             </ebbp:NonRepudiationInformation></eb:Receipt></eb:SignalMessage>
+            """
+        return envelope(messaging: signal, body: "", certificate: certificate, ids: Ids(), at: date)
+    }
+
+    /// An error signal (`eb:SignalMessage` with one `eb:Error`), to be signed like every signal.
+    public func error(
+        code: String, severity: String, shortDescription: String, description: String, refToMessageId: String?,
+        certificate: Certificate, messageId: String = "\(UUID().uuidString.lowercased())@swgate", at date: Date = Date()
+    ) -> String {
+        let e = XMLText.escape
+        var info = "<eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp><eb:MessageId>\(e(messageId))</eb:MessageId>"
+        var refAttribute = ""
+        if let refToMessageId, !refToMessageId.isEmpty {
+            info += "<eb:RefToMessageId>\(e(refToMessageId))</eb:RefToMessageId>"
+            refAttribute = " refToMessageInError=\"\(e(refToMessageId))\""
+        }
+        let signal = """
+            <eb:SignalMessage><eb:MessageInfo>\(info)</eb:MessageInfo>\
+            <eb:Error errorCode="\(e(code))" severity="\(e(severity))" shortDescription="\(e(shortDescription))"\(refAttribute) origin="ebMS">\
+            <eb:Description xml:lang="en">\(e(String(description.prefix(2000))))</eb:Description></eb:Error></eb:SignalMessage>
             """
         return envelope(messaging: signal, body: "", certificate: certificate, ids: Ids(), at: date)
     }

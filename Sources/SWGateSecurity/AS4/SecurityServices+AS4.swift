@@ -140,6 +140,18 @@ extension SecurityServices {
         return try signAS4Message(Array(builder.receipt(for: verification, certificate: systemIdentity.certificate, at: date).utf8))
     }
 
+    /// A signed ebMS error signal (SPEC 2.3: every signal the gateway sends is signed).
+    public func signedError(
+        code: String, severity: String, shortDescription: String, description: String, refToMessageId: String?, at date: Date = Date()
+    ) throws(SignatureError) -> [UInt8] {
+        var builder = AS4MessageBuilder()
+        builder.timestampLifetime = configuration.timestampLifetimeSeconds
+        let signal = builder.error(
+            code: code, severity: severity, shortDescription: shortDescription, description: description, refToMessageId: refToMessageId,
+            certificate: systemIdentity.certificate, at: date)
+        return try signAS4Message(Array(signal.utf8))
+    }
+
     private func checkTimestamp(_ timestamp: NodePointer, at date: Date) throws(SignatureError) {
         guard let createdText = timestamp.onlyChild("Created", Namespace.wsu)?.textContent,
               let expiresText = timestamp.onlyChild("Expires", Namespace.wsu)?.textContent,

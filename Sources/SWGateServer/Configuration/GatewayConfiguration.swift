@@ -10,6 +10,9 @@ public struct GatewayConfiguration: Sendable, Hashable {
         public var port = 8080
         /// Largest request body accepted on any route; larger ones get 413.
         public var maxBodyBytes = 1 << 20
+        /// Requests in progress at once on the intake routes (`/v1`, `/nsw`, `/as4`); more are
+        /// refused as overloaded (503) in the route's protocol.
+        public var maxInFlight = 256
         /// PEM certificate chain for HTTPS; with `tlsKey`. Unset: plain HTTP.
         public var tlsCertificate: String?
         /// PEM private key for HTTPS.

@@ -24,6 +24,7 @@ struct YAMLConfigurationReader {
                     case "host": c.listen.host = try string(v, "listen.host")
                     case "port": c.listen.port = try integer(v, "listen.port", 0...65535)
                     case "max_body_bytes": c.listen.maxBodyBytes = try integer(v, "listen.max_body_bytes", 1024...(1 << 30))
+                    case "max_in_flight": c.listen.maxInFlight = try integer(v, "listen.max_in_flight", 1...100_000)
                     case "tls_certificate": c.listen.tlsCertificate = try string(v, "listen.tls_certificate")
                     case "tls_key": c.listen.tlsKey = try string(v, "listen.tls_key")
                     case "tls_client_ca": c.listen.tlsClientCA = try string(v, "listen.tls_client_ca")

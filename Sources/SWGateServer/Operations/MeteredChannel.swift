@@ -24,7 +24,7 @@ public struct MeteredChannel: DeliveryChannel {
         let elapsed = start.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         switch result {
-        case .delivered(_, let status):
+        case .delivered(_, let status, _):
             metrics.attempt(destination: destination, seconds: seconds, failureDisposition: nil, signatureFailure: false)
             // Formatting the metadata for every delivered attempt is wasted work unless debug is on.
             if logger.logLevel <= .debug {

@@ -68,9 +68,7 @@ public struct CertificateIntake: Sendable {
             // the whitespace text between elements the parse, the schema walk and the free do less.
             document = try XMLDocument(bytes: bytes, limits: validator.limits, keepIgnorableWhitespace: false)
         } catch {
-            throw PortalError(
-                .invalidDocument, "the body is not well-formed XML",
-                issues: [ValidationIssue(rule: RuleID(error.code.rawValue), message: error.message, line: error.line, column: error.column)])
+            throw PortalError(parsing: error)
         }
         let report = validator.validate(document)
         guard report.isValid else {
@@ -94,24 +92,17 @@ public struct CertificateIntake: Sendable {
         message.idempotencyKey = IdempotencyKey(
             scope: "certificate:\(source)", key: "\(summary.issuingCountry)/\(summary.referenceNumber)/\(summary.function.rawValue)")
         let headerKey = idempotencyKey.map { IdempotencyKey.submission(client: client, key: $0) }
-        if let headerKey, let earlier = try await lookup(headerKey) {
-            // The digest hashes every payload: computed only to compare with a remembered submission.
-            guard earlier.contentDigest == message.contentDigest else {
-                throw PortalError(.idempotencyConflict, "Idempotency-Key \(headerKey.key) was used for different content (message \(earlier.messageID))")
-            }
-            return try await answer(forStored: earlier.messageID)
-        }
         let result: EnqueueResult
         do {
-            // With an Idempotency-Key, the message and the key are committed together: one commit, not two.
+            // With an Idempotency-Key, the store looks the key up, stores the message and remembers
+            // the key in one transaction: concurrent submissions with one key cannot both be stored.
             if let headerKey {
                 result = try await store.enqueue(message, rememberingSubmission: headerKey)
             } else {
                 result = try await store.enqueue(message)
             }
-        } catch let error as OutboxError where error.code == .idempotencyConflict {
-            throw PortalError(
-                .referenceConflict, "certificate \(summary.referenceNumber) (\(summary.function.rawValue)) was already accepted with different content")
+        } catch let error as OutboxError {
+            throw PortalError(storing: error, summary: summary)
         } catch {
             throw PortalError(.unavailable, "the outbox could not store the message: \(error)")
         }
@@ -126,14 +117,17 @@ public struct CertificateIntake: Sendable {
     public func send(_ bytes: [UInt8], to destinations: [String], source: String) async throws(PortalError) -> Accepted {
         let summary = try check(bytes)
         let message = makeMessage(bytes, summary: summary, source: source, destinations: destinations)
+        let result: EnqueueResult
         do {
-            let result = try await store.enqueue(message)
-            metrics.accepted(destinations: result.destinations)
-            onAccepted()
-            return Accepted(id: result.id, messageId: result.wireMessageID, status: "accepted", destinations: result.destinations, duplicate: false)
+            result = try await store.enqueue(message)
+        } catch let error as OutboxError {
+            throw PortalError(storing: error, summary: summary)
         } catch {
             throw PortalError(.unavailable, "the outbox could not store the message: \(error)")
         }
+        metrics.accepted(destinations: result.destinations)
+        onAccepted()
+        return Accepted(id: result.id, messageId: result.wireMessageID, status: "accepted", destinations: result.destinations, duplicate: false)
     }
 
     private func makeMessage(_ bytes: [UInt8], summary: FormDSummary, source: String, destinations: [String]) -> NewMessage {
@@ -145,18 +139,9 @@ public struct CertificateIntake: Sendable {
                 OutboundPayload(
                     destination: destination, body: body,
                     contentType: destination == "portal" ? "application/xml" : Self.unsignedFormDContentType)
-            })
-    }
-
-    private func lookup(_ key: IdempotencyKey) async throws(PortalError) -> SubmissionRecord? {
-        do { return try await store.submission(key) } catch { throw PortalError(.unavailable, "the outbox cannot be read: \(error)") }
-    }
-
-    private func answer(forStored id: String) async throws(PortalError) -> Accepted {
-        let record: MessageRecord?
-        do { record = try await store.message(id: id) } catch { throw PortalError(.unavailable, "the outbox cannot be read: \(error)") }
-        guard let record else { throw PortalError(.idempotencyConflict, "the message remembered under this Idempotency-Key was purged") }
-        return Accepted(
-            id: record.id, messageId: record.wireMessageID, status: "accepted", destinations: record.deliveries.map(\.destination), duplicate: true)
+            },
+            // An AMEND or CANCEL joins the conversation of the certificate it replaces, resolved by
+            // the store through the whole chain; an unknown predecessor is refused there.
+            link: .document(reference: summary.referenceNumber, replaces: summary.replaces))
     }
 }

@@ -27,6 +27,19 @@ public struct PortalEndpoint: Endpoint {
         }
     }
 
+    /// Refusals made before a request reaches the API, as problem+json with the API's own codes.
+    public func refuse(_ refusal: Refusal) -> EndpointResponse {
+        let code: PortalError.Code =
+            switch refusal.reason {
+            case .tooLarge: .tooLarge
+            case .unsupportedMediaType: .unsupportedMediaType
+            case .shuttingDown: .shuttingDown
+            case .overloaded: .overloaded
+            default: .unavailable
+            }
+        return PortalError(code, refusal.detail).response.retrying(after: refusal.retryAfterSeconds)
+    }
+
     private func route(_ request: EndpointRequest) async throws(PortalError) -> EndpointResponse {
         let path = request.path.hasSuffix("/") && request.path.count > 1 ? String(request.path.dropLast()) : request.path
         switch path {

@@ -17,6 +17,11 @@ public struct PortalError: Error, Sendable, Hashable {
         public var description: String { rawValue }
 
         public static let invalidDocument = Code("invalid-document", 400, "The document is not a valid ATIGA Form D")
+        public static let notWellFormed = Code("not-well-formed", 400, "The body is not well-formed XML")
+        public static let doctypeForbidden = Code("doctype-forbidden", 400, "DOCTYPE declarations are not allowed")
+        public static let xmlLimitExceeded = Code("xml-limit-exceeded", 400, "The document exceeds the gateway's XML limits")
+        public static let unknownPredecessor = Code(
+            "unknown-predecessor", 409, "The certificate this one replaces has not been accepted")
         public static let badRequest = Code("bad-request", 400, "The request is malformed")
         public static let unauthenticated = Code("unauthenticated", 401, "Missing or invalid credentials")
         public static let forbidden = Code("forbidden", 403, "The client may not do this")
@@ -28,6 +33,8 @@ public struct PortalError: Error, Sendable, Hashable {
         public static let unsupportedMediaType = Code("unsupported-media-type", 415, "Unsupported media type")
         public static let unroutable = Code("unroutable", 422, "No routing rule matches the document")
         public static let unavailable = Code("unavailable", 503, "The gateway cannot accept the request now")
+        public static let shuttingDown = Code("shutting-down", 503, "The gateway is shutting down")
+        public static let overloaded = Code("overloaded", 503, "Too many requests in progress")
     }
 
     public var code: Code

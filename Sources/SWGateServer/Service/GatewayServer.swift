@@ -57,7 +57,7 @@ public final class GatewayServer: Sendable {
         }
         let metrics = GatewayMetrics()
         self.metrics = metrics
-        gate = IntakeGate()
+        gate = IntakeGate(maximumInFlight: configuration.listen.maxInFlight)
         engine = DeliveryEngine(
             store: store, destinations: Self.destinations(configuration, security: security, store: store, metrics: metrics, logger: logger),
             configuration: DeliveryEngineConfiguration(
@@ -66,7 +66,9 @@ public final class GatewayServer: Sendable {
                     maximumAttempts: configuration.delivery.maxAttempts, maximumAge: .seconds(configuration.delivery.maxAgeSeconds),
                     backoff: Backoff(
                         initial: .milliseconds(configuration.delivery.initialBackoffMilliseconds),
-                        maximum: .seconds(configuration.delivery.maxBackoffSeconds)))),
+                        maximum: .seconds(configuration.delivery.maxBackoffSeconds))),
+                // Partners' answers to what the portal submitted go back to the portal callback.
+                answers: configuration.destinations["portal"] == nil ? nil : AnswerRouting(destination: "portal", sources: ["portal"])),
             logger: logger)
         var tls: TLSConfiguration?
         if let certificate = configuration.listen.tlsCertificate, let key = configuration.listen.tlsKey {

@@ -18,11 +18,15 @@ public struct ClaimedDelivery: Sendable, Hashable {
     public var budgetStartedAt: Date
     public var owner: String
     public var leaseExpiresAt: Date
+    /// The party the message came from (`portal`, `nsw`, `asw`): whom a partner's answer goes back to.
+    public var source: String
 
     public init(
         deliveryID: Int64, messageID: String, wireMessageID: String, destination: String, conversation: String, function: MessageFunction,
-        payload: Data, contentType: String, attempt: Int, acceptedAt: Date, budgetStartedAt: Date, owner: String, leaseExpiresAt: Date
+        payload: Data, contentType: String, attempt: Int, acceptedAt: Date, budgetStartedAt: Date, owner: String, leaseExpiresAt: Date,
+        source: String = "portal"
     ) {
+        self.source = source
         self.deliveryID = deliveryID
         self.messageID = messageID
         self.wireMessageID = wireMessageID

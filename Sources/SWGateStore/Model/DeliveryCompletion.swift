@@ -42,11 +42,16 @@ public struct DeliveryCompletion: Sendable {
     public var httpStatus: Int?
     public var error: String?
     public var transition: Transition
+    /// A message to accept in the same transaction as the transition, e.g. the callback that
+    /// carries a partner's answer back to the portal: it is stored if and only if the transition
+    /// is applied, so an answer is neither lost nor forwarded twice.
+    public var followUp: NewMessage?
 
     public init(
         deliveryID: Int64, owner: String, startedAt: Date, duration: Duration, outcome: AttemptOutcome,
-        httpStatus: Int? = nil, error: String? = nil, transition: Transition
+        httpStatus: Int? = nil, error: String? = nil, transition: Transition, followUp: NewMessage? = nil
     ) {
+        self.followUp = followUp
         self.deliveryID = deliveryID
         self.owner = owner
         self.startedAt = startedAt

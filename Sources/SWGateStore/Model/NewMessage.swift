@@ -5,9 +5,12 @@ public import Foundation
 public struct NewMessage: Sendable {
     /// The message id on the wire (NSW `Reference/messageId`, ebMS `MessageId`, …).
     public var wireMessageID: String
-    /// The conversation key: the C/O reference number. Deliveries of one conversation to one
-    /// destination happen in acceptance order.
+    /// The conversation key: the reference of the first issue of a chain of replacements.
+    /// Deliveries of one conversation to one destination happen in acceptance order. With a
+    /// ``link`` the store resolves it from the chain; this value is then only the fallback.
     public var conversation: String
+    /// How the store finds the conversation through the chain of replacements.
+    public var link: ConversationLink?
     /// The business document type, e.g. `ATIGA-FORM-D`.
     public var documentType: String
     public var function: MessageFunction
@@ -23,8 +26,9 @@ public struct NewMessage: Sendable {
     public init(
         wireMessageID: String, conversation: String, documentType: String, function: MessageFunction,
         source: String, idempotencyKey: IdempotencyKey? = nil, acknowledgement: Data? = nil,
-        payloads: [OutboundPayload]
+        payloads: [OutboundPayload], link: ConversationLink? = nil
     ) {
+        self.link = link
         self.wireMessageID = wireMessageID
         self.conversation = conversation
         self.documentType = documentType

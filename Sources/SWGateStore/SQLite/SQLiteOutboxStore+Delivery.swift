@@ -36,7 +36,7 @@ extension SQLiteOutboxStore {
                         db.cachedStatement(
                             sql: """
                                 SELECT d.id, d.destination, d.conversation, d.payload, d.content_type, d.budget_attempts,
-                                    d.budget_started_at, m.id AS message_id, m.wire_message_id, m.function, m.accepted_at
+                                    d.budget_started_at, m.id AS message_id, m.wire_message_id, m.function, m.source, m.accepted_at
                                 FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
                                 """),
                         arguments: [id])
@@ -47,7 +47,7 @@ extension SQLiteOutboxStore {
                     payload: row["payload"], contentType: row["content_type"], attempt: row["budget_attempts"],
                     acceptedAt: Date(storeMilliseconds: row["accepted_at"]),
                     budgetStartedAt: Date(storeMilliseconds: row["budget_started_at"]), owner: owner,
-                    leaseExpiresAt: Date(storeMilliseconds: expires))
+                    leaseExpiresAt: Date(storeMilliseconds: expires), source: row["source"])
                 try AuditLog.append(
                     db, at: nowMS, event: .sending, messageID: delivery.messageID, destination: destination, actor: owner,
                     detail: "attempt \(delivery.attempt), lease until \(expires)")
@@ -58,7 +58,13 @@ extension SQLiteOutboxStore {
     }
 
     public func complete(_ completion: DeliveryCompletion) async throws -> CompletionResult {
-        try await write { db in try Self.apply(db, completion) }
+        if let followUp = completion.followUp { try Self.validate(followUp) }
+        let followUp = completion.followUp.map(PreparedMessage.init)
+        return try await write { db in
+            let result = try Self.apply(db, completion)
+            if result == .applied, let followUp { _ = try Self.insert(db, followUp) }
+            return result
+        }
     }
 
     private static func apply(_ db: Database, _ completion: DeliveryCompletion) throws -> CompletionResult {

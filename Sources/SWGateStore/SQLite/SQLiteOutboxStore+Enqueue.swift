@@ -79,12 +79,17 @@ extension SQLiteOutboxStore {
         let auditDetail: String
 
         init(_ message: NewMessage) {
+            self.init(message, conversation: message.conversation, digest: SQLiteOutboxStore.contentDigest(message))
+        }
+
+        /// With the conversation the chain of replacements resolved to.
+        init(_ message: NewMessage, conversation: String, digest: String) {
             self.message = message
-            digest = SQLiteOutboxStore.contentDigest(message)
+            self.digest = digest
             destinations = message.payloads.map(\.destination)
-            conversationKeys = destinations.map { ConversationKey.of(destination: $0, conversation: message.conversation) }
+            conversationKeys = destinations.map { ConversationKey.of(destination: $0, conversation: conversation) }
             auditDetail =
-                "\(message.function.rawValue) \(message.documentType) conversation=\(message.conversation) "
+                "\(message.function.rawValue) \(message.documentType) conversation=\(conversation) "
                 + "wire-id=\(message.wireMessageID) destinations=\(destinations.joined(separator: ",")) sha256=\(digest)"
         }
     }
@@ -99,6 +104,10 @@ extension SQLiteOutboxStore {
             }
             return original.result
         }
+        // The chain of replacements decides the conversation, in the transaction that stores the
+        // message: a predecessor accepted in an earlier unit of the same group commit is found too.
+        let conversation = try ConversationLinks.resolve(db, message)
+        let resolved = conversation == message.conversation ? prepared : PreparedMessage(message, conversation: conversation, digest: prepared.digest)
         let now = Date().storeMilliseconds
         let id = MessageIdentifier.next(milliseconds: now)
         let insertMessage = DirectStatement(
@@ -110,7 +119,7 @@ extension SQLiteOutboxStore {
                     """))
         insertMessage.bind(id, at: 1)
         insertMessage.bind(message.wireMessageID, at: 2)
-        insertMessage.bind(message.conversation, at: 3)
+        insertMessage.bind(conversation, at: 3)
         insertMessage.bind(message.documentType, at: 4)
         insertMessage.bind(message.function.rawValue, at: 5)
         insertMessage.bind(message.source, at: 6)
@@ -128,10 +137,10 @@ extension SQLiteOutboxStore {
                         budget_started_at, next_attempt_at, updated_at, conversation_key)
                     VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)
                     """))
-        for (payload, conversationKey) in zip(message.payloads, prepared.conversationKeys) {
+        for (payload, conversationKey) in zip(message.payloads, resolved.conversationKeys) {
             insertDelivery.bind(seq, at: 1)
             insertDelivery.bind(payload.destination, at: 2)
-            insertDelivery.bind(message.conversation, at: 3)
+            insertDelivery.bind(conversation, at: 3)
             insertDelivery.bind(payload.contentType, at: 5)
             insertDelivery.bind(now, at: 6)
             insertDelivery.bind(now, at: 7)
@@ -140,22 +149,36 @@ extension SQLiteOutboxStore {
             try insertDelivery.execute(withBlob: payload.body, at: 4)
         }
         try AuditLog.append(
-            db, at: now, event: .accepted, messageID: id, destination: nil, actor: message.source, detail: prepared.auditDetail)
+            db, at: now, event: .accepted, messageID: id, destination: nil, actor: message.source, detail: resolved.auditDetail)
         return EnqueueResult(
             id: id, wireMessageID: message.wireMessageID, isDuplicate: false, acknowledgement: message.acknowledgement,
             acceptedAt: Date(storeMilliseconds: now), destinations: prepared.destinations)
     }
 
     private static func existing(_ db: Database, key: IdempotencyKey) throws -> (result: EnqueueResult, digest: String)? {
-        guard
-            let row = try Row.fetchOne(
+        try existing(
+            db,
+            row: Row.fetchOne(
                 db.cachedStatement(
                     sql: """
                         SELECT seq, id, wire_message_id, content_digest, acknowledgement, accepted_at FROM message
                         WHERE idempotency_scope = ? AND idempotency_key = ?
                         """),
-                arguments: [key.scope, key.key])
-        else { return nil }
+                arguments: [key.scope, key.key]))
+    }
+
+    /// The stored message with this gateway id, answered as a duplicate.
+    static func existing(_ db: Database, messageID: String) throws -> (result: EnqueueResult, digest: String)? {
+        try existing(
+            db,
+            row: Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT seq, id, wire_message_id, content_digest, acknowledgement, accepted_at FROM message WHERE id = ?"),
+                arguments: [messageID]))
+    }
+
+    private static func existing(_ db: Database, row: Row?) throws -> (result: EnqueueResult, digest: String)? {
+        guard let row else { return nil }
         let destinations = try String.fetchAll(
             db.cachedStatement(sql: "SELECT destination FROM delivery WHERE message_seq = ? ORDER BY id"), arguments: [row["seq"]])
         let result = EnqueueResult(

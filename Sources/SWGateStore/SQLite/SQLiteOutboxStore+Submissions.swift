@@ -33,21 +33,48 @@ extension SQLiteOutboxStore: SubmissionStore {
     }
 
     public func recordSubmission(_ key: IdempotencyKey, messageID: String, contentDigest: String) async throws {
-        try await write { db in try Self.remember(db, key, messageID: messageID, contentDigest: contentDigest) }
+        try await write { db in
+            guard try Self.remembered(db, key) == nil else { return }
+            try Self.remember(db, key, messageID: messageID, contentDigest: contentDigest)
+        }
     }
 
     public func enqueue(_ message: NewMessage, rememberingSubmission key: IdempotencyKey) async throws -> EnqueueResult {
         try Self.validate(message)
         let prepared = PreparedMessage(message)
         return try await write { db in
+            // Decided here, on the single writer, in the transaction that stores the message: of
+            // concurrent submissions with one key exactly one is stored; each other one finds its
+            // row and gets the original (same content) or a conflict (other content).
+            if let earlier = try Self.remembered(db, key) {
+                guard earlier.contentDigest == prepared.digest else {
+                    throw OutboxError(
+                        .submissionConflict, "Idempotency-Key \(key.key) was used for different content (message \(earlier.messageID))")
+                }
+                guard let original = try Self.existing(db, messageID: earlier.messageID) else {
+                    throw OutboxError(.submissionConflict, "the message remembered under Idempotency-Key \(key.key) was purged")
+                }
+                return original.result
+            }
             let result = try Self.insert(db, prepared)
             try Self.remember(db, key, messageID: result.id, contentDigest: prepared.digest)
             return result
         }
     }
 
+    private static func remembered(_ db: Database, _ key: IdempotencyKey) throws -> SubmissionRecord? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT message_id, content_digest FROM submission_key WHERE scope = ? AND key = ?"),
+                arguments: [key.scope, key.key])
+        else { return nil }
+        return SubmissionRecord(messageID: row["message_id"], contentDigest: row["content_digest"])
+    }
+
+    /// A plain INSERT: the key was looked up in the same transaction, so a second row for it can
+    /// only be a bug, and the primary key turns that into an error instead of a silent loss.
     private static func remember(_ db: Database, _ key: IdempotencyKey, messageID: String, contentDigest: String) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO submission_key (scope, key, message_id, content_digest) VALUES (?, ?, ?, ?)")
+        try db.cachedStatement(sql: "INSERT INTO submission_key (scope, key, message_id, content_digest) VALUES (?, ?, ?, ?)")
             .execute(arguments: [key.scope, key.key, messageID, contentDigest])
     }
 

@@ -86,6 +86,7 @@ enum Schema {
         migrator.registerMigration("v2-submission-keys", migrate: SubmissionKeys.migrate)
         migrator.registerMigration("v3-conversation-key", migrate: ConversationKey.migrate)
         migrator.registerMigration("v4-idempotency-index", migrate: IdempotencyIndex.migrate)
+        migrator.registerMigration("v5-conversation-links", migrate: ConversationLinks.migrate)
         return migrator
     }
 }

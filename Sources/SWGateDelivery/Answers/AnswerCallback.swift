@@ -1,0 +1,85 @@
+public import Foundation
+public import SWGateStore
+
+/// The callback that carries a partner's answer to the submitter (`docs/delivery.md`,
+/// "Callbacks"): a JSON document stored as a new outbox message for the answers' destination, in
+/// the transaction that records the delivery's outcome.
+///
+/// ```json
+/// {"answer": {"body": "<base64>", "contentType": "application/xml"}, "at": "2026-12-05T10:00:00.000Z",
+///  "errors": [], "event": "received", "function": "ISSUE", "id": "…", "messageId": "…",
+///  "partner": "nsw", "reason": null, "reference": "VN-TH 26/03/000123", "status": "RECEIVED"}
+/// ```
+public struct AnswerCallback: Sendable, Hashable, Encodable {
+    /// The media type of the callback body.
+    public static let contentType = "application/json"
+    /// The document type stored for callbacks in the outbox.
+    public static let documentType = "ANSWER"
+
+    public struct Document: Sendable, Hashable, Encodable {
+        public var contentType: String
+        /// Base64 of the exact bytes.
+        public var body: String
+    }
+
+    public var event: PartnerAnswer.Event
+    /// The gateway id the submitter was given at intake (`id`).
+    public var id: String
+    /// The wire message id the submitter was given at intake (`messageId`).
+    public var messageId: String
+    /// The destination that answered (`nsw`, `asw`, …).
+    public var partner: String
+    /// The conversation (first issue of the chain) the message belongs to.
+    public var reference: String
+    /// The function of the submitted message (`ISSUE`, `AMEND`, `CANCEL`).
+    public var function: String
+    public var status: String
+    public var reason: String?
+    public var errors: [PartnerAnswer.Failure]
+    public var at: String
+    public var answer: Document?
+
+    public init(answer: PartnerAnswer, to delivery: ClaimedDelivery, at date: Date) {
+        event = answer.event
+        id = delivery.messageID
+        messageId = delivery.wireMessageID
+        partner = delivery.destination
+        reference = delivery.conversation
+        function = delivery.function.rawValue
+        status = answer.status
+        reason = answer.reason
+        errors = answer.errors
+        at = date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        self.answer = answer.document.map { Document(contentType: $0.contentType, body: $0.body.base64EncodedString()) }
+    }
+
+    enum CodingKeys: String, CodingKey { case event, id, messageId, partner, reference, function, status, reason, errors, at, answer }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(event, forKey: .event)
+        try container.encode(id, forKey: .id)
+        try container.encode(messageId, forKey: .messageId)
+        try container.encode(partner, forKey: .partner)
+        try container.encode(reference, forKey: .reference)
+        try container.encode(function, forKey: .function)
+        try container.encode(status, forKey: .status)
+        try container.encode(reason, forKey: .reason)  // null when absent: every field is always present
+        try container.encode(errors, forKey: .errors)
+        try container.encode(at, forKey: .at)
+        try container.encode(answer, forKey: .answer)
+    }
+
+    /// The outbox message that delivers this callback to `routing.destination`. It needs no
+    /// idempotency key: it is stored with the transition that ends the attempt, which is applied
+    /// once (a worker whose lease was lost stores neither).
+    public func message(for delivery: ClaimedDelivery, routing: AnswerRouting) -> NewMessage {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return NewMessage(
+            wireMessageID: UUID().uuidString.lowercased(), conversation: delivery.conversation, documentType: Self.documentType,
+            function: MessageFunction(event.rawValue.uppercased()), source: delivery.destination,
+            payloads: [OutboundPayload(destination: routing.destination, body: body, contentType: Self.contentType)])
+    }
+}
