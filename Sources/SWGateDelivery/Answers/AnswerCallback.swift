@@ -49,7 +49,7 @@ public struct AnswerCallback: Sendable, Hashable, Encodable {
         status = answer.status
         reason = answer.reason
         errors = answer.errors
-        at = date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        at = date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
         self.answer = answer.document.map { Document(contentType: $0.contentType, body: $0.body.base64EncodedString()) }
     }
 
