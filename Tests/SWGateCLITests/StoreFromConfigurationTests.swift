@@ -45,11 +45,13 @@ struct StoreFromConfigurationTests {
 
         // --store wins over the configuration.
         let other = elsewhere.path("other.sqlite")
-        let otherID = try queuedID(try CommandRunner.swgate(["send", formD, "--to", "asw", "--config", config, "--store", other], currentDirectory: cwd))
+        let otherID = try queuedID(
+            try CommandRunner.swgate(["send", formD, "--to", "asw", "--config", config, "--store", other], currentDirectory: cwd))
         let listOther = try CommandRunner.swgate(["outbox", "list", "--config", config, "--store", other], currentDirectory: cwd)
         #expect(listOther.standardOutput.contains(otherID) && !listOther.standardOutput.contains(id))
         // SWGATE_STORE overrides the file, as it does for serve.
-        let fromEnvironment = try CommandRunner.swgate(["outbox", "list", "--config", config], environment: ["SWGATE_STORE": other], currentDirectory: cwd)
+        let fromEnvironment = try CommandRunner.swgate(
+            ["outbox", "list", "--config", config], environment: ["SWGATE_STORE": other], currentDirectory: cwd)
         #expect(fromEnvironment.standardOutput.contains(otherID) && !fromEnvironment.standardOutput.contains(id))
 
         // A relative store.path is resolved against the working directory, as serve resolves it.

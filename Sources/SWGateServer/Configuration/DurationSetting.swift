@@ -25,5 +25,6 @@ struct DurationSetting: Sendable {
     static let circuitCoolDown = DurationSetting(
         key: "circuit_cool_down", deprecatedKey: "circuit_cool_down_seconds", deprecatedUnit: .seconds(1), range: .seconds(1)...(.seconds(86_400)))
     static let shutdownGrace = DurationSetting(
-        key: "shutdown_grace", deprecatedKey: "shutdown_grace_seconds", deprecatedUnit: .seconds(1), range: .zero...(.seconds(3600)), allowsZero: true)
+        key: "shutdown_grace", deprecatedKey: "shutdown_grace_seconds", deprecatedUnit: .seconds(1), range: .zero...(.seconds(3600)), allowsZero: true
+    )
 }
