@@ -27,4 +27,9 @@ struct DurationSetting: Sendable {
     static let shutdownGrace = DurationSetting(
         key: "shutdown_grace", deprecatedKey: "shutdown_grace_seconds", deprecatedUnit: .seconds(1), range: .zero...(.seconds(3600)), allowsZero: true
     )
+    static let clockSkew = DurationSetting(
+        key: "clock_skew", deprecatedKey: "clock_skew_seconds", deprecatedUnit: .seconds(1), range: .zero...(.seconds(3600)), allowsZero: true)
+    static let timestampLifetime = DurationSetting(
+        key: "timestamp_lifetime", deprecatedKey: "timestamp_lifetime_seconds", deprecatedUnit: .seconds(1),
+        range: .seconds(1)...(.seconds(86_400)))
 }

@@ -46,6 +46,11 @@ extension YAMLConfigurationReader {
         return result
     }
 
+    /// `duration` in seconds, for settings kept as `TimeInterval` (the security section's).
+    func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
     /// `listen.xml`: the caps on every XML document the listener parses.
     func xmlLimits(_ node: Node, _ prefix: String, base: XMLLimits) throws(ConfigurationError) -> XMLLimits {
         var limits = base
