@@ -41,7 +41,7 @@ public final class GatewayServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         let resolve = { (path: String) in path.hasPrefix("/") ? path : baseDirectory + "/" + path }
-        var keys: SecurityConfiguration
+        let keys: SecurityConfiguration
         if let security = configuration.security {
             keys = security
         } else {
