@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SWGateServer
 
 /// `swgate`: the gateway's command line. Each subcommand lives in `Commands/`.
 ///
@@ -10,6 +11,7 @@ struct SWGate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swgate",
         abstract: "Gateway between the ministry portal, the National Single Window and the ASEAN Single Window.",
+        version: GatewayVersion.current,
         subcommands: [
             Serve.self,
             Send.self,

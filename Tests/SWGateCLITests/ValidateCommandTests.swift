@@ -93,6 +93,19 @@ struct ValidateCommandTests {
         #expect(shallow.standardOutput.contains("XML-TOO-DEEP"))
     }
 
+    @Test("--config: the configuration's listen.xml limits apply; --max-depth overrides them")
+    func limitsFromConfiguration() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let config = try directory.write("swgate.yaml", Array("listen:\n  xml:\n    max_depth: 3\n".utf8))
+        let single = Fixtures.url("valid/formd-single-item.xml").path
+        let shallow = try CommandRunner.swgate(["validate", "--config", config, single])
+        #expect(shallow.status == 1)
+        #expect(shallow.standardOutput.contains("XML-TOO-DEEP"), "\(shallow.standardOutput)\(shallow.standardError)")
+        #expect(try CommandRunner.swgate(["validate", "--config", config, "--max-depth", "64", single]).status == 0)
+        #expect(try CommandRunner.swgate(["validate", "--config", directory.path("none.yaml"), single]).status == 2)
+    }
+
     @Test("--today moves the judgement day")
     func today() throws {
         let single = Fixtures.url("valid/formd-single-item.xml").path

@@ -43,6 +43,8 @@ struct ConfigurationTests {
         #expect(c.destinations == GatewayConfiguration().destinations)
         #expect(c.clients == GatewayConfiguration().clients)
         #expect(c.routingTable == RoutingTable())
+        #expect(c.delivery == GatewayConfiguration().delivery)
+        #expect(c.shutdownGrace == GatewayConfiguration().shutdownGrace)
     }
 
     @Test("File values and then environment overrides apply")

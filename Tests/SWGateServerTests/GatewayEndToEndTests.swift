@@ -56,8 +56,8 @@ struct Partners {
         c.destinations["nsw"]?.url = "http://127.0.0.1:\(nswPort)/nsw"
         c.destinations["asw"]?.url = "http://127.0.0.1:\(aswPort)/as4"
         c.destinations["portal"]?.url = "http://127.0.0.1:\(callbackPort)/callback"
-        c.delivery.initialBackoffMilliseconds = 50
-        c.delivery.maxBackoffSeconds = 1
+        c.delivery.initialBackoff = .milliseconds(50)
+        c.delivery.maxBackoff = .seconds(1)
         c.logLevel = "error"
         return c
     }

@@ -76,8 +76,8 @@ struct GracefulShutdownTests {
               portal:
                 url: http://127.0.0.1:\(partners.callbackPort)/callback
             delivery:
-              initial_backoff_ms: 50
-              max_backoff_seconds: 1
+              initial_backoff: 50ms
+              max_backoff: 1s
             log_level: error
             """
         let config = try directory.write("swgate.yaml", Array(yaml.utf8))

@@ -24,7 +24,7 @@ struct SecurityConfigurationTests {
             """)
               trust_anchors: [\(d)/ca.pem]
               crls: [\(d)/crl.pem]
-              clock_skew_seconds: 120
+              clock_skew: 2m
               local_party: {name: Ministry of Industry and Trade, identity: MOIT-VN, country_code: VN, ministry_code: MOIT, organization_code: XNK}
               nsw_party: {name: National Single Window, identity: NSW-VN, country_code: VN, ministry_code: MOF, organization_code: GDVC}
               partners:

@@ -146,4 +146,17 @@ struct OpeningTests {
             #expect(throws: OutboxError.self) { _ = try HumanDuration.seconds(bad) }
         }
     }
+
+    @Test("Durations in milliseconds, as the configuration writes them; zero only where allowed")
+    func millisecondDurations() throws {
+        #expect(try HumanDuration.parse("250ms") == .milliseconds(250))
+        #expect(try HumanDuration.parse("5m") == .seconds(300))
+        #expect(try HumanDuration.seconds("2000ms") == 2)
+        #expect(try HumanDuration.parse("0s", allowZero: true) == .zero)
+        #expect(try HumanDuration.parse("0", allowZero: true) == .zero)
+        for bad in ["ms", "1.5ms", "0ms", "1500ms-", "10 m s"] {
+            #expect(throws: OutboxError.self) { _ = try HumanDuration.parse(bad) }
+        }
+        #expect(throws: OutboxError.self) { _ = try HumanDuration.seconds("1500ms") }
+    }
 }

@@ -22,10 +22,10 @@ enum NSWServiceDescription {
         let prefix = "/nsw/schemas/"
         guard request.path.hasPrefix(prefix) else { return text(404, "not found\n") }
         let name = String(request.path.dropFirst(prefix.count))
-        guard schemas.contains(name), let bytes = FileManager.default.contents(atPath: SchemaDirectory.file(name)) else {
+        guard schemas.contains(name), let schema = SchemaDirectory.contents(name) else {
             return text(404, "no schema \(name)\n")
         }
-        return EndpointResponse(status: 200, contentType: "text/xml; charset=utf-8", body: Array(bytes))
+        return EndpointResponse(status: 200, contentType: "text/xml; charset=utf-8", body: Array(schema.utf8))
     }
 
     /// The WSDL; `base` (e.g. `http://127.0.0.1:8080`) makes the address and schema location

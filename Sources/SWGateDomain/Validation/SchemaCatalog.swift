@@ -13,9 +13,15 @@ public final class SchemaCatalog: Sendable {
     /// `standard/soap11-message.xsd`: SOAP 1.1, WS-Security, XML-DSig.
     public let soap11Message: XMLSchema
 
-    /// Compiles the bundled schemas (`Schemas/` in the repository).
+    /// Compiles the schemas compiled into the program (`Schemas/` in the repository).
     public convenience init() throws(XMLError) {
-        try self.init(directory: SchemaDirectory.path)
+        let directory: String
+        do {
+            directory = try SchemaDirectory.directory()
+        } catch {
+            throw XMLError(code: .schemaUnusable, message: error.description)
+        }
+        try self.init(directory: directory)
     }
 
     /// Compiles the schemas found in `directory`.

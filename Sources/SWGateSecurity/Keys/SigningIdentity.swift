@@ -28,6 +28,10 @@ public final class SigningIdentity: @unchecked Sendable {
     /// the environment variable the source names.
     public init(source: KeySource, environment: [String: String] = ProcessInfo.processInfo.environment) throws(SignatureError) {
         try XMLSecLibrary.ensureInitialized()
+        // A missing file is said to be missing, not reported as a wrong passphrase or format.
+        for path in [source.keyPath] + (source.certificatePath.map { [$0] } ?? []) where !FileManager.default.fileExists(atPath: path) {
+            throw SignatureError(.keyLoadFailed, "no such file: \(path)")
+        }
         var passphrase: String?
         if let variable = source.passphraseEnvironmentVariable {
             guard let value = environment[variable] else {

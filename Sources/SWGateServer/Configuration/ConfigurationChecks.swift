@@ -25,7 +25,7 @@ enum ConfigurationChecks {
                 throw fail("destinations.\(name).url", "must be an http or https URL, got \"\(destination.url)\"")
             }
             guard destination.concurrency >= 1 else { throw fail("destinations.\(name).concurrency", "must be at least 1") }
-            guard destination.timeoutSeconds >= 1 else { throw fail("destinations.\(name).timeout_seconds", "must be at least 1") }
+            guard destination.timeout >= .seconds(1) else { throw fail("destinations.\(name).timeout", "must be at least 1s") }
         }
         if let security = c.security {
             let partners = Set(security.partners.map(\.id))

@@ -12,6 +12,13 @@ public struct ConfigurationLoader: Sendable {
 
     /// Loads `file` (nil: embedded defaults only) and applies the environment overrides.
     public func load(file: String?) throws(ConfigurationError) -> GatewayConfiguration {
+        var warnings: [ConfigurationWarning] = []
+        return try load(file: file, warnings: &warnings)
+    }
+
+    /// Loads `file` like ``load(file:)`` and appends what still works but should change (deprecated
+    /// keys, with file:line and the key to write instead) to `warnings`.
+    public func load(file: String?, warnings: inout [ConfigurationWarning]) throws(ConfigurationError) -> GatewayConfiguration {
         var configuration = GatewayConfiguration()
         if let file {
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -20,7 +27,9 @@ public struct ConfigurationLoader: Sendable {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw ConfigurationError(location: file, keyPath: "", message: "the file is not UTF-8 text")
             }
-            try YAMLConfigurationReader(file: file).apply(text, to: &configuration)
+            let reader = YAMLConfigurationReader(file: file)
+            try reader.apply(text, to: &configuration)
+            warnings += reader.log.warnings
         }
         try EnvironmentOverrides(environment: environment).apply(to: &configuration)
         try ConfigurationChecks.check(configuration)

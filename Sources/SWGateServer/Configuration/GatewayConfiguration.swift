@@ -1,5 +1,6 @@
 public import Foundation
 public import SWGateSecurity
+public import SWGateXML
 
 /// Everything `swgate serve` needs, read from one YAML file over embedded defaults, then
 /// overridden by `SWGATE_…` environment variables. Every key is listed in `docs/configuration.md`.
@@ -19,6 +20,9 @@ public struct GatewayConfiguration: Sendable, Hashable {
         public var tlsKey: String?
         /// PEM CA certificates that clients must present a certificate under (mutual TLS).
         public var tlsClientCA: String?
+        /// Caps on every XML document the listener parses (portal API, `/nsw`, `/as4`): size in
+        /// bytes, element depth and node count. A document over a cap is refused before its tree is built.
+        public var xmlLimits = XMLLimits.default
     }
 
     /// One partner the engine delivers to.
@@ -29,10 +33,12 @@ public struct GatewayConfiguration: Sendable, Hashable {
         public var partner: String?
         /// Attempts in flight at once towards this destination.
         public var concurrency = 16
-        public var timeoutSeconds = 30
+        /// Timeout of one exchange.
+        public var timeout: Duration = .seconds(30)
         /// Consecutive failures that open the circuit breaker.
         public var circuitFailureThreshold = 5
-        public var circuitCoolDownSeconds = 30
+        /// How long an open breaker waits before a trial attempt.
+        public var circuitCoolDown: Duration = .seconds(30)
     }
 
     /// Retry budget and engine settings shared by every destination.
@@ -40,9 +46,12 @@ public struct GatewayConfiguration: Sendable, Hashable {
         /// Lease owner name; keep it stable across restarts of one instance.
         public var owner = "swgate-1"
         public var maxAttempts = 12
-        public var maxAgeSeconds = 86_400
-        public var initialBackoffMilliseconds = 500
-        public var maxBackoffSeconds = 300
+        /// Age after which a delivery is `dead`.
+        public var maxAge: Duration = .seconds(86_400)
+        /// First retry delay (exponential with jitter from there).
+        public var initialBackoff: Duration = .milliseconds(500)
+        /// Longest retry delay.
+        public var maxBackoff: Duration = .seconds(300)
         public var claimBatch = 64
     }
 
@@ -87,7 +96,7 @@ public struct GatewayConfiguration: Sendable, Hashable {
     /// Routing rules; the first that matches wins. Empty: ``RoutingTable/defaultRules``.
     public var routes: [RoutingRule] = []
     /// How long a graceful shutdown waits for attempts in flight.
-    public var shutdownGraceSeconds = 30
+    public var shutdownGrace: Duration = .seconds(30)
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`.
     public var logLevel = "info"
 

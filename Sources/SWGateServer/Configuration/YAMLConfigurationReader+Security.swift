@@ -22,8 +22,9 @@ extension YAMLConfigurationReader {
             case "organisation_key": organisationKey = try keySource(v, path)
             case "trust_anchors": trustAnchors = try strings(v, path)
             case "crls": crls = try strings(v, path)
-            case "clock_skew_seconds": clockSkew = Double(try integer(v, path, 0...3600))
-            case "timestamp_lifetime_seconds": lifetime = Double(try integer(v, path, 1...86_400))
+            case "clock_skew", "clock_skew_seconds": clockSkew = seconds(try duration(k, v, .clockSkew, in: "security"))
+            case "timestamp_lifetime", "timestamp_lifetime_seconds":
+                lifetime = seconds(try duration(k, v, .timestampLifetime, in: "security"))
             case "local_party": localParty = try party(v, path)
             case "nsw_party": nswParty = try party(v, path)
             case "partners":

@@ -4,6 +4,8 @@ import Yams
 /// (rather than `Decodable`) so that every error names file:line:column and the key path.
 struct YAMLConfigurationReader {
     var file: String
+    /// Deprecation warnings and the duration keys seen, filled in while reading.
+    let log = ConfigurationReadLog()
 
     func apply(_ text: String, to c: inout GatewayConfiguration) throws(ConfigurationError) {
         let root: Node?
@@ -28,6 +30,7 @@ struct YAMLConfigurationReader {
                     case "tls_certificate": c.listen.tlsCertificate = try string(v, "listen.tls_certificate")
                     case "tls_key": c.listen.tlsKey = try string(v, "listen.tls_key")
                     case "tls_client_ca": c.listen.tlsClientCA = try string(v, "listen.tls_client_ca")
+                    case "xml": c.listen.xmlLimits = try xmlLimits(v, "listen.xml", base: c.listen.xmlLimits)
                     default: throw unknown(k, "listen")
                     }
                 }
@@ -58,7 +61,7 @@ struct YAMLConfigurationReader {
                 c.routes = try sequence(value, "routes").enumerated().map { index, node throws(ConfigurationError) in
                     try rule(node, "routes[\(index)]")
                 }
-            case "shutdown_grace_seconds": c.shutdownGraceSeconds = try integer(value, key.text, 0...3600)
+            case "shutdown_grace", "shutdown_grace_seconds": c.shutdownGrace = try duration(key, value, .shutdownGrace, in: "")
             case "log_level": c.logLevel = try string(value, key.text)
             default: throw unknown(key, "")
             }
@@ -71,9 +74,9 @@ struct YAMLConfigurationReader {
             switch k.text {
             case "owner": d.owner = try string(v, path)
             case "max_attempts": d.maxAttempts = try integer(v, path, 1...1000)
-            case "max_age_seconds": d.maxAgeSeconds = try integer(v, path, 1...(365 * 86_400))
-            case "initial_backoff_ms": d.initialBackoffMilliseconds = try integer(v, path, 1...3_600_000)
-            case "max_backoff_seconds": d.maxBackoffSeconds = try integer(v, path, 1...86_400)
+            case "max_age", "max_age_seconds": d.maxAge = try duration(k, v, .maxAge, in: "delivery")
+            case "initial_backoff", "initial_backoff_ms": d.initialBackoff = try duration(k, v, .initialBackoff, in: "delivery")
+            case "max_backoff", "max_backoff_seconds": d.maxBackoff = try duration(k, v, .maxBackoff, in: "delivery")
             case "claim_batch": d.claimBatch = try integer(v, path, 1...512)
             default: throw unknown(k, "delivery")
             }
@@ -91,9 +94,9 @@ struct YAMLConfigurationReader {
             case "url": d.url = try string(v, path)
             case "partner": d.partner = try string(v, path)
             case "concurrency": d.concurrency = try integer(v, path, 1...1024)
-            case "timeout_seconds": d.timeoutSeconds = try integer(v, path, 1...3600)
+            case "timeout", "timeout_seconds": d.timeout = try duration(k, v, .timeout, in: prefix)
             case "circuit_failure_threshold": d.circuitFailureThreshold = try integer(v, path, 1...10_000)
-            case "circuit_cool_down_seconds": d.circuitCoolDownSeconds = try integer(v, path, 1...86_400)
+            case "circuit_cool_down", "circuit_cool_down_seconds": d.circuitCoolDown = try duration(k, v, .circuitCoolDown, in: prefix)
             default: throw unknown(k, prefix)
             }
         }

@@ -25,9 +25,12 @@ public final class GatewayServer: Sendable {
     public let host: EndpointHost
     let logger: Logger
 
-    /// Opens the store, loads the keys and schemas, and builds the engine and the routes.
-    /// Relative paths in `configuration` are resolved against `baseDirectory`; key passphrases are
-    /// read from `environment` (the variables the `security` section names).
+    /// Loads the keys, schemas and TLS material, then opens the store, and builds the engine and
+    /// the routes. Everything that can refuse a start is checked before the store is opened, so a
+    /// refused start creates no directory and no file. Relative paths in `configuration` are
+    /// resolved against `baseDirectory`; key passphrases are read from `environment` (the
+    /// variables the `security` section names); the development PKI is looked for as
+    /// ``DevelopmentPKI/locate(_:baseDirectory:)`` says.
     public init(
         configuration: GatewayConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
         environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil
@@ -38,38 +41,22 @@ public final class GatewayServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         let resolve = { (path: String) in path.hasPrefix("/") ? path : baseDirectory + "/" + path }
-        do {
-            store = try SQLiteOutboxStore(path: resolve(configuration.storePath))
-        } catch {
-            throw GatewayStartupError("store", "\(error)")
+        let keys: SecurityConfiguration
+        if let security = configuration.security {
+            keys = security
+        } else {
+            keys = .development(directory: try DevelopmentPKI.locate(configuration.certificatesDirectory, baseDirectory: baseDirectory))
         }
         do {
-            security = try SecurityServices(
-                configuration: configuration.security ?? .development(directory: resolve(configuration.certificatesDirectory)),
-                baseDirectory: baseDirectory, environment: environment)
+            security = try SecurityServices(configuration: keys, baseDirectory: baseDirectory, environment: environment)
         } catch {
             throw GatewayStartupError("keys", "\(error)")
         }
         do {
-            validator = try DocumentValidator.standard()
+            validator = try DocumentValidator.standard(limits: configuration.listen.xmlLimits)
         } catch {
             throw GatewayStartupError("schemas", "\(error)")
         }
-        let metrics = GatewayMetrics()
-        self.metrics = metrics
-        gate = IntakeGate(maximumInFlight: configuration.listen.maxInFlight)
-        engine = DeliveryEngine(
-            store: store, destinations: Self.destinations(configuration, security: security, store: store, metrics: metrics, logger: logger),
-            configuration: DeliveryEngineConfiguration(
-                owner: configuration.delivery.owner, claimBatch: configuration.delivery.claimBatch,
-                retry: RetryPolicy(
-                    maximumAttempts: configuration.delivery.maxAttempts, maximumAge: .seconds(configuration.delivery.maxAgeSeconds),
-                    backoff: Backoff(
-                        initial: .milliseconds(configuration.delivery.initialBackoffMilliseconds),
-                        maximum: .seconds(configuration.delivery.maxBackoffSeconds))),
-                // Partners' answers to what the portal submitted go back to the portal callback.
-                answers: configuration.destinations["portal"] == nil ? nil : AnswerRouting(destination: "portal", sources: ["portal"])),
-            logger: logger)
         var tls: TLSConfiguration?
         if let certificate = configuration.listen.tlsCertificate, let key = configuration.listen.tlsKey {
             do {
@@ -81,6 +68,25 @@ public final class GatewayServer: Sendable {
                 throw GatewayStartupError("tls", "cannot load the listener's TLS certificate, key or client CA: \(error)")
             }
         }
+        do {
+            store = try SQLiteOutboxStore(path: resolve(configuration.storePath))
+        } catch {
+            throw GatewayStartupError("store", "\(error)")
+        }
+        let metrics = GatewayMetrics()
+        self.metrics = metrics
+        gate = IntakeGate(maximumInFlight: configuration.listen.maxInFlight)
+        engine = DeliveryEngine(
+            store: store, destinations: Self.destinations(configuration, security: security, store: store, metrics: metrics, logger: logger),
+            configuration: DeliveryEngineConfiguration(
+                owner: configuration.delivery.owner, claimBatch: configuration.delivery.claimBatch,
+                retry: RetryPolicy(
+                    maximumAttempts: configuration.delivery.maxAttempts, maximumAge: configuration.delivery.maxAge,
+                    backoff: Backoff(
+                        initial: configuration.delivery.initialBackoff, maximum: configuration.delivery.maxBackoff)),
+                // Partners' answers to what the portal submitted go back to the portal callback.
+                answers: configuration.destinations["portal"] == nil ? nil : AnswerRouting(destination: "portal", sources: ["portal"])),
+            logger: logger)
         host = Self.host(
             configuration, store: store, security: security, validator: validator, metrics: metrics, engine: engine, gate: gate, logger: logger,
             tls: tls)
@@ -90,7 +96,7 @@ public final class GatewayServer: Sendable {
         _ configuration: GatewayConfiguration, security: SecurityServices, store: SQLiteOutboxStore, metrics: GatewayMetrics, logger: Logger
     ) -> [DeliveryDestination] {
         configuration.destinations.sorted { $0.key < $1.key }.map { name, settings in
-            let timeout = Duration.seconds(settings.timeoutSeconds)
+            let timeout = settings.timeout
             let channel: any DeliveryChannel
             switch name {
             case "nsw":
@@ -105,7 +111,7 @@ public final class GatewayServer: Sendable {
             return DeliveryDestination(
                 name: name, channel: MeteredChannel(destination: name, inner: channel, metrics: metrics, logger: logger),
                 maximumConcurrency: settings.concurrency,
-                circuitBreaker: .init(failureThreshold: settings.circuitFailureThreshold, coolDown: .seconds(settings.circuitCoolDownSeconds)))
+                circuitBreaker: .init(failureThreshold: settings.circuitFailureThreshold, coolDown: settings.circuitCoolDown))
         }
     }
 
@@ -149,7 +155,7 @@ public final class GatewayServer: Sendable {
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Past the grace period the group cancels: attempts still in flight are cut, their leases
         // expire, and they are retried after the restart.
-        settings.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGraceSeconds)
+        settings.maximumGracefulShutdownDuration = configuration.shutdownGrace
         let group = ServiceGroup(configuration: settings)
         do {
             try await group.run()

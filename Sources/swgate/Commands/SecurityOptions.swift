@@ -7,7 +7,8 @@ import SWGateServer
 ///
 /// With `--config`, the keys, trust anchors and partners of that gateway configuration (its
 /// `security` section, else its development PKI directory), exactly as `swgate serve` loads them.
-/// Without it: the development PKI under `Certificates/` in `$SWGATE_HOME` or the current directory.
+/// Without it: the development PKI (`$SWGATE_CERTIFICATES`, else `Certificates/`) looked for in
+/// `$SWGATE_HOME` or the current directory, then beside the executable.
 struct SecurityOptions: ParsableArguments {
     @Option(help: "Gateway configuration file (YAML) whose keys, trust anchors and partners to use, as `swgate serve --config` does.")
     var config: String?
@@ -32,17 +33,18 @@ struct SecurityOptions: ParsableArguments {
     /// Loads the configuration with the command-line overrides; a failure is a configuration
     /// error (exit 2) that names what could not be loaded.
     func loadServices() throws -> SecurityServices {
-        var configuration = SecurityConfiguration.development()
-        var base = home
-        if let config {
-            let gateway: GatewayConfiguration
-            do {
-                gateway = try ConfigurationLoader().load(file: config)
-            } catch {
-                throw CommandFailure.usage("configuration: \(error)")
-            }
-            configuration = gateway.security ?? .development(directory: gateway.certificatesDirectory)
-            base = FileManager.default.currentDirectoryPath
+        let gateway: GatewayConfiguration
+        do {
+            gateway = try ConfigurationLoader().load(file: config)
+        } catch {
+            throw CommandFailure.usage("configuration: \(error)")
+        }
+        let base = config == nil ? home : FileManager.default.currentDirectoryPath
+        var configuration: SecurityConfiguration
+        do {
+            configuration = try gateway.security ?? .development(directory: DevelopmentPKI.locate(gateway.certificatesDirectory, baseDirectory: base))
+        } catch {
+            throw CommandFailure.usage("\(error)")
         }
         if key != nil || cert != nil {
             guard let key, let cert else {

@@ -27,8 +27,12 @@ struct Send: AsyncParsableCommand {
         let validator: DocumentValidator
         let store: SQLiteOutboxStore
         do {
-            validator = try DocumentValidator.standard()
-            store = try SQLiteOutboxStore(path: storeOptions.path)
+            let settings = try storeOptions.gatewayConfiguration()
+            let path = try storeOptions.path()
+            validator = try DocumentValidator.standard(limits: settings.listen.xmlLimits)
+            store = try SQLiteOutboxStore(path: path)
+        } catch let failure as CommandFailure {
+            throw failure.exit()
         } catch {
             throw CommandFailure.store(error).exit()
         }

@@ -4,7 +4,8 @@ import SWGateSecurity
 import SWGateServer
 import SWGateStore
 
-/// `swgate serve`: runs the gateway. Configuration problems exit 2 with file:line and what is wrong.
+/// `swgate serve`: runs the gateway. Configuration problems exit 2 with file:line and what is wrong;
+/// deprecated keys are named on standard error with the key to write instead.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the gateway (HTTP server and delivery engine).")
 
@@ -14,7 +15,9 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let server: GatewayServer
         do {
-            let settings = try ConfigurationLoader().load(file: config)
+            var warnings: [ConfigurationWarning] = []
+            let settings = try ConfigurationLoader().load(file: config, warnings: &warnings)
+            for warning in warnings { printError("warning: \(warning)") }
             server = try GatewayServer(configuration: settings)
         } catch let error as ConfigurationError {
             throw CommandFailure.usage("configuration: \(error)").exit()
@@ -24,13 +27,16 @@ struct Serve: AsyncParsableCommand {
         let host = server.configuration.listen.host
         let scheme = server.configuration.listen.tlsCertificate == nil ? "http" : "https"
         let clientCertificates = server.configuration.listen.tlsClientCA == nil ? "" : ", client certificates required"
+        let pki = URL(fileURLWithPath: server.security.configuration.systemKey.keyPath).deletingLastPathComponent().path
         let keys =
             server.configuration.security == nil
-            ? "development PKI in \(server.configuration.certificatesDirectory)/ (TEST MATERIAL ONLY)"
+            ? "development PKI in \(pki)/ (TEST MATERIAL ONLY)"
             : "signing as \(server.security.systemIdentity.certificate.subject)"
         try await server.run { port in
             FileHandle.standardOutput.write(
-                Data("swgate: listening on \(scheme)://\(host):\(port) (store \(server.store.path)\(clientCertificates)); keys: \(keys)\n".utf8))
+                Data(
+                    "swgate \(GatewayVersion.current): listening on \(scheme)://\(host):\(port) (store \(server.store.path)\(clientCertificates)); keys: \(keys)\n"
+                        .utf8))
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SWGateDomain
+import SWGateServer
 import SWGateXML
 
 /// `swgate validate FILE...`: schema and business rules, one `file:line:col: rule: message`
@@ -23,14 +24,17 @@ struct Validate: AsyncParsableCommand {
     @Flag(help: "Write a JSON report to standard output instead of text lines.")
     var json = false
 
-    @Option(help: "Largest accepted document, in bytes.")
-    var maxBytes = XMLLimits.default.maxBytes
+    @Option(help: "Gateway configuration file (YAML): judge documents with its listen.xml limits, as `swgate serve --config` does.")
+    var config: String?
 
-    @Option(help: "Deepest accepted element nesting (at most 256).")
-    var maxDepth = XMLLimits.default.maxDepth
+    @Option(help: "Largest accepted document, in bytes (default: listen.xml.max_bytes, 10485760).")
+    var maxBytes: Int?
 
-    @Option(help: "Most elements, attributes and namespace declarations in one document.")
-    var maxNodes = XMLLimits.default.maxNodes
+    @Option(help: "Deepest accepted element nesting, at most 256 (default: listen.xml.max_depth, 64).")
+    var maxDepth: Int?
+
+    @Option(help: "Most elements, attributes and namespace declarations in one document (default: listen.xml.max_nodes, 200000).")
+    var maxNodes: Int?
 
     @Option(help: "Judge dates against this day (YYYY-MM-DD) instead of today (UTC).")
     var today: String?
@@ -39,13 +43,21 @@ struct Validate: AsyncParsableCommand {
         if let today, CalendarDate(today) == nil {
             throw ValidationError("--today must be a date like 2026-03-12, not '\(today)'")
         }
-        guard maxBytes > 0, maxDepth > 0, maxNodes > 0 else {
+        guard [maxBytes, maxDepth, maxNodes].allSatisfy({ ($0 ?? 1) > 0 }) else {
             throw ValidationError("--max-bytes, --max-depth and --max-nodes must be positive")
         }
     }
 
     func run() async throws {
-        let limits = XMLLimits(maxBytes: maxBytes, maxDepth: maxDepth, maxNodes: maxNodes)
+        let configured: XMLLimits
+        do {
+            configured = try ConfigurationLoader().load(file: config).listen.xmlLimits
+        } catch {
+            printError("error: configuration: \(error)")
+            throw ExitCode(2)
+        }
+        let limits = XMLLimits(
+            maxBytes: maxBytes ?? configured.maxBytes, maxDepth: maxDepth ?? configured.maxDepth, maxNodes: maxNodes ?? configured.maxNodes)
         let validator: DocumentValidator
         do {
             validator = try DocumentValidator.standard(limits: limits)

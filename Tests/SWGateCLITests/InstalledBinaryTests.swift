@@ -1,0 +1,123 @@
+import Foundation
+import SWGateTesting
+import Testing
+
+/// `swgate` as an operator installs it: the binary copied alone into a directory, run from another
+/// directory that does not lead to the source tree, with keys and store given by a configuration.
+@Suite("The installed binary", .serialized)
+struct InstalledBinaryTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
+
+    /// A copy of the built `swgate` alone in `bin/`, and an empty working directory `run/`.
+    struct Installation {
+        let root: TemporaryDirectory
+        var binary: String { root.path("bin/swgate") }
+        var run: String { root.path("run") }
+
+        init() throws {
+            root = try TemporaryDirectory(prefix: "swgate-install")
+            try FileManager.default.createDirectory(atPath: root.path("bin"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: root.path("run"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: CommandRunner.swgatePath, toPath: root.path("bin/swgate"))
+        }
+
+        func swgate(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+            try CommandRunner.run(binary, arguments, environment: environment, currentDirectory: run, timeout: 60)
+        }
+
+        /// Copies the files a production-like `security` section names into `run/keys/` and writes
+        /// `run/swgate.yaml` naming them, relative to the working directory.
+        func writeConfiguration(extra: String = "") throws {
+            try FileManager.default.createDirectory(atPath: run + "/keys", withIntermediateDirectories: true)
+            for name in ["gateway.key", "gateway.pem", "ca.pem", "nsw.pem", "asw.pem"] {
+                try FileManager.default.copyItem(atPath: repository + "/Certificates/" + name, toPath: run + "/keys/" + name)
+            }
+            let yaml = """
+                listen:
+                  port: 0
+                store:
+                  path: state/outbox.sqlite
+                security:
+                  system_key: {key: keys/gateway.key, certificate: keys/gateway.pem}
+                  trust_anchors: [keys/ca.pem]
+                  local_party: {name: Ministry, identity: MOIT-VN, country_code: VN, ministry_code: MOIT, organization_code: XNK}
+                  nsw_party: {name: NSW, identity: NSW-VN, country_code: VN, ministry_code: MOF, organization_code: GDVC}
+                  partners:
+                    - {id: MOIT-VN, certificate_files: [keys/gateway.pem]}
+                    - {id: NSW-VN, certificate_files: [keys/nsw.pem]}
+                    - {id: TH, certificate_files: [keys/asw.pem]}
+                log_level: error
+                \(extra)
+                """
+            try yaml.write(toFile: run + "/swgate.yaml", atomically: true, encoding: .utf8)
+        }
+    }
+
+    @Test("The binary refers to no resource bundle: the schemas are compiled into it")
+    func noResourceBundle() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: CommandRunner.swgatePath))
+        #expect(bytes.range(of: Data("SWGateSchemas.resources".utf8)) == nil)
+    }
+
+    @Test("validate and sign --config work from a directory outside the source tree")
+    func validateAndSign() throws {
+        let installation = try Installation()
+        defer { installation.root.remove() }
+        try FileManager.default.copyItem(atPath: Fixtures.url("valid/formd-single-item.xml").path, toPath: installation.run + "/formd.xml")
+        let validated = try installation.swgate(["validate", "formd.xml"])
+        #expect(validated.status == 0, "\(validated.standardOutput)\(validated.standardError)")
+        try FileManager.default.copyItem(atPath: Fixtures.url("invalid/FD-RVC-FOB.xml").path, toPath: installation.run + "/invalid.xml")
+        let invalid = try installation.swgate(["validate", "invalid.xml"])
+        #expect(invalid.status == 1 && invalid.standardOutput.contains("FD-RVC-FOB"), "\(invalid.standardOutput)\(invalid.standardError)")
+
+        try installation.writeConfiguration()
+        let signed = try installation.swgate(["sign", "formd.xml", "--config", "swgate.yaml", "--out", "signed.xml"])
+        #expect(signed.status == 0, "\(signed.standardError)")
+        let verified = try installation.swgate(["verify", "--config", "swgate.yaml", "signed.xml"])
+        #expect(verified.status == 0, "\(verified.standardOutput)\(verified.standardError)")
+
+        // Without a configuration the development PKI is looked for, and where is said.
+        let unconfigured = try installation.swgate(["sign", "formd.xml"])
+        #expect(unconfigured.status == 2)
+        #expect(unconfigured.standardError.contains(installation.run + "/Certificates"), "\(unconfigured.standardError)")
+        // A key file that is not there is reported as missing, not as a wrong passphrase.
+        try FileManager.default.removeItem(atPath: installation.run + "/keys/gateway.key")
+        let missing = try installation.swgate(["sign", "formd.xml", "--config", "swgate.yaml"])
+        #expect(missing.status == 2)
+        #expect(missing.standardError.contains("no such file: \(installation.run)/keys/gateway.key"), "\(missing.standardError)")
+        #expect(!missing.standardError.contains("passphrase"))
+    }
+
+    @Test("serve --config starts from any directory and answers /healthz")
+    func serveWithConfiguration() throws {
+        let installation = try Installation()
+        defer { installation.root.remove() }
+        try installation.writeConfiguration()
+        let server = try BackgroundProcess(installation.binary, ["serve", "--config", "swgate.yaml"], currentDirectory: installation.run)
+        defer { server.stop() }
+        let line = try #require(server.waitForOutput(containing: "listening on", seconds: 60), "\(server.errors())")
+        let address = try #require(line.range(of: "127.0.0.1:"), "\(line)")
+        let port = try #require(Int(line[address.upperBound...].prefix { $0.isNumber }), "\(line)")
+        let health = try #require(try httpGet(port: port, path: "/healthz"), "no answer on port \(port)")
+        #expect(health.hasPrefix("HTTP/1.1 200"), "\(health)")
+        #expect(FileManager.default.fileExists(atPath: installation.run + "/state/outbox.sqlite"))
+    }
+
+    @Test("serve without keys exits 2, says where it looked, prints deprecations, and leaves the directory empty")
+    func refusedStartChangesNothing() throws {
+        let installation = try Installation()
+        defer { installation.root.remove() }
+        let config = installation.root.path("old.yaml")
+        try "shutdown_grace_seconds: 5\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let refused = try installation.swgate(["serve", "--config", config])
+        #expect(refused.status == 2)
+        #expect(refused.standardError.contains(installation.run + "/Certificates"), "\(refused.standardError)")
+        #expect(refused.standardError.contains("SWGATE_CERTIFICATES"))
+        #expect(refused.standardError.contains("old.yaml:1:1: shutdown_grace_seconds:"), "\(refused.standardError)")
+        #expect(refused.standardError.contains("shutdown_grace: 5s"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: installation.run).isEmpty)
+        let bare = try installation.swgate(["serve"])
+        #expect(bare.status == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: installation.run).isEmpty)
+    }
+}
