@@ -2,6 +2,8 @@
 public enum Namespace {
     /// ATIGA Form D, `Schemas/atiga-form-d.xsd`.
     public static let formD = "urn:swgate:atiga:form-d:1"
+    /// Import/export licence, `Schemas/import-export-licence.xsd`.
+    public static let licence = "urn:swgate:licence:1"
     /// NSW envelope, `Schemas/nsw-envelope.xsd`.
     public static let nswEnvelope = "urn:swgate:nsw:envelope:1"
     /// XML-DSig.

@@ -20,16 +20,8 @@ extension FormDRules {
     }
 
     private func checkHSCode(_ element: XMLElement, _ findings: inout RuleFindings) {
-        let code = element.text.xmlTrimmed
-        guard code.count >= 6, code.allSatisfy(\.isASCIIDigit) else { return }  // the schema's pattern
-        if code.count % 2 != 0 {
-            findings.fail(
-                .hsCode, at: element,
-                "HS code '\(code)' has \(code.count) digits; HS codes are 6 digits, or national lines of 8, 10 or 12")
-        }
-        let chapter = Int(code.prefix(2)) ?? 0
-        if chapter < 1 || chapter > 97 || chapter == 77 {
-            findings.fail(.hsCode, at: element, "HS code '\(code)' starts with chapter \(code.prefix(2)), which does not exist")
+        for problem in HSCodeShape.problems(element.text.xmlTrimmed) {
+            findings.fail(.hsCode, at: element, problem)
         }
     }
 
