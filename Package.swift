@@ -150,6 +150,7 @@ let package = Package(
             name: "swgate",
             dependencies: [
                 "SWGateDomain",
+                "SWGateXML",
                 "SWGateSecurity",
                 "SWGateStore",
                 "SWGateServer",
@@ -162,7 +163,7 @@ let package = Package(
         // Helpers shared by the test targets: fixtures, temporary directories, the CLI runner.
         .target(
             name: "SWGateTesting",
-            dependencies: ["SWGateDomain"],
+            dependencies: ["SWGateDomain", "SWGateSecurity", "SWGateXML"],
             path: "Tests/SWGateTesting",
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
@@ -179,7 +180,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SWGateSecurityTests",
-            dependencies: ["SWGateSecurity", "SWGateXML", "CXMLSec", "CLibXML2"],
+            dependencies: ["SWGateSecurity", "SWGateDomain", "SWGateXML", "SWGateTesting", "CXMLSec", "CLibXML2"],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),

@@ -307,10 +307,167 @@ enum EmbeddedSchemas {
 </xs:schema>
 
 """#,
+        "import-export-licence.xsd": #"""
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Import/export licence, version 1.
+  A licence issued by the ministry (for example for industrial precursor chemicals) that
+  customs checks at clearance. Laid out as such licences are printed: the licence number
+  and what it does (ISSUE, AMEND, REVOKE, and for the last two the licence it replaces),
+  the licence type and issuing country, the issue date and validity period, the holder
+  (name, address, country, tax id), the issuing authority and officer, and one or more
+  permitted goods lines (line number, HS code, description, quantity and unit, and
+  optionally the country of origin or destination and the port).
+  Rules a schema cannot express (validity in order and not already over at issue, issue
+  date not in the future, HS code shape, quantities above zero, units from the code table,
+  line numbers 1..n, replacement names its predecessor, ...) are checked by the gateway's
+  business rules; see docs/validation-rules.md.
+-->
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns="urn:swgate:licence:1"
+           xmlns:ds="http://www.w3.org/2000/09/xmldsig#"
+           targetNamespace="urn:swgate:licence:1"
+           elementFormDefault="qualified"
+           attributeFormDefault="unqualified"
+           version="1.0">
+
+  <xs:import namespace="http://www.w3.org/2000/09/xmldsig#" schemaLocation="standard/xmldsig-core-schema.xsd"/>
+
+  <xs:element name="Licence" type="LicenceDocumentType"/>
+
+  <xs:complexType name="LicenceDocumentType">
+    <xs:sequence>
+      <xs:element name="LicenceNumber" type="LicenceNumberType"/>
+      <xs:element name="Function" type="FunctionType"/>
+      <xs:element name="Replaces" type="ReplacesType" minOccurs="0"/>
+      <xs:element name="LicenceType" type="LicenceKindType"/>
+      <xs:element name="IssuingCountry" type="CountryCodeType"/>
+      <xs:element name="IssueDate" type="xs:date"/>
+      <xs:element name="ValidFrom" type="xs:date"/>
+      <xs:element name="ValidTo" type="xs:date"/>
+      <xs:element name="Holder" type="HolderType"/>
+      <xs:element name="IssuingAuthority" type="IssuingAuthorityType"/>
+      <xs:element name="GoodsLine" type="GoodsLineType" maxOccurs="999"/>
+      <xs:element name="Remarks" type="Text1024" minOccurs="0"/>
+      <!-- The issuing officer's enveloped signature, when the portal hands over a signed licence. -->
+      <xs:element ref="ds:Signature" minOccurs="0"/>
+    </xs:sequence>
+    <xs:attribute name="Id" type="xs:ID" use="optional"/>
+  </xs:complexType>
+
+  <!-- Licence number: letters, digits, space, '/', '-', '.'; starts and ends with a letter or digit. -->
+  <xs:simpleType name="LicenceNumberType">
+    <xs:restriction base="xs:string">
+      <xs:pattern value="[A-Z0-9][A-Z0-9 /\-.]{2,38}[A-Z0-9]"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <!-- ISSUE a new licence, AMEND (replace) an issued one, REVOKE an issued one. -->
+  <xs:simpleType name="FunctionType">
+    <xs:restriction base="xs:token">
+      <xs:enumeration value="ISSUE"/>
+      <xs:enumeration value="AMEND"/>
+      <xs:enumeration value="REVOKE"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <!-- Whether the licence permits the holder to import or to export the goods lines. -->
+  <xs:simpleType name="LicenceKindType">
+    <xs:restriction base="xs:token">
+      <xs:enumeration value="IMPORT"/>
+      <xs:enumeration value="EXPORT"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <!-- ISO 3166-1 alpha-2. -->
+  <xs:simpleType name="CountryCodeType">
+    <xs:restriction base="xs:string">
+      <xs:pattern value="[A-Z]{2}"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <!-- Free text, based on xs:token so that a value made only of spaces has length 0 and is
+       refused without a regular expression (as in atiga-form-d.xsd). -->
+  <xs:simpleType name="Text64">
+    <xs:restriction base="xs:token"><xs:minLength value="1"/><xs:maxLength value="64"/></xs:restriction>
+  </xs:simpleType>
+  <xs:simpleType name="Text256">
+    <xs:restriction base="xs:token"><xs:minLength value="1"/><xs:maxLength value="256"/></xs:restriction>
+  </xs:simpleType>
+  <xs:simpleType name="Text1024">
+    <xs:restriction base="xs:token"><xs:minLength value="1"/><xs:maxLength value="1024"/></xs:restriction>
+  </xs:simpleType>
+
+  <!-- HS code: 6 to 12 digits (the finer shape is a business rule). -->
+  <xs:simpleType name="HSCodeType">
+    <xs:restriction base="xs:string">
+      <xs:pattern value="[0-9]{6,12}"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <!-- A quantity. Its sign is a business rule (LIC-QUANTITY), so that a zero or negative
+       quantity is reported with its own rule id rather than as a schema violation. -->
+  <xs:simpleType name="QuantityType">
+    <xs:restriction base="xs:decimal">
+      <xs:fractionDigits value="4"/>
+      <xs:totalDigits value="18"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <!-- Unit of measure, a UN/ECE Recommendation 20 code. Membership of the licence unit code
+       table is a business rule (LIC-UNIT). -->
+  <xs:simpleType name="UnitCodeType">
+    <xs:restriction base="xs:token">
+      <xs:pattern value="[A-Z0-9]{2,3}"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <!-- For AMEND and REVOKE: the licence this one replaces. -->
+  <xs:complexType name="ReplacesType">
+    <xs:sequence>
+      <xs:element name="LicenceNumber" type="LicenceNumberType"/>
+      <xs:element name="IssueDate" type="xs:date"/>
+      <xs:element name="Reason" type="Text1024" minOccurs="0"/>
+    </xs:sequence>
+  </xs:complexType>
+
+  <!-- The licence holder: the importer or exporter the licence is issued to. -->
+  <xs:complexType name="HolderType">
+    <xs:sequence>
+      <xs:element name="Name" type="Text256"/>
+      <xs:element name="Address" type="Text1024"/>
+      <xs:element name="Country" type="CountryCodeType"/>
+      <xs:element name="TaxId" type="Text64"/>
+    </xs:sequence>
+  </xs:complexType>
+
+  <xs:complexType name="IssuingAuthorityType">
+    <xs:sequence>
+      <xs:element name="Name" type="Text256"/>
+      <xs:element name="Officer" type="Text256"/>
+    </xs:sequence>
+  </xs:complexType>
+
+  <!-- One permitted goods line. -->
+  <xs:complexType name="GoodsLineType">
+    <xs:sequence>
+      <xs:element name="LineNumber" type="xs:positiveInteger"/>
+      <xs:element name="HSCode" type="HSCodeType"/>
+      <xs:element name="Description" type="Text1024"/>
+      <xs:element name="Quantity" type="QuantityType"/>
+      <xs:element name="Unit" type="UnitCodeType"/>
+      <xs:element name="CountryOfOrigin" type="CountryCodeType" minOccurs="0"/>
+      <xs:element name="CountryOfDestination" type="CountryCodeType" minOccurs="0"/>
+      <xs:element name="Port" type="Text256" minOccurs="0"/>
+    </xs:sequence>
+  </xs:complexType>
+</xs:schema>
+
+"""#,
         "nsw-envelope.xsd": #"""
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  NSW message envelope, version 1 (SPEC 2.2): the national single window's envelope with
+  NSW message envelope, version 1 (docs/nsw-profile.md): the national single window's envelope with
   two signatures, the issuing authority's on the business document (Body/Signature, one
   Reference to Content by its Id) and the sending system's on the whole message
   (SystemSignature, enveloped). Signatures are optional for the schema so that an envelope
@@ -318,14 +475,12 @@ enum EmbeddedSchemas {
 -->
 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
            xmlns="urn:swgate:nsw:envelope:1"
-           xmlns:fd="urn:swgate:atiga:form-d:1"
            xmlns:ds="http://www.w3.org/2000/09/xmldsig#"
            targetNamespace="urn:swgate:nsw:envelope:1"
            elementFormDefault="qualified"
            attributeFormDefault="unqualified"
            version="1.0">
 
-  <xs:import namespace="urn:swgate:atiga:form-d:1" schemaLocation="atiga-form-d.xsd"/>
   <xs:import namespace="http://www.w3.org/2000/09/xmldsig#" schemaLocation="standard/xmldsig-core-schema.xsd"/>
 
   <xs:element name="Envelope">
@@ -378,14 +533,11 @@ enum EmbeddedSchemas {
     </xs:sequence>
   </xs:complexType>
 
+  <!-- ISSUE, AMEND, CANCEL, REVOKE, … (the business document's own function, checked against it
+       by the gateway's envelope rules), or ACK, REJECT, STATUS for an Acknowledgement. -->
   <xs:simpleType name="FunctionType">
     <xs:restriction base="xs:token">
-      <xs:enumeration value="ISSUE"/>
-      <xs:enumeration value="AMEND"/>
-      <xs:enumeration value="CANCEL"/>
-      <xs:enumeration value="ACK"/>
-      <xs:enumeration value="REJECT"/>
-      <xs:enumeration value="STATUS"/>
+      <xs:pattern value="[A-Z][A-Z_]{1,31}"/>
     </xs:restriction>
   </xs:simpleType>
 
@@ -396,11 +548,12 @@ enum EmbeddedSchemas {
     </xs:sequence>
   </xs:complexType>
 
-  <!-- Exactly one business document. -->
+  <!-- Exactly one business document, of any document profile the gateway knows (FormD, Licence,
+       …; each validated against its own schema by the gateway), or an Acknowledgement. -->
   <xs:complexType name="ContentType">
     <xs:choice>
-      <xs:element ref="fd:FormD"/>
       <xs:element ref="Acknowledgement"/>
+      <xs:any namespace="##other" processContents="skip"/>
     </xs:choice>
     <xs:attribute name="Id" type="xs:ID" use="required"/>
   </xs:complexType>

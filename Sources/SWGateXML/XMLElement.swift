@@ -40,6 +40,9 @@ public struct XMLElement {
         }
     }
 
+    /// Whether this is the document element.
+    public var isRoot: Bool { node.pointee.parent.map { $0.pointee.type == XML_DOCUMENT_NODE } ?? false }
+
     /// Child elements, in document order.
     public var children: [XMLElement] {
         var result: [XMLElement] = []

@@ -49,8 +49,22 @@ public final class XMLSchema: @unchecked Sendable {
         xmlSchemaFree(schema)
     }
 
+    /// Validates the subtree of `element` (for example a business document inside an envelope's
+    /// Content) as if it were a document of its own; every violation, located in `element`'s document.
+    public func validate(_ element: XMLElement) -> [XMLSchemaViolation] {
+        validate(element.document) { context in xmlSchemaValidateOneElement(context, element.node) }
+    }
+
     /// Validates `document` and returns every violation (empty when valid).
     public func validate(_ document: XMLDocument) -> [XMLSchemaViolation] {
+        validate(document) { context in
+            document.withUnsafeDocumentPointer { pointer in
+                xmlSchemaValidateDoc(context, pointer.assumingMemoryBound(to: xmlDoc.self))
+            }
+        }
+    }
+
+    private func validate(_ document: XMLDocument, running run: (OpaquePointer) -> Int32) -> [XMLSchemaViolation] {
         guard let context = xmlSchemaNewValidCtxt(schema) else {
             return [XMLSchemaViolation(message: "libxml2 could not create a validation context", path: "", line: 0, column: 0)]
         }
@@ -59,9 +73,7 @@ public final class XMLSchema: @unchecked Sendable {
         let unmanaged = Unmanaged.passRetained(collector)
         defer { unmanaged.release() }
         xmlSchemaSetValidStructuredErrors(context, collectStructuredError, unmanaged.toOpaque())
-        let result = document.withUnsafeDocumentPointer { pointer in
-            xmlSchemaValidateDoc(context, pointer.assumingMemoryBound(to: xmlDoc.self))
-        }
+        let result = run(context)
         if result == 0 { return [] }
         if collector.errors.isEmpty {
             return [XMLSchemaViolation(message: "schema validation failed (libxml2 code \(result))", path: "", line: 0, column: 0)]

@@ -1,3 +1,4 @@
+import SWGateDomain
 import Foundation
 import SWGateDelivery
 import SWGateSecurity
@@ -11,8 +12,7 @@ import Testing
 @Suite("AS4 channel against the ASW simulator over loopback")
 struct AS4ChannelTests {
     func channel(_ url: String, _ store: any OutboxStore) -> AS4DeliveryChannel {
-        AS4DeliveryChannel(
-            url: url + "/as4", security: ChannelTest.gateway, store: store, partner: "TH",
+        AS4DeliveryChannel(url: url + "/as4", security: ChannelTest.gateway, store: store, profiles: ChannelTest.validator.profiles, partner: "TH",
             httpClient: ChannelTest.client, timeout: .seconds(20))
     }
 

@@ -14,11 +14,11 @@ struct AS4EndpointTests {
     /// A user message from party `from`, signed by the ASW access point's key.
     static func userMessage(messageId: String, from: String = "TH", signer: SecurityServices = ChannelTest.asw) throws -> [UInt8] {
         let document = try ChannelTest.formD()
-        var summary = try FormDSummary(signing: XMLDocument(bytes: document))
+        var summary = try SecurityServices.formDSummary(document)
         summary.issuingCountry = from
         summary.importingCountry = "VN"
         let message = AS4MessageBuilder().userMessage(
-            formD: summary, document: document, certificate: signer.systemIdentity.certificate, messageId: messageId)
+            document: document, summary: summary, codes: SecurityServices.formDProfile.as4!, certificate: signer.systemIdentity.certificate, messageId: messageId)
         return try signer.signAS4Message(Array(message.utf8))
     }
 

@@ -29,8 +29,7 @@ struct AS4PartPropertiesTests {
         let (url, task) = try await ChannelTest.host(simulator)
         defer { task.cancel() }
         let delivery = try await ChannelTest.enqueueAndClaim(store, destination: "asw", wireID: "as4-parts-1")
-        let channel = AS4DeliveryChannel(
-            url: url + "/as4", security: ChannelTest.gateway, store: store, partner: "TH", httpClient: ChannelTest.client, timeout: .seconds(20))
+        let channel = AS4DeliveryChannel(url: url + "/as4", security: ChannelTest.gateway, store: store, profiles: ChannelTest.validator.profiles, partner: "TH", httpClient: ChannelTest.client, timeout: .seconds(20))
         #expect(await channel.deliver(delivery).receipt != nil)
         let sent = try #require(await simulator.state.lastRequestBody)
         #expect(try Self.partProperties(sent) == ["MimeType": "application/xml", "CharacterSet": "utf-8"])
@@ -44,11 +43,11 @@ struct AS4PartPropertiesTests {
         let (url, task) = try await AS4EndpointTests.start(store)
         defer { task.cancel() }
         let document = try ChannelTest.formD()
-        var summary = try FormDSummary(signing: XMLDocument(bytes: document))
+        var summary = try SecurityServices.formDSummary(document)
         summary.issuingCountry = "TH"
         summary.importingCountry = "VN"
         let built = AS4MessageBuilder().userMessage(
-            formD: summary, document: document, certificate: ChannelTest.asw.systemIdentity.certificate, messageId: "as4-bare-1@th")
+            document: document, summary: summary, codes: SecurityServices.formDProfile.as4!, certificate: ChannelTest.asw.systemIdentity.certificate, messageId: "as4-bare-1@th")
         let bare = built.replacingOccurrences(of: #"<eb:PartProperties>.*</eb:PartProperties>"#, with: "", options: .regularExpression)
         #expect(bare != built)
         let message = try ChannelTest.asw.signAS4Message(Array(bare.utf8))

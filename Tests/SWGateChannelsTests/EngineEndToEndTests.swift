@@ -1,3 +1,4 @@
+import SWGateDomain
 import Foundation
 import SWGateChannels
 import SWGateDelivery
@@ -24,12 +25,10 @@ struct EngineEndToEndTests {
             destinations: [
                 DeliveryDestination(
                     name: "nsw",
-                    channel: NSWDeliveryChannel(
-                        url: nswURL + "/nsw", security: ChannelTest.gateway, store: store, httpClient: ChannelTest.client, timeout: .seconds(20))),
+                    channel: NSWDeliveryChannel(url: nswURL + "/nsw", security: ChannelTest.gateway, store: store, profiles: ChannelTest.validator.profiles, httpClient: ChannelTest.client, timeout: .seconds(20))),
                 DeliveryDestination(
                     name: "asw",
-                    channel: AS4DeliveryChannel(
-                        url: aswURL + "/as4", security: ChannelTest.gateway, store: store, partner: "TH", httpClient: ChannelTest.client,
+                    channel: AS4DeliveryChannel(url: aswURL + "/as4", security: ChannelTest.gateway, store: store, profiles: ChannelTest.validator.profiles, partner: "TH", httpClient: ChannelTest.client,
                         timeout: .seconds(20))),
             ],
             configuration: DeliveryEngineConfiguration(owner: "e2e", pollInterval: .milliseconds(50), retry: RetryPolicy(backoff: backoff)))

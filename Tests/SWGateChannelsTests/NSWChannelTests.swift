@@ -1,3 +1,4 @@
+import SWGateDomain
 import Foundation
 import SWGateDelivery
 import SWGateSecurity
@@ -10,8 +11,7 @@ import Testing
 @Suite("NSW channel against the NSW simulator over loopback")
 struct NSWChannelTests {
     func channel(_ url: String, _ store: any OutboxStore, timeout: Duration = .seconds(20)) -> NSWDeliveryChannel {
-        NSWDeliveryChannel(
-            url: url + "/nsw", security: ChannelTest.gateway, store: store, partner: "NSW-VN",
+        NSWDeliveryChannel(url: url + "/nsw", security: ChannelTest.gateway, store: store, profiles: ChannelTest.validator.profiles, partner: "NSW-VN",
             httpClient: ChannelTest.client, timeout: timeout)
     }
 

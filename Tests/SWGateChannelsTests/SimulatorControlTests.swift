@@ -1,3 +1,4 @@
+import SWGateDomain
 import Foundation
 import SWGateChannels
 import SWGateDelivery
@@ -25,7 +26,7 @@ struct SimulatorControlTests {
         let simulator = NSWSimulator(security: ChannelTest.nsw, failure: .clientFault)
         let (url, task) = try await ChannelTest.host(simulator)
         defer { task.cancel() }
-        let channel = NSWDeliveryChannel(url: url + "/nsw", security: ChannelTest.gateway, store: store, httpClient: ChannelTest.client)
+        let channel = NSWDeliveryChannel(url: url + "/nsw", security: ChannelTest.gateway, store: store, profiles: ChannelTest.validator.profiles, httpClient: ChannelTest.client)
         let first = try await ChannelTest.enqueueAndClaim(store, destination: "nsw", wireID: "ctl-1")
         #expect(await channel.deliver(first).failureReason == .soapClientFault)
 

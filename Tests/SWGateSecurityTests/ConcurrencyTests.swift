@@ -1,3 +1,4 @@
+import SWGateTesting
 import Foundation
 import SWGateSecurity
 import Testing

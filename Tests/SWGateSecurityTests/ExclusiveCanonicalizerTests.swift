@@ -1,3 +1,4 @@
+import SWGateTesting
 import CLibXML2
 import CXMLSec
 import Foundation

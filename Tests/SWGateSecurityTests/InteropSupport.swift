@@ -1,3 +1,4 @@
+import SWGateTesting
 import SWGateDomain
 import Foundation
 import SWGateSecurity
@@ -18,14 +19,15 @@ enum Interop {
 
     /// An unsigned NSW envelope around the test Form D.
     static func unsignedNSW(from party: NSWParty = .developmentMinistry) throws -> String {
-        let summary = try FormDSummary(signing: SWGateXML.XMLDocument(bytes: TestPKI.formD))
-        return NSWEnvelopeBuilder(from: party, to: .developmentNSW).envelope(formD: summary, document: TestPKI.formD)
+        let summary = try SecurityServices.formDSummary(TestPKI.formD)
+        return NSWEnvelopeBuilder(from: party, to: .developmentNSW).envelope(document: TestPKI.formD, summary: summary, codes: SecurityServices.formDProfile.nsw!)
     }
 
     /// An unsigned AS4 user message carrying the test Form D with `certificate` as token.
     static func unsignedAS4(certificate: Certificate) throws -> String {
-        let summary = try FormDSummary(signing: SWGateXML.XMLDocument(bytes: TestPKI.formD))
-        return AS4MessageBuilder().userMessage(formD: summary, document: TestPKI.formD, certificate: certificate)
+        let summary = try SecurityServices.formDSummary(TestPKI.formD)
+        return AS4MessageBuilder().userMessage(
+            document: TestPKI.formD, summary: summary, codes: SecurityServices.formDProfile.as4!, certificate: certificate)
     }
 
     /// A ds:Signature template (exclusive C14N) with one reference per URI.

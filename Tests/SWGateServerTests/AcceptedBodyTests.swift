@@ -7,13 +7,13 @@ struct AcceptedBodyTests {
     @Test("byte for byte what JSON.encode writes (sorted keys, slashes unescaped), for plain and awkward strings")
     func sameAsEncoder() throws {
         let samples = [
-            CertificateIntake.Accepted(
+            DocumentIntake.Accepted(
                 id: "01J9Z6ZQ6Y3W8Q4H2M1N0P9R8S", messageId: "6f1c2a8e-3d4b-4c5d-9e6f-7a8b9c0d1e2f", status: "accepted",
                 destinations: ["nsw", "asw"], duplicate: false),
-            CertificateIntake.Accepted(
+            DocumentIntake.Accepted(
                 id: "a\"b\\c/d", messageId: "tab\there\nnew\rline\u{08}\u{0C}\u{01}\u{1F}", status: "accepted",
                 destinations: ["portal", "ünïcödé/🙂", ""], duplicate: true),
-            CertificateIntake.Accepted(id: "x", messageId: "y", status: "accepted", destinations: [], duplicate: false),
+            DocumentIntake.Accepted(id: "x", messageId: "y", status: "accepted", destinations: [], duplicate: false),
         ]
         for accepted in samples {
             #expect(accepted.json == JSON.encode(accepted), "\(String(decoding: accepted.json, as: UTF8.self))")

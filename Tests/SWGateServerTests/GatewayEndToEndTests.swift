@@ -119,7 +119,7 @@ struct GatewayEndToEndTests {
             for delivery in record.deliveries {
                 #expect(delivery.state == .delivered)
                 #expect(!delivery.receipts.isEmpty, "receipt kept for \(delivery.destination)")
-                #expect(delivery.contentType != CertificateIntake.unsignedFormDContentType, "the signed bytes replaced the unsigned Form D")
+                #expect(delivery.contentType != ChannelContentType.unsignedFormD, "the signed bytes replaced the unsigned Form D")
             }
         }
         var nswAttempts = 0

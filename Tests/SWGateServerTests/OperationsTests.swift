@@ -40,7 +40,7 @@ struct OperationsTests {
         defer { directory.remove() }
         let store = try SQLiteOutboxStore(path: directory.path("o.sqlite"))
         let metrics = GatewayMetrics()
-        let intake = CertificateIntake(store: store, validator: try .standard(), routing: RoutingTable(), metrics: metrics)
+        let intake = DocumentIntake(store: store, validator: try .standard(), routing: RoutingTable(), metrics: metrics)
         _ = try await intake.submit(try FormDSamples.valid, source: "portal", client: "c", idempotencyKey: nil)
         let claimed = try await store.claim(destination: "nsw", limit: 1, owner: "t", leaseDuration: .seconds(60), now: Date())
         let delivered = MeteredChannel(destination: "nsw", inner: ScriptedChannel(result: .delivered(receipt: nil, httpStatus: 200)), metrics: metrics, logger: Logger(label: "t"))

@@ -22,7 +22,7 @@ struct PortalSubmissionTests {
         #expect(record.wireMessageID == json["messageId"] as? String)
         #expect(record.conversation == "VN-TH 26/03/000123")
         #expect(record.deliveries.map(\.destination).sorted() == ["asw", "nsw"])
-        #expect(record.deliveries.allSatisfy { $0.contentType == CertificateIntake.unsignedFormDContentType && $0.state == .pending })
+        #expect(record.deliveries.allSatisfy { $0.contentType == "application/vnd.swgate.form-d+xml" && $0.state == .pending })
         await harness.stop()
     }
 

@@ -1,14 +1,14 @@
 public import AsyncHTTPClient
 public import Foundation
 public import SWGateDelivery
-import SWGateDomain
+public import SWGateDomain
 public import SWGateSecurity
 public import SWGateStore
 import SWGateXML
 
 /// Delivers to the ASEAN Single Window access point over AS4 (see `docs/channels.md`).
 ///
-/// A stored bare Form D is wrapped in an ebMS user message whose MessageId derives from the wire
+/// A business document stored unsigned (its profile's media type) is wrapped in an ebMS user message whose MessageId derives from the wire
 /// message id, signed with WS-Security and stored before it is sent; any other payload is taken as
 /// a signed AS4 message. The answer must be an `eb:Receipt` signed by ``partner`` whose
 /// RefToMessageId is the message sent and whose NonRepudiationInformation digests equal the
@@ -25,15 +25,19 @@ public struct AS4DeliveryChannel: DeliveryChannel {
     public var maximumAnswerBytes: Int = 1 << 20
     private let security: SecurityServices
     private let store: any OutboxStore
+    private let profiles: DocumentProfiles
     private let httpClient: HTTPClient
 
     /// - Parameters:
     ///   - partner: the access point's partner id (signer of receipts).
     ///   - timeout: for the whole exchange; keep it well under the engine's lease.
+    /// - Parameters:
+    ///   - profiles: the document profiles whose unsigned documents this channel wraps and signs.
     public init(
-        url: String, security: SecurityServices, store: any OutboxStore, partner: String,
+        url: String, security: SecurityServices, store: any OutboxStore, profiles: DocumentProfiles, partner: String,
         httpClient: HTTPClient = .partners, timeout: Duration = .seconds(30)
     ) {
+        self.profiles = profiles
         self.url = url
         self.security = security
         self.store = store
@@ -46,12 +50,16 @@ public struct AS4DeliveryChannel: DeliveryChannel {
         let security = self.security
         let lifetime = timestampLifetime
         var sentDigests: [String: String] = [:]
-        let signed = await SignAtDelivery.payload(for: delivery, store: store, signedContentType: ChannelContentType.as4Message) {
-            let summary = try FormDSummary(signing: XMLDocument(bytes: $0))
+        let signed = await SignAtDelivery.payload(
+            for: delivery, store: store, profiles: profiles, signedContentType: ChannelContentType.as4Message
+        ) { document, unsigned in
+            guard let codes = unsigned.profile.as4 else {
+                throw SignatureError(.malformedMessage, "a \(unsigned.profile.documentType) is not carried over AS4")
+            }
             var builder = AS4MessageBuilder()
             builder.timestampLifetime = lifetime
             let message = builder.userMessage(
-                formD: summary, document: $0, certificate: security.systemIdentity.certificate,
+                document: document, summary: unsigned.summary, codes: codes, certificate: security.systemIdentity.certificate,
                 messageId: AS4Signals.messageId(forWireMessageID: delivery.wireMessageID), conversationId: delivery.conversation)
             let signed = try security.signedAS4Message(Array(message.utf8))
             sentDigests = signed.referenceDigests

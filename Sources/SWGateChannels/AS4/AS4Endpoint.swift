@@ -21,15 +21,15 @@ public struct AS4Endpoint: Endpoint {
     private let onAccepted: @Sendable () -> Void
 
     /// - Parameters:
-    ///   - portalDestination: the outbox destination inbound messages are queued for.
+    ///   - route: the destinations of a verified message (the routing table's rules for source `asw`).
     ///   - onAccepted: called after a new (not duplicate) message was stored.
     public init(
-        security: SecurityServices, store: any OutboxStore, validator: DocumentValidator, portalDestination: String = "portal",
-        onAccepted: @escaping @Sendable () -> Void = {}
+        security: SecurityServices, store: any OutboxStore, validator: DocumentValidator,
+        route: @escaping InboundRoute = { _, _, _ in ["portal"] }, onAccepted: @escaping @Sendable () -> Void = {}
     ) {
         self.security = security
         self.validator = validator
-        self.intake = InboundIntake(store: store, destination: portalDestination)
+        self.intake = InboundIntake(store: store, route: route)
         self.onAccepted = onAccepted
     }
 
@@ -65,21 +65,24 @@ public struct AS4Endpoint: Endpoint {
             return errorSignal(code: "EBMS:0101", short: "FailedAuthentication", description: "signature check failed: \(error)", ref: messageId)
         }
         let body = document.root.child("Body", namespace: .some(Namespace.soap12))?.children ?? []
-        guard body.count == 1, let formD = body.first, formD.isNamed("FormD", namespace: Namespace.formD) else {
-            return errorSignal(code: "EBMS:0004", short: "Other", description: "the SOAP Body must hold exactly one FormD", ref: messageId)
-        }
-        let report = validator.validate(formD.serializedAsDocument())
-        if !report.isValid {
-            let issues = report.issues.prefix(20).map { "\($0.rule): \($0.message) at \($0.path) line \($0.line)" }
+        guard body.count == 1, let payload = body.first, let profile = validator.profiles.profile(for: payload), profile.as4 != nil else {
             return errorSignal(
-                code: "EBMS:0004", short: "Other", description: "the Form D is not valid: " + issues.joined(separator: "; "),
+                code: "EBMS:0004", short: "Other",
+                description: "the SOAP Body must hold exactly one business document carried over AS4", ref: messageId)
+        }
+        // The payload is checked in place, in the tree already parsed for the schema and the signature.
+        let issues = profile.issues(payload, in: document, today: .today())
+        if !issues.isEmpty {
+            let text = issues.prefix(20).map { "\($0.rule): \($0.message) at \($0.path) line \($0.line)" }
+            return errorSignal(
+                code: "EBMS:0004", short: "Other", description: "the \(profile.documentType) is not valid: " + text.joined(separator: "; "),
                 ref: verification.messageId)
         }
-        let function = formD.child("Function")?.text.trimmed ?? "ISSUE"
-        return await store(request.body, verification: verification, function: function)
+        let function = profile.summarize(payload)?.function ?? "ISSUE"
+        return await store(request.body, verification: verification, documentType: profile.documentType, function: function)
     }
 
-    private func store(_ message: [UInt8], verification: AS4Verification, function: String) async -> EndpointResponse {
+    private func store(_ message: [UInt8], verification: AS4Verification, documentType: String, function: String) async -> EndpointResponse {
         let receipt: [UInt8]
         do {
             receipt = try security.signedReceipt(for: verification)
@@ -90,7 +93,7 @@ public struct AS4Endpoint: Endpoint {
         }
         let outcome = await intake.enqueue(
             sender: verification.fromParty ?? "", source: "asw", messageId: verification.messageId,
-            conversation: verification.conversationId ?? verification.messageId, documentType: EnvelopeRules.formDDocumentType,
+            conversation: verification.conversationId ?? verification.messageId, documentType: documentType,
             function: function, payload: message, contentType: ChannelContentType.as4Message, acknowledgement: receipt)
         switch outcome {
         case .accepted:
@@ -104,6 +107,8 @@ public struct AS4Endpoint: Endpoint {
             return errorSignal(
                 status: 503, code: "EBMS:0004", short: "Other", severity: "warning", description: reason,
                 ref: verification.messageId)
+        case .unroutable(let reason):
+            return errorSignal(code: "EBMS:0004", short: "Other", description: reason, ref: verification.messageId)
         }
     }
 

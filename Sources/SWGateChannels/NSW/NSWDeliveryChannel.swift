@@ -1,14 +1,14 @@
 public import AsyncHTTPClient
 import Foundation
 public import SWGateDelivery
-import SWGateDomain
+public import SWGateDomain
 public import SWGateSecurity
 public import SWGateStore
 import SWGateXML
 
 /// Delivers to the National Single Window over SOAP 1.1 (see `docs/channels.md`).
 ///
-/// A stored bare Form D (``ChannelContentType/unsignedFormD``) is wrapped in an NSW envelope whose
+/// A business document stored unsigned (its profile's media type) is wrapped in an NSW envelope whose
 /// `messageId` is the delivery's wire message id, signed (Content signature + SystemSignature) and
 /// stored before it is sent; any other payload is taken as an already signed NSW envelope. The
 /// envelope travels in a SOAP 1.1 Body with `SOAPAction: "urn:swgate:nsw:Submit"`. The answer must
@@ -23,15 +23,19 @@ public struct NSWDeliveryChannel: DeliveryChannel {
     public var maximumAnswerBytes: Int = 1 << 20
     private let security: SecurityServices
     private let store: any OutboxStore
+    private let profiles: DocumentProfiles
     private let httpClient: HTTPClient
 
     /// - Parameters:
     ///   - partner: the NSW's partner id; `NSW-VN` in the development configuration.
     ///   - timeout: for the whole exchange; keep it well under the engine's lease.
+    /// - Parameters:
+    ///   - profiles: the document profiles whose unsigned documents this channel wraps and signs.
     public init(
-        url: String, security: SecurityServices, store: any OutboxStore, partner: String = NSWParty.developmentNSW.identity,
-        httpClient: HTTPClient = .partners, timeout: Duration = .seconds(30)
+        url: String, security: SecurityServices, store: any OutboxStore, profiles: DocumentProfiles,
+        partner: String = NSWParty.developmentNSW.identity, httpClient: HTTPClient = .partners, timeout: Duration = .seconds(30)
     ) {
+        self.profiles = profiles
         self.url = url
         self.security = security
         self.store = store
@@ -42,8 +46,13 @@ public struct NSWDeliveryChannel: DeliveryChannel {
 
     public func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult {
         let security = self.security
-        let signed = await SignAtDelivery.payload(for: delivery, store: store, signedContentType: ChannelContentType.nswEnvelope) {
-            try security.signFormDForNSW($0, messageId: delivery.wireMessageID)
+        let signed = await SignAtDelivery.payload(
+            for: delivery, store: store, profiles: profiles, signedContentType: ChannelContentType.nswEnvelope
+        ) { document, unsigned in
+            guard let codes = unsigned.profile.nsw else {
+                throw SignatureError(.malformedMessage, "a \(unsigned.profile.documentType) is not carried to the NSW")
+            }
+            return try security.signForNSW(document, summary: unsigned.summary, codes: codes, messageId: delivery.wireMessageID)
         }
         let envelope: [UInt8]
         let messageId: String

@@ -23,15 +23,15 @@ public struct NSWEndpoint: Endpoint {
     private let onAccepted: @Sendable () -> Void
 
     /// - Parameters:
-    ///   - portalDestination: the outbox destination inbound messages are queued for.
+    ///   - route: the destinations of a verified message (the routing table's rules for source `nsw`).
     ///   - onAccepted: called after a new (not duplicate) message was stored, e.g. to wake the engine.
     public init(
-        security: SecurityServices, store: any OutboxStore, validator: DocumentValidator, portalDestination: String = "portal",
-        onAccepted: @escaping @Sendable () -> Void = {}
+        security: SecurityServices, store: any OutboxStore, validator: DocumentValidator,
+        route: @escaping InboundRoute = { _, _, _ in ["portal"] }, onAccepted: @escaping @Sendable () -> Void = {}
     ) {
         self.security = security
         self.validator = validator
-        self.intake = InboundIntake(store: store, destination: portalDestination)
+        self.intake = InboundIntake(store: store, route: route)
         self.onAccepted = onAccepted
     }
 
@@ -97,13 +97,14 @@ public struct NSWEndpoint: Endpoint {
             let check = error.code == .unknownPartner ? "unknown-sender" : "signature"
             return .failure(CheckFailure(check: check, reason: "signature check failed: \(error)"))
         }
-        let report = validator.validate(envelope)
+        // One tree of the verified bytes for validation and the header (verification parsed its own).
+        guard let parsed = try? XMLDocument(bytes: envelope, limits: validator.limits) else {
+            return .failure(CheckFailure(check: "xml", reason: "the envelope cannot be read back"))
+        }
+        let report = validator.validate(parsed)
         if !report.isValid {
             let issues = report.issues.prefix(20).map { "\($0.rule): \($0.message) at \($0.path) line \($0.line)" }
             return .failure(CheckFailure(check: "validation", reason: "the envelope is not valid: " + issues.joined(separator: "; ")))
-        }
-        guard let parsed = try? XMLDocument(bytes: envelope) else {
-            return .failure(CheckFailure(check: "xml", reason: "the envelope cannot be read back"))
         }
         let ns: String?? = .some(Namespace.nswEnvelope)
         let header = parsed.root.child("Header", namespace: ns)
@@ -111,10 +112,12 @@ public struct NSWEndpoint: Endpoint {
         guard let sender = NSWParty(header: header?.child("From", namespace: ns)),
             let reference = subject?.child("reference", namespace: ns)?.text.trimmed,
             let function = subject?.child("function", namespace: ns)?.text.trimmed,
-            let documentType = subject?.child("documentType", namespace: ns)?.text.trimmed
+            let nswDocumentType = subject?.child("documentType", namespace: ns)?.text.trimmed
         else {
             return .failure(CheckFailure(check: "validation", reason: "the envelope header is incomplete"))
         }
+        // A business document is routed by its profile's document type, an acknowledgement by the NSW's code.
+        let documentType = report.summary?.documentType ?? nswDocumentType
         return .success(
             Inbound(
                 envelope: envelope, verification: verification, sender: sender, reference: reference,
@@ -144,6 +147,8 @@ public struct NSWEndpoint: Endpoint {
             return Self.clientFault(reason, check: "duplicate-message-id")
         case .unavailable(let reason):
             return Self.serverFault(reason, status: 503)
+        case .unroutable(let reason):
+            return Self.clientFault(reason, check: "unroutable")
         }
     }
 

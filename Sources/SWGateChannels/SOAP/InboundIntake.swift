@@ -1,7 +1,12 @@
 import Foundation
 import SWGateStore
 
-/// Stores a verified inbound message for the portal, once per (sender, message id).
+/// Where an inbound message goes: the destinations of the first routing rule that matches its
+/// source (`nsw`, `asw`), document type and function; empty when none matches.
+public typealias InboundRoute = @Sendable (_ source: String, _ documentType: String, _ function: String) -> [String]
+
+/// Stores a verified inbound message for the destinations its route names (the portal by
+/// default), once per (sender, message id).
 struct InboundIntake {
     /// How the enqueue went.
     enum Outcome {
@@ -13,19 +18,25 @@ struct InboundIntake {
         case conflict(String)
         /// The store could not take it now; the sender should retry.
         case unavailable(String)
+        /// No routing rule sends it anywhere: nothing stored.
+        case unroutable(String)
     }
 
     var store: any OutboxStore
-    var destination: String
+    var route: InboundRoute
 
     func enqueue(
         sender: String, source: String, messageId: String, conversation: String, documentType: String, function: String,
         payload: [UInt8], contentType: String, acknowledgement: [UInt8]
     ) async -> Outcome {
+        let destinations = route(source, documentType, function)
+        guard !destinations.isEmpty else {
+            return .unroutable("no routing rule sends \(documentType) \(function) from \(source) anywhere")
+        }
         let message = NewMessage(
             wireMessageID: messageId, conversation: conversation, documentType: documentType, function: MessageFunction(function),
             source: source, idempotencyKey: .inbound(sender: sender, messageID: messageId), acknowledgement: Data(acknowledgement),
-            payloads: [OutboundPayload(destination: destination, body: Data(payload), contentType: contentType)],
+            payloads: destinations.map { OutboundPayload(destination: $0, body: Data(payload), contentType: contentType) },
             // An answer or document about a reference joins that reference's conversation when the
             // gateway knows it, so it reaches the portal behind what the portal sent before.
             link: .answer(about: conversation))

@@ -7,7 +7,12 @@ public struct EnvelopeRules: Sendable {
     /// Subject/documentType for an acknowledgement.
     public static let acknowledgementDocumentType = "ACKNOWLEDGEMENT"
 
-    public init() {}
+    /// The document types an envelope may carry.
+    public var profiles: DocumentProfiles
+
+    public init(profiles: DocumentProfiles) {
+        self.profiles = profiles
+    }
 
     /// Checks `envelope` (an NSW `Envelope` element) and returns every failure.
     public func check(_ envelope: XMLElement) -> [ValidationIssue] {
@@ -15,8 +20,8 @@ public struct EnvelopeRules: Sendable {
         guard let header = envelope.child("Header"), let subject = header.child("Subject") else { return [] }
         checkParties(header, &findings)
         guard let document = envelope.child("Body")?.child("Content")?.children.first else { return findings.issues }
-        if document.isNamed("FormD", namespace: Namespace.formD) {
-            checkFormDSubject(subject, formD: document, &findings)
+        if let profile = profiles.profile(for: document) {
+            checkSubject(subject, document: document, profile: profile, &findings)
         } else if document.isNamed("Acknowledgement", namespace: Namespace.nswEnvelope) {
             checkDocumentType(subject, expected: Self.acknowledgementDocumentType, &findings)
             if let function = subject.child("function"), !["ACK", "REJECT", "STATUS"].contains(function.text.xmlTrimmed) {
@@ -43,35 +48,38 @@ public struct EnvelopeRules: Sendable {
         }
     }
 
-    private func checkFormDSubject(_ subject: XMLElement, formD: XMLElement, _ findings: inout RuleFindings) {
-        checkDocumentType(subject, expected: Self.formDDocumentType, &findings)
-        let formDNamespace: String?? = .some(Namespace.formD)
-        let reference = formD.child("ReferenceNumber", namespace: formDNamespace)?.text.xmlTrimmed
-        if let element = subject.child("reference"), let reference, element.text.xmlTrimmed != reference {
+    /// Subject agrees with the document it announces: the profile's NSW document type, and the
+    /// document's reference, function and predecessor.
+    private func checkSubject(_ subject: XMLElement, document: XMLElement, profile: DocumentProfile, _ findings: inout RuleFindings) {
+        guard let codes = profile.nsw else {
+            findings.fail(.envelopeDocumentType, at: document, "a \(profile.documentType) is not carried in an NSW envelope")
+            return
+        }
+        checkDocumentType(subject, expected: codes.documentType, &findings)
+        // A document the summary cannot read is the schema's to report.
+        guard let summary = profile.summarize(document) else { return }
+        if let element = subject.child("reference"), element.text.xmlTrimmed != summary.reference {
             findings.fail(
                 .envelopeReference, at: element,
-                "Subject/reference '\(element.text.xmlTrimmed)' is not the Form D reference number '\(reference)'")
+                "Subject/reference '\(element.text.xmlTrimmed)' is not the document's reference '\(summary.reference)'")
         }
-        let function = formD.child("Function", namespace: formDNamespace)?.text.xmlTrimmed
-        if let element = subject.child("function"), let function, element.text.xmlTrimmed != function {
+        if let element = subject.child("function"), element.text.xmlTrimmed != summary.function {
             findings.fail(
                 .envelopeFunction, at: element,
-                "Subject/function '\(element.text.xmlTrimmed)' does not match the Form D function '\(function)'")
+                "Subject/function '\(element.text.xmlTrimmed)' does not match the document's function '\(summary.function)'")
         }
-        let predecessor = formD.child("Replaces", namespace: formDNamespace)?
-            .child("ReferenceNumber", namespace: formDNamespace)?.text.xmlTrimmed
         let preReference = subject.child("preReference")
-        switch (predecessor, preReference) {
+        switch (summary.replaces, preReference) {
         case (let predecessor?, nil):
             findings.fail(
                 .envelopeFunction, at: subject,
-                "Subject/preReference is missing; the Form D replaces '\(predecessor)'")
+                "Subject/preReference is missing; the document replaces '\(predecessor)'")
         case (let predecessor?, let element?) where element.text.xmlTrimmed != predecessor:
             findings.fail(
                 .envelopeFunction, at: element,
-                "Subject/preReference '\(element.text.xmlTrimmed)' is not the replaced certificate '\(predecessor)'")
+                "Subject/preReference '\(element.text.xmlTrimmed)' is not the replaced document '\(predecessor)'")
         case (nil, let element?):
-            findings.fail(.envelopeFunction, at: element, "Subject/preReference is given but the Form D replaces nothing")
+            findings.fail(.envelopeFunction, at: element, "Subject/preReference is given but the document replaces nothing")
         default:
             break
         }

@@ -1,22 +1,33 @@
 import Foundation
 public import SWGateXML
 
-/// Validates a Form D or an NSW envelope: hardened parsing, the W3C schema, then the business
-/// rules. Every failure is reported, with rule id, path, line and column.
+/// Validates a business document of any registered profile (``DocumentProfiles``) or an NSW
+/// envelope carrying one: hardened parsing, the W3C schema, then the business rules. Every
+/// failure is reported, with rule id, path, line and column.
 ///
 /// A value type over shared compiled schemas: use one from any number of tasks.
 public struct DocumentValidator: Sendable {
     public var schemas: SchemaCatalog
+    public var profiles: DocumentProfiles
     public var limits: XMLLimits
 
-    public init(schemas: SchemaCatalog, limits: XMLLimits = .default) {
+    /// `profiles` defaults to the standard ones over `schemas` (Form D, licence).
+    public init(schemas: SchemaCatalog, profiles: DocumentProfiles? = nil, limits: XMLLimits = .default) {
         self.schemas = schemas
+        self.profiles = profiles ?? .standard(schemas)
         self.limits = limits
     }
 
-    /// A validator over the bundled schemas.
+    /// A validator over the schemas compiled into the program and the standard profiles.
     public static func standard(limits: XMLLimits = .default) throws(XMLError) -> DocumentValidator {
         DocumentValidator(schemas: try SchemaCatalog.shared(), limits: limits)
+    }
+
+    /// This validator with `profile` registered beside its profiles.
+    public func registering(_ profile: DocumentProfile) -> DocumentValidator {
+        var copy = self
+        copy.profiles = profiles.registering(profile)
+        return copy
     }
 
     /// Parses and validates `bytes`. `today` is the day against which dates are judged.
@@ -36,19 +47,29 @@ public struct DocumentValidator: Sendable {
     /// Validates an already parsed document.
     public func validate(_ document: XMLDocument, today: CalendarDate = .today()) -> ValidationReport {
         let root = document.root
-        let rules = FormDRules(today: today)
-        if root.isNamed("FormD", namespace: Namespace.formD) {
-            let issues = schemaIssues(schemas.formD, document) + rules.check(root)
-            return ValidationReport(kind: .formD, issues: sorted(issues))
+        if let profile = profiles.profile(for: root) {
+            let issues = profile.issues(root, in: document, today: today)
+            return ValidationReport(
+                kind: ValidationReport.DocumentKind(profile.documentType), issues: sorted(issues),
+                summary: issues.isEmpty ? profile.summarize(root) : nil)
         }
         if root.isNamed("Envelope", namespace: Namespace.nswEnvelope) {
-            var issues = schemaIssues(schemas.nswEnvelope, document) + EnvelopeRules().check(root)
-            if let formD = root.child("Body")?.child("Content")?.child("FormD", namespace: .some(Namespace.formD)) {
-                issues += rules.check(formD)
+            var issues = schemaIssues(schemas.nswEnvelope, document) + EnvelopeRules(profiles: profiles).check(root)
+            var summary: DocumentSummary?
+            if let content = root.child("Body")?.child("Content")?.children.first,
+                !content.isNamed("Acknowledgement", namespace: Namespace.nswEnvelope)
+            {
+                if let profile = profiles.profile(for: content) {
+                    let contentIssues = profile.issues(content, in: document, today: today)
+                    issues += contentIssues
+                    summary = contentIssues.isEmpty ? profile.summarize(content) : nil
+                } else {
+                    issues.append(rootIssue(content, context: "the envelope's Content holds"))
+                }
             }
-            return ValidationReport(kind: .nswEnvelope, issues: sorted(issues))
+            return ValidationReport(kind: .nswEnvelope, issues: sorted(issues), summary: issues.isEmpty ? summary : nil)
         }
-        return ValidationReport(kind: .unknown, issues: [rootIssue(root)])
+        return ValidationReport(kind: .unknown, issues: [rootIssue(root, context: "root element is")])
     }
 
     private func schemaIssues(_ schema: XMLSchema, _ document: XMLDocument) -> [ValidationIssue] {
@@ -57,12 +78,14 @@ public struct DocumentValidator: Sendable {
         }
     }
 
-    private func rootIssue(_ root: XMLElement) -> ValidationIssue {
-        let found = root.namespaceURI.map { "'\(root.localName)' in namespace '\($0)'" } ?? "'\(root.localName)' in no namespace"
-        let expectation = "expected FormD in '\(Namespace.formD)' or Envelope in '\(Namespace.nswEnvelope)'"
-        let rule: RuleID = (root.localName == "FormD" || root.localName == "Envelope") ? .wrongNamespace : .wrongRoot
+    private func rootIssue(_ element: XMLElement, context: String) -> ValidationIssue {
+        let found =
+            element.namespaceURI.map { "'\(element.localName)' in namespace '\($0)'" } ?? "'\(element.localName)' in no namespace"
+        let expected = element.isRoot ? profiles.expectation + ", or Envelope in '\(Namespace.nswEnvelope)'" : profiles.expectation
+        let knownName = profiles.all.contains { $0.rootElement == element.localName } || (element.isRoot && element.localName == "Envelope")
         return ValidationIssue(
-            rule: rule, message: "root element is \(found); \(expectation)", path: root.path, line: root.line, column: root.column)
+            rule: knownName ? .wrongNamespace : .wrongRoot, message: "\(context) \(found); expected \(expected)", path: element.path,
+            line: element.line, column: element.column)
     }
 
     private func sorted(_ issues: [ValidationIssue]) -> [ValidationIssue] {

@@ -6,7 +6,9 @@ import SWGateSchemas
 public final class SchemaCatalog: Sendable {
     /// `atiga-form-d.xsd`.
     public let formD: XMLSchema
-    /// `nsw-envelope.xsd` (imports the Form D and XML-DSig schemas).
+    /// `import-export-licence.xsd`.
+    public let licence: XMLSchema
+    /// `nsw-envelope.xsd` (imports the XML-DSig schema; business documents are validated by their profiles).
     public let nswEnvelope: XMLSchema
     /// `standard/as4-message.xsd`: SOAP 1.2, ebMS 3.0 header, WS-Security, XML-DSig.
     public let as4Message: XMLSchema
@@ -27,6 +29,7 @@ public final class SchemaCatalog: Sendable {
     /// Compiles the schemas found in `directory`.
     public init(directory: String) throws(XMLError) {
         formD = try XMLSchema(path: directory + "/atiga-form-d.xsd")
+        licence = try XMLSchema(path: directory + "/import-export-licence.xsd")
         nswEnvelope = try XMLSchema(path: directory + "/nsw-envelope.xsd")
         as4Message = try XMLSchema(path: directory + "/standard/as4-message.xsd")
         soap11Message = try XMLSchema(path: directory + "/standard/soap11-message.xsd")

@@ -20,19 +20,34 @@ public struct ValidationIssue: Sendable, Hashable, Codable {
 
 /// The outcome of validating one document: every failure, not just the first.
 public struct ValidationReport: Sendable, Hashable, Codable {
-    /// What the document was recognised as.
-    public enum DocumentKind: String, Sendable, Hashable, Codable {
-        case formD = "form-d"
-        case nswEnvelope = "nsw-envelope"
-        case unknown
+    /// What the document was recognised as: a profile's document type (`ATIGA-FORM-D`,
+    /// `IMPORT-EXPORT-LICENCE`, …), an NSW envelope, or nothing the gateway knows.
+    public struct DocumentKind: Sendable, Hashable, Codable, CustomStringConvertible {
+        public let rawValue: String
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let formD = DocumentKind(DocumentProfile.formDType)
+        public static let nswEnvelope = DocumentKind("nsw-envelope")
+        public static let unknown = DocumentKind("unknown")
+
+        public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
     }
 
     public var kind: DocumentKind
     public var issues: [ValidationIssue]
+    /// The business document's summary (the one an envelope carries, for an envelope), when the
+    /// document is valid: computed here once, so intake and the channels need not read it again.
+    public var summary: DocumentSummary?
 
-    public init(kind: DocumentKind, issues: [ValidationIssue]) {
+    public init(kind: DocumentKind, issues: [ValidationIssue], summary: DocumentSummary? = nil) {
         self.kind = kind
         self.issues = issues
+        self.summary = summary
     }
 
     /// True when no rule failed.

@@ -5,10 +5,6 @@ public import Foundation
 /// `wsse:Security` header holding the timestamp and the signer's certificate as a
 /// BinarySecurityToken. ``SecurityServices/signAS4Message(_:)`` then adds the signature.
 public struct AS4MessageBuilder: Sendable {
-    /// ebMS `CollaborationInfo/Service`.
-    public var service: String = "urn:swgate:asw:service:atiga-form-d"
-    /// ebMS `CollaborationInfo/Action`.
-    public var action: String = "SubmitFormD"
     /// ebMS role of the sender.
     public var fromRole: String = WSSecurity.initiatorRole
     /// ebMS role of the receiver.
@@ -21,25 +17,31 @@ public struct AS4MessageBuilder: Sendable {
     /// How long the WS-Security timestamp is valid.
     public var timestampLifetime: TimeInterval = 300
 
-    /// A builder with the Form D service, action and initiator/responder roles.
+    /// A builder with the initiator/responder roles.
     public init() {}
 
-    /// A user message carrying Form D `document` from `summary.issuingCountry` to `summary.importingCountry`.
-    /// `conversationId` is the conversation (the first issue of a chain of replacements); the
-    /// Form D's own reference when not given.
-    public func userMessage(formD summary: FormDSummary, document: [UInt8], certificate: Certificate,
-                            messageId: String = "\(UUID().uuidString.lowercased())@swgate", refToMessageId: String? = nil,
-                            conversationId: String? = nil, at date: Date = Date()) -> String {
+    /// A user message carrying business `document` from `summary.issuingCountry` to
+    /// `summary.importingCountry`, with its profile's ebMS Service and Action. `conversationId` is
+    /// the conversation (the first issue of a chain of replacements); the document's own
+    /// reference when not given.
+    public func userMessage(
+        document: [UInt8], summary: DocumentSummary, codes: DocumentProfile.AS4Codes, certificate: Certificate,
+        messageId: String = "\(UUID().uuidString.lowercased())@swgate", refToMessageId: String? = nil, conversationId: String? = nil,
+        at date: Date = Date()
+    ) -> String {
         let e = XMLText.escape
         var info = "<eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp><eb:MessageId>\(e(messageId))</eb:MessageId>"
         if let refToMessageId { info += "<eb:RefToMessageId>\(e(refToMessageId))</eb:RefToMessageId>" }
+        let service = codes.service
+        let action = codes.action
+        let to = summary.importingCountry ?? ""
         let ids = Ids()
         let user = """
             <eb:UserMessage><eb:MessageInfo>\(info)</eb:MessageInfo><eb:PartyInfo>\
             <eb:From><eb:PartyId type="\(WSSecurity.partyIdType)">\(e(summary.issuingCountry))</eb:PartyId><eb:Role>\(e(fromRole))</eb:Role></eb:From>\
-            <eb:To><eb:PartyId type="\(WSSecurity.partyIdType)">\(e(summary.importingCountry))</eb:PartyId><eb:Role>\(e(toRole))</eb:Role></eb:To>\
+            <eb:To><eb:PartyId type="\(WSSecurity.partyIdType)">\(e(to))</eb:PartyId><eb:Role>\(e(toRole))</eb:Role></eb:To>\
             </eb:PartyInfo><eb:CollaborationInfo><eb:Service>\(e(service))</eb:Service><eb:Action>\(e(action))</eb:Action>\
-            <eb:ConversationId>\(e(conversationId ?? summary.referenceNumber))</eb:ConversationId></eb:CollaborationInfo>\
+            <eb:ConversationId>\(e(conversationId ?? summary.reference))</eb:ConversationId></eb:CollaborationInfo>\
             <eb:PayloadInfo><eb:PartInfo href="#\(ids.body)"><eb:PartProperties>\
             <eb:Property name="MimeType">\(e(payloadMimeType))</eb:Property><eb:Property name="CharacterSet">\(e(payloadCharacterSet))</eb:Property>\
             </eb:PartProperties></eb:PartInfo></eb:PayloadInfo></eb:UserMessage>

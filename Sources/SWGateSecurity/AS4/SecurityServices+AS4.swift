@@ -1,4 +1,4 @@
-import SWGateDomain
+public import SWGateDomain
 internal import CXMLSec
 public import SWGateXML
 public import Foundation
@@ -31,12 +31,15 @@ public struct SignedAS4Message: Sendable {
 }
 
 extension SecurityServices {
-    /// Wraps bare Form D `document` in an AS4 user message and signs it.
-    public func signFormDForAS4(_ document: [UInt8], at date: Date = Date()) throws(SignatureError) -> [UInt8] {
-        let summary = try FormDSummary(signing: Self.parse(document))
+    /// Wraps business `document` (described by `summary` and its profile's AS4 `codes`) in an AS4
+    /// user message and signs it.
+    public func signForAS4(
+        _ document: [UInt8], summary: DocumentSummary, codes: DocumentProfile.AS4Codes, at date: Date = Date()
+    ) throws(SignatureError) -> [UInt8] {
         var builder = AS4MessageBuilder()
         builder.timestampLifetime = configuration.timestampLifetimeSeconds
-        let message = builder.userMessage(formD: summary, document: document, certificate: systemIdentity.certificate, at: date)
+        let message = builder.userMessage(
+            document: document, summary: summary, codes: codes, certificate: systemIdentity.certificate, at: date)
         return try signAS4Message(Array(message.utf8))
     }
 

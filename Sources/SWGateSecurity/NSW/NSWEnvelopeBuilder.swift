@@ -10,10 +10,6 @@ public struct NSWEnvelopeBuilder: Sendable {
     public var to: NSWParty
     /// Header `Reference/version`.
     public var version: String = "1.0"
-    /// Header `Subject/documentType`.
-    public var documentType: String = EnvelopeRules.formDDocumentType
-    /// Header `Subject/type`.
-    public var type: String = "CO"
     /// The Id of `Body/Content`, referenced by the Content signature.
     public var contentId: String = "Content"
 
@@ -23,12 +19,15 @@ public struct NSWEnvelopeBuilder: Sendable {
         self.to = to
     }
 
-    /// The envelope for Form D `document` (its bytes, embedded unchanged apart from the XML declaration).
-    public func envelope(formD summary: FormDSummary, document: [UInt8], messageId: String = UUID().uuidString.lowercased(),
-                         sendDate: Date = Date()) -> String {
+    /// The envelope for business `document` (its bytes, embedded unchanged apart from the XML
+    /// declaration), announced in `Subject` by its summary and its profile's NSW codes.
+    public func envelope(
+        document: [UInt8], summary: DocumentSummary, codes: DocumentProfile.NSWCodes, messageId: String = UUID().uuidString.lowercased(),
+        sendDate: Date = Date()
+    ) -> String {
         let e = XMLText.escape
-        var subject = "<documentType>\(e(documentType))</documentType><type>\(e(type))</type>"
-            + "<function>\(e(summary.function.rawValue))</function><reference>\(e(summary.referenceNumber))</reference>"
+        var subject = "<documentType>\(e(codes.documentType))</documentType><type>\(e(codes.type))</type>"
+            + "<function>\(e(summary.function))</function><reference>\(e(summary.reference))</reference>"
         if let previous = summary.replaces { subject += "<preReference>\(e(previous))</preReference>" }
         subject += "<documentYear>\(e(summary.documentYear))</documentYear><sendDate>\(XMLText.dateTime(sendDate))</sendDate>"
         return """

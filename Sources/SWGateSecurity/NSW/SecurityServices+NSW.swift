@@ -1,4 +1,4 @@
-import SWGateDomain
+public import SWGateDomain
 internal import CLibXML2
 internal import CXMLSec
 public import Foundation
@@ -17,13 +17,15 @@ public struct NSWVerification: Sendable, Hashable {
 }
 
 extension SecurityServices {
-    /// Wraps bare Form D `document` in an NSW envelope from ``SecurityConfiguration/localParty``
-    /// to ``SecurityConfiguration/nswParty`` and signs it (Content signature + SystemSignature).
-    public func signFormDForNSW(_ document: [UInt8], messageId: String = UUID().uuidString.lowercased(),
-                                at date: Date = Date()) throws(SignatureError) -> [UInt8] {
-        let summary = try FormDSummary(signing: Self.parse(document))
+    /// Wraps business `document` (described by `summary` and its profile's NSW `codes`) in an NSW
+    /// envelope from ``SecurityConfiguration/localParty`` to ``SecurityConfiguration/nswParty`` and
+    /// signs it (Content signature + SystemSignature).
+    public func signForNSW(
+        _ document: [UInt8], summary: DocumentSummary, codes: DocumentProfile.NSWCodes, messageId: String = UUID().uuidString.lowercased(),
+        at date: Date = Date()
+    ) throws(SignatureError) -> [UInt8] {
         let builder = NSWEnvelopeBuilder(from: configuration.localParty, to: configuration.nswParty)
-        let envelope = builder.envelope(formD: summary, document: document, messageId: messageId, sendDate: date)
+        let envelope = builder.envelope(document: document, summary: summary, codes: codes, messageId: messageId, sendDate: date)
         return try signNSWEnvelope(Array(envelope.utf8), at: date)
     }
 

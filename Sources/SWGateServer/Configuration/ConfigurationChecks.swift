@@ -17,8 +17,11 @@ enum ConfigurationChecks {
             throw fail("listen.tls_client_ca", "client certificates need TLS: set listen.tls_certificate and listen.tls_key")
         }
         guard !c.storePath.isEmpty else { throw fail("store.path", "must not be empty") }
-        for name in ["nsw", "asw", "portal"] where c.destinations[name] == nil {
-            throw fail("destinations.\(name)", "is required")
+        if let answers = c.answersDestination, c.destinations[answers] == nil {
+            throw fail("answers_to", "unknown destination \"\(answers)\"")
+        }
+        for (name, destination) in c.destinations.sorted(by: { $0.key < $1.key }) where destination.kind != .http && destination.partner == nil {
+            throw fail("destinations.\(name).partner", "is required for a \(destination.kind.rawValue) destination: the partner whose certificate signs its answers")
         }
         for (name, destination) in c.destinations {
             guard let url = URL(string: destination.url), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
@@ -33,9 +36,6 @@ enum ConfigurationChecks {
                 if let partner = destination.partner, !partners.contains(partner) {
                     throw fail("destinations.\(name).partner", "\"\(partner)\" is not one of security.partners (\(partners.sorted().joined(separator: ", ")))")
                 }
-            }
-            for name in ["nsw", "asw"] where c.destinations[name]?.partner == nil {
-                throw fail("destinations.\(name).partner", "is required with a security section: the partner whose certificate signs its answers")
             }
         }
         guard c.delivery.maxAttempts >= 1 else { throw fail("delivery.max_attempts", "must be at least 1") }

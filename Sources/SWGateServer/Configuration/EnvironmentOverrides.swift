@@ -13,10 +13,10 @@ struct EnvironmentOverrides {
         if let value = environment["SWGATE_CERTIFICATES"] { configuration.certificatesDirectory = value }
         if let value = environment["SWGATE_DELIVERY_OWNER"] { configuration.delivery.owner = value }
         if let value = environment["SWGATE_LOG_LEVEL"] { configuration.logLevel = value }
-        for name in ["nsw", "asw", "portal"] {
-            if let url = environment["SWGATE_\(name.uppercased())_URL"] {
-                configuration.destinations[name, default: .init(url: url)].url = url
-            }
+        // SWGATE_<NAME>_URL for every configured destination (SWGATE_NSW_URL, SWGATE_ASW_URL, SWGATE_PORTAL_URL, …).
+        for name in configuration.destinations.keys {
+            let variable = "SWGATE_" + name.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + "_URL"
+            if let url = environment[variable] { configuration.destinations[name]?.url = url }
         }
     }
 

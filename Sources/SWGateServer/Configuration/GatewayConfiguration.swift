@@ -27,6 +27,8 @@ public struct GatewayConfiguration: Sendable, Hashable {
 
     /// One partner the engine delivers to.
     public struct Destination: Sendable, Hashable {
+        /// The protocol spoken to it; decides its channel (never its name).
+        public var kind: DestinationKind
         public var url: String
         /// The partner id whose certificate must sign this destination's answers (`NSW-VN`, `TH`);
         /// nil for the portal callback, which answers with plain HTTP.
@@ -84,10 +86,13 @@ public struct GatewayConfiguration: Sendable, Hashable {
     /// so a production configuration never trusts a development partner by accident.
     public var security: SecurityConfiguration?
     public var destinations: [String: Destination] = [
-        "nsw": Destination(url: "http://127.0.0.1:9101/nsw", partner: "NSW-VN"),
-        "asw": Destination(url: "http://127.0.0.1:9102/as4", partner: "TH"),
-        "portal": Destination(url: "http://127.0.0.1:9103/callback"),
+        "nsw": Destination(kind: .nsw, url: "http://127.0.0.1:9101/nsw", partner: "NSW-VN"),
+        "asw": Destination(kind: .as4, url: "http://127.0.0.1:9102/as4", partner: "TH"),
+        "portal": Destination(kind: .http, url: "http://127.0.0.1:9103/callback"),
     ]
+    /// The destination that partners' answers to the portal's submissions go to (`answers_to`);
+    /// nil: answers are kept as receipts only.
+    public var answersDestination: String? = "portal"
     public var delivery = Delivery()
     public var clients: [Client] = [
         Client(name: "dev-portal", tokenSHA256: DevelopmentToken.submitterHash, permissions: [.submit, .read]),
@@ -104,10 +109,24 @@ public struct GatewayConfiguration: Sendable, Hashable {
     /// their default ports, the development tokens.
     public init() {}
 
+    /// Each destination's kind, by name.
+    public var destinationKinds: [String: DestinationKind] { destinations.mapValues(\.kind) }
+
     /// The routing table these settings describe.
     public var routingTable: RoutingTable {
         RoutingTable(rules: routes.isEmpty ? RoutingTable.defaultRules : routes)
     }
+}
+
+/// The protocol of a destination (`destinations.<name>.kind`): a second AS4 partner or a second
+/// callback is a second destination of the same kind, not code.
+public enum DestinationKind: String, Sendable, Hashable, CaseIterable {
+    /// The National Single Window: SOAP 1.1, signed NSW envelopes, signed ACKs.
+    case nsw
+    /// An AS4 access point: ebMS 3.0 user messages with WS-Security, signed receipts.
+    case as4
+    /// A plain HTTP POST of the stored bytes (the portal's callback).
+    case http
 }
 
 /// What a portal client may do.

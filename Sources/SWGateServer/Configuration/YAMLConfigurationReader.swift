@@ -63,6 +63,9 @@ struct YAMLConfigurationReader {
                 }
             case "shutdown_grace", "shutdown_grace_seconds": c.shutdownGrace = try duration(key, value, .shutdownGrace, in: "")
             case "log_level": c.logLevel = try string(value, key.text)
+            case "answers_to":
+                let name = try string(value, key.text)
+                c.answersDestination = name.isEmpty || name == "none" ? nil : name
             default: throw unknown(key, "")
             }
         }
@@ -87,10 +90,17 @@ struct YAMLConfigurationReader {
         -> GatewayConfiguration.Destination
     {
         let prefix = "destinations." + name
-        var d = base ?? GatewayConfiguration.Destination(url: "")
+        var d = base ?? GatewayConfiguration.Destination(kind: .http, url: "")
+        var kind = base?.kind
         for (k, v) in try mapping(node, prefix) {
             let path = prefix + "." + k.text
             switch k.text {
+            case "kind":
+                let text = try string(v, path)
+                guard let value = DestinationKind(rawValue: text) else {
+                    throw error(v, path, "must be one of \(DestinationKind.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
+                }
+                kind = value
             case "url": d.url = try string(v, path)
             case "partner": d.partner = try string(v, path)
             case "concurrency": d.concurrency = try integer(v, path, 1...1024)
@@ -101,6 +111,8 @@ struct YAMLConfigurationReader {
             }
         }
         guard !d.url.isEmpty else { throw error(node, prefix, "needs a url") }
+        guard let kind else { throw error(node, prefix, "needs a kind (nsw, as4 or http)") }
+        d.kind = kind
         return d
     }
 

@@ -1,18 +1,19 @@
 public import Foundation
 public import SWGateHTTP
+import SWGateDomain
 import SWGateStore
 public import Logging
 
-/// The portal API (SPEC 3.1) under `/v1`: `POST /v1/certificates`, `GET /v1/messages/{id}`,
-/// `GET /v1/messages`. Errors are `application/problem+json`, mapped in ``PortalError``.
+/// The portal API under `/v1` (docs/api.md): `POST /v1/documents` (any document profile),
+/// `POST /v1/certificates` (Form D), `GET /v1/messages/{id}`, `GET /v1/messages`. Errors are `application/problem+json`, mapped in ``PortalError``.
 public struct PortalEndpoint: Endpoint {
-    public let intake: CertificateIntake
+    public let intake: DocumentIntake
     public let authenticator: PortalAuthenticator
     /// Largest Form D accepted (the host's own limit applies to every route before this one).
     public let maxDocumentBytes: Int
     let logger: Logger
 
-    public init(intake: CertificateIntake, authenticator: PortalAuthenticator, maxDocumentBytes: Int = 1 << 20, logger: Logger = Logger(label: "swgate.portal")) {
+    public init(intake: DocumentIntake, authenticator: PortalAuthenticator, maxDocumentBytes: Int = 1 << 20, logger: Logger = Logger(label: "swgate.portal")) {
         self.intake = intake
         self.authenticator = authenticator
         self.maxDocumentBytes = maxDocumentBytes
@@ -45,7 +46,10 @@ public struct PortalEndpoint: Endpoint {
         switch path {
         case "/v1/certificates":
             guard request.method == "POST" else { throw PortalError(.methodNotAllowed, "use POST /v1/certificates") }
-            return try await submit(request)
+            return try await submit(request, expected: DocumentProfile.formDType)
+        case "/v1/documents":
+            guard request.method == "POST" else { throw PortalError(.methodNotAllowed, "use POST /v1/documents") }
+            return try await submit(request, expected: nil)
         case "/v1/messages":
             guard request.method == "GET" else { throw PortalError(.methodNotAllowed, "use GET /v1/messages") }
             _ = try authenticator.authorize(request, for: .read)
@@ -60,10 +64,12 @@ public struct PortalEndpoint: Endpoint {
         }
     }
 
-    private func submit(_ request: EndpointRequest) async throws(PortalError) -> EndpointResponse {
+    /// A business document: of the `expected` profile (the Form D route), or of any profile the
+    /// gateway knows, recognised from its root element.
+    private func submit(_ request: EndpointRequest, expected: String?) async throws(PortalError) -> EndpointResponse {
         let client = try authenticator.authorize(request, for: .submit)
         guard let mediaType = request.mediaType, ["application/xml", "text/xml"].contains(mediaType) else {
-            throw PortalError(.unsupportedMediaType, "send the Form D as application/xml or text/xml, not \(request.mediaTypeDescription)")
+            throw PortalError(.unsupportedMediaType, "send the document as application/xml or text/xml, not \(request.mediaTypeDescription)")
         }
         guard request.body.count <= maxDocumentBytes else {
             throw PortalError(.tooLarge, "the document has \(request.body.count) bytes; the limit is \(maxDocumentBytes)")
@@ -72,12 +78,12 @@ public struct PortalEndpoint: Endpoint {
         if let key, key.isEmpty || key.count > 255 {
             throw PortalError(.badRequest, "Idempotency-Key must have 1 to 255 characters")
         }
-        let accepted = try await intake.submit(request.body, source: "portal", client: client, idempotencyKey: key)
+        let accepted = try await intake.submit(request.body, source: "portal", client: client, idempotencyKey: key, expected: expected)
         // Formatting the metadata for every request is wasted work unless info is on.
         if logger.logLevel <= .info {
             var log = logger
             log[metadataKey: "message-id"] = "\(accepted.id)"
-            log.info(accepted.duplicate ? "duplicate submission answered with the original" : "certificate accepted",
+            log.info(accepted.duplicate ? "duplicate submission answered with the original" : "document accepted",
                 metadata: ["client": "\(client)", "destinations": "\(accepted.destinations.joined(separator: ","))"])
         }
         return EndpointResponse(

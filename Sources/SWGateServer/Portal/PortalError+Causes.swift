@@ -22,19 +22,19 @@ extension PortalError {
     }
 
     /// The problem for a refusal decided by the store while it stored a submission.
-    init(storing error: OutboxError, summary: FormDSummary) {
+    init(storing error: OutboxError, summary: DocumentSummary) {
         switch error.code {
         case .submissionConflict:
             self.init(.idempotencyConflict, error.reason)
         case .idempotencyConflict:
             self.init(
                 .referenceConflict,
-                "certificate \(summary.referenceNumber) (\(summary.function.rawValue)) was already accepted with different content")
+                "\(summary.documentType) \(summary.reference) (\(summary.function)) was already accepted with different content")
         case .unknownPredecessor:
             self.init(
                 .unknownPredecessor,
-                "\(summary.function.rawValue) \(summary.referenceNumber) replaces \(summary.replaces ?? "?"), which this gateway has "
-                    + "not accepted: submit the certificate it replaces first")
+                "\(summary.function) \(summary.reference) replaces \(summary.replaces ?? "?"), which this gateway has "
+                    + "not accepted: submit the document it replaces first")
         default:
             self.init(.unavailable, "the outbox could not store the message: \(error)")
         }

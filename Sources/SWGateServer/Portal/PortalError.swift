@@ -16,19 +16,19 @@ public struct PortalError: Error, Sendable, Hashable {
         }
         public var description: String { rawValue }
 
-        public static let invalidDocument = Code("invalid-document", 400, "The document is not a valid ATIGA Form D")
+        public static let invalidDocument = Code("invalid-document", 400, "The document is not valid")
         public static let notWellFormed = Code("not-well-formed", 400, "The body is not well-formed XML")
         public static let doctypeForbidden = Code("doctype-forbidden", 400, "DOCTYPE declarations are not allowed")
         public static let xmlLimitExceeded = Code("xml-limit-exceeded", 400, "The document exceeds the gateway's XML limits")
         public static let unknownPredecessor = Code(
-            "unknown-predecessor", 409, "The certificate this one replaces has not been accepted")
+            "unknown-predecessor", 409, "The document this one replaces has not been accepted")
         public static let badRequest = Code("bad-request", 400, "The request is malformed")
         public static let unauthenticated = Code("unauthenticated", 401, "Missing or invalid credentials")
         public static let forbidden = Code("forbidden", 403, "The client may not do this")
         public static let notFound = Code("not-found", 404, "No such resource")
         public static let methodNotAllowed = Code("method-not-allowed", 405, "Method not allowed")
         public static let idempotencyConflict = Code("idempotency-conflict", 409, "Idempotency-Key reused with different content")
-        public static let referenceConflict = Code("reference-conflict", 409, "Certificate reference already accepted with different content")
+        public static let referenceConflict = Code("reference-conflict", 409, "Document reference already accepted with different content")
         public static let tooLarge = Code("too-large", 413, "Request body too large")
         public static let unsupportedMediaType = Code("unsupported-media-type", 415, "Unsupported media type")
         public static let unroutable = Code("unroutable", 422, "No routing rule matches the document")

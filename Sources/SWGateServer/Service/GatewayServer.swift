@@ -10,8 +10,8 @@ public import SWGateHTTP
 public import SWGateSecurity
 public import SWGateStore
 
-/// The gateway process: one store, the keys, the validator, the delivery engine with its three
-/// destinations (NSW, ASW, portal callback) and one HTTP listener for the portal API, `/nsw`,
+/// The gateway process: one store, the keys, the validator with its document profiles, the
+/// delivery engine with one channel per configured destination (by kind) and one HTTP listener for the portal API, `/nsw`,
 /// `/as4` and the operations endpoints. ``run(onListening:)`` runs it under a `ServiceGroup` that
 /// handles SIGTERM/SIGINT: intake closes (503), deliveries in flight finish, the store closes.
 public final class GatewayServer: Sendable {
@@ -30,10 +30,12 @@ public final class GatewayServer: Sendable {
     /// refused start creates no directory and no file. Relative paths in `configuration` are
     /// resolved against `baseDirectory`; key passphrases are read from `environment` (the
     /// variables the `security` section names); the development PKI is looked for as
-    /// ``DevelopmentPKI/locate(_:baseDirectory:)`` says.
+    /// ``DevelopmentPKI/locate(_:baseDirectory:)`` says. `profiles` are document types registered
+    /// beside the standard ones (Form D, licence).
     public init(
         configuration: GatewayConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
-        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil
+        environment: [String: String] = ProcessInfo.processInfo.environment, profiles extraProfiles: [DocumentProfile] = [],
+        logger: Logger? = nil
     ) throws(GatewayStartupError)
     {
         var logger = logger ?? Logger(label: "swgate")
@@ -53,7 +55,7 @@ public final class GatewayServer: Sendable {
             throw GatewayStartupError("keys", "\(error)")
         }
         do {
-            validator = try DocumentValidator.standard(limits: configuration.listen.xmlLimits)
+            validator = try extraProfiles.reduce(DocumentValidator.standard(limits: configuration.listen.xmlLimits)) { $0.registering($1) }
         } catch {
             throw GatewayStartupError("schemas", "\(error)")
         }
@@ -77,7 +79,9 @@ public final class GatewayServer: Sendable {
         self.metrics = metrics
         gate = IntakeGate(maximumInFlight: configuration.listen.maxInFlight)
         engine = DeliveryEngine(
-            store: store, destinations: Self.destinations(configuration, security: security, store: store, metrics: metrics, logger: logger),
+            store: store,
+            destinations: Self.destinations(
+                configuration, security: security, store: store, profiles: validator.profiles, metrics: metrics, logger: logger),
             configuration: DeliveryEngineConfiguration(
                 owner: configuration.delivery.owner, claimBatch: configuration.delivery.claimBatch,
                 retry: RetryPolicy(
@@ -85,7 +89,7 @@ public final class GatewayServer: Sendable {
                     backoff: Backoff(
                         initial: configuration.delivery.initialBackoff, maximum: configuration.delivery.maxBackoff)),
                 // Partners' answers to what the portal submitted go back to the portal callback.
-                answers: configuration.destinations["portal"] == nil ? nil : AnswerRouting(destination: "portal", sources: ["portal"])),
+                answers: configuration.answersDestination.map { AnswerRouting(destination: $0, sources: ["portal"]) }),
             logger: logger)
         host = Self.host(
             configuration, store: store, security: security, validator: validator, metrics: metrics, engine: engine, gate: gate, logger: logger,
@@ -93,19 +97,21 @@ public final class GatewayServer: Sendable {
     }
 
     private static func destinations(
-        _ configuration: GatewayConfiguration, security: SecurityServices, store: SQLiteOutboxStore, metrics: GatewayMetrics, logger: Logger
+        _ configuration: GatewayConfiguration, security: SecurityServices, store: SQLiteOutboxStore, profiles: DocumentProfiles,
+        metrics: GatewayMetrics, logger: Logger
     ) -> [DeliveryDestination] {
         configuration.destinations.sorted { $0.key < $1.key }.map { name, settings in
             let timeout = settings.timeout
+            // The configured kind decides the channel; the checks made sure nsw and as4 name a partner.
             let channel: any DeliveryChannel
-            switch name {
-            case "nsw":
+            switch settings.kind {
+            case .nsw:
                 channel = NSWDeliveryChannel(
-                    url: settings.url, security: security, store: store, partner: settings.partner ?? NSWParty.developmentNSW.identity,
-                    timeout: timeout)
-            case "asw":
-                channel = AS4DeliveryChannel(url: settings.url, security: security, store: store, partner: settings.partner ?? "TH", timeout: timeout)
-            default:
+                    url: settings.url, security: security, store: store, profiles: profiles, partner: settings.partner ?? "", timeout: timeout)
+            case .as4:
+                channel = AS4DeliveryChannel(
+                    url: settings.url, security: security, store: store, profiles: profiles, partner: settings.partner ?? "", timeout: timeout)
+            case .http:
                 channel = HTTPPostChannel(url: settings.url, timeout: timeout)
             }
             return DeliveryDestination(
@@ -120,7 +126,14 @@ public final class GatewayServer: Sendable {
         metrics: GatewayMetrics, engine: DeliveryEngine, gate: IntakeGate, logger: Logger, tls: TLSConfiguration?
     ) -> EndpointHost {
         let wake: @Sendable () -> Void = { engine.wake() }
-        let intake = CertificateIntake(store: store, validator: validator, routing: configuration.routingTable, metrics: metrics, onAccepted: wake)
+        let routing = configuration.routingTable
+        let intake = DocumentIntake(
+            store: store, validator: validator, routing: routing, destinationKinds: configuration.destinationKinds, metrics: metrics,
+            onAccepted: wake)
+        // Inbound messages are routed by the same table as the portal's submissions.
+        let route: InboundRoute = { source, documentType, function in
+            routing.destinations(for: RoutingKey(source: source, documentType: documentType, function: function)) ?? []
+        }
         let portal = PortalEndpoint(
             intake: intake, authenticator: PortalAuthenticator(clients: configuration.clients), maxDocumentBytes: configuration.listen.maxBodyBytes,
             logger: logger)
@@ -137,8 +150,8 @@ public final class GatewayServer: Sendable {
             host: configuration.listen.host, port: configuration.listen.port,
             routes: [
                 .init("/v1", gate.guarding(portal)),
-                .init("/nsw", gate.guarding(NSWEndpoint(security: security, store: store, validator: validator, onAccepted: wake))),
-                .init("/as4", gate.guarding(AS4Endpoint(security: security, store: store, validator: validator, onAccepted: wake))),
+                .init("/nsw", gate.guarding(NSWEndpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake))),
+                .init("/as4", gate.guarding(AS4Endpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake))),
                 .init("/healthz", operations), .init("/readyz", operations), .init("/metrics", operations),
             ],
             maxBodyBytes: configuration.listen.maxBodyBytes, logger: logger, tls: tls)

@@ -20,13 +20,16 @@ public struct ClaimedDelivery: Sendable, Hashable {
     public var leaseExpiresAt: Date
     /// The party the message came from (`portal`, `nsw`, `asw`): whom a partner's answer goes back to.
     public var source: String
+    /// The business document's summary stored at intake (``NewMessage/summary``), when there is one.
+    public var summary: Data?
 
     public init(
         deliveryID: Int64, messageID: String, wireMessageID: String, destination: String, conversation: String, function: MessageFunction,
         payload: Data, contentType: String, attempt: Int, acceptedAt: Date, budgetStartedAt: Date, owner: String, leaseExpiresAt: Date,
-        source: String = "portal"
+        source: String = "portal", summary: Data? = nil
     ) {
         self.source = source
+        self.summary = summary
         self.deliveryID = deliveryID
         self.messageID = messageID
         self.wireMessageID = wireMessageID

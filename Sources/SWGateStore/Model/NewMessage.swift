@@ -11,6 +11,9 @@ public struct NewMessage: Sendable {
     public var conversation: String
     /// How the store finds the conversation through the chain of replacements.
     public var link: ConversationLink?
+    /// The business document's summary (opaque JSON for the store), computed once at intake and
+    /// handed to the channels with every claim.
+    public var summary: Data?
     /// The business document type, e.g. `ATIGA-FORM-D`.
     public var documentType: String
     public var function: MessageFunction
@@ -26,9 +29,10 @@ public struct NewMessage: Sendable {
     public init(
         wireMessageID: String, conversation: String, documentType: String, function: MessageFunction,
         source: String, idempotencyKey: IdempotencyKey? = nil, acknowledgement: Data? = nil,
-        payloads: [OutboundPayload], link: ConversationLink? = nil
+        payloads: [OutboundPayload], link: ConversationLink? = nil, summary: Data? = nil
     ) {
         self.link = link
+        self.summary = summary
         self.wireMessageID = wireMessageID
         self.conversation = conversation
         self.documentType = documentType

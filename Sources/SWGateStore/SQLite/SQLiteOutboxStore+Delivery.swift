@@ -36,7 +36,7 @@ extension SQLiteOutboxStore {
                         db.cachedStatement(
                             sql: """
                                 SELECT d.id, d.destination, d.conversation, d.payload, d.content_type, d.budget_attempts,
-                                    d.budget_started_at, m.id AS message_id, m.wire_message_id, m.function, m.source, m.accepted_at
+                                    d.budget_started_at, m.id AS message_id, m.wire_message_id, m.function, m.source, m.summary, m.accepted_at
                                 FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
                                 """),
                         arguments: [id])
@@ -47,7 +47,7 @@ extension SQLiteOutboxStore {
                     payload: row["payload"], contentType: row["content_type"], attempt: row["budget_attempts"],
                     acceptedAt: Date(storeMilliseconds: row["accepted_at"]),
                     budgetStartedAt: Date(storeMilliseconds: row["budget_started_at"]), owner: owner,
-                    leaseExpiresAt: Date(storeMilliseconds: expires), source: row["source"])
+                    leaseExpiresAt: Date(storeMilliseconds: expires), source: row["source"], summary: row["summary"])
                 try AuditLog.append(
                     db, at: nowMS, event: .sending, messageID: delivery.messageID, destination: destination, actor: owner,
                     detail: "attempt \(delivery.attempt), lease until \(expires)")

@@ -114,8 +114,8 @@ extension SQLiteOutboxStore {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO message (id, wire_message_id, conversation, document_type, function, source,
-                        idempotency_scope, idempotency_key, content_digest, acknowledgement, accepted_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        idempotency_scope, idempotency_key, content_digest, acknowledgement, accepted_at, summary)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """))
         insertMessage.bind(id, at: 1)
         insertMessage.bind(message.wireMessageID, at: 2)
@@ -128,6 +128,7 @@ extension SQLiteOutboxStore {
         insertMessage.bind(prepared.digest, at: 9)
         insertMessage.bind(message.acknowledgement, at: 10)
         insertMessage.bind(now, at: 11)
+        insertMessage.bind(message.summary, at: 12)
         try insertMessage.execute()
         let seq = db.lastInsertedRowID
         let insertDelivery = DirectStatement(

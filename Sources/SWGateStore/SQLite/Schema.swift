@@ -87,6 +87,7 @@ enum Schema {
         migrator.registerMigration("v3-conversation-key", migrate: ConversationKey.migrate)
         migrator.registerMigration("v4-idempotency-index", migrate: IdempotencyIndex.migrate)
         migrator.registerMigration("v5-conversation-links", migrate: ConversationLinks.migrate)
+        migrator.registerMigration("v6-message-summary", migrate: MessageSummaries.migrate)
         return migrator
     }
 }

@@ -37,7 +37,7 @@ struct Send: AsyncParsableCommand {
             throw CommandFailure.store(error).exit()
         }
         defer { try? store.close() }
-        let intake = CertificateIntake(store: store, validator: validator, routing: RoutingTable())
+        let intake = DocumentIntake(store: store, validator: validator, routing: RoutingTable())
         do {
             let accepted = try await intake.send(Array(data), to: [to], source: "operator")
             print("queued \(accepted.id) (message id \(accepted.messageId)) for \(to)")

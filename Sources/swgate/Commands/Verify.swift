@@ -18,8 +18,8 @@ struct Verify: ParsableCommand {
             let services = try security.loadServices()
             do throws(SignatureError) {
                 switch try SignedMessageKind(bytes: input) {
-                case .formD:
-                    throw SignatureError(.missingSignature, "a bare Form D carries no envelope signatures; sign it first")
+                case .businessDocument:
+                    throw SignatureError(.missingSignature, "a bare business document carries no envelope signatures; sign it first")
                 case .nswEnvelope:
                     let result = try services.verifyNSWEnvelope(input)
                     print("\(file): OK: NSW envelope \(result.messageId) from \(result.sender)")

@@ -85,7 +85,7 @@ struct PortalHarness {
     static func start(hostLimit: Int = 64 * 1024, documentLimit: Int = 32 * 1024) async throws -> PortalHarness {
         let directory = try TemporaryDirectory()
         let store = try SQLiteOutboxStore(path: directory.path("outbox.sqlite"))
-        let intake = CertificateIntake(store: store, validator: try DocumentValidator.standard(), routing: RoutingTable())
+        let intake = DocumentIntake(store: store, validator: try DocumentValidator.standard(), routing: RoutingTable())
         let portal = PortalEndpoint(
             intake: intake, authenticator: PortalAuthenticator(clients: GatewayConfiguration().clients), maxDocumentBytes: documentLimit)
         let (port, task) = try await startHost(EndpointHost(routes: [.init("/v1", portal)], maxBodyBytes: hostLimit))
