@@ -586,6 +586,9 @@ enum EmbeddedSchemas {
       <xs:enumeration value="REJECTED"/>
       <xs:enumeration value="PREFERENCE_GIVEN"/>
       <xs:enumeration value="PREFERENCE_NOT_GIVEN"/>
+      <!-- Licences: customs used the licence at clearance, fully or for part of its quantities. -->
+      <xs:enumeration value="LICENCE_USED"/>
+      <xs:enumeration value="QUANTITIES_CLEARED"/>
     </xs:restriction>
   </xs:simpleType>
 

@@ -41,6 +41,12 @@ public struct GatewayConfiguration: Sendable, Hashable {
         public var circuitFailureThreshold = 5
         /// How long an open breaker waits before a trial attempt.
         public var circuitCoolDown: Duration = .seconds(30)
+
+        public init(kind: DestinationKind, url: String, partner: String? = nil) {
+            self.kind = kind
+            self.url = url
+            self.partner = partner
+        }
     }
 
     /// Retry budget and engine settings shared by every destination.

@@ -1,0 +1,148 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import SWGateDomain
+import SWGateHTTP
+import SWGateSecurity
+import SWGateServer
+import SWGateStore
+import SWGateTesting
+import SWGateXML
+import Synchronization
+import Testing
+
+@testable import SWGateChannels
+
+/// A gateway on its default routing against the partner simulators, with the portal callback recorded.
+private struct LicenceHarness {
+    let directory: TemporaryDirectory
+    let partners: Partners
+    let server: GatewayServer
+    let run: Task<Void, any Error>
+    let http: HTTPClient
+    let client: TestClient
+    let port: Int
+
+    static func start(_ adjust: (inout GatewayConfiguration) -> Void = { _ in }) async throws -> LicenceHarness {
+        let directory = try TemporaryDirectory()
+        let partners = try await Partners.start()
+        var configuration = partners.configuration(store: directory.path("gw.sqlite"))
+        adjust(&configuration)
+        let server = try GatewayServer(configuration: configuration)
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let run = Task { try await server.run { continuation.yield($0) } }
+        var iterator = stream.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        return LicenceHarness(
+            directory: directory, partners: partners, server: server, run: run, http: http,
+            client: TestClient(base: "http://127.0.0.1:\(port)", client: http), port: port)
+    }
+
+    func submit(_ body: [UInt8], path: String = "/v1/documents") async throws -> HTTPResult {
+        try await client.send(
+            .POST, path, headers: [("Content-Type", "application/xml"), ("Authorization", "Bearer \(DevelopmentToken.submitter)")], body: body)
+    }
+
+    func stop() async {
+        run.cancel()
+        _ = try? await run.value
+        try? await http.shutdown()
+        partners.stop()
+        directory.remove()
+    }
+}
+
+@Suite("The import/export licence, end to end", .serialized)
+struct LicenceEndToEndTests {
+    static var licence: [UInt8] { get throws { try Fixtures.bytes("licence/valid/licence-export-precursors.xml") } }
+
+    @Test("A licence goes portal → NSW only, signed (xmlsec1 verifies both signatures); customs' STATUS comes back to the portal")
+    func toNSWAndStatusBack() async throws {
+        let harness = try await LicenceHarness.start()
+        let accepted = try await harness.submit(try Self.licence)
+        #expect(accepted.status == 202, "\(accepted.text)")
+        #expect(accepted.json["destinations"] as? [String] == ["nsw"])
+        let id = try #require(accepted.json["id"] as? String)
+        let messageId = try #require(accepted.json["messageId"] as? String)
+        #expect(try await eventually { try await harness.client.get("/v1/messages/\(id)").json["status"] as? String == "delivered" })
+        #expect(await harness.partners.nsw.state.received == [messageId])
+        #expect(await harness.partners.asw.state.requestCount == 0, "a licence never reaches the ASW")
+
+        // What the NSW received: an NSW envelope announcing the licence, both signatures verifiable by xmlsec1.
+        let soap = try #require(await harness.partners.nsw.state.lastRequestBody)
+        guard case .element(let envelopeElement) = try SOAP11.content(of: XMLDocument(bytes: soap)) else {
+            Issue.record("no NSW envelope in the SOAP body")
+            return
+        }
+        let envelope = envelopeElement.serializedAsDocument()
+        let text = String(decoding: envelope, as: UTF8.self)
+        #expect(text.contains("<documentType>IMPORT_EXPORT_LICENCE</documentType><type>LIC</type>"))
+        #expect(text.contains("<reference>BCT-GP 2026/XK-000457</reference>"))
+        let file = try harness.directory.write("licence-envelope.xml", envelope)
+        let ca = certificatesDirectory + "/ca.pem"
+        let content = try CommandRunner.run(
+            "/usr/bin/xmlsec1",
+            ["--verify", "--trusted-pem", ca, "--id-attr:Id", "urn:swgate:nsw:envelope:1:Content",
+             "--node-xpath", "//*[local-name()='Body']/*[local-name()='Signature']", file])
+        #expect(content.status == 0, "\(content.standardError)")
+        let system = try CommandRunner.run(
+            "/usr/bin/xmlsec1",
+            ["--verify", "--trusted-pem", ca, "--node-xpath", "//*[local-name()='SystemSignature']/*[local-name()='Signature']", file])
+        #expect(system.status == 0, "\(system.standardError)")
+
+        // Customs used the licence: its STATUS reaches the portal through /nsw and the routing table.
+        let nswKeys = try SimulatedPartner.nsw.developmentSecurity(certificates: certificatesDirectory)
+        let status = NSWAcknowledgement(
+            function: "STATUS", refMessageId: messageId, reference: "BCT-GP 2026/XK-000457", status: "QUANTITIES_CLEARED",
+            reason: "2.5 TNE of line 1 cleared at Cat Lai")
+        let signedStatus = try nswKeys.signNSWEnvelope(status.envelope(from: nswKeys.configuration.localParty, to: nswKeys.configuration.nswParty))
+        let answered = try await harness.client.send(
+            .POST, "/nsw", headers: [("Content-Type", "text/xml; charset=utf-8")], body: SOAP11.envelope(containing: signedStatus))
+        #expect(answered.status == 200, "\(answered.text)")
+        let forwarded = try await eventually {
+            harness.partners.callback.bodies.withLock { bodies in
+                bodies.contains { String(decoding: $0.body, as: UTF8.self).contains("QUANTITIES_CLEARED") }
+            }
+        }
+        #expect(forwarded, "the STATUS reached the portal callback")
+        await harness.stop()
+    }
+
+    @Test("A licence routed to an AS4 destination is refused with 422 and nothing is stored; /v1/certificates refuses a licence")
+    func neverOverAS4() async throws {
+        let harness = try await LicenceHarness.start { configuration in
+            configuration.routes = [
+                RoutingRule(source: "portal", documentType: DocumentProfile.licenceType, destinations: ["nsw", "asw"]),
+                RoutingRule(source: "nsw", destinations: ["portal"]),
+            ]
+        }
+        let refused = try await harness.submit(try Self.licence)
+        #expect(refused.status == 422, "\(refused.text)")
+        #expect((refused.json["detail"] as? String)?.contains("AS4") == true || (refused.json["detail"] as? String)?.contains("as4") == true)
+        let wrongRoute = try await harness.submit(try Self.licence, path: "/v1/certificates")
+        #expect(wrongRoute.status == 400)
+        #expect((wrongRoute.json["detail"] as? String)?.contains("FormD") == true, "\(wrongRoute.text)")
+        #expect(try await harness.server.store.stats().messageCount == 0)
+        await harness.stop()
+    }
+
+    @Test("A second AS4 partner is configuration: destination 'asw-my' of kind as4 receives the Form D routed to it")
+    func secondAS4Partner() async throws {
+        let second = ASWSimulator(security: try SimulatedPartner.asw.developmentSecurity(certificates: certificatesDirectory))
+        let (secondPort, secondTask) = try await startHost(EndpointHost(routes: [.init("/", second)]))
+        defer { secondTask.cancel() }
+        let harness = try await LicenceHarness.start { configuration in
+            var destination = GatewayConfiguration.Destination(kind: .as4, url: "http://127.0.0.1:\(secondPort)/as4", partner: "TH")
+            destination.timeout = .seconds(10)
+            configuration.destinations["asw-my"] = destination
+            configuration.routes = [RoutingRule(source: "portal", destinations: ["asw-my"])]
+        }
+        let accepted = try await harness.client.submit(try FormDSamples.withReference("VN-TH 26/03/000910"))
+        #expect(accepted.status == 202, "\(accepted.text)")
+        #expect(accepted.json["destinations"] as? [String] == ["asw-my"])
+        #expect(try await eventually { await second.state.received.count == 1 })
+        #expect(await harness.partners.asw.state.requestCount == 0)
+        await harness.stop()
+    }
+}
