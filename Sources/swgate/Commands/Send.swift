@@ -4,30 +4,32 @@ import SWGateDomain
 import SWGateServer
 import SWGateStore
 
-/// `swgate send FILE --to nsw|asw|portal`: validates a Form D and enqueues it for one destination,
-/// as if it had arrived; a running gateway delivers it. Exit 1 when the document is invalid.
+/// `swgate send FILE --to DESTINATION`: validates a business document (any profile) and enqueues
+/// it for one configured destination, as if it had arrived; a running gateway delivers it. Exit 1
+/// when the document is invalid, 2 when the destination is unknown or cannot carry it.
 struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Enqueue a document for a destination as if it had arrived.")
 
-    @Argument(help: "The Form D (XML) to send.")
+    @Argument(help: "The business document (XML) to send: a Form D, a licence, …")
     var file: String
 
-    @Option(name: .long, help: "Destination: nsw, asw or portal.")
+    @Option(name: .long, help: "A configured destination, e.g. nsw, asw or portal.")
     var to: String
 
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        guard ["nsw", "asw", "portal"].contains(to) else {
-            throw CommandFailure.usage("--to must be nsw, asw or portal, not \(to)").exit()
-        }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CommandFailure.usage("cannot read \(file)").exit()
         }
         let validator: DocumentValidator
         let store: SQLiteOutboxStore
+        let settings: GatewayConfiguration
         do {
-            let settings = try storeOptions.gatewayConfiguration()
+            settings = try storeOptions.gatewayConfiguration()
+            guard settings.destinations[to] != nil else {
+                throw CommandFailure.usage("--to must be a configured destination (\(settings.destinations.keys.sorted().joined(separator: ", "))), not \(to)")
+            }
             let path = try storeOptions.path()
             validator = try DocumentValidator.standard(limits: settings.listen.xmlLimits)
             store = try SQLiteOutboxStore(path: path)
@@ -37,7 +39,8 @@ struct Send: AsyncParsableCommand {
             throw CommandFailure.store(error).exit()
         }
         defer { try? store.close() }
-        let intake = DocumentIntake(store: store, validator: validator, routing: RoutingTable())
+        let intake = DocumentIntake(
+            store: store, validator: validator, routing: settings.routingTable, destinationKinds: settings.destinationKinds)
         do {
             let accepted = try await intake.send(Array(data), to: [to], source: "operator")
             print("queued \(accepted.id) (message id \(accepted.messageId)) for \(to)")
