@@ -89,7 +89,8 @@ struct LicenceRulesTests {
     @Test("Validity: ValidTo not before ValidFrom; a one-day licence passes")
     func validityOrder() throws {
         let validTo = "<ValidTo>2030-12-31</ValidTo>"
-        #expect(try rules(after: [(validTo, "<ValidTo>2026-10-15</ValidTo>")]) == [])
+        let issueDay = CalendarDate(year: 2026, month: 10, day: 15)
+        #expect(try rules(after: [(validTo, "<ValidTo>2026-10-15</ValidTo>")], today: issueDay) == [])
         let dayBeforeIssue = CalendarDate(year: 2026, month: 10, day: 14)
         #expect(try rules(after: [(validTo, "<ValidTo>2026-10-14</ValidTo>")], today: dayBeforeIssue) == [.licenceValidityOrder])
         #expect(try rules(after: [(validTo, "<ValidTo>2030-02-30</ValidTo>")]) == [.schema])

@@ -4,7 +4,8 @@ extension LicenceRules {
     /// Line numbers 1..n, HS code shape, quantities above zero, units from the code table.
     func checkGoodsLines(_ licence: XMLElement, _ findings: inout RuleFindings) {
         for (index, line) in licence.children("GoodsLine").enumerated() {
-            if let number = line.child("LineNumber"), let value = Int(number.text.xmlTrimmed), value != index + 1 {
+            // A number below 1 is the schema's to report (xs:positiveInteger).
+            if let number = line.child("LineNumber"), let value = Int(number.text.xmlTrimmed), value >= 1, value != index + 1 {
                 findings.fail(
                     .licenceLineNumbers, at: number,
                     "goods line number \(value) is out of sequence: lines are numbered 1 to n, expected \(index + 1)")
