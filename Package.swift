@@ -26,6 +26,8 @@ let package = Package(
         .library(name: "SWGateServer", targets: ["SWGateServer"]),
         .library(name: "SWGateHTTP", targets: ["SWGateHTTP"]),
         .library(name: "SWGateChannels", targets: ["SWGateChannels"]),
+        .library(name: "SWGateNSW", targets: ["SWGateNSW"]),
+        .library(name: "SWGateAS4", targets: ["SWGateAS4"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -122,10 +124,31 @@ let package = Package(
         .target(
             name: "SWGateChannels",
             dependencies: [
-                "SWGateXML", "SWGateSchemas", "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP",
+                "SWGateXML", "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The NSW protocol: SOAP 1.1 and NSW envelopes — message building and parsing, the delivery
+        // channel, the inbound endpoint `/nsw` with its WSDL, and the NSW simulator.
+        .target(
+            name: "SWGateNSW",
+            dependencies: [
+                "SWGateXML", "SWGateSchemas", "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP", "SWGateChannels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The AS4 protocol: ebMS 3.0 user messages and signals — message building and parsing, the
+        // delivery channel, the inbound endpoint `/as4`, and the ASW access point simulator.
+        .target(
+            name: "SWGateAS4",
+            dependencies: [
+                "SWGateXML", "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP", "SWGateChannels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -134,7 +157,8 @@ let package = Package(
         .target(
             name: "SWGateServer",
             dependencies: [
-                "SWGateXML", "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP", "SWGateChannels",
+                "SWGateXML", "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP", "SWGateChannels", "SWGateNSW",
+                "SWGateAS4",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -155,6 +179,8 @@ let package = Package(
                 "SWGateStore",
                 "SWGateServer",
                 "SWGateChannels",
+                "SWGateNSW",
+                "SWGateAS4",
                 "SWGateHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -163,7 +189,7 @@ let package = Package(
         // Helpers shared by the test targets: fixtures, temporary directories, the CLI runner.
         .target(
             name: "SWGateTesting",
-            dependencies: ["SWGateDomain", "SWGateSecurity", "SWGateXML"],
+            dependencies: ["SWGateDomain", "SWGateSecurity", "SWGateXML", "SWGateNSW", "SWGateAS4"],
             path: "Tests/SWGateTesting",
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
@@ -180,7 +206,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SWGateSecurityTests",
-            dependencies: ["SWGateSecurity", "SWGateDomain", "SWGateXML", "SWGateTesting", "CXMLSec", "CLibXML2"],
+            dependencies: ["SWGateSecurity", "SWGateDomain", "SWGateXML", "SWGateNSW", "SWGateAS4", "SWGateTesting", "CXMLSec", "CLibXML2"],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
@@ -221,7 +247,8 @@ let package = Package(
         .testTarget(
             name: "SWGateServerTests",
             dependencies: [
-                "SWGateServer", "SWGateChannels", "SWGateHTTP", "SWGateStore", "SWGateDomain", "SWGateDelivery", "SWGateSecurity",
+                "SWGateServer", "SWGateChannels", "SWGateNSW", "SWGateAS4", "SWGateHTTP", "SWGateStore", "SWGateDomain", "SWGateDelivery",
+                "SWGateSecurity",
                 "SWGateXML", "SWGateTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -233,7 +260,8 @@ let package = Package(
         .testTarget(
             name: "SWGateChannelsTests",
             dependencies: [
-                "SWGateChannels", "SWGateSecurity", "SWGateDomain", "SWGateStore", "SWGateDelivery", "SWGateHTTP", "SWGateXML",
+                "SWGateChannels", "SWGateNSW", "SWGateAS4", "SWGateSecurity", "SWGateDomain", "SWGateStore", "SWGateDelivery", "SWGateHTTP",
+                "SWGateXML",
                 "SWGateTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -8,6 +8,8 @@ import SWGateXML
 import Testing
 
 @testable import SWGateChannels
+@testable import SWGateNSW
+@testable import SWGateAS4
 
 @Suite("AS4 channel against the ASW simulator over loopback")
 struct AS4ChannelTests {

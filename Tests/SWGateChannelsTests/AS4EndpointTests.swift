@@ -8,6 +8,8 @@ import SWGateXML
 import Testing
 
 @testable import SWGateChannels
+@testable import SWGateNSW
+@testable import SWGateAS4
 
 @Suite("AS4 endpoint over loopback HTTP")
 struct AS4EndpointTests {

@@ -7,6 +7,8 @@ import SWGateXML
 import Testing
 
 @testable import SWGateChannels
+@testable import SWGateNSW
+@testable import SWGateAS4
 
 @Suite("AS4 PartProperties: sent as the eDelivery profile expects, not required on input")
 struct AS4PartPropertiesTests {

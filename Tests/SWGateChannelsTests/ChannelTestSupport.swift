@@ -3,6 +3,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import SWGateChannels
+import SWGateNSW
+import SWGateAS4
 import SWGateDelivery
 import SWGateDomain
 import SWGateHTTP

@@ -1,6 +1,8 @@
 import SWGateDomain
 import Foundation
 import SWGateChannels
+import SWGateNSW
+import SWGateAS4
 import SWGateDelivery
 import SWGateSecurity
 import SWGateStore

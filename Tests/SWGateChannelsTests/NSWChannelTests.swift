@@ -7,6 +7,8 @@ import SWGateTesting
 import Testing
 
 @testable import SWGateChannels
+@testable import SWGateNSW
+@testable import SWGateAS4
 
 @Suite("NSW channel against the NSW simulator over loopback")
 struct NSWChannelTests {

@@ -5,6 +5,8 @@ import SWGateTesting
 import Testing
 
 @testable import SWGateChannels
+@testable import SWGateNSW
+@testable import SWGateAS4
 
 @Suite("Inbound endpoints when the store cannot take a message")
 struct StoreTroubleTests {

@@ -7,6 +7,8 @@ import SWGateXML
 import Testing
 
 @testable import SWGateChannels
+@testable import SWGateNSW
+@testable import SWGateAS4
 
 @Suite("The NSW WSDL with standard SOAP tooling (Python zeep)")
 struct WSDLZeepTests {

@@ -1,5 +1,7 @@
 import SWGateTesting
 import Foundation
+import SWGateNSW
+import SWGateAS4
 import SWGateSecurity
 import Testing
 

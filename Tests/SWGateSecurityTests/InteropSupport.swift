@@ -1,6 +1,8 @@
 import SWGateTesting
 import SWGateDomain
 import Foundation
+import SWGateNSW
+import SWGateAS4
 import SWGateSecurity
 import SWGateXML
 

@@ -10,6 +10,8 @@ import SWGateTesting
 import Testing
 
 @testable import SWGateChannels
+@testable import SWGateNSW
+@testable import SWGateAS4
 
 /// The gateway's own keys: the answers forwarded to the portal must still verify with them.
 private let gatewayKeys: SecurityServices = try! SecurityServices(configuration: .development(directory: certificatesDirectory))

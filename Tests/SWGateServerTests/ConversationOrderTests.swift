@@ -7,6 +7,8 @@ import SWGateTesting
 import Testing
 
 @testable import SWGateChannels
+@testable import SWGateNSW
+@testable import SWGateAS4
 
 /// A Form D of a chain of replacements: `reference`, replacing `predecessor` when given.
 func chainLink(_ reference: String, function: String, replaces predecessor: String?) throws -> [UInt8] {

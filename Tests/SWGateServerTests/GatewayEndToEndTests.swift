@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 @testable import SWGateChannels
+@testable import SWGateNSW
+@testable import SWGateAS4
 import SWGateSecurity
 import NIOHTTP1
 

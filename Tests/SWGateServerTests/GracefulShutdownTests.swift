@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
 import SWGateChannels
+import SWGateNSW
+import SWGateAS4
 import SWGateServer
 import SWGateStore
 import SWGateTesting

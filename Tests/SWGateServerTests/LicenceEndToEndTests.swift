@@ -12,6 +12,8 @@ import Synchronization
 import Testing
 
 @testable import SWGateChannels
+@testable import SWGateNSW
+@testable import SWGateAS4
 
 /// A gateway on its default routing against the partner simulators, with the portal callback recorded.
 private struct LicenceHarness {

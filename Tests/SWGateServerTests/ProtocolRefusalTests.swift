@@ -11,6 +11,8 @@ import Synchronization
 import Testing
 
 @testable import SWGateChannels
+@testable import SWGateNSW
+@testable import SWGateAS4
 
 /// The ASW access point's keys: verifies the gateway's signed ebMS errors as a partner would.
 private let aswKeys: SecurityServices = try! SimulatedPartner.asw.developmentSecurity(certificates: certificatesDirectory)

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import SWGateChannels
+import SWGateNSW
+import SWGateAS4
 import SWGateSecurity
 import SWGateServer
 import SWGateTesting

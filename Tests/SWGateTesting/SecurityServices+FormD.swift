@@ -3,6 +3,8 @@ public import SWGateDomain
 public import SWGateSecurity
 import SWGateTesting
 import SWGateXML
+import SWGateNSW
+import SWGateAS4
 
 /// Test conveniences: sign a bare Form D the way the channels do, through its profile (the
 /// signature module itself knows no document type).

@@ -1,17 +1,24 @@
 public import AsyncHTTPClient
-import Foundation
+package import Foundation
 import NIOCore
 import NIOHTTP1
-import SWGateDelivery
+package import SWGateDelivery
 
 /// One POST to a partner, with the same timeout and connection classification as ``HTTPPostChannel``.
-struct PartnerHTTP {
-    var client: HTTPClient
-    var url: String
-    var timeout: Duration
-    var maximumAnswerBytes: Int
+package struct PartnerHTTP {
+    package var client: HTTPClient
+    package var url: String
+    package var timeout: Duration
+    package var maximumAnswerBytes: Int
 
-    func post(_ body: [UInt8], headers: [(String, String)]) async -> Result<HTTPAnswer, DeliveryFailure> {
+    package init(client: HTTPClient, url: String, timeout: Duration, maximumAnswerBytes: Int) {
+        self.client = client
+        self.url = url
+        self.timeout = timeout
+        self.maximumAnswerBytes = maximumAnswerBytes
+    }
+
+    package func post(_ body: [UInt8], headers: [(String, String)]) async -> Result<HTTPAnswer, DeliveryFailure> {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -37,7 +44,7 @@ struct PartnerHTTP {
 
 extension DeliveryResult {
     /// A failure with `reason`, keeping the HTTP status.
-    static func failure(_ reason: FailureReason, _ message: String, status: Int?) -> DeliveryResult {
+    package static func failure(_ reason: FailureReason, _ message: String, status: Int?) -> DeliveryResult {
         .failed(DeliveryFailure(reason, message, httpStatus: status))
     }
 }

@@ -1,24 +1,24 @@
-import Foundation
-import SWGateDelivery
-import SWGateDomain
-import SWGateStore
+package import Foundation
+package import SWGateDelivery
+package import SWGateDomain
+package import SWGateStore
 
 /// Sign at delivery: a delivery whose payload is a business document stored unsigned at intake
 /// (its profile's media type, e.g. `application/vnd.swgate.form-d+xml`) is signed at its first
 /// attempt, and the signed bytes are stored in its place *before* they are sent, so every retry and
 /// every operator replay sends exactly the same signed bytes.
-enum SignAtDelivery {
+package enum SignAtDelivery {
     /// The bytes to send, and whether they were signed by this attempt (then the channel knows
     /// what it just built and need not parse it back).
-    struct Payload {
-        var bytes: [UInt8]
-        var freshlySigned: Bool
+    package struct Payload {
+        package var bytes: [UInt8]
+        package var freshlySigned: Bool
     }
 
     /// The bytes to send for `delivery`: the stored payload when it is already signed, otherwise
     /// the result of `sign` over the unsigned document, persisted with `signedContentType` while
     /// the lease is held.
-    static func payload(
+    package static func payload(
         for delivery: ClaimedDelivery, store: any OutboxStore, profiles: DocumentProfiles, signedContentType: String,
         sign: ([UInt8], UnsignedDocument) throws -> [UInt8]
     ) async -> Result<Payload, DeliveryFailure> {

@@ -1,19 +1,19 @@
-import Foundation
-import SWGateDomain
+package import Foundation
+package import SWGateDomain
 import SWGateSecurity
-import SWGateStore
+package import SWGateStore
 import SWGateXML
 
 /// A delivery's payload when it is a business document stored unsigned at intake: its profile
 /// (found by the payload's media type) and its summary (stored with the message at intake, so it
 /// is not computed again here; read from the document only for messages stored before summaries
 /// were kept).
-struct UnsignedDocument {
-    var profile: DocumentProfile
-    var summary: DocumentSummary
+package struct UnsignedDocument {
+    package var profile: DocumentProfile
+    package var summary: DocumentSummary
 
     /// Nil when the payload is not an unsigned business document of a known profile.
-    init?(_ delivery: ClaimedDelivery, profiles: DocumentProfiles) {
+    package init?(_ delivery: ClaimedDelivery, profiles: DocumentProfiles) {
         guard let profile = profiles.profile(mediaType: delivery.contentType) else { return nil }
         self.profile = profile
         if let stored = delivery.summary, let summary = try? JSONDecoder().decode(DocumentSummary.self, from: stored) {
@@ -28,7 +28,7 @@ struct UnsignedDocument {
 
 extension DocumentProfiles {
     /// The profile whose stored, unsigned documents have `mediaType`.
-    func profile(mediaType: String) -> DocumentProfile? {
+    package func profile(mediaType: String) -> DocumentProfile? {
         all.first { $0.mediaType == mediaType }
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
-import SWGateHTTP
+package import Foundation
+package import SWGateHTTP
 
 /// How a partner simulator misbehaves (set at start with `--fail`, or at run time with `POST /control`).
 ///
@@ -60,7 +60,7 @@ public enum FailureMode: Sendable, Hashable, CustomStringConvertible, Codable {
 }
 
 /// What a simulator does with one request.
-enum SimulatorReaction: Sendable, Hashable {
+package enum SimulatorReaction: Sendable, Hashable {
     case answer
     case unavailable
     case serverFault
@@ -100,7 +100,7 @@ public actor SimulatorState {
     }
 
     /// Counts a protocol request and decides how to treat it.
-    func react(to request: EndpointRequest) -> SimulatorReaction {
+    package func react(to request: EndpointRequest) -> SimulatorReaction {
         requestCount += 1
         lastRequestBody = request.body
         events.append(.attempted(request.headers["x-swgate-message-id"] ?? ""))
@@ -118,13 +118,13 @@ public actor SimulatorState {
         }
     }
 
-    func record(_ messageId: String) {
+    package func record(_ messageId: String) {
         received.append(messageId)
         events.append(.acknowledged(messageId))
     }
 
     /// The JSON of `GET /received`: `{"mode": …, "requests": …, "received": […]}`.
-    func listing() -> [UInt8] {
+    package func listing() -> [UInt8] {
         struct Listing: Encodable {
             var mode: FailureMode
             var requests: Int

@@ -1,5 +1,5 @@
 public import Foundation
-import SWGateHTTP
+package import SWGateHTTP
 public import SWGateSecurity
 
 /// Which partner a simulator plays; selects its key from the development PKI.
@@ -37,9 +37,9 @@ public enum SimulatedPartner: String, Sendable, CaseIterable {
 }
 
 /// The parts of the simulators' HTTP interface that do not depend on the protocol.
-enum SimulatorControl {
+package enum SimulatorControl {
     /// `GET /received` and `POST /control`; nil for the protocol requests.
-    static func answer(_ request: EndpointRequest, state: SimulatorState) async -> EndpointResponse? {
+    package static func answer(_ request: EndpointRequest, state: SimulatorState) async -> EndpointResponse? {
         if request.method == "GET", request.path.hasSuffix("/received") {
             return EndpointResponse(status: 200, contentType: ChannelContentType.json, body: await state.listing())
         }
@@ -56,12 +56,12 @@ enum SimulatorControl {
         return nil
     }
 
-    static let unavailable = EndpointResponse(
+    package static let unavailable = EndpointResponse(
         status: 503, headers: ["content-type": "text/plain; charset=utf-8", "retry-after": "1"],
         body: Array("simulated outage\n".utf8))
 
     /// `bytes` with the first `target` replaced by `replacement` (to break a signature).
-    static func tamper(_ bytes: [UInt8], _ target: String, _ replacement: String) -> [UInt8] {
+    package static func tamper(_ bytes: [UInt8], _ target: String, _ replacement: String) -> [UInt8] {
         let text = String(decoding: bytes, as: UTF8.self)
         guard let range = text.range(of: target) else { return bytes + Array(" ".utf8) }
         return Array(text.replacingCharacters(in: range, with: replacement).utf8)

@@ -1,4 +1,4 @@
-public import SWGateDomain
+import SWGateDomain
 internal import CXMLSec
 public import SWGateXML
 public import Foundation
@@ -31,18 +31,6 @@ public struct SignedAS4Message: Sendable {
 }
 
 extension SecurityServices {
-    /// Wraps business `document` (described by `summary` and its profile's AS4 `codes`) in an AS4
-    /// user message and signs it.
-    public func signForAS4(
-        _ document: [UInt8], summary: DocumentSummary, codes: DocumentProfile.AS4Codes, at date: Date = Date()
-    ) throws(SignatureError) -> [UInt8] {
-        var builder = AS4MessageBuilder()
-        builder.timestampLifetime = configuration.timestampLifetimeSeconds
-        let message = builder.userMessage(
-            document: document, summary: summary, codes: codes, certificate: systemIdentity.certificate, at: date)
-        return try signAS4Message(Array(message.utf8))
-    }
-
     /// Adds the WS-Security signature over Body, eb:Messaging and Timestamp (by wsu:Id) with the
     /// gateway's key; the BinarySecurityToken must be the gateway's certificate.
     public func signAS4Message(_ bytes: [UInt8]) throws(SignatureError) -> [UInt8] {
@@ -134,25 +122,6 @@ extension SecurityServices {
                     .onlyChild("ConversationId", Namespace.ebms)?.textContent,
                 isSignal: message.signalMessage != nil, signature: verified)
         }
-    }
-
-    /// Builds and signs the receipt for a verified user message.
-    public func signedReceipt(for verification: AS4Verification, at date: Date = Date()) throws(SignatureError) -> [UInt8] {
-        var builder = AS4MessageBuilder()
-        builder.timestampLifetime = configuration.timestampLifetimeSeconds
-        return try signAS4Message(Array(builder.receipt(for: verification, certificate: systemIdentity.certificate, at: date).utf8))
-    }
-
-    /// A signed ebMS error signal (SPEC 2.3: every signal the gateway sends is signed).
-    public func signedError(
-        code: String, severity: String, shortDescription: String, description: String, refToMessageId: String?, at date: Date = Date()
-    ) throws(SignatureError) -> [UInt8] {
-        var builder = AS4MessageBuilder()
-        builder.timestampLifetime = configuration.timestampLifetimeSeconds
-        let signal = builder.error(
-            code: code, severity: severity, shortDescription: shortDescription, description: description, refToMessageId: refToMessageId,
-            certificate: systemIdentity.certificate, at: date)
-        return try signAS4Message(Array(signal.utf8))
     }
 
     private func checkTimestamp(_ timestamp: NodePointer, at date: Date) throws(SignatureError) {

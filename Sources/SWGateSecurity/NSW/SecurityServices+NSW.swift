@@ -1,4 +1,4 @@
-public import SWGateDomain
+import SWGateDomain
 internal import CLibXML2
 internal import CXMLSec
 public import Foundation
@@ -17,18 +17,6 @@ public struct NSWVerification: Sendable, Hashable {
 }
 
 extension SecurityServices {
-    /// Wraps business `document` (described by `summary` and its profile's NSW `codes`) in an NSW
-    /// envelope from ``SecurityConfiguration/localParty`` to ``SecurityConfiguration/nswParty`` and
-    /// signs it (Content signature + SystemSignature).
-    public func signForNSW(
-        _ document: [UInt8], summary: DocumentSummary, codes: DocumentProfile.NSWCodes, messageId: String = UUID().uuidString.lowercased(),
-        at date: Date = Date()
-    ) throws(SignatureError) -> [UInt8] {
-        let builder = NSWEnvelopeBuilder(from: configuration.localParty, to: configuration.nswParty)
-        let envelope = builder.envelope(document: document, summary: summary, codes: codes, messageId: messageId, sendDate: date)
-        return try signNSWEnvelope(Array(envelope.utf8), at: date)
-    }
-
     /// Signs an NSW envelope. A Content already signed (by the issuing officer) is verified
     /// against the trust store and kept unchanged; otherwise Content is signed with the
     /// organisation key. The SystemSignature over the whole envelope is always added.

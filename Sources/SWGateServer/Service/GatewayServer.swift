@@ -4,6 +4,8 @@ import NIOSSL
 import ServiceLifecycle
 import UnixSignals
 import SWGateChannels
+import SWGateNSW
+import SWGateAS4
 public import SWGateDelivery
 public import SWGateDomain
 public import SWGateHTTP

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import SWGateDomain
 import SWGateSecurity
+import SWGateNSW
+import SWGateAS4
 import SWGateXML
 
 /// `swgate sign FILE [--as nsw|as4] [--out FILE]`: offline signing with the configured keys.

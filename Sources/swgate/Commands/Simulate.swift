@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SWGateChannels
+import SWGateNSW
+import SWGateAS4
 import SWGateHTTP
 import SWGateSecurity
 

@@ -6,6 +6,8 @@ import SWGateTesting
 import Testing
 
 @testable import SWGateChannels
+@testable import SWGateNSW
+@testable import SWGateAS4
 
 /// The proof that adding a document type is adding a profile: the phytosanitary certificate of
 /// `PhytosanitaryProfile` (this folder only) is validated, routed, signed and delivered to both

@@ -1,3 +1,6 @@
+import SWGateStore
+import SWGateDelivery
+import SWGateChannels
 import Foundation
 import SWGateSecurity
 import SWGateDomain

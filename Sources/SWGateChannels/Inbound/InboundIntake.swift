@@ -1,5 +1,5 @@
-import Foundation
-import SWGateStore
+package import Foundation
+package import SWGateStore
 
 /// Where an inbound message goes: the destinations of the first routing rule that matches its
 /// source (`nsw`, `asw`), document type and function; empty when none matches.
@@ -7,9 +7,9 @@ public typealias InboundRoute = @Sendable (_ source: String, _ documentType: Str
 
 /// Stores a verified inbound message for the destinations its route names (the portal by
 /// default), once per (sender, message id).
-struct InboundIntake {
+package struct InboundIntake {
     /// How the enqueue went.
-    enum Outcome {
+    package enum Outcome {
         /// Newly stored: answer with the acknowledgement built for it.
         case accepted
         /// Seen before: answer with the acknowledgement stored with the original.
@@ -22,10 +22,15 @@ struct InboundIntake {
         case unroutable(String)
     }
 
-    var store: any OutboxStore
-    var route: InboundRoute
+    package var store: any OutboxStore
+    package var route: InboundRoute
 
-    func enqueue(
+    package init(store: any OutboxStore, route: @escaping InboundRoute) {
+        self.store = store
+        self.route = route
+    }
+
+    package func enqueue(
         sender: String, source: String, messageId: String, conversation: String, documentType: String, function: String,
         payload: [UInt8], contentType: String, acknowledgement: [UInt8]
     ) async -> Outcome {

@@ -1,3 +1,8 @@
+import SWGateStore
+import SWGateXML
+import SWGateDelivery
+public import SWGateSecurity
+import SWGateChannels
 public import SWGateDomain
 public import Foundation
 

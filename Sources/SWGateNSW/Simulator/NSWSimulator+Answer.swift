@@ -1,3 +1,8 @@
+import SWGateStore
+import SWGateXML
+import SWGateDomain
+import SWGateDelivery
+import SWGateChannels
 import AsyncHTTPClient
 import Foundation
 import NIOCore

@@ -1,3 +1,4 @@
+public import SWGateChannels
 public import AsyncHTTPClient
 public import Foundation
 public import SWGateDelivery

@@ -1,3 +1,5 @@
+import SWGateDelivery
+public import SWGateChannels
 import Foundation
 public import SWGateDomain
 public import SWGateHTTP

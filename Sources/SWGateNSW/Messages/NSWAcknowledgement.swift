@@ -1,3 +1,6 @@
+import SWGateStore
+import SWGateDelivery
+import SWGateChannels
 public import Foundation
 import SWGateDomain
 public import SWGateSecurity
@@ -110,8 +113,4 @@ extension NSWParty {
             name: name, identity: identity, countryCode: country, ministryCode: ministry, organizationCode: organization,
             unitCode: value("unitCode"))
     }
-}
-
-extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }

@@ -1,3 +1,6 @@
+import SWGateStore
+import SWGateDelivery
+public import SWGateChannels
 public import AsyncHTTPClient
 import Foundation
 import SWGateDomain

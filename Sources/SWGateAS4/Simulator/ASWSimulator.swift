@@ -1,3 +1,6 @@
+import SWGateStore
+import SWGateDelivery
+public import SWGateChannels
 import Foundation
 import SWGateDomain
 public import SWGateHTTP

@@ -1,3 +1,4 @@
+public import SWGateChannels
 public import AsyncHTTPClient
 import Foundation
 public import SWGateDelivery

@@ -1,0 +1,41 @@
+import SWGateStore
+import SWGateXML
+import SWGateDelivery
+import SWGateChannels
+public import Foundation
+public import SWGateDomain
+public import SWGateSecurity
+
+extension SecurityServices {
+    /// Wraps business `document` (described by `summary` and its profile's AS4 `codes`) in an AS4
+    /// user message and signs it.
+    public func signForAS4(
+        _ document: [UInt8], summary: DocumentSummary, codes: DocumentProfile.AS4Codes, at date: Date = Date()
+    ) throws(SignatureError) -> [UInt8] {
+        var builder = AS4MessageBuilder()
+        builder.timestampLifetime = configuration.timestampLifetimeSeconds
+        let message = builder.userMessage(
+            document: document, summary: summary, codes: codes, certificate: systemIdentity.certificate, at: date)
+        return try signAS4Message(Array(message.utf8))
+    }
+
+    /// Builds and signs the receipt for a verified user message.
+    public func signedReceipt(for verification: AS4Verification, at date: Date = Date()) throws(SignatureError) -> [UInt8] {
+        var builder = AS4MessageBuilder()
+        builder.timestampLifetime = configuration.timestampLifetimeSeconds
+        return try signAS4Message(Array(builder.receipt(for: verification, certificate: systemIdentity.certificate, at: date).utf8))
+    }
+
+    /// A signed ebMS error signal (every signal the gateway sends is signed; docs/as4-profile.md).
+    public func signedError(
+        code: String, severity: String, shortDescription: String, description: String, refToMessageId: String?, at date: Date = Date()
+    ) throws(SignatureError) -> [UInt8] {
+        var builder = AS4MessageBuilder()
+        builder.timestampLifetime = configuration.timestampLifetimeSeconds
+        let signal = builder.error(
+            code: code, severity: severity, shortDescription: shortDescription, description: description, refToMessageId: refToMessageId,
+            certificate: systemIdentity.certificate, at: date)
+        return try signAS4Message(Array(signal.utf8))
+    }
+
+}
