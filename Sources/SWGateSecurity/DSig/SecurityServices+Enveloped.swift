@@ -6,41 +6,24 @@ import SWGateXML
 
 extension SecurityServices {
     /// Appends an enveloped signature (Reference URI="", enveloped-signature + exclusive C14N,
-    /// RSA-SHA256/ECDSA-SHA256, X509Data) to the root of `bytes`, with the system key.
-    /// The single-signature primitive behind the SystemSignature, usable for any document.
-    ///
-    /// The result is `bytes` with the signature written in front of the root's end tag. A
-    /// document with comments or processing instructions inside the root (removed before
-    /// signing), not in UTF-8, or not ending with the root's end tag is serialised again instead.
+    /// RSA-SHA256/ECDSA-SHA256, X509Data) to the root of `bytes`, with the system key: the same
+    /// template-and-sign path as the NSW SystemSignature, for any document. Comments and
+    /// processing instructions inside the root are removed before signing; the signed document
+    /// is serialised from the tree.
     public func signEnvelopedDocument(_ bytes: [UInt8]) throws(SignatureError) -> [UInt8] {
-        try signEnvelopedDocument(bytes, withoutTemplate: engine == .native)
-    }
-
-    /// `withoutTemplate`: when the bytes are kept, write the signature as text
-    /// (``EnvelopedSignatureText``) instead of filling a template in the tree and serialising it.
-    /// Both give the same bytes; xmlsec needs the template.
-    func signEnvelopedDocument(_ bytes: [UInt8], withoutTemplate: Bool) throws(SignatureError) -> [UInt8] {
         let document = try Self.parse(bytes)
-        return try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) -> [UInt8] in
-            let doc = raw.assumingMemoryBound(to: xmlDoc.self)
-            let root = xmlDocGetRootElement(doc)!
+        try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
+            let root = xmlDocGetRootElement(raw.assumingMemoryBound(to: xmlDoc.self))!
             var existing = 0
             try root.forEachDescendant { node throws(SignatureError) in
                 if node.isElement("Signature", Namespace.xmldsig) { existing += 1 }
             }
             guard existing == 0 else { throw SignatureError(.unexpectedSignature, "the document is already signed") }
-            // Comments and processing instructions are removed from the signed document, which is
-            // then serialised again; without any, the submitted bytes are kept (EnvelopedSplice).
-            let splice = root.containsCommentOrPI ? nil : EnvelopedSplice(bytes: bytes, document: doc, root: root)
-            if let splice, withoutTemplate {
-                return splice.inserting(try EnvelopedSignatureText.signature(of: doc, by: systemIdentity))
-            }
-            if splice == nil { root.removeCommentsAndPIs() }
+            root.removeCommentsAndPIs()
             let template = try SignatureTemplate.create(in: root, references: [("", true)], identity: systemIdentity, keyInfo: .x509Data)
             try sign(template, with: systemIdentity)
-            if let splice { return splice.inserting(try splice.serialized(template)) }
-            return document.serialized()
         }
+        return document.serialized()
     }
 
     /// Verifies a document signed by ``signEnvelopedDocument(_:)``: exactly one ds:Signature, a
