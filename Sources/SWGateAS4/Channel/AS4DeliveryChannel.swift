@@ -55,7 +55,7 @@ public struct AS4DeliveryChannel: DeliveryChannel {
             for: delivery, store: store, profiles: profiles, signedContentType: ChannelContentType.as4Message
         ) { document, unsigned in
             guard let codes = unsigned.profile.as4 else {
-                throw SignatureError(.malformedMessage, "a \(unsigned.profile.documentType) is not carried over AS4")
+                throw SignatureError(.malformedMessage, "documents of type \(unsigned.profile.documentType) are not carried over AS4")
             }
             var builder = AS4MessageBuilder()
             builder.timestampLifetime = lifetime

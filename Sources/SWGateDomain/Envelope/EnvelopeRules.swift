@@ -52,7 +52,7 @@ public struct EnvelopeRules: Sendable {
     /// document's reference, function and predecessor.
     private func checkSubject(_ subject: XMLElement, document: XMLElement, profile: DocumentProfile, _ findings: inout RuleFindings) {
         guard let codes = profile.nsw else {
-            findings.fail(.envelopeDocumentType, at: document, "a \(profile.documentType) is not carried in an NSW envelope")
+            findings.fail(.envelopeDocumentType, at: document, "documents of type \(profile.documentType) are not carried in an NSW envelope")
             return
         }
         checkDocumentType(subject, expected: codes.documentType, &findings)

@@ -51,7 +51,7 @@ public struct NSWDeliveryChannel: DeliveryChannel {
             for: delivery, store: store, profiles: profiles, signedContentType: ChannelContentType.nswEnvelope
         ) { document, unsigned in
             guard let codes = unsigned.profile.nsw else {
-                throw SignatureError(.malformedMessage, "a \(unsigned.profile.documentType) is not carried to the NSW")
+                throw SignatureError(.malformedMessage, "documents of type \(unsigned.profile.documentType) are not carried to the NSW")
             }
             return try security.signForNSW(document, summary: unsigned.summary, codes: codes, messageId: delivery.wireMessageID)
         }

@@ -67,6 +67,8 @@ public struct NSWEndpoint: Endpoint {
         var reference: String
         var function: String
         var documentType: String
+        /// `Subject/type`, echoed in the acknowledgement.
+        var subjectType: String
     }
 
     private func check(_ body: [UInt8]) -> Result<Inbound, CheckFailure> {
@@ -123,11 +125,13 @@ public struct NSWEndpoint: Endpoint {
         return .success(
             Inbound(
                 envelope: envelope, verification: verification, sender: sender, reference: reference,
-                function: function, documentType: documentType))
+                function: function, documentType: documentType,
+                subjectType: subject?.child("type", namespace: ns)?.text.trimmed ?? "CO"))
     }
 
     private func store(_ inbound: Inbound) async -> EndpointResponse {
-        let ack = NSWAcknowledgement(refMessageId: inbound.verification.messageId, reference: inbound.reference)
+        var ack = NSWAcknowledgement(refMessageId: inbound.verification.messageId, reference: inbound.reference)
+        ack.subjectType = inbound.subjectType
         let answer: [UInt8]
         do {
             let signed = try security.signNSWEnvelope(ack.envelope(from: security.configuration.localParty, to: inbound.sender))

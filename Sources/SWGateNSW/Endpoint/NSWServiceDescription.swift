@@ -12,8 +12,8 @@ import SWGateSchemas
 /// whose input and output are the NSW `Envelope` element) and the schemas it imports, served from
 /// the bundled `Schemas/` so that SOAP tooling can import the description without other files.
 enum NSWServiceDescription {
-    /// Schemas served below `/nsw/schemas/`, by relative path; exactly those the envelope schema needs.
-    static let schemas = ["nsw-envelope.xsd", "atiga-form-d.xsd", "standard/xmldsig-core-schema.xsd"]
+    /// Schemas served below `/nsw/schemas/`, by relative path; the envelope schema, the schemas of the business documents it carries, and XML-DSig.
+    static let schemas = ["nsw-envelope.xsd", "atiga-form-d.xsd", "import-export-licence.xsd", "standard/xmldsig-core-schema.xsd"]
 
     /// Answers `GET /nsw?wsdl` and `GET /nsw/schemas/NAME`.
     static func answer(_ request: EndpointRequest) -> EndpointResponse {

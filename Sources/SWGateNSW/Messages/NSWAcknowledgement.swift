@@ -31,6 +31,8 @@ public struct NSWAcknowledgement: Sendable, Hashable {
     public var status: String
     public var reason: String?
     public var errors: [Failure]
+    /// `Subject/type` of the envelope: the type of the document answered (`CO`, `LIC`, …).
+    public var subjectType: String = "CO"
 
     /// An acknowledgement; the default is "received".
     public init(
@@ -60,7 +62,7 @@ public struct NSWAcknowledgement: Sendable, Hashable {
         content += "</Acknowledgement>"
         let year = String(XMLText.dateTime(date).prefix(4))
         let subject =
-            "<documentType>\(EnvelopeRules.acknowledgementDocumentType)</documentType><type>CO</type>"
+            "<documentType>\(EnvelopeRules.acknowledgementDocumentType)</documentType><type>\(e(subjectType))</type>"
             + "<function>\(e(function))</function><reference>\(e(reference))</reference>"
             + "<documentYear>\(year)</documentYear><sendDate>\(XMLText.dateTime(date))</sendDate>"
         let text =

@@ -161,7 +161,7 @@ public struct DocumentIntake: Sendable {
             switch destinationKinds[destination] {
             case .nsw? where profile.nsw == nil, .as4? where profile.as4 == nil:
                 throw PortalError(
-                    .unroutable, "a \(profile.documentType) is not carried over \(destinationKinds[destination]!.rawValue) (destination \(destination))")
+                    .unroutable, "documents of type \(profile.documentType) are not carried over \(destinationKinds[destination]!.rawValue) (destination \(destination))")
             case nil:
                 throw PortalError(.unroutable, "the routing names destination \(destination), which is not configured")
             default:

@@ -48,7 +48,7 @@ struct Send: AsyncParsableCommand {
             let lines = error.issues.map { ValidationOutput.line(file: file, issue: $0) }
             throw CommandFailure.problems((lines.isEmpty ? ["\(file): \(error.detail)"] : lines).joined(separator: "\n")).exit()
         } catch {
-            throw CommandFailure.usage("\(error)").exit()
+            throw CommandFailure.usage("\(file): \(error.code): \(error.detail)").exit()
         }
     }
 }

@@ -70,10 +70,10 @@ struct Sign: ParsableCommand {
         }
         switch format {
         case .nsw:
-            guard let codes = profile.nsw else { throw CommandFailure.problems("\(file): a \(profile.documentType) is not carried to the NSW") }
+            guard let codes = profile.nsw else { throw CommandFailure.problems("\(file): documents of type \(profile.documentType) are not carried to the NSW") }
             return try services.signForNSW(input, summary: summary, codes: codes)
         case .as4:
-            guard let codes = profile.as4 else { throw CommandFailure.problems("\(file): a \(profile.documentType) is not carried over AS4") }
+            guard let codes = profile.as4 else { throw CommandFailure.problems("\(file): documents of type \(profile.documentType) are not carried over AS4") }
             return try services.signForAS4(input, summary: summary, codes: codes)
         }
     }

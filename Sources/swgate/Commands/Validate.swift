@@ -5,12 +5,13 @@ import SWGateServer
 import SWGateXML
 
 /// `swgate validate FILE...`: schema and business rules, one `file:line:col: rule: message`
-/// line per failure (SPEC 3.2). Exit 0 all valid, 1 a document is invalid, 2 usage error.
+/// line per failure (docs/cli.md). Exit 0 all valid, 1 a document is invalid, 2 usage error.
 struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Validate Form D documents or NSW envelopes (schema and business rules).",
+        abstract: "Validate business documents (Form D, licence, …) or NSW envelopes (schema and business rules).",
         discussion: """
-            Accepts a bare Form D (FormD in urn:swgate:atiga:form-d:1) or a whole NSW envelope
+            Accepts a bare business document of any document type the gateway knows (FormD in
+            urn:swgate:atiga:form-d:1, Licence in urn:swgate:licence:1) or a whole NSW envelope
             (Envelope in urn:swgate:nsw:envelope:1). Prints one line per failure:
               FILE:LINE:COLUMN: RULE: MESSAGE
             Rule identifiers are listed in docs/validation-rules.md.
