@@ -75,6 +75,25 @@ public final class XMLDocument {
         self.source = bytes
     }
 
+    /// A document that owns `doc` (a copy made by this module), located in `source`.
+    private init(adopting doc: UnsafeMutablePointer<xmlDoc>, source: [UInt8]) {
+        self.doc = doc
+        self.source = source
+    }
+
+    /// A new document holding a deep copy of `element`'s subtree as its root, without parsing
+    /// again: namespaces declared by ancestors are declared on the new root, and lines and columns
+    /// still point into this document's source. Nil only when libxml2 cannot allocate.
+    func copy(of element: XMLElement) -> XMLDocument? {
+        guard let copy = xmlNewDoc("1.0") else { return nil }
+        guard let node = xmlDocCopyNode(element.node, copy, 1) else {
+            xmlFreeDoc(copy)
+            return nil
+        }
+        xmlDocSetRootElement(copy, node)
+        return XMLDocument(adopting: copy, source: source)
+    }
+
     /// Parses UTF-8 text.
     public convenience init(string: String, limits: XMLLimits = .default) throws(XMLError) {
         try self.init(bytes: Array(string.utf8), limits: limits)

@@ -18,4 +18,11 @@ extension XMLElement {
         defer { swg_xmlFree(buffer) }
         return Array(UnsafeBufferPointer(start: buffer, count: Int(size)))
     }
+
+    /// This element's subtree as a document of its own, copied in memory (not serialised and parsed
+    /// again): for verifying and validating an envelope carried in a SOAP Body with one parse.
+    /// Serialising the copy gives the bytes ``serializedAsDocument()`` gives.
+    public func copiedAsDocument() -> XMLDocument? {
+        document.copy(of: self)
+    }
 }

@@ -59,7 +59,8 @@ public struct AS4Endpoint: Endpoint {
         }
         let verification: AS4Verification
         do {
-            verification = try security.verifyAS4Message(request.body)
+            // The tree parsed for the schema check is verified in place: one parse per message.
+            verification = try security.verifyAS4Message(document)
         } catch {
             if error.code == .malformedMessage {
                 return errorSignal(code: "EBMS:0009", short: "InvalidHeader", description: "\(error)", ref: messageId)

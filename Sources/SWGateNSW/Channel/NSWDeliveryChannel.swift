@@ -115,17 +115,21 @@ public struct NSWDeliveryChannel: DeliveryChannel {
             guard element.isNamed("Envelope", namespace: Namespace.nswEnvelope) else {
                 return .failure(.badAnswer, "the SOAP Body holds \(element.qualifiedName), not an NSW Envelope", status: status)
             }
-            let ackBytes = element.serializedAsDocument()
+            // Copied out of the SOAP tree and verified there: the answer is parsed once.
+            guard let ackDocument = element.copiedAsDocument() else {
+                return .failure(.badAnswer, "the ACK cannot be copied out of the SOAP Body", status: status)
+            }
+            let ackBytes = ackDocument.serialized()
             let verification: NSWVerification
             do {
-                verification = try security.verifyNSWEnvelope(ackBytes)
+                verification = try security.verifyNSWEnvelope(ackDocument)
             } catch {
                 return .failure(.badAnswerSignature, "the ACK's signatures do not verify: \(error)", status: status)
             }
             guard verification.sender == partner else {
                 return .failure(.badAnswerSignature, "the ACK is signed for \(verification.sender), expected \(partner)", status: status)
             }
-            // `ackBytes` is this element serialised: read the verified ACK from the element rather than parse it a third time.
+            // The verified copy holds what the element holds: read the ACK from the element.
             guard let ack = NSWAcknowledgement(envelope: element) else {
                 return .failure(.badAnswer, "the answer's Content is not an Acknowledgement", status: status)
             }

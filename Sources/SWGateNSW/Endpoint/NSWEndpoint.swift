@@ -93,17 +93,18 @@ public struct NSWEndpoint: Endpoint {
         guard element.isNamed("Envelope", namespace: Namespace.nswEnvelope) else {
             return .failure(CheckFailure(check: "soap-structure", reason: "the SOAP Body must hold an NSW Envelope, not \(element.qualifiedName)"))
         }
-        let envelope = element.serializedAsDocument()
+        // The envelope is copied out of the SOAP tree, not serialised and parsed again: one parse
+        // for the signature check, the validation and the header.
+        guard let parsed = element.copiedAsDocument() else {
+            return .failure(CheckFailure(check: "xml", reason: "the envelope cannot be copied out of the SOAP Body"))
+        }
+        let envelope = parsed.serialized()
         let verification: NSWVerification
         do {
-            verification = try security.verifyNSWEnvelope(envelope)
+            verification = try security.verifyNSWEnvelope(parsed)
         } catch {
             let check = error.code == .unknownPartner ? "unknown-sender" : "signature"
             return .failure(CheckFailure(check: check, reason: "signature check failed: \(error)"))
-        }
-        // One tree of the verified bytes for validation and the header (verification parsed its own).
-        guard let parsed = try? XMLDocument(bytes: envelope, limits: validator.limits) else {
-            return .failure(CheckFailure(check: "xml", reason: "the envelope cannot be read back"))
         }
         let report = validator.validate(parsed)
         if !report.isValid {

@@ -2,7 +2,7 @@ import SWGateDomain
 internal import CLibXML2
 internal import CXMLSec
 public import Foundation
-import SWGateXML
+public import SWGateXML
 
 /// The result of verifying an NSW envelope: both signatures passed every check.
 public struct NSWVerification: Sendable, Hashable {
@@ -50,8 +50,14 @@ extension SecurityServices {
     /// Verifies both signatures of an NSW envelope against the trust store and the partner
     /// named in `Header/From/identity`.
     public func verifyNSWEnvelope(_ bytes: [UInt8], at date: Date = Date()) throws(SignatureError) -> NSWVerification {
-        let document = try Self.parse(bytes)
-        return try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
+        try verifyNSWEnvelope(Self.parse(bytes), at: date)
+    }
+
+    /// ``verifyNSWEnvelope(_:at:)`` on an envelope already parsed (or copied out of a SOAP Body),
+    /// so the caller can validate and read the same tree: one parse per hop. The tree is left as
+    /// it was, apart from its Ids being registered.
+    public func verifyNSWEnvelope(_ document: XMLDocument, at date: Date = Date()) throws(SignatureError) -> NSWVerification {
+        try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
             let doc = raw.assumingMemoryBound(to: xmlDoc.self)
             let envelope = try NSWEnvelopeStructure(xmlDocGetRootElement(doc)!)
             guard let contentSignature = envelope.contentSignature else {
