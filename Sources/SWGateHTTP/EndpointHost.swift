@@ -3,6 +3,8 @@ import HTTPTypes
 public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import ServiceLifecycle
+import UnixSignals
 public import NIOSSL
 public import Logging
 import NIOCore
@@ -42,9 +44,13 @@ public struct EndpointHost: Sendable {
         self.logger = logger ?? Logger(label: "swgate.http")
     }
 
-    /// Runs until the task is cancelled or SIGTERM/SIGINT arrives; `onListening` gets the bound port.
+    /// Runs until the task is cancelled or SIGTERM/SIGINT arrives, then shuts down gracefully
+    /// (at most 5 s); `onListening` gets the bound port.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await service(onListening: onListening).runService()
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: try service(onListening: onListening))], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(5)
+        try await ServiceGroup(configuration: configuration).runShuttingDownGracefullyOnCancel()
     }
 
     /// The host as a `Service`, for a `ServiceGroup` that owns signal handling: on graceful shutdown

@@ -173,7 +173,8 @@ public final class GatewayServer: Sendable {
         settings.maximumGracefulShutdownDuration = configuration.shutdownGrace
         let group = ServiceGroup(configuration: settings)
         do {
-            try await group.run()
+            // Cancelling the task that runs the gateway drains it like SIGTERM does.
+            try await group.runShuttingDownGracefullyOnCancel()
         } catch {
             try? store.close()
             throw error
