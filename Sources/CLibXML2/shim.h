@@ -266,4 +266,48 @@ static inline int swg_installAllocator(void) {
     return xmlMemSetup(swg_cachedFree, swg_cachedMalloc, realloc, swg_cachedStrdup);
 }
 
+/* ---- Canonicalisation of part of a document into a writer ---------------------------
+ * For the two signature profiles the gateway accepts, visibility is a subtree test:
+ * `include` (NULL: the whole document) minus `exclude` (NULL: nothing; the enveloping
+ * ds:Signature for the enveloped-signature transform). Namespace nodes are judged by the
+ * element libxml2 passes as `parent`, as in the XPath data model. */
+typedef struct {
+    xmlNodePtr include;
+    xmlNodePtr exclude;
+} swg_c14n_scope;
+
+static inline int swg_isInside(xmlNodePtr node, xmlNodePtr ancestor) {
+    for (; node != NULL; node = node->parent) {
+        if (node == ancestor) return 1;
+    }
+    return 0;
+}
+
+static inline int swg_c14nVisible(void *user, xmlNodePtr node, xmlNodePtr parent) {
+    const swg_c14n_scope *scope = (const swg_c14n_scope *)user;
+    xmlNodePtr element = (node == NULL || node->type == XML_NAMESPACE_DECL) ? parent : node;
+    if (element == NULL) return scope->include == NULL;
+    if (scope->include != NULL && !swg_isInside(element, scope->include)) return 0;
+    if (scope->exclude != NULL && swg_isInside(element, scope->exclude)) return 0;
+    return 1;
+}
+
+/* Where canonical octets go: returns `length`, or -1 to stop with an error. */
+typedef int (*swg_c14n_writer)(void *context, const char *buffer, int length);
+
+/* Canonicalises `doc` (C14N `mode`, no comments, optional inclusive prefixes for exclusive
+ * C14N) into `write`, without an intermediate buffer; with `scope` NULL every node is rendered
+ * without a visibility callback. Returns 0 on success, -1 on failure. */
+static inline int swg_c14nWrite(xmlDocPtr doc, const swg_c14n_scope *scope, int mode, xmlChar **inclusivePrefixes,
+                                swg_c14n_writer write, void *context) {
+    xmlOutputBufferPtr output = xmlOutputBufferCreateIO(write, NULL, context, NULL);
+    if (output == NULL) return -1;
+    int written = xmlC14NExecute(doc, scope == NULL ? NULL : swg_c14nVisible, (void *)scope, mode, inclusivePrefixes, 0, output);
+    int closed = xmlOutputBufferClose(output);
+    return (written < 0 || closed < 0) ? -1 : 0;
+}
+
+static inline int swg_c14nExclusive(void) { return XML_C14N_EXCLUSIVE_1_0; }
+static inline int swg_c14nInclusive(void) { return XML_C14N_1_0; }
+
 #endif

@@ -99,34 +99,9 @@ static inline void swg_installErrorCallback(void) { xmlSecErrorsSetCallback(swg_
 static inline void swg_clearError(void) { swg_errorBuffer()[0] = '\0'; }
 static inline const char *swg_lastError(void) { return swg_errorBuffer(); }
 
-/* ---- Fast path: C14N of one reference straight into a digest or signature -------------
- * xmlsec canonicalises every reference by walking the whole document with its node-set
- * visibility check. For the two profiles SWGate accepts, visibility is a subtree test:
- * `include` (NULL: the whole document) minus `exclude` (NULL: nothing; the enveloping
- * ds:Signature for the enveloped-signature transform). Namespace nodes are judged by the
- * element libxml2 passes as `parent`, as in the XPath data model. */
-typedef struct {
-    xmlNodePtr include;
-    xmlNodePtr exclude;
-} swg_c14n_scope;
-
-static inline int swg_isInside(xmlNodePtr node, xmlNodePtr ancestor) {
-    for (; node != NULL; node = node->parent) {
-        if (node == ancestor) return 1;
-    }
-    return 0;
-}
-
-static inline int swg_c14nVisible(void *user, xmlNodePtr node, xmlNodePtr parent) {
-    const swg_c14n_scope *scope = (const swg_c14n_scope *)user;
-    xmlNodePtr element = (node == NULL || node->type == XML_NAMESPACE_DECL) ? parent : node;
-    if (element == NULL) return scope->include == NULL;
-    if (scope->include != NULL && !swg_isInside(element, scope->include)) return 0;
-    if (scope->exclude != NULL && swg_isInside(element, scope->exclude)) return 0;
-    return 1;
-}
-
-/* What the canonical octets are fed to: a digest, or a signature being made or checked. */
+/* ---- Canonical octets straight into a digest or a signature -------------------------
+ * SWGateXML canonicalises (its `Canonicalization`); this writer, handed to it as a C function
+ * with a sink as context, feeds the octets to OpenSSL without an intermediate buffer. */
 enum { SWG_FEED_DIGEST = 0, SWG_FEED_SIGN = 1, SWG_FEED_VERIFY = 2 };
 
 typedef struct {
@@ -144,21 +119,6 @@ static inline int swg_c14nSinkWrite(void *user, const char *buffer, int length) 
     }
     return ok == 1 ? length : -1;
 }
-
-/* Canonicalises the part of `doc` selected by `scope` (C14N `mode`, no comments, optional
- * inclusive prefixes for exclusive C14N) into `sink`, without an intermediate buffer.
- * Returns 0 on success, -1 on failure (libxml2 or OpenSSL error). */
-static inline int swg_c14nFeed(xmlDocPtr doc, const swg_c14n_scope *scope, int mode,
-                               xmlChar **inclusivePrefixes, const swg_c14n_sink *sink) {
-    xmlOutputBufferPtr output = xmlOutputBufferCreateIO(swg_c14nSinkWrite, NULL, (void *)sink, NULL);
-    if (output == NULL) return -1;
-    int written = xmlC14NExecute(doc, swg_c14nVisible, (void *)scope, mode, inclusivePrefixes, 0, output);
-    int closed = xmlOutputBufferClose(output);
-    return (written < 0 || closed < 0) ? -1 : 0;
-}
-
-static inline int swg_c14nExclusive(void) { return XML_C14N_EXCLUSIVE_1_0; }
-static inline int swg_c14nInclusive(void) { return XML_C14N_1_0; }
 
 /* ---- ECDSA SignatureValue: XML-DSig writes r‖s (each the size of the group order), OpenSSL
  * signs and verifies DER ECDSA-Sig-Value. */

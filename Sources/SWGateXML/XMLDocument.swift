@@ -168,6 +168,11 @@ public final class XMLDocument {
         try withExtendedLifetime(self) { () throws(E) -> R in try body(UnsafeMutableRawPointer(doc)) }
     }
 
+    /// The document element of the tree, for the signature module, while this document is alive.
+    package func withRootNode<R, E: Error>(_ body: (NodePointer) throws(E) -> R) throws(E) -> R {
+        try withExtendedLifetime(self) { () throws(E) -> R in try body(xmlDocGetRootElement(doc)!) }
+    }
+
     /// 1-based column of byte `offset` on `line`, counted in Unicode scalars.
     func column(ofByteOffset offset: Int) -> Int {
         let starts = computedLineStarts()

@@ -1,3 +1,4 @@
+import SWGateXML
 import SWGateDomain
 import Foundation
 

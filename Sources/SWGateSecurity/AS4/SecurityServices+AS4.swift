@@ -41,9 +41,8 @@ extension SecurityServices {
     /// receipt's NonRepudiationInformation must echo), so the sender need not parse it back.
     public func signedAS4Message(_ bytes: [UInt8]) throws(SignatureError) -> SignedAS4Message {
         let document = try Self.parse(bytes)
-        let digests = try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) -> [String: String] in
-            let doc = raw.assumingMemoryBound(to: xmlDoc.self)
-            let message = try AS4MessageStructure(xmlDocGetRootElement(doc)!)
+        let digests = try document.withRootNode { (root) throws(SignatureError) -> [String: String] in
+            let message = try AS4MessageStructure(root)
             guard message.signature == nil else {
                 throw SignatureError(.unexpectedSignature, "the message is already signed")
             }
@@ -84,9 +83,8 @@ extension SecurityServices {
     /// the signed elements' Ids in the document: verify a document once.
     public func verifyAS4Message(_ document: XMLDocument, partner expectedPartner: String? = nil,
                                  at date: Date = Date()) throws(SignatureError) -> AS4Verification {
-        try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
-            let doc = raw.assumingMemoryBound(to: xmlDoc.self)
-            let message = try AS4MessageStructure(xmlDocGetRootElement(doc)!)
+        try document.withRootNode { (root) throws(SignatureError) in
+            let message = try AS4MessageStructure(root)
             guard let signature = message.signature else {
                 throw SignatureError(.missingSignature, "wsse:Security holds no ds:Signature")
             }

@@ -1,3 +1,4 @@
+import SWGateXML
 import Foundation
 /// How a partner's signatures are recognised (configuration, Codable).
 ///

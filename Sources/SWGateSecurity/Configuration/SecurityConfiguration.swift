@@ -1,3 +1,4 @@
+import SWGateXML
 /// Keys, trust and partners for signing and verification (Codable: a later configuration file
 /// holds it). Relative paths are resolved against the gateway's home directory.
 public struct SecurityConfiguration: Codable, Sendable, Hashable {

@@ -1,3 +1,4 @@
+import SWGateXML
 public import Foundation
 
 /// Loaded keys, trust store and partner policies: what signing and verification use.

@@ -1,3 +1,4 @@
+import SWGateXML
 internal import CXMLSec
 
 /// The algorithm allow-list of SPEC 2.4, as URIs and as xmlsec transform classes.

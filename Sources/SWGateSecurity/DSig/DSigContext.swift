@@ -1,3 +1,4 @@
+import SWGateXML
 internal import CXMLSec
 
 /// One xmlsec signature context (`xmlSecDSigCtx`), used for one signature and freed in `deinit`.

@@ -1,3 +1,4 @@
+import SWGateXML
 extension SecurityServices {
     /// Fills the signature template `template` with `identity`, using the configured engine.
     func sign(_ template: NodePointer, with identity: SigningIdentity) throws(SignatureError) {

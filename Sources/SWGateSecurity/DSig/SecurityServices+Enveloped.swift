@@ -1,5 +1,4 @@
 import SWGateDomain
-internal import CLibXML2
 internal import CXMLSec
 public import Foundation
 import SWGateXML
@@ -12,8 +11,7 @@ extension SecurityServices {
     /// is serialised from the tree.
     public func signEnvelopedDocument(_ bytes: [UInt8]) throws(SignatureError) -> [UInt8] {
         let document = try Self.parse(bytes)
-        try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
-            let root = xmlDocGetRootElement(raw.assumingMemoryBound(to: xmlDoc.self))!
+        try document.withRootNode { (root) throws(SignatureError) in
             var existing = 0
             try root.forEachDescendant { node throws(SignatureError) in
                 if node.isElement("Signature", Namespace.xmldsig) { existing += 1 }
@@ -30,13 +28,12 @@ extension SecurityServices {
     /// child of the root, over the whole document, by a certificate of `partner`.
     public func verifyEnvelopedDocument(_ bytes: [UInt8], partner partnerId: String, at date: Date = Date()) throws(SignatureError) -> VerifiedSignature {
         let document = try Self.parse(bytes)
-        return try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
-            let root = xmlDocGetRootElement(raw.assumingMemoryBound(to: xmlDoc.self))!
+        return try document.withRootNode { (root) throws(SignatureError) in
             var signatures: [NodePointer] = []
             var absoluteNamespaces = true
             let duplicateId = DocumentIds.firstDuplicate(in: root) { node in
                 if node != root, node.isElement("Signature", Namespace.xmldsig) { signatures.append(node) }
-                if absoluteNamespaces, node.pointee.nsDef != nil { absoluteNamespaces = AbsoluteNamespaces.holdFor(declarationsOf: node) }
+                if absoluteNamespaces, node.hasNamespaceDeclarations { absoluteNamespaces = AbsoluteNamespaces.holdFor(declarationsOf: node) }
             }
             guard let signature = signatures.first else { throw SignatureError(.missingSignature, "the document is not signed") }
             guard signatures.count == 1, signature.parentElement == root else {

@@ -1,3 +1,4 @@
+import SWGateXML
 /// Which implementation canonicalises, digests and checks the SignatureValue underneath the
 /// policy checks (which are the same for both).
 public enum SignatureEngine: String, Sendable, Hashable, Codable {

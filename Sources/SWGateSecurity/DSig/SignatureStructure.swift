@@ -1,3 +1,4 @@
+import SWGateXML
 import SWGateDomain
 import Foundation
 /// One `ds:Reference` as written in a signature.

@@ -1,6 +1,6 @@
 import SWGateDomain
-internal import CLibXML2
 internal import CXMLSec
+import SWGateXML
 
 /// Builds `ds:Signature` templates (exclusive C14N, RSA-SHA256 or ECDSA-SHA256, SHA-256 digests)
 /// that ``DSigContext/sign(_:with:)`` fills in.
@@ -19,11 +19,11 @@ enum SignatureTemplate {
     static func create(in parent: NodePointer, references: [(uri: String, enveloped: Bool)],
                        identity: SigningIdentity, keyInfo: KeyInfoStyle) throws(SignatureError) -> NodePointer {
         let method = identity.certificate.isECKey ? xmlSecOpenSSLTransformEcdsaSha256GetKlass() : xmlSecOpenSSLTransformRsaSha256GetKlass()
-        guard let signature = xmlSecTmplSignatureCreateNsPref(parent.pointee.doc, xmlSecTransformExclC14NGetKlass(), method, nil, "ds") else {
+        guard let signature = xmlSecTmplSignatureCreateNsPref(parent.document, xmlSecTransformExclC14NGetKlass(), method, nil, "ds") else {
             throw SignatureError(.internalFailure, "cannot create a signature template")
         }
-        guard xmlAddChild(parent, signature) != nil else {
-            xmlFreeNode(signature)
+        guard parent.append(signature) else {
+            signature.free()
             throw SignatureError(.internalFailure, "cannot insert the signature template")
         }
         for reference in references {
@@ -41,17 +41,14 @@ enum SignatureTemplate {
                 throw SignatureError(.internalFailure, "cannot add X509Data to the template")
             }
         case .securityTokenReference(let tokenId):
-            let wsse = xmlNewNs(nil, Namespace.wsse, "wsse")
-            guard let str = xmlNewChild(info, nil, "SecurityTokenReference", nil) else {
+            guard let str = info.appendElement("SecurityTokenReference", declaring: Namespace.wsse, prefix: "wsse") else {
                 throw SignatureError(.internalFailure, "cannot add SecurityTokenReference")
             }
-            str.pointee.nsDef = wsse
-            xmlSetNs(str, wsse)
-            guard let ref = xmlNewChild(str, wsse, "Reference", nil) else {
+            guard let ref = str.appendElementInOwnNamespace("Reference") else {
                 throw SignatureError(.internalFailure, "cannot add SecurityTokenReference/Reference")
             }
-            xmlNewProp(ref, "URI", "#" + tokenId)
-            xmlNewProp(ref, "ValueType", WSSecurity.x509v3)
+            ref.setAttribute("URI", "#" + tokenId)
+            ref.setAttribute("ValueType", WSSecurity.x509v3)
         }
         return signature
     }

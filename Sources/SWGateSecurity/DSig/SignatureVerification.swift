@@ -1,6 +1,6 @@
 import SWGateDomain
-internal import CLibXML2
 internal import CXMLSec
+import SWGateXML
 import Foundation
 
 /// The checks every signature goes through, in the order that reports the most precise error:
@@ -35,11 +35,11 @@ struct SignatureVerification {
         for reference in expected {
             if reference.uri.hasPrefix("#") {
                 let id = String(reference.uri.dropFirst())
-                guard let resolved = DocumentIds.resolve(id, in: signature.pointee.doc), resolved == reference.element else {
+                guard let resolved = DocumentIds.resolve(id, in: signature.document), resolved == reference.element else {
                     throw SignatureError(.wrapping, "reference \(reference.uri) does not resolve to the <\(reference.element.localName)> the gateway processes")
                 }
             } else {
-                guard reference.uri.isEmpty, reference.element == xmlDocumentElement(of: signature) else {
+                guard reference.uri.isEmpty, reference.element == documentElement(of: signature) else {
                     throw SignatureError(.wrapping, "reference \"\(reference.uri)\" is not the whole document")
                 }
             }
@@ -54,7 +54,7 @@ struct SignatureVerification {
         switch engine {
         case .native:
             let elements = Dictionary(expected.map { ($0.uri, $0.element) }, uniquingKeysWith: { first, _ in first })
-            let shortWalks = absoluteNamespaces ?? AbsoluteNamespaces.holdFor(signature.pointee.doc)
+            let shortWalks = absoluteNamespaces ?? AbsoluteNamespaces.holdFor(signature.document)
             try NativeVerifier.verify(structure, elements: elements, signer: signer, shortWalks: shortWalks)
         case .xmlsec:
             let key = try trustStore.verificationKey(for: signer)
@@ -71,7 +71,7 @@ struct SignatureVerification {
             })
     }
 
-    private func xmlDocumentElement(of node: NodePointer) -> NodePointer? {
+    private func documentElement(of node: NodePointer) -> NodePointer? {
         var current = node
         while let parent = current.parentElement { current = parent }
         return current

@@ -1,3 +1,4 @@
+import SWGateXML
 /// One reference whose digest was verified: the non-repudiation information a receipt carries.
 public struct VerifiedReference: Sendable, Hashable, Codable {
     /// The reference URI (`#id`, or empty for the whole document).

@@ -1,3 +1,4 @@
+import SWGateXML
 /// Why a signature was not created or not accepted: which check failed, and a human reason.
 ///
 /// The code is an extensible set of static members (new checks add codes without breaking

@@ -1,3 +1,4 @@
+import SWGateXML
 /// Where a private key and its certificate come from (configuration, Codable).
 public struct KeySource: Codable, Sendable, Hashable {
     /// The key container's format.

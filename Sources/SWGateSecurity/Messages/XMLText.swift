@@ -1,3 +1,4 @@
+import SWGateXML
 package import Foundation
 
 /// Helpers for writing XML as text, shared by the envelope builders here and the channels.

@@ -1,5 +1,4 @@
 import SWGateDomain
-internal import CLibXML2
 internal import CXMLSec
 public import Foundation
 public import SWGateXML
@@ -22,9 +21,8 @@ extension SecurityServices {
     /// organisation key. The SystemSignature over the whole envelope is always added.
     public func signNSWEnvelope(_ bytes: [UInt8], at date: Date = Date()) throws(SignatureError) -> [UInt8] {
         let document = try Self.parse(bytes)
-        try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
-            let doc = raw.assumingMemoryBound(to: xmlDoc.self)
-            let envelope = try NSWEnvelopeStructure(xmlDocGetRootElement(doc)!)
+        try document.withRootNode { (root) throws(SignatureError) in
+            let envelope = try NSWEnvelopeStructure(root)
             guard envelope.systemSignatureElement == nil else {
                 throw SignatureError(.unexpectedSignature, "the envelope already has a SystemSignature")
             }
@@ -38,7 +36,7 @@ extension SecurityServices {
                     in: envelope.body, references: [("#" + envelope.contentId, false)], identity: organisationIdentity, keyInfo: .x509Data)
                 try sign(template, with: organisationIdentity)
             }
-            guard let holder = xmlNewChild(envelope.root, envelope.root.pointee.ns, "SystemSignature", nil) else {
+            guard let holder = envelope.root.appendElement("SystemSignature") else {
                 throw SignatureError(.internalFailure, "cannot add SystemSignature")
             }
             let template = try SignatureTemplate.create(in: holder, references: [("", true)], identity: systemIdentity, keyInfo: .x509Data)
@@ -57,9 +55,8 @@ extension SecurityServices {
     /// so the caller can validate and read the same tree: one parse per hop. The tree is left as
     /// it was, apart from its Ids being registered.
     public func verifyNSWEnvelope(_ document: XMLDocument, at date: Date = Date()) throws(SignatureError) -> NSWVerification {
-        try document.withUnsafeDocumentPointer { (raw) throws(SignatureError) in
-            let doc = raw.assumingMemoryBound(to: xmlDoc.self)
-            let envelope = try NSWEnvelopeStructure(xmlDocGetRootElement(doc)!)
+        try document.withRootNode { (root) throws(SignatureError) in
+            let envelope = try NSWEnvelopeStructure(root)
             guard let contentSignature = envelope.contentSignature else {
                 throw SignatureError(.missingSignature, "Body has no ds:Signature over Content")
             }

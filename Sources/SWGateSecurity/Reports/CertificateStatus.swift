@@ -1,3 +1,4 @@
+import SWGateXML
 public import Foundation
 
 /// One configured certificate's health, for `swgate certs check` and readiness probes.

@@ -1,3 +1,4 @@
+import SWGateXML
 internal import CXMLSec
 public import Foundation
 import Synchronization

@@ -1,3 +1,4 @@
+import SWGateXML
 internal import CXMLSec
 
 /// Base64 for DigestValue, SignatureValue and X509Certificate content (one line, as xmlsec1 and

@@ -1,5 +1,5 @@
 import SWGateDomain
-internal import CLibXML2
+import SWGateXML
 internal import CXMLSec
 
 /// The octets a reference or SignedInfo stands for: a part of a document under C14N, fed into an
@@ -35,11 +35,11 @@ struct CanonicalScope {
                 }
             }
         }
-        document = signature.pointee.doc
+        document = signature.document
         include = element
         exclude = enveloped ? signature : nil
         exclusive = exclusiveMethod != nil
-        prefixes = exclusiveMethod.flatMap { InclusivePrefixes(of: $0) }
+        prefixes = exclusiveMethod.flatMap(InclusivePrefixes.init(of:))
         self.shortWalks = shortWalks
     }
 
@@ -55,11 +55,11 @@ struct CanonicalScope {
 
     /// `ds:SignedInfo` under its CanonicalizationMethod (exclusive C14N, optional PrefixList).
     init(signedInfo: NodePointer, shortWalks: Bool) {
-        document = signedInfo.pointee.doc
+        document = signedInfo.document
         include = signedInfo
         exclude = nil
         exclusive = true
-        prefixes = signedInfo.onlyChild("CanonicalizationMethod", Namespace.xmldsig).flatMap { InclusivePrefixes(of: $0) }
+        prefixes = signedInfo.onlyChild("CanonicalizationMethod", Namespace.xmldsig).flatMap(InclusivePrefixes.init(of:))
         self.shortWalks = shortWalks
     }
 
@@ -67,65 +67,15 @@ struct CanonicalScope {
     /// (`SWG_FEED_DIGEST`), a signature (`SWG_FEED_SIGN`) or a verification (`SWG_FEED_VERIFY`).
     func feed(_ context: MessageDigestContext, as kind: Int) throws(SignatureError) {
         var sink = swg_c14n_sink(context: context.context, kind: Int32(kind))
-        let mode = exclusive ? swg_c14nExclusive() : swg_c14nInclusive()
-        let result: Int32
-        if shortWalks, exclusive, prefixes == nil,
-           let written = ExclusiveCanonicalizer.withCanonicalOctets(document: document, include: include, exclude: exclude, { octets in
-               // The common case, without libxml2's walk: same octets (see ExclusiveCanonicalizer).
-               guard let start = octets.baseAddress else { return Int32(0) }
-               let text = UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self)
-               return withUnsafePointer(to: &sink) { sink in
-                   swg_c14nSinkWrite(UnsafeMutableRawPointer(mutating: sink), text, Int32(octets.count)) >= 0 ? 0 : -1
-               }
-           }) {
-            result = written
-        } else if !shortWalks {
-            // Keep libxml2's own full walk, which refuses relative namespace URIs on any element.
-            var scope = swg_c14n_scope(include: include, exclude: exclude)
-            result = withUnsafePointer(to: &scope) { scope in
-                withUnsafePointer(to: &sink) { sink in
-                    swg_c14nFeed(document, scope, mode, prefixes?.list, sink)
-                }
-            }
-        } else if let include {
-            // libxml2 walks from the document's first child and asks the callback about every node
-            // of the document, though only the subtree `include` is visible. It is handed a shallow
-            // copy of the document whose child list starts at `include` instead: the walk then covers
-            // the subtree and its following siblings (invisible, as before), nothing else. Nodes before
-            // and above `include` are invisible and render nothing, so the output is the same; the
-            // nodes' own `doc` and `parent` links (namespace and xml:* inheritance) are untouched.
-            var scope = swg_c14n_scope(include: include, exclude: exclude)
-            var view = document.pointee
-            view.children = include
-            result = withUnsafeMutablePointer(to: &view) { view in
-                withUnsafePointer(to: &scope) { scope in
-                    withUnsafePointer(to: &sink) { sink in
-                        swg_c14nFeed(view, scope, mode, prefixes?.list, sink)
-                    }
-                }
-            }
-        } else {
-            result = withUnsafeMutablePointer(to: &sink) { sink in feedWholeDocument(mode: mode, sink: sink) }
+        let written = withUnsafeMutablePointer(to: &sink) { sink in
+            Canonicalization.write(
+                document: document, include: include, exclude: exclude, exclusive: exclusive, prefixes: prefixes, shortWalks: shortWalks,
+                to: swg_c14nSinkWrite, context: UnsafeMutableRawPointer(sink))
         }
-        guard result == 0 else {
+        guard written else {
             let detail = XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; ")
             throw SignatureError(.internalFailure, "canonicalisation failed\(detail.isEmpty ? "" : ": " + detail)")
         }
-    }
-
-    /// The whole document minus `exclude`, without a visibility callback: libxml2 then renders
-    /// every node without asking, which saves a callback (and an ancestor walk) per element,
-    /// attribute and namespace node. The excluded subtree (the enveloped ds:Signature) is
-    /// unlinked for the walk and put back in the same place afterwards; exclusive and inclusive
-    /// C14N output for the rest of the document is the same as with the callback hiding it
-    /// (the rendered ancestors, their namespaces and the sibling text nodes do not change).
-    private func feedWholeDocument(mode: Int32, sink: UnsafeMutablePointer<swg_c14n_sink>) -> Int32 {
-        let detached = exclude.map(DetachedSubtree.init)
-        defer { detached?.restore() }
-        guard let output = xmlOutputBufferCreateIO(swg_c14nSinkWrite, nil, sink, nil) else { return -1 }
-        let written = xmlC14NExecute(document, nil, nil, mode, prefixes?.list, 0, output)
-        let closed = xmlOutputBufferClose(output)
-        return written < 0 || closed < 0 ? -1 : 0
     }
 
     /// The digest of the canonical octets with `digest` (an `EVP_MD`).
@@ -141,28 +91,5 @@ struct CanonicalScope {
             throw SignatureError(.internalFailure, "cannot finish a digest: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
         }
         return Array(value.prefix(Int(length)))
-    }
-}
-
-/// A node unlinked from its parent for the duration of a canonicalisation, then linked back
-/// before its former next sibling (or as the last child).
-private struct DetachedSubtree {
-    let node: NodePointer
-    let parent: NodePointer?
-    let next: NodePointer?
-
-    init(_ node: NodePointer) {
-        self.node = node
-        parent = node.pointee.parent
-        next = node.pointee.next
-        xmlUnlinkNode(node)
-    }
-
-    func restore() {
-        if let next {
-            xmlAddPrevSibling(next, node)
-        } else if let parent {
-            xmlAddChild(parent, node)
-        }
     }
 }

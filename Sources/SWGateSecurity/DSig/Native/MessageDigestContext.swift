@@ -1,3 +1,4 @@
+import SWGateXML
 internal import CXMLSec
 
 /// One OpenSSL `EVP_MD_CTX` (a digest, or a signature being made or checked), freed in `deinit`.

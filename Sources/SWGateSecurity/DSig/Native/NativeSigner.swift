@@ -1,6 +1,6 @@
 import SWGateDomain
-internal import CLibXML2
 internal import CXMLSec
+import SWGateXML
 
 /// Fills a signature template written by ``SignatureTemplate`` (DigestValues, SignatureValue,
 /// X509Certificate) with libxml2 C14N and OpenSSL, for exactly the profiles SWGate signs.
@@ -15,12 +15,12 @@ enum NativeSigner {
               let method = Algorithm.signatureDigest(forSignatureMethod: methodURI)
         else { throw SignatureError(.internalFailure, "the signature template lacks SignedInfo, SignatureValue or a known SignatureMethod") }
         ERR_clear_error()
-        let shortWalks = AbsoluteNamespaces.holdFor(signature.pointee.doc)
+        let shortWalks = AbsoluteNamespaces.holdFor(signature.document)
         for reference in signedInfo.children("Reference", ds) {
             let uri = reference.attribute("URI") ?? ""
             var element: NodePointer?
             if !uri.isEmpty {
-                guard uri.hasPrefix("#"), let resolved = DocumentIds.resolve(String(uri.dropFirst()), in: signature.pointee.doc) else {
+                guard uri.hasPrefix("#"), let resolved = DocumentIds.resolve(String(uri.dropFirst()), in: signature.document) else {
                     throw SignatureError(.internalFailure, "reference \(uri) of the template does not resolve")
                 }
                 element = resolved
@@ -30,12 +30,12 @@ enum NativeSigner {
                   let digestValue = reference.onlyChild("DigestValue", ds)
             else { throw SignatureError(.internalFailure, "reference \(uri) of the template lacks DigestMethod or DigestValue") }
             let value = try CanonicalScope(reference: reference, of: signature, element: element, shortWalks: shortWalks).digest(with: digest)
-            xmlNodeSetContent(digestValue, Base64.encode(value))
+            digestValue.setText(Base64.encode(value))
         }
         fillX509Data(of: signature, with: identity)
         let value = try signatureValueBytes(of: CanonicalScope(signedInfo: signedInfo, shortWalks: shortWalks), digest: method.digest,
                                             ecdsa: method.isECDSA, identity: identity)
-        xmlNodeSetContent(signatureValue, Base64.encode(value))
+        signatureValue.setText(Base64.encode(value))
     }
 
     /// The SignatureValue over the canonical SignedInfo: PKCS#1 v1.5 for RSA, r‖s for ECDSA.
@@ -64,14 +64,11 @@ enum NativeSigner {
     private static func fillX509Data(of signature: NodePointer, with identity: SigningIdentity) {
         let ds = Namespace.xmldsig
         guard let data = signature.onlyChild("KeyInfo", ds)?.onlyChild("X509Data", ds) else { return }
-        let empty = data.children("X509Certificate", ds).filter { $0.pointee.children == nil }
+        let empty = data.children("X509Certificate", ds).filter(\.hasNoChildren)
         guard !empty.isEmpty else { return }
-        for node in empty {
-            xmlUnlinkNode(node)
-            xmlFreeNode(node)
-        }
+        for node in empty { node.unlinkAndFree() }
         for certificate in identity.keyCertificatesBase64 {
-            xmlNewTextChild(data, data.pointee.ns, "X509Certificate", certificate)
+            data.appendTextElement("X509Certificate", certificate)
         }
     }
 }

@@ -1,6 +1,6 @@
 import SWGateDomain
-internal import CLibXML2
 internal import CXMLSec
+import SWGateXML
 
 /// Checks the reference digests and the SignatureValue of a signature that already passed
 /// every policy check (algorithms, transforms, reference binding, certificate, partner), with

@@ -1,3 +1,4 @@
+import SWGateXML
 internal import CXMLSec
 
 /// An OpenSSL `EVP_PKEY_CTX` set up once for signing or verifying with one key and one digest

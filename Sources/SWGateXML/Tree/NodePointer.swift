@@ -1,19 +1,22 @@
-internal import CLibXML2
-internal import CXMLSec
+package import CLibXML2
 
-/// A libxml2 element pointer inside SWGateSecurity (never leaves the module).
-typealias NodePointer = UnsafeMutablePointer<xmlNode>
-typealias DocPointer = UnsafeMutablePointer<xmlDoc>
+/// A libxml2 node pointer, for the package's signature module (xmlsec works on libxml2 trees); it
+/// never appears in public API. Every read and edit of the tree goes through this module.
+package typealias NodePointer = UnsafeMutablePointer<xmlNode>
+package typealias DocPointer = UnsafeMutablePointer<xmlDoc>
 
 extension UnsafeMutablePointer where Pointee == xmlNode {
-    var localName: String { String(cString: pointee.name) }
+    package var localName: String { String(cString: pointee.name) }
 
-    var namespaceURI: String? { pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) } }
+    /// The document the node belongs to.
+    package var document: DocPointer { pointee.doc }
+
+    package var namespaceURI: String? { pointee.ns.flatMap { $0.pointee.href }.map { String(cString: $0) } }
 
     /// Whether this is an element `name` in namespace `uri`.
     /// Compares the C strings with the UTF-8 of the Swift strings in place: no Swift `String`
     /// per visited node, and no temporary C string per comparison.
-    func isElement(_ name: String, _ uri: String?) -> Bool {
+    package func isElement(_ name: String, _ uri: String?) -> Bool {
         guard pointee.type == XML_ELEMENT_NODE, let localName = pointee.name, cStringEquals(localName, name) else { return false }
         guard let href = pointee.ns?.pointee.href else { return uri == nil }
         guard let uri else { return false }
@@ -21,7 +24,7 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     }
 
     /// Child elements in document order.
-    var elementChildren: [NodePointer] {
+    package var elementChildren: [NodePointer] {
         var result: [NodePointer] = []
         var child = pointee.children
         while let current = child {
@@ -32,44 +35,41 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     }
 
     /// Child elements called `name` in `uri`.
-    func children(_ name: String, _ uri: String?) -> [NodePointer] {
+    package func children(_ name: String, _ uri: String?) -> [NodePointer] {
         elementChildren.filter { $0.isElement(name, uri) }
     }
 
     /// The only child element `name` in `uri`; `nil` when there is none or more than one.
-    func onlyChild(_ name: String, _ uri: String?) -> NodePointer? {
+    package func onlyChild(_ name: String, _ uri: String?) -> NodePointer? {
         let matches = children(name, uri)
         return matches.count == 1 ? matches[0] : nil
     }
 
     /// The parent, when it is an element.
-    var parentElement: NodePointer? {
+    package var parentElement: NodePointer? {
         guard let parent = pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
         return parent
     }
 
     /// Attribute `name` in namespace `uri` (`nil`: no namespace).
-    func attribute(_ name: String, _ uri: String? = nil) -> String? {
+    package func attribute(_ name: String, _ uri: String? = nil) -> String? {
         let value = uri.map { xmlGetNsProp(self, name, $0) } ?? xmlGetNoNsProp(self, name)
         guard let value else { return nil }
-        defer { swg_xmlsec_xmlFree(value) }
+        defer { swg_xmlFree(value) }
         return String(cString: value)
     }
 
-    /// The attribute node for `name` in `uri`, for ID registration.
-    func attributeNode(_ name: String, _ uri: String?) -> UnsafeMutablePointer<xmlAttr>? {
-        uri.map { xmlHasNsProp(self, name, $0) } ?? xmlHasNsProp(self, name, nil)
-    }
+
 
     /// All text below this element, concatenated.
-    var textContent: String {
+    package var textContent: String {
         guard let content = xmlNodeGetContent(self) else { return "" }
-        defer { swg_xmlsec_xmlFree(content) }
+        defer { swg_xmlFree(content) }
         return String(cString: content)
     }
 
     /// Every descendant element (not including self), depth first.
-    func forEachDescendant(_ body: (NodePointer) throws(SignatureError) -> Void) throws(SignatureError) {
+    package func forEachDescendant<E: Error>(_ body: (NodePointer) throws(E) -> Void) throws(E) {
         var child = pointee.children
         while let current = child {
             if current.pointee.type == XML_ELEMENT_NODE {
@@ -83,7 +83,7 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     /// The element after this one in document order, inside `root` (an ancestor, or this element):
     /// its first child element, or the next element sibling of it or of its nearest ancestor below
     /// `root` that has one. Walks a tree without recursion or closures.
-    func nextElement(within root: NodePointer) -> NodePointer? {
+    package func nextElement(within root: NodePointer) -> NodePointer? {
         if let child = Self.firstElement(from: pointee.children) { return child }
         var current = self
         while current != root {
@@ -101,7 +101,7 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     }
 
     /// Whether a comment or processing instruction occurs anywhere below this node.
-    var containsCommentOrPI: Bool {
+    package var containsCommentOrPI: Bool {
         var child = pointee.children
         while let current = child {
             if current.pointee.type == XML_COMMENT_NODE || current.pointee.type == XML_PI_NODE { return true }
@@ -114,7 +114,7 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     /// Removes every comment and processing instruction below this node. Exclusive C14N without
     /// comments ignores them, so removing them changes no digest, and verification (which refuses
     /// them inside signed data) then accepts what the gateway signed.
-    func removeCommentsAndPIs() {
+    package func removeCommentsAndPIs() {
         var child = pointee.children
         while let current = child {
             child = current.pointee.next
@@ -128,7 +128,7 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     }
 
     /// Whether `self` is `ancestor` or lies below it.
-    func isInside(_ ancestor: NodePointer) -> Bool {
+    package func isInside(_ ancestor: NodePointer) -> Bool {
         var node: NodePointer? = self
         while let current = node {
             if current == ancestor { return true }
@@ -139,7 +139,7 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
 }
 
 /// Whether the NUL-terminated `cString` holds exactly the UTF-8 of `text`.
-func cStringEquals(_ cString: UnsafePointer<xmlChar>, _ text: String) -> Bool {
+package func cStringEquals(_ cString: UnsafePointer<xmlChar>, _ text: String) -> Bool {
     guard cString[0] == text.utf8.first ?? 0 else { return false }  // most names differ at once
     let compared = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
         for index in 0..<bytes.count where cString[index] != bytes[index] || cString[index] == 0 { return false }

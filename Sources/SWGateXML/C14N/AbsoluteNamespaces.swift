@@ -1,5 +1,5 @@
-internal import CLibXML2
-internal import CXMLSec
+package import CLibXML2
+import Foundation
 
 /// Whether the shortened C14N walks of ``CanonicalScope`` are allowed on a document.
 ///
@@ -12,9 +12,9 @@ internal import CXMLSec
 /// sub-delimiter and `:@/?#` characters only. Anything else (a relative URI, a percent escape, an
 /// unusual host) makes ``CanonicalScope`` walk the whole document as libxml2 always did, so the
 /// gateway accepts and refuses exactly the same documents either way.
-enum AbsoluteNamespaces {
+package enum AbsoluteNamespaces {
     /// True when every namespace declaration in `document` has the plainly absolute shape above.
-    static func holdFor(_ document: DocPointer) -> Bool {
+    package static func holdFor(_ document: DocPointer) -> Bool {
         guard let root = xmlDocGetRootElement(document) else { return true }
         var node: NodePointer? = root
         while let element = node {
@@ -25,7 +25,7 @@ enum AbsoluteNamespaces {
     }
 
     /// True when the namespace declarations on `element` itself have the plainly absolute shape.
-    static func holdFor(declarationsOf element: NodePointer) -> Bool {
+    package static func holdFor(declarationsOf element: NodePointer) -> Bool {
         var declaration = element.pointee.nsDef
         while let ns = declaration {
             if let href = ns.pointee.href, href[0] != 0, !isPlainlyAbsolute(href) { return false }
@@ -35,7 +35,7 @@ enum AbsoluteNamespaces {
     }
 
     /// `scheme://host[:port][/?#…]` with a letters/digits/dots/hyphens host, or `urn:…`/`dav:…`.
-    static func isPlainlyAbsolute(_ href: UnsafePointer<xmlChar>) -> Bool {
+    package static func isPlainlyAbsolute(_ href: UnsafePointer<xmlChar>) -> Bool {
         var index = 0
         guard isLetter(href[0]) else { return false }
         while isSchemeCharacter(href[index]) { index += 1 }

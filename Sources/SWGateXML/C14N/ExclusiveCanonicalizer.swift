@@ -1,5 +1,5 @@
-internal import CLibXML2
-internal import CXMLSec
+package import CLibXML2
+import Foundation
 
 /// Exclusive XML Canonicalization 1.0 without comments and without an InclusiveNamespaces prefix
 /// list, written straight from libxml2's tree into one byte buffer.
@@ -16,7 +16,7 @@ internal import CXMLSec
 /// ``canonicalize(document:include:exclude:)`` return `nil`, and the caller uses libxml2.
 /// Callers also keep libxml2 whenever a namespace URI is not plainly absolute
 /// (``AbsoluteNamespaces``), since libxml2 refuses relative ones.
-struct ExclusiveCanonicalizer {
+package struct ExclusiveCanonicalizer {
     /// A namespace binding rendered (or in effect) on an output ancestor; `nil` prefix is the default.
     private struct Binding {
         let prefix: UnsafePointer<xmlChar>?
@@ -39,13 +39,13 @@ struct ExclusiveCanonicalizer {
 
     /// The canonical octets of `include` (the whole document when `nil`) without the subtree
     /// `exclude`; `nil` when the node set holds something this writer leaves to libxml2.
-    static func canonicalize(document: DocPointer, include: NodePointer?, exclude: NodePointer?) -> [UInt8]? {
+    package static func canonicalize(document: DocPointer, include: NodePointer?, exclude: NodePointer?) -> [UInt8]? {
         withCanonicalOctets(document: document, include: include, exclude: exclude) { Array($0) }
     }
 
     /// Calls `body` with the canonical octets (valid only during the call), or returns `nil`
     /// without calling it when the node set is left to libxml2.
-    static func withCanonicalOctets<R>(document: DocPointer, include: NodePointer?, exclude: NodePointer?,
+    package static func withCanonicalOctets<R>(document: DocPointer, include: NodePointer?, exclude: NodePointer?,
                                        _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
         var writer = ExclusiveCanonicalizer(exclude: exclude)
         defer { writer.bytes.deallocate() }

@@ -1,25 +1,16 @@
-internal import CLibXML2
-internal import CXMLSec
+package import CLibXML2
+import Foundation
 
 /// The `ec:InclusiveNamespaces PrefixList` of an exclusive C14N transform as the
 /// NULL-terminated C string array `xmlC14NExecute` takes, freed in `deinit`.
 ///
 /// `#default` stands for the default namespace; libxml2 understands it as written.
-final class InclusivePrefixes {
-    let list: UnsafeMutablePointer<UnsafeMutablePointer<xmlChar>?>
+package final class InclusivePrefixes {
+    package let list: UnsafeMutablePointer<UnsafeMutablePointer<xmlChar>?>
     private let count: Int
 
-    /// The prefixes of the `ec:InclusiveNamespaces` child of `method` (a Transform or
-    /// CanonicalizationMethod element); `nil` when it has none.
-    convenience init?(of method: NodePointer) {
-        guard let parameters = method.onlyChild("InclusiveNamespaces", Algorithm.exclusiveC14N),
-              let prefixList = parameters.attribute("PrefixList")
-        else { return nil }
-        self.init(prefixList: prefixList)
-    }
-
     /// `prefixList` split at whitespace; `nil` when it names no prefix.
-    init?(prefixList: String) {
+    package init?(prefixList: String) {
         let prefixes = prefixList.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
         guard !prefixes.isEmpty else { return nil }
         count = prefixes.count
