@@ -27,7 +27,11 @@ let package = Package(
         // Sign/verify throughput of the NSW and AS4 signature profiles next to `openssl speed rsa2048`.
         .executableTarget(
             name: "signature-bench",
-            dependencies: ["BenchmarkSupport", .product(name: "SWGateSecurity", package: "swgate")],
+            dependencies: [
+                "BenchmarkSupport", .product(name: "SWGateSecurity", package: "swgate"), .product(name: "SWGateDomain", package: "swgate"),
+                .product(name: "SWGateXML", package: "swgate"), .product(name: "SWGateNSW", package: "swgate"),
+                .product(name: "SWGateAS4", package: "swgate"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Durable enqueue (group commit vs one transaction each), claim-and-complete, resume with a deep queue.
@@ -48,6 +52,8 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "SWGateServer", package: "swgate"),
                 .product(name: "SWGateChannels", package: "swgate"),
+                .product(name: "SWGateNSW", package: "swgate"),
+                .product(name: "SWGateAS4", package: "swgate"),
                 .product(name: "SWGateHTTP", package: "swgate"),
                 .product(name: "SWGateStore", package: "swgate"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,5 +1,7 @@
 import Foundation
+import SWGateAS4
 import SWGateChannels
+import SWGateNSW
 import SWGateHTTP
 
 #if canImport(Glibc)
