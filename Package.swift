@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "SWGateSecurity", targets: ["SWGateSecurity"]),
         // Libraries so the benchmark package (Benchmarks/) can link the outbox and the delivery engine.
         .library(name: "SWGateStore", targets: ["SWGateStore"]),
+        .library(name: "SWGatePostgres", targets: ["SWGatePostgres"]),
         .library(name: "SWGateDelivery", targets: ["SWGateDelivery"]),
         // For server-bench.
         .library(name: "SWGateServer", targets: ["SWGateServer"]),
@@ -39,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries, each reached through exactly one Swift module.
@@ -89,6 +91,18 @@ let package = Package(
                 // SQLite's C API, for direct binding on the enqueue hot path (SQLite/Statement+DirectBinding.swift only).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The shared outbox for several gateway instances: the same operations on PostgreSQL
+        // (postgres-nio's connection pool), row locks and leases, LISTEN/NOTIFY wake-ups.
+        .target(
+            name: "SWGatePostgres",
+            dependencies: [
+                "SWGateStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
