@@ -148,7 +148,7 @@ let package = Package(
         .target(
             name: "SWGateServer",
             dependencies: [
-                "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP", "SWGateChannels",
+                "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGatePostgres", "SWGateDelivery", "SWGateHTTP", "SWGateChannels",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -166,6 +166,7 @@ let package = Package(
                 "SWGateDomain",
                 "SWGateSecurity",
                 "SWGateStore",
+                "SWGatePostgres",
                 "SWGateServer",
                 "SWGateChannels",
                 "SWGateHTTP",

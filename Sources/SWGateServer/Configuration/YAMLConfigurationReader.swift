@@ -33,8 +33,19 @@ struct YAMLConfigurationReader {
                 }
             case "store":
                 for (k, v) in try mapping(value, "store") {
-                    guard k.text == "path" else { throw unknown(k, "store") }
-                    c.storePath = try string(v, "store.path")
+                    switch k.text {
+                    case "path": c.storePath = try string(v, "store.path")
+                    case "kind":
+                        let text = try string(v, "store.kind")
+                        guard let kind = GatewayConfiguration.Store.Kind(rawValue: text) else {
+                            throw error(v, "store.kind", "must be sqlite or postgres, got \"\(text)\"")
+                        }
+                        c.store.kind = kind
+                    case "url": c.store.url = try string(v, "store.url")
+                    case "pool": c.store.pool = try integer(v, "store.pool", 1...1000)
+                    case "password_env": c.store.passwordEnvironment = try string(v, "store.password_env")
+                    default: throw unknown(k, "store")
+                    }
                 }
             case "certificates":
                 for (k, v) in try mapping(value, "certificates") {

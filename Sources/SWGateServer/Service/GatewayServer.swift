@@ -10,13 +10,15 @@ public import SWGateHTTP
 public import SWGateSecurity
 public import SWGateStore
 
-/// The gateway process: one store, the keys, the validator, the delivery engine with its three
+/// The gateway process: one store (SQLite, or PostgreSQL shared with other instances), the keys, the validator, the delivery engine with its three
 /// destinations (NSW, ASW, portal callback) and one HTTP listener for the portal API, `/nsw`,
 /// `/as4` and the operations endpoints. ``run(onListening:)`` runs it under a `ServiceGroup` that
 /// handles SIGTERM/SIGINT: intake closes (503), deliveries in flight finish, the store closes.
 public final class GatewayServer: Sendable {
     public let configuration: GatewayConfiguration
-    public let store: SQLiteOutboxStore
+    public let store: any SubmissionStore
+    /// The store as named in messages: its file, or its database URL without the password.
+    public let storeDescription: String
     public let security: SecurityServices
     public let validator: DocumentValidator
     public let metrics: GatewayMetrics
@@ -25,11 +27,43 @@ public final class GatewayServer: Sendable {
     public let host: EndpointHost
     let logger: Logger
 
-    /// Opens the store, loads the keys and schemas, and builds the engine and the routes.
-    /// Relative paths in `configuration` are resolved against `baseDirectory`; key passphrases are
-    /// read from `environment` (the variables the `security` section names).
-    public init(
+    /// Opens the store the configuration names (``GatewayStores``), then builds the gateway as
+    /// ``init(configuration:store:storeDescription:baseDirectory:environment:logger:)`` does.
+    /// The way to start a gateway on PostgreSQL: the database is reached, and its schema migrated,
+    /// before the gateway exists.
+    public static func open(
         configuration: GatewayConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
+        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil
+    ) async throws(GatewayStartupError) -> GatewayServer {
+        let opened = try await GatewayStores.open(configuration, baseDirectory: baseDirectory, environment: environment, logger: logger)
+        do {
+            return try GatewayServer(
+                configuration: configuration, store: opened.store, storeDescription: opened.description, baseDirectory: baseDirectory,
+                environment: environment, logger: logger)
+        } catch {
+            try? await opened.store.close()
+            throw error
+        }
+    }
+
+    /// Opens the embedded SQLite store of `configuration` (``open(configuration:baseDirectory:environment:logger:)``
+    /// opens either kind), loads the keys and schemas, and builds the engine and the routes.
+    public convenience init(
+        configuration: GatewayConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
+        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil
+    ) throws(GatewayStartupError) {
+        let opened = try GatewayStores.openSQLite(configuration, baseDirectory: baseDirectory)
+        try self.init(
+            configuration: configuration, store: opened.store, storeDescription: opened.description, baseDirectory: baseDirectory,
+            environment: environment, logger: logger)
+    }
+
+    /// Builds the gateway on an opened `store`: loads the keys and schemas, and builds the engine
+    /// and the routes. Relative paths in `configuration` are resolved against `baseDirectory`; key
+    /// passphrases are read from `environment` (the variables the `security` section names).
+    public init(
+        configuration: GatewayConfiguration, store: any SubmissionStore, storeDescription: String,
+        baseDirectory: String = FileManager.default.currentDirectoryPath,
         environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil
     ) throws(GatewayStartupError)
     {
@@ -37,12 +71,9 @@ public final class GatewayServer: Sendable {
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
         self.configuration = configuration
         self.logger = logger
+        self.store = store
+        self.storeDescription = storeDescription
         let resolve = { (path: String) in path.hasPrefix("/") ? path : baseDirectory + "/" + path }
-        do {
-            store = try SQLiteOutboxStore(path: resolve(configuration.storePath))
-        } catch {
-            throw GatewayStartupError("store", "\(error)")
-        }
         do {
             security = try SecurityServices(
                 configuration: configuration.security ?? .development(directory: resolve(configuration.certificatesDirectory)),
@@ -87,7 +118,7 @@ public final class GatewayServer: Sendable {
     }
 
     private static func destinations(
-        _ configuration: GatewayConfiguration, security: SecurityServices, store: SQLiteOutboxStore, metrics: GatewayMetrics, logger: Logger
+        _ configuration: GatewayConfiguration, security: SecurityServices, store: any SubmissionStore, metrics: GatewayMetrics, logger: Logger
     ) -> [DeliveryDestination] {
         configuration.destinations.sorted { $0.key < $1.key }.map { name, settings in
             let timeout = Duration.seconds(settings.timeoutSeconds)
@@ -110,7 +141,7 @@ public final class GatewayServer: Sendable {
     }
 
     private static func host(
-        _ configuration: GatewayConfiguration, store: SQLiteOutboxStore, security: SecurityServices, validator: DocumentValidator,
+        _ configuration: GatewayConfiguration, store: any SubmissionStore, security: SecurityServices, validator: DocumentValidator,
         metrics: GatewayMetrics, engine: DeliveryEngine, gate: IntakeGate, logger: Logger, tls: TLSConfiguration?
     ) -> EndpointHost {
         let wake: @Sendable () -> Void = { engine.wake() }
@@ -118,12 +149,11 @@ public final class GatewayServer: Sendable {
         let portal = PortalEndpoint(
             intake: intake, authenticator: PortalAuthenticator(clients: configuration.clients), maxDocumentBytes: configuration.listen.maxBodyBytes,
             logger: logger)
-        let storePath = store.path
         let operations = OperationsEndpoint(
             store: store, metrics: metrics,
             checks: [
                 { ("intake", gate.isOpen ? nil : "intake is closed (shutting down)") },
-                { await ReadinessChecks.storeWritable(store, path: storePath) },
+                { ("store", await store.readinessProblem()) },
                 { ReadinessChecks.keysLoaded(security) },
                 { ReadinessChecks.schemasCompiled(validator) },
             ])
@@ -145,6 +175,9 @@ public final class GatewayServer: Sendable {
             services: [
                 .init(service: try host.service(onListening: onListening)),
                 .init(service: DeliveryService(engine: engine, gate: gate, logger: logger)),
+                // Wake-ups from other instances sharing the store (PostgreSQL LISTEN). A store without
+                // them returns at once; either way the engine's polling goes on, so its end ends nothing.
+                .init(service: StoreWakeUps(store: store, engine: engine), successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Past the grace period the group cancels: attempts still in flight are cut, their leases
@@ -154,10 +187,10 @@ public final class GatewayServer: Sendable {
         do {
             try await group.run()
         } catch {
-            try? store.close()
+            try? await store.close()
             throw error
         }
-        try store.close()
+        try await store.close()
         logger.info("gateway stopped; store closed")
     }
 }

@@ -25,17 +25,19 @@ struct Send: AsyncParsableCommand {
             throw CommandFailure.usage("cannot read \(file)").exit()
         }
         let validator: DocumentValidator
-        let store: SQLiteOutboxStore
+        let store: any SubmissionStore
         do {
             validator = try DocumentValidator.standard()
-            store = try SQLiteOutboxStore(path: storeOptions.path)
+            store = try await OperatorStore.openForIntake(location: storeOptions.path)
+        } catch let failure as CommandFailure {
+            throw failure.exit()
         } catch {
             throw CommandFailure.store(error).exit()
         }
-        defer { try? store.close() }
         let intake = CertificateIntake(store: store, validator: validator, routing: RoutingTable())
         do {
             let accepted = try await intake.send(Array(data), to: [to], source: "operator")
+            try? await store.close()
             print("queued \(accepted.id) (message id \(accepted.messageId)) for \(to)")
         } catch where error.code == .invalidDocument {
             let lines = error.issues.map { ValidationOutput.line(file: file, issue: $0) }

@@ -15,7 +15,7 @@ struct Serve: AsyncParsableCommand {
         let server: GatewayServer
         do {
             let settings = try ConfigurationLoader().load(file: config)
-            server = try GatewayServer(configuration: settings)
+            server = try await GatewayServer.open(configuration: settings)
         } catch let error as ConfigurationError {
             throw CommandFailure.usage("configuration: \(error)").exit()
         } catch {
@@ -30,7 +30,7 @@ struct Serve: AsyncParsableCommand {
             : "signing as \(server.security.systemIdentity.certificate.subject)"
         try await server.run { port in
             FileHandle.standardOutput.write(
-                Data("swgate: listening on \(scheme)://\(host):\(port) (store \(server.store.path)\(clientCertificates)); keys: \(keys)\n".utf8))
+                Data("swgate: listening on \(scheme)://\(host):\(port) (store \(server.storeDescription)\(clientCertificates)); keys: \(keys)\n".utf8))
         }
     }
 }

@@ -4,27 +4,17 @@ import SWGateStore
 
 /// `--store PATH` shared by the outbox and audit commands.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The outbox store (default: $SWGATE_STORE, else data/swgate.sqlite).")
+    @Option(name: .long, help: "The outbox store: a SQLite file or postgres://user@host:port/db, password in $SWGATE_STORE_PASSWORD (default: $SWGATE_STORE, else data/swgate.sqlite).")
     var store: String?
 
     var path: String {
         store ?? ProcessInfo.processInfo.environment["SWGATE_STORE"] ?? "data/swgate.sqlite"
     }
 
-    /// Opens an existing store; never creates one. Store errors exit with code 2.
-    func open() throws -> SQLiteOutboxStore {
-        var configuration = SQLiteOutboxStore.Configuration()
-        configuration.createIfMissing = false
-        configuration.migrate = false
-        configuration.singleConnection = true
-        if let text = ProcessInfo.processInfo.environment["SWGATE_BUSY_TIMEOUT"] {
-            configuration.busyTimeout = .seconds(try duration(text))
-        }
-        do {
-            return try SQLiteOutboxStore(path: path, configuration: configuration)
-        } catch {
-            throw CommandFailure.store(error)
-        }
+    /// Opens an existing store (a SQLite file, or PostgreSQL when the location is a
+    /// `postgres://` URL); never creates or migrates one. Store errors exit with code 2.
+    func open() async throws -> any SubmissionStore {
+        try await OperatorStore.open(location: path)
     }
 }
 
