@@ -15,13 +15,13 @@ public import SWGateStore
 /// - An enqueue sends `NOTIFY` in its transaction; ``watchForWork(_:)`` LISTENs for it.
 ///
 /// Opening connects once on its own connection, migrates the schema under an advisory lock (or
-/// refuses a database newer than this binary), and then serves from a connection pool.
+/// refuses a database newer than this binary), and then serves from a connection pool
+/// (`ResilientPool`) that fails fast and recovers while the database is away.
 public final class PostgresOutboxStore: SubmissionStore {
     public let configuration: PostgresStoreConfiguration
-    let client: PostgresClient
+    let pool: ResilientPool
     let committer: PostgresGroupCommitter
     let logger: Logger
-    private let runner: Task<Void, Never>
 
     /// Connects, checks or migrates the schema, and starts the connection pool.
     /// - Throws: `.storeUnavailable` when the database cannot be reached, its schema is newer than
@@ -43,16 +43,10 @@ public final class PostgresOutboxStore: SubmissionStore {
         } catch {
             throw PostgresErrorTranslation.translate(error, database: name)
         }
-        var clientConfiguration = PostgresClient.Configuration(
-            host: configuration.host, port: configuration.port, username: configuration.username, password: configuration.password,
-            database: configuration.database, tls: .disable)
-        clientConfiguration.options.maximumConnections = configuration.poolSize
-        clientConfiguration.options.connectTimeout = configuration.connectTimeout
-        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
-        self.client = client
-        runner = Task { await client.run() }
+        let pool = ResilientPool(configuration: configuration, logger: logger)
+        self.pool = pool
         committer = PostgresGroupCommitter(
-            client: client, logger: logger, maximumBatch: configuration.maximumBatch, channel: configuration.notificationChannel, database: name)
+            pool: pool, logger: logger, maximumBatch: configuration.maximumBatch, channel: configuration.notificationChannel, database: name)
     }
 
     /// Write transactions committed by this instance and the units of work they carried.
@@ -60,8 +54,7 @@ public final class PostgresOutboxStore: SubmissionStore {
 
     /// Stops the connection pool. The store must not be used afterwards.
     public func close() async {
-        runner.cancel()
-        await runner.value
+        await pool.close()
     }
 
     static func connectionConfiguration(_ configuration: PostgresStoreConfiguration) -> PostgresConnection.Configuration {
@@ -78,9 +71,9 @@ public final class PostgresOutboxStore: SubmissionStore {
     }
 
     /// Runs `work` on a pooled connection outside any write transaction, translating errors.
-    func read<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws(OutboxError) -> T {
+    func read<T: Sendable>(_ work: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(OutboxError) -> T {
         do {
-            return try await client.withConnection { connection in try await work(connection) }
+            return try await pool.withConnection(work)
         } catch {
             throw PostgresErrorTranslation.translate(error, database: configuration.displayURL)
         }

@@ -29,15 +29,15 @@ final class PostgresGroupCommitter: Sendable {
         var counters = PostgresStoreCounters()
     }
 
-    private let client: PostgresClient
+    private let pool: ResilientPool
     private let logger: Logger
     private let maximumBatch: Int
     private let channel: String
     private let database: String
     private let state = Mutex(State())
 
-    init(client: PostgresClient, logger: Logger, maximumBatch: Int, channel: String, database: String) {
-        self.client = client
+    init(pool: ResilientPool, logger: Logger, maximumBatch: Int, channel: String, database: String) {
+        self.pool = pool
         self.logger = logger
         self.maximumBatch = max(1, maximumBatch)
         self.channel = channel
@@ -90,11 +90,11 @@ final class PostgresGroupCommitter: Sendable {
     private func commit(_ batch: [Job]) async {
         let resumptions: [@Sendable () -> Void]
         do {
-            resumptions = try await client.withConnection { connection in
+            resumptions = try await pool.withConnection { [logger, channel] connection in
                 try await connection.query("BEGIN", logger: logger).all()
                 do {
                     let transaction = try await WriteTransaction(connection: connection, logger: logger)
-                    let resumptions = try await run(batch, in: transaction)
+                    let resumptions = try await Self.run(batch, in: transaction)
                     try await transaction.finish(channel: channel)
                     try await connection.query("COMMIT", logger: logger).all()
                     return resumptions
@@ -116,7 +116,7 @@ final class PostgresGroupCommitter: Sendable {
 
     /// Runs the units; a lone unit's error fails the transaction, a unit's error in a batch of
     /// several rolls back its savepoint only.
-    private func run(_ batch: [Job], in transaction: WriteTransaction) async throws -> [@Sendable () -> Void] {
+    private static func run(_ batch: [Job], in transaction: WriteTransaction) async throws -> [@Sendable () -> Void] {
         if batch.count == 1 { return [try await batch[0].run(transaction)] }
         var resumptions: [@Sendable () -> Void] = []
         for job in batch {

@@ -37,27 +37,13 @@ extension PostgresOutboxStore {
         }
     }
 
-    /// Ready when a query answers within the connect timeout.
+    /// Ready when a pooled connection answers a query.
     public func readinessProblem() async -> String? {
-        let timeout = configuration.connectTimeout
-        let client = client
-        let name = configuration.displayURL
-        return await withTaskGroup(of: String?.self) { group in
-            group.addTask {
-                do {
-                    try await client.query("SELECT 1", logger: Self.quietLogger).all()
-                    return nil
-                } catch {
-                    return "\(PostgresErrorTranslation.translate(error, database: name))"
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return Task.isCancelled ? nil : "\(name) did not answer within \(timeout)"
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        do {
+            _ = try await read { connection in try await connection.query("SELECT 1", logger: Self.quietLogger).all().count }
+            return nil
+        } catch {
+            return "\(error)"
         }
     }
 }

@@ -87,9 +87,8 @@ extension PostgresOutboxStore {
                 COALESCE((SELECT json_object_agg(d.destination, d.state) FROM delivery d WHERE d.message_seq = m.seq)::text, '{}') AS states
             FROM message m \(whereClause) ORDER BY m.seq LIMIT \(limit + 1)
             """
-        let rows = try await read { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: Self.quietLogger).all()
-        }
+        let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
+        let rows = try await read { connection in try await connection.query(query, logger: Self.quietLogger).all() }
         var items: [MessagePage.Item] = []
         for row in rows.prefix(limit) {
             let states = try JSONDecoder().decode([String: String].self, from: Data(try row.value("states", as: String.self).utf8))
