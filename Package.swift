@@ -222,6 +222,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The outbox contract over SQLite and PostgreSQL alike, and the PostgreSQL store with several
+        // instances, against a real PostgreSQL 15 started by the tests (Tests/SWGateTesting).
+        .testTarget(
+            name: "SWGatePostgresTests",
+            dependencies: [
+                "SWGateStore", "SWGatePostgres", "SWGateTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SWGateDeliveryTests",
             dependencies: [
@@ -235,8 +245,8 @@ let package = Package(
         .testTarget(
             name: "SWGateServerTests",
             dependencies: [
-                "SWGateServer", "SWGateChannels", "SWGateHTTP", "SWGateStore", "SWGateDomain", "SWGateDelivery", "SWGateSecurity",
-                "SWGateTesting",
+                "SWGateServer", "SWGateChannels", "SWGateHTTP", "SWGateStore", "SWGatePostgres", "SWGateDomain", "SWGateDelivery",
+                "SWGateSecurity", "SWGateTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
