@@ -44,6 +44,11 @@ public struct GatewayConfiguration: Sendable, Hashable {
         public var initialBackoffMilliseconds = 500
         public var maxBackoffSeconds = 300
         public var claimBatch = 64
+        /// How long a claimed delivery stays leased to this instance: after it, another instance
+        /// (or this one's reaper) may take it over. Keep it well above the destinations' timeouts.
+        public var leaseSeconds = 120
+        /// How often expired leases of any instance are returned to the queue.
+        public var leaseReapSeconds = 10
     }
 
     /// A portal client allowed to call the portal API.

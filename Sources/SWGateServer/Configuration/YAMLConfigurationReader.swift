@@ -86,6 +86,8 @@ struct YAMLConfigurationReader {
             case "initial_backoff_ms": d.initialBackoffMilliseconds = try integer(v, path, 1...3_600_000)
             case "max_backoff_seconds": d.maxBackoffSeconds = try integer(v, path, 1...86_400)
             case "claim_batch": d.claimBatch = try integer(v, path, 1...512)
+            case "lease_seconds": d.leaseSeconds = try integer(v, path, 2...86_400)
+            case "lease_reap_seconds": d.leaseReapSeconds = try integer(v, path, 1...3600)
             default: throw unknown(k, "delivery")
             }
         }

@@ -92,7 +92,8 @@ public final class GatewayServer: Sendable {
         engine = DeliveryEngine(
             store: store, destinations: Self.destinations(configuration, security: security, store: store, metrics: metrics, logger: logger),
             configuration: DeliveryEngineConfiguration(
-                owner: configuration.delivery.owner, claimBatch: configuration.delivery.claimBatch,
+                owner: configuration.delivery.owner, leaseDuration: .seconds(configuration.delivery.leaseSeconds),
+                leaseReapInterval: .seconds(configuration.delivery.leaseReapSeconds), claimBatch: configuration.delivery.claimBatch,
                 retry: RetryPolicy(
                     maximumAttempts: configuration.delivery.maxAttempts, maximumAge: .seconds(configuration.delivery.maxAgeSeconds),
                     backoff: Backoff(
