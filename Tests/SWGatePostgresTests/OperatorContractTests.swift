@@ -18,7 +18,9 @@ struct OperatorContractTests {
             let done = try await store.replay(ReplayRequest(selection: .filter(DeliveryFilter(states: [.dead])), operatorName: "op", dryRun: false))
             #expect(done.map(\.from) == [.dead])
             #expect(try await store.claimNow().map(\.attempt) == [1])
-            let code = await outboxErrorCode { _ = try await store.replay(ReplayRequest(selection: .messages(["nope"]), operatorName: "op", dryRun: false)) }
+            let code = await outboxErrorCode {
+                _ = try await store.replay(ReplayRequest(selection: .messages(["nope"]), operatorName: "op", dryRun: false))
+            }
             #expect(code == .unknownID)
             let replayed = try await store.auditEntries(messageID: claimed[1].messageID).filter { $0.event == .replayed }
             #expect(replayed.map(\.actor) == ["op"])

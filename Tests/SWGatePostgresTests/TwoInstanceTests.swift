@@ -105,7 +105,8 @@ struct TwoInstanceTests {
             #expect(taken.map(\.wireMessageID) == ["M-1"])
             #expect(try await b.claim(destination: "nsw", limit: 5, owner: "node-b", leaseDuration: .seconds(30), now: now).isEmpty)
             #expect(try await b.reclaimExpiredLeases(now: now.addingTimeInterval(31)) == 1)
-            let retaken = try await b.claim(destination: "nsw", limit: 5, owner: "node-b", leaseDuration: .seconds(30), now: now.addingTimeInterval(31))
+            let retaken = try await b.claim(
+                destination: "nsw", limit: 5, owner: "node-b", leaseDuration: .seconds(30), now: now.addingTimeInterval(31))
             #expect(retaken.map(\.wireMessageID) == ["M-1"])
             #expect(try await a.finish(taken[0], .delivered(receipt: nil)) == .leaseLost)
             #expect(try await b.finish(retaken[0], .delivered(receipt: nil)) == .applied)

@@ -30,7 +30,9 @@ struct SharedStoreGatewayTests {
         return (try #require(await iterator.next()), task)
     }
 
-    @Test("Chains submitted alternately to two instances, partners failing every other request: all delivered, no successor before its predecessor's acknowledgement")
+    @Test(
+        "Chains submitted alternately to two instances, partners failing every other request: all delivered, no successor before its predecessor's acknowledgement"
+    )
     func chainsAcrossInstances() async throws {
         let cluster = try PostgresTestCluster.shared()
         let url = cluster.url(try cluster.createDatabase())
@@ -138,7 +140,8 @@ struct SharedStoreGatewayTests {
         #expect(throws: ConfigurationError.self) { try ConfigurationLoader(environment: [:]).load(file: withPassword) }
         let badKind = try directory.write("kind.yaml", Array("store:\n  kind: oracle\n".utf8))
         #expect(throws: ConfigurationError.self) { try ConfigurationLoader(environment: [:]).load(file: badKind) }
-        let fromEnvironment = try ConfigurationLoader(environment: ["SWGATE_STORE_KIND": "postgres", "SWGATE_STORE_URL": "postgres://u@h/d"]).load(file: nil)
+        let fromEnvironment = try ConfigurationLoader(environment: ["SWGATE_STORE_KIND": "postgres", "SWGATE_STORE_URL": "postgres://u@h/d"]).load(
+            file: nil)
         #expect(fromEnvironment.store.kind == .postgres && fromEnvironment.store.url == "postgres://u@h/d")
     }
 }

@@ -85,7 +85,8 @@ public final class PostgresTestCluster: Sendable {
     @discardableResult
     public func sql(_ statement: String, database: String) throws -> String {
         let result = try Self.run(
-            binDirectory + "/psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", database, "-c", statement],
+            binDirectory + "/psql",
+            ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", database, "-c", statement],
             asServerUser: false)
         guard result.status == 0 else { throw Failure(description: "psql failed: \(result.output)") }
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -126,7 +127,8 @@ public final class PostgresTestCluster: Sendable {
     private static func startServer(bin: String, directory: String, port: Int) throws -> String? {
         let data = directory + "/data"
         let options = "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=32MB"
-        let start = try run(bin + "/pg_ctl", ["-D", data, "-o", options, "-l", directory + "/server.log", "-w", "-t", "60", "start"], asServerUser: true)
+        let start = try run(
+            bin + "/pg_ctl", ["-D", data, "-o", options, "-l", directory + "/server.log", "-w", "-t", "60", "start"], asServerUser: true)
         guard start.status == 0 else {
             let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
             return "pg_ctl start failed: \(start.output) \(log.suffix(2000))"

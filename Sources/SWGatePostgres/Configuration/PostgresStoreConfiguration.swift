@@ -5,7 +5,7 @@ public import SWGateStore
 ///
 /// Built from a URL `postgres://user@host:port/database` and a password taken from the
 /// environment (never from the URL or a file), so that configuration files can be shared.
-public struct PostgresStoreConfiguration: Sendable, Hashable {
+public struct PostgresStoreConfiguration: Sendable, Hashable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public var username: String
@@ -67,4 +67,7 @@ public struct PostgresStoreConfiguration: Sendable, Hashable {
 
     /// The URL without the password, for messages and logs.
     public var displayURL: String { "postgres://\(username)@\(host):\(port)/\(database)" }
+
+    /// The URL and pool size; never the password.
+    public var description: String { "\(displayURL) (pool \(poolSize))" }
 }

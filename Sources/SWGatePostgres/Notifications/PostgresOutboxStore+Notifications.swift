@@ -36,14 +36,4 @@ extension PostgresOutboxStore {
             pause = min(pause * 2, .seconds(5))
         }
     }
-
-    /// Ready when a pooled connection answers a query.
-    public func readinessProblem() async -> String? {
-        do {
-            _ = try await read { connection in try await connection.query("SELECT 1", logger: Self.quietLogger).all().count }
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
 }

@@ -45,7 +45,8 @@ extension PostgresOutboxStore {
             try await setState(transaction, id, .delivered, now: now, nextAttempt: nil, error: nil, deliveredAt: now)
             if let receipt {
                 try await transaction.rows(
-                    "INSERT INTO receipt (delivery_id, received_at, content_type, body) VALUES (\(id), \(now), \(receipt.contentType), \(receipt.body))")
+                    "INSERT INTO receipt (delivery_id, received_at, content_type, body) VALUES (\(id), \(now), \(receipt.contentType), \(receipt.body))"
+                )
             }
             try await transaction.append(
                 at: now, event: .delivered, messageID: messageID, destination: destination, actor: owner,

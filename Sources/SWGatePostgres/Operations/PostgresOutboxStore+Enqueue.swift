@@ -76,7 +76,8 @@ extension PostgresOutboxStore {
                 """)
         }
         try await transaction.append(
-            at: now, event: .accepted, messageID: id, destination: nil, actor: message.source, detail: prepared.auditDetail(conversation: conversation))
+            at: now, event: .accepted, messageID: id, destination: nil, actor: message.source,
+            detail: prepared.auditDetail(conversation: conversation))
         transaction.notify = true
         return EnqueueResult(
             id: id, wireMessageID: message.wireMessageID, isDuplicate: false, acknowledgement: message.acknowledgement,

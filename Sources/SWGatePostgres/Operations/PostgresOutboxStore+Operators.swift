@@ -84,7 +84,8 @@ extension PostgresOutboxStore {
                 // attempts, receipts and deliveries go with the message (ON DELETE CASCADE).
                 try await transaction.rows("DELETE FROM message WHERE seq = \(seq)")
                 try await transaction.append(
-                    at: now, event: .purged, messageID: id, destination: nil, actor: actor, detail: "retention: all deliveries delivered before \(cutoffMS)")
+                    at: now, event: .purged, messageID: id, destination: nil, actor: actor,
+                    detail: "retention: all deliveries delivered before \(cutoffMS)")
                 ids.append(id)
             }
             return ids

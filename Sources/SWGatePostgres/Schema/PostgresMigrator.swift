@@ -67,7 +67,8 @@ enum PostgresMigrator {
         if version > known {
             throw OutboxError(
                 .storeUnavailable,
-                "\(database) has schema version \(version), newer than this swgate knows (\(known)): upgrade swgate before starting it on this database")
+                "\(database) has schema version \(version), newer than this swgate knows (\(known)): upgrade swgate before starting it on this database"
+            )
         }
         if version < known, !allowOlder {
             throw OutboxError(

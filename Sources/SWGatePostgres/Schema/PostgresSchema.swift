@@ -7,7 +7,7 @@ enum PostgresSchema {
     static let migrationLockKey: Int64 = 0x5357_4761_7465_0001
 
     static let migrations: [PostgresMigration] = [
-        PostgresMigration(version: 1, name: "outbox", statements: outbox),
+        PostgresMigration(version: 1, name: "outbox", statements: outbox)
     ]
 
     /// The newest version this binary knows.

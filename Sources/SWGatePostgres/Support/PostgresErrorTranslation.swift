@@ -18,7 +18,8 @@ enum PostgresErrorTranslation {
             case "40001", "40P01", "55P03", "57014":
                 // serialization failure, deadlock, lock not available, statement cancelled
                 return OutboxError(.storeLocked, text)
-            case _ where state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53") || state.hasPrefix("28")
+            case _
+            where state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53") || state.hasPrefix("28")
                 || state == "3D000":
                 // connection exceptions, shutdown, out of resources, authentication, no such database
                 return OutboxError(.storeUnavailable, text)

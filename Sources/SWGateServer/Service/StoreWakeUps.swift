@@ -1,6 +1,6 @@
-import ServiceLifecycle
 import SWGateDelivery
 import SWGateStore
+import ServiceLifecycle
 
 /// Wakes the delivery engine when another instance stores work in a shared store (PostgreSQL's
 /// LISTEN/NOTIFY), so it need not wait for its next poll. Stops at graceful shutdown.

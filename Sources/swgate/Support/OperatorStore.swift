@@ -63,7 +63,8 @@ enum OperatorStore {
             configuration.storePath = location
         }
         do {
-            return try await GatewayStores.open(configuration, baseDirectory: FileManager.default.currentDirectoryPath, environment: environment).store
+            return try await GatewayStores.open(configuration, baseDirectory: FileManager.default.currentDirectoryPath, environment: environment)
+                .store
         } catch {
             throw CommandFailure.usage("error: \(error.message)")
         }

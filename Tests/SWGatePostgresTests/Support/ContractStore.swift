@@ -10,7 +10,6 @@ enum StoreKind: String, CaseIterable, Sendable {
     case postgres
 }
 
-
 /// A fresh PostgreSQL database on the shared test cluster.
 func freshPostgresConfiguration(poolSize: Int = 4) throws -> PostgresStoreConfiguration {
     let cluster = try PostgresTestCluster.shared()
@@ -50,7 +49,8 @@ func formD(
         idempotencyKey: key, acknowledgement: Data("ack-\(wireID)".utf8),
         payloads: destinations.map {
             OutboundPayload(
-                destination: $0, body: Data((body ?? "<FormD ref='\(conversation)' id='\(wireID)' to='\($0)'/>").utf8), contentType: "application/xml")
+                destination: $0, body: Data((body ?? "<FormD ref='\(conversation)' id='\(wireID)' to='\($0)'/>").utf8), contentType: "application/xml"
+            )
         }, link: link)
 }
 
