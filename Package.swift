@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "SWGateSecurity", targets: ["SWGateSecurity"]),
         // Libraries so the benchmark package (Benchmarks/) can link the outbox and the delivery engine.
         .library(name: "SWGateStore", targets: ["SWGateStore"]),
+        .library(name: "SWGatePostgres", targets: ["SWGatePostgres"]),
         .library(name: "SWGateDelivery", targets: ["SWGateDelivery"]),
         // For server-bench.
         .library(name: "SWGateServer", targets: ["SWGateServer"]),
@@ -41,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries, each reached through exactly one Swift module.
@@ -91,6 +93,18 @@ let package = Package(
                 // SQLite's C API, for direct binding on the enqueue hot path (SQLite/Statement+DirectBinding.swift only).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The shared outbox for several gateway instances: the same operations on PostgreSQL
+        // (postgres-nio's connection pool), row locks and leases, LISTEN/NOTIFY wake-ups.
+        .target(
+            name: "SWGatePostgres",
+            dependencies: [
+                "SWGateStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -159,8 +173,8 @@ let package = Package(
         .target(
             name: "SWGateServer",
             dependencies: [
-                "SWGateXML", "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP", "SWGateChannels", "SWGateNSW",
-                "SWGateAS4",
+                "SWGateXML", "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGatePostgres", "SWGateDelivery", "SWGateHTTP", "SWGateChannels",
+                "SWGateNSW", "SWGateAS4",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -179,6 +193,7 @@ let package = Package(
                 "SWGateXML",
                 "SWGateSecurity",
                 "SWGateStore",
+                "SWGatePostgres",
                 "SWGateServer",
                 "SWGateChannels",
                 "SWGateNSW",
@@ -236,6 +251,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The outbox contract over SQLite and PostgreSQL alike, and the PostgreSQL store with several
+        // instances, against a real PostgreSQL 15 started by the tests (Tests/SWGateTesting).
+        .testTarget(
+            name: "SWGatePostgresTests",
+            dependencies: [
+                "SWGateStore", "SWGatePostgres", "SWGateTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SWGateDeliveryTests",
             dependencies: [
@@ -249,8 +274,8 @@ let package = Package(
         .testTarget(
             name: "SWGateServerTests",
             dependencies: [
-                "SWGateServer", "SWGateChannels", "SWGateNSW", "SWGateAS4", "SWGateHTTP", "SWGateStore", "SWGateDomain", "SWGateDelivery",
-                "SWGateSecurity",
+                "SWGateServer", "SWGateChannels", "SWGateNSW", "SWGateAS4", "SWGateHTTP", "SWGateStore", "SWGatePostgres", "SWGateDomain",
+                "SWGateDelivery", "SWGateSecurity",
                 "SWGateXML", "SWGateTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

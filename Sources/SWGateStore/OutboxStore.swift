@@ -4,9 +4,10 @@ public import Foundation
 /// committed together with its audit entry.
 ///
 /// Implementations: ``SQLiteOutboxStore`` (embedded, one gateway instance or several processes on
-/// one host). A PostgreSQL implementation for several instances implements the same operations
-/// with row locks (`SELECT … FOR UPDATE SKIP LOCKED` in ``claim(destination:limit:owner:leaseDuration:now:)``);
-/// the delivery engine only sees this protocol. See `docs/outbox.md`.
+/// one host) and `PostgresOutboxStore` (module `SWGatePostgres`: several gateway instances on one
+/// database, with row locks — `SELECT … FOR UPDATE SKIP LOCKED` in
+/// ``claim(destination:limit:owner:leaseDuration:now:)`` — and LISTEN/NOTIFY wake-ups); the
+/// delivery engine only sees this protocol. See `docs/outbox.md` and `docs/high-availability.md`.
 public protocol OutboxStore: Sendable {
     /// Stores a message with one delivery per destination, all `pending`. Returns only once the
     /// message is committed to disk ("accepted means durable"). A repeated idempotency key returns
@@ -55,4 +56,31 @@ public protocol OutboxStore: Sendable {
 
     /// Checks the audit chain end to end.
     func verifyAudit() async throws -> AuditReport
+
+    /// Whether the store can take work now (for `/readyz`): nil when ready, else what is wrong.
+    func readinessProblem() async -> String?
+
+    /// Calls `wake` whenever another process may have stored work (a message enqueued, a delivery
+    /// replayed), until the calling task is cancelled. A store that cannot tell returns at once;
+    /// the delivery engine polls as well, so a missed wake-up only delays, never loses, work.
+    func watchForWork(_ wake: @escaping @Sendable () -> Void) async throws
+
+    /// Releases the store's connections. The store must not be used afterwards.
+    func close() async throws
+}
+
+extension OutboxStore {
+    /// Ready when the store answers a query.
+    public func readinessProblem() async -> String? {
+        do {
+            _ = try await stats()
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// No notifications: the engine's polling finds the work.
+    public func watchForWork(_ wake: @escaping @Sendable () -> Void) async throws {}
+
 }

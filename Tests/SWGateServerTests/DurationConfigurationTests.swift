@@ -125,7 +125,7 @@ struct DurationConfigurationTests {
             answers[depth] = (portal, nsw)
             task.cancel()
             _ = try? await task.value
-            try server.store.close()
+            try await server.store.close()
         }
         try await http.shutdown()
         let accepted = try #require(answers[64])

@@ -1,4 +1,6 @@
 import Foundation
+import SWGatePostgres
+import SWGateStore
 import SWGateSecurity
 
 /// Range and consistency checks on a loaded configuration, so that start-up fails with a precise
@@ -16,7 +18,17 @@ enum ConfigurationChecks {
         if c.listen.tlsClientCA != nil, c.listen.tlsCertificate == nil {
             throw fail("listen.tls_client_ca", "client certificates need TLS: set listen.tls_certificate and listen.tls_key")
         }
-        guard !c.storePath.isEmpty else { throw fail("store.path", "must not be empty") }
+        switch c.store.kind {
+        case .sqlite:
+            guard !c.storePath.isEmpty else { throw fail("store.path", "must not be empty") }
+        case .postgres:
+            guard let url = c.store.url, !url.isEmpty else { throw fail("store.url", "is required with store.kind postgres (postgres://user@host:port/database)") }
+            do {
+                _ = try PostgresStoreConfiguration(url: url, password: nil, poolSize: c.store.pool)
+            } catch {
+                throw fail("store.url", error.reason)
+            }
+        }
         if let answers = c.answersDestination, c.destinations[answers] == nil {
             throw fail("answers_to", "unknown destination \"\(answers)\"")
         }

@@ -27,6 +27,12 @@ struct DurationSetting: Sendable {
     static let shutdownGrace = DurationSetting(
         key: "shutdown_grace", deprecatedKey: "shutdown_grace_seconds", deprecatedUnit: .seconds(1), range: .zero...(.seconds(3600)), allowsZero: true
     )
+    // Keys new in the release that introduced durations: their deprecated spelling never shipped,
+    // so it is a name no file uses (`lease_seconds` only existed on a development branch).
+    static let lease = DurationSetting(
+        key: "lease", deprecatedKey: "lease_seconds", deprecatedUnit: .seconds(1), range: .seconds(2)...(.seconds(86_400)))
+    static let leaseReapInterval = DurationSetting(
+        key: "lease_reap_interval", deprecatedKey: "lease_reap_seconds", deprecatedUnit: .seconds(1), range: .seconds(1)...(.seconds(3600)))
     static let clockSkew = DurationSetting(
         key: "clock_skew", deprecatedKey: "clock_skew_seconds", deprecatedUnit: .seconds(1), range: .zero...(.seconds(3600)), allowsZero: true)
     static let timestampLifetime = DurationSetting(

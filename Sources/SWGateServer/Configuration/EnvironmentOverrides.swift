@@ -10,6 +10,14 @@ struct EnvironmentOverrides {
         if let value = environment["SWGATE_TLS_KEY"] { configuration.listen.tlsKey = value }
         if let value = environment["SWGATE_TLS_CLIENT_CA"] { configuration.listen.tlsClientCA = value }
         if let value = environment["SWGATE_STORE"] { configuration.storePath = value }
+        if let value = environment["SWGATE_STORE_KIND"] {
+            guard let kind = GatewayConfiguration.Store.Kind(rawValue: value) else {
+                throw ConfigurationError(location: "SWGATE_STORE_KIND", keyPath: "", message: "must be sqlite or postgres, got \"\(value)\"")
+            }
+            configuration.store.kind = kind
+        }
+        if let value = environment["SWGATE_STORE_URL"] { configuration.store.url = value }
+        if let value = try integer("SWGATE_STORE_POOL") { configuration.store.pool = value }
         if let value = environment["SWGATE_CERTIFICATES"] { configuration.certificatesDirectory = value }
         if let value = environment["SWGATE_DELIVERY_OWNER"] { configuration.delivery.owner = value }
         if let value = environment["SWGATE_LOG_LEVEL"] { configuration.logLevel = value }

@@ -61,6 +61,11 @@ public struct GatewayConfiguration: Sendable, Hashable {
         /// Longest retry delay.
         public var maxBackoff: Duration = .seconds(300)
         public var claimBatch = 64
+        /// How long a claimed delivery stays leased to this instance: after it, another instance
+        /// (or this one's reaper) may take it over. Keep it well above the destinations' timeouts.
+        public var lease: Duration = .seconds(120)
+        /// How often expired leases of any instance are returned to the queue.
+        public var leaseReapInterval: Duration = .seconds(10)
     }
 
     /// A portal client allowed to call the portal API.
@@ -83,8 +88,11 @@ public struct GatewayConfiguration: Sendable, Hashable {
     }
 
     public var listen = Listen()
-    /// The SQLite outbox file.
+    /// The SQLite outbox file (`store.path`), used when ``store`` is of kind `sqlite`.
     public var storePath = "data/swgate.sqlite"
+    /// Which outbox store: the embedded SQLite file (default) or a PostgreSQL database shared by
+    /// several gateway instances (the rest of the `store` section).
+    public var store = Store()
     /// The PKI directory (`SecurityConfiguration.development(directory:)`), used when ``security`` is nil.
     public var certificatesDirectory = "Certificates"
     /// Production keys, trust anchors, CRLs and partners (the `security` section). Nil: the
@@ -152,4 +160,25 @@ public enum DevelopmentToken {
     public static let reader = "swgate-dev-reader-token"
     static let submitterHash = "80824e0ab434c277312dd8dc34459c72448d7167618acf36bf508afaecd8b0e0"
     static let readerHash = "214e5c12de3cfac2c22b38704e1abeb5854a310ff9cbea6bc94f6e7f9ed08304"
+}
+
+extension GatewayConfiguration {
+    /// The `store` section besides `path`: which implementation, and how to reach PostgreSQL.
+    public struct Store: Sendable, Hashable {
+        /// `sqlite` (embedded, one instance) or `postgres` (several instances on one database).
+        public enum Kind: String, Sendable, Hashable, CaseIterable {
+            case sqlite
+            case postgres
+        }
+
+        public var kind = Kind.sqlite
+        /// `postgres://user@host:port/database`, without a password.
+        public var url: String?
+        /// Connections this instance keeps to the database.
+        public var pool = 8
+        /// The environment variable that holds the database password.
+        public var passwordEnvironment = "SWGATE_STORE_PASSWORD"
+
+        public init() {}
+    }
 }

@@ -36,8 +36,19 @@ struct YAMLConfigurationReader {
                 }
             case "store":
                 for (k, v) in try mapping(value, "store") {
-                    guard k.text == "path" else { throw unknown(k, "store") }
-                    c.storePath = try string(v, "store.path")
+                    switch k.text {
+                    case "path": c.storePath = try string(v, "store.path")
+                    case "kind":
+                        let text = try string(v, "store.kind")
+                        guard let kind = GatewayConfiguration.Store.Kind(rawValue: text) else {
+                            throw error(v, "store.kind", "must be sqlite or postgres, got \"\(text)\"")
+                        }
+                        c.store.kind = kind
+                    case "url": c.store.url = try string(v, "store.url")
+                    case "pool": c.store.pool = try integer(v, "store.pool", 1...1000)
+                    case "password_env": c.store.passwordEnvironment = try string(v, "store.password_env")
+                    default: throw unknown(k, "store")
+                    }
                 }
             case "certificates":
                 for (k, v) in try mapping(value, "certificates") {
@@ -81,6 +92,8 @@ struct YAMLConfigurationReader {
             case "initial_backoff", "initial_backoff_ms": d.initialBackoff = try duration(k, v, .initialBackoff, in: "delivery")
             case "max_backoff", "max_backoff_seconds": d.maxBackoff = try duration(k, v, .maxBackoff, in: "delivery")
             case "claim_batch": d.claimBatch = try integer(v, path, 1...512)
+            case "lease", "lease_seconds": d.lease = try duration(k, v, .lease, in: "delivery")
+            case "lease_reap_interval", "lease_reap_seconds": d.leaseReapInterval = try duration(k, v, .leaseReapInterval, in: "delivery")
             default: throw unknown(k, "delivery")
             }
         }

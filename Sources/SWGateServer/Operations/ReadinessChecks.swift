@@ -3,18 +3,10 @@ import SWGateDomain
 import SWGateSecurity
 import SWGateStore
 
-/// The checks behind `/readyz`: each returns its name and, when it fails, what is wrong.
+/// The checks behind `/readyz`: each returns its name and, when it fails, what is wrong. The
+/// store's own check is `OutboxStore.readinessProblem()` (a file that is writable; a database that
+/// answers).
 enum ReadinessChecks {
-    static func storeWritable(_ store: any OutboxStore, path: String) async -> (name: String, problem: String?) {
-        guard FileManager.default.isWritableFile(atPath: path) else { return ("store", "\(path) is missing or not writable") }
-        do {
-            _ = try await store.stats()
-            return ("store", nil)
-        } catch {
-            return ("store", "\(error)")
-        }
-    }
-
     static func keysLoaded(_ security: SecurityServices) -> (name: String, problem: String?) {
         security.partners.isEmpty ? ("keys", "no partner certificates loaded") : ("keys", nil)
     }

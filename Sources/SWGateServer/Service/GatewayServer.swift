@@ -12,13 +12,16 @@ public import SWGateHTTP
 public import SWGateSecurity
 public import SWGateStore
 
-/// The gateway process: one store, the keys, the validator with its document profiles, the
-/// delivery engine with one channel per configured destination (by kind) and one HTTP listener for the portal API, `/nsw`,
+/// The gateway process: one store (embedded SQLite, or PostgreSQL shared with other instances),
+/// the keys, the validator with its document profiles, the delivery engine with one channel per
+/// configured destination (by kind) and one HTTP listener for the portal API, `/nsw`,
 /// `/as4` and the operations endpoints. ``run(onListening:)`` runs it under a `ServiceGroup` that
 /// handles SIGTERM/SIGINT: intake closes (503), deliveries in flight finish, the store closes.
 public final class GatewayServer: Sendable {
     public let configuration: GatewayConfiguration
-    public let store: SQLiteOutboxStore
+    public let store: any SubmissionStore
+    /// The store as named in messages: its file, or its database URL without the password.
+    public let storeDescription: String
     public let security: SecurityServices
     public let validator: DocumentValidator
     public let metrics: GatewayMetrics
@@ -27,23 +30,46 @@ public final class GatewayServer: Sendable {
     public let host: EndpointHost
     let logger: Logger
 
-    /// Loads the keys, schemas and TLS material, then opens the store, and builds the engine and
-    /// the routes. Everything that can refuse a start is checked before the store is opened, so a
-    /// refused start creates no directory and no file. Relative paths in `configuration` are
-    /// resolved against `baseDirectory`; key passphrases are read from `environment` (the
-    /// variables the `security` section names); the development PKI is looked for as
-    /// ``DevelopmentPKI/locate(_:baseDirectory:)`` says. `profiles` are document types registered
+    /// What is loaded before any store is opened: everything that can refuse a start, so a
+    /// refused start creates no directory, no file and no database connection.
+    struct Prepared {
+        var security: SecurityServices
+        var validator: DocumentValidator
+        var tls: TLSConfiguration?
+    }
+
+    /// Opens the store the configuration names (SQLite, or PostgreSQL reached and migrated under
+    /// its advisory lock) after the keys, schemas and TLS material loaded, and builds the gateway.
+    /// The way `swgate serve` starts, whatever the store. `profiles` are document types registered
     /// beside the standard ones (Form D, licence).
-    public init(
+    public static func open(
         configuration: GatewayConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
-        environment: [String: String] = ProcessInfo.processInfo.environment, profiles extraProfiles: [DocumentProfile] = [],
+        environment: [String: String] = ProcessInfo.processInfo.environment, profiles: [DocumentProfile] = [], logger: Logger? = nil
+    ) async throws(GatewayStartupError) -> GatewayServer {
+        let prepared = try prepare(configuration, baseDirectory: baseDirectory, environment: environment, profiles: profiles)
+        let opened = try await GatewayStores.open(configuration, baseDirectory: baseDirectory, environment: environment, logger: logger)
+        return GatewayServer(configuration: configuration, prepared: prepared, store: opened.store, storeDescription: opened.description, logger: logger)
+    }
+
+    /// The gateway on the embedded SQLite store of `configuration` (``open(configuration:baseDirectory:environment:profiles:logger:)``
+    /// opens either kind). Loads the keys, schemas and TLS material, then opens the store, and
+    /// builds the engine and the routes. Relative paths in `configuration` are resolved against
+    /// `baseDirectory`; key passphrases are read from `environment` (the variables the `security`
+    /// section names); the development PKI is looked for as ``DevelopmentPKI/locate(_:baseDirectory:)`` says.
+    public convenience init(
+        configuration: GatewayConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
+        environment: [String: String] = ProcessInfo.processInfo.environment, profiles: [DocumentProfile] = [],
         logger: Logger? = nil
-    ) throws(GatewayStartupError)
-    {
-        var logger = logger ?? Logger(label: "swgate")
-        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
-        self.configuration = configuration
-        self.logger = logger
+    ) throws(GatewayStartupError) {
+        let prepared = try Self.prepare(configuration, baseDirectory: baseDirectory, environment: environment, profiles: profiles)
+        let opened = try GatewayStores.openSQLite(configuration, baseDirectory: baseDirectory)
+        self.init(configuration: configuration, prepared: prepared, store: opened.store, storeDescription: opened.description, logger: logger)
+    }
+
+    /// Keys, schemas (with `profiles` registered) and TLS material.
+    static func prepare(
+        _ configuration: GatewayConfiguration, baseDirectory: String, environment: [String: String], profiles: [DocumentProfile]
+    ) throws(GatewayStartupError) -> Prepared {
         let resolve = { (path: String) in path.hasPrefix("/") ? path : baseDirectory + "/" + path }
         let keys: SecurityConfiguration
         if let security = configuration.security {
@@ -51,13 +77,15 @@ public final class GatewayServer: Sendable {
         } else {
             keys = .development(directory: try DevelopmentPKI.locate(configuration.certificatesDirectory, baseDirectory: baseDirectory))
         }
+        let security: SecurityServices
         do {
             security = try SecurityServices(configuration: keys, baseDirectory: baseDirectory, environment: environment)
         } catch {
             throw GatewayStartupError("keys", "\(error)")
         }
+        let validator: DocumentValidator
         do {
-            validator = try extraProfiles.reduce(DocumentValidator.standard(limits: configuration.listen.xmlLimits)) { $0.registering($1) }
+            validator = try profiles.reduce(DocumentValidator.standard(limits: configuration.listen.xmlLimits)) { $0.registering($1) }
         } catch {
             throw GatewayStartupError("schemas", "\(error)")
         }
@@ -72,20 +100,31 @@ public final class GatewayServer: Sendable {
                 throw GatewayStartupError("tls", "cannot load the listener's TLS certificate, key or client CA: \(error)")
             }
         }
-        do {
-            store = try SQLiteOutboxStore(path: resolve(configuration.storePath))
-        } catch {
-            throw GatewayStartupError("store", "\(error)")
-        }
+        return Prepared(security: security, validator: validator, tls: tls)
+    }
+
+    /// Builds the engine and the routes over an opened `store`.
+    private init(
+        configuration: GatewayConfiguration, prepared: Prepared, store: any SubmissionStore, storeDescription: String, logger: Logger?
+    ) {
+        var logger = logger ?? Logger(label: "swgate")
+        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        self.configuration = configuration
+        self.logger = logger
+        self.store = store
+        self.storeDescription = storeDescription
+        security = prepared.security
+        validator = prepared.validator
         let metrics = GatewayMetrics()
         self.metrics = metrics
         gate = IntakeGate(maximumInFlight: configuration.listen.maxInFlight)
         engine = DeliveryEngine(
             store: store,
             destinations: Self.destinations(
-                configuration, security: security, store: store, profiles: validator.profiles, metrics: metrics, logger: logger),
+                configuration, security: prepared.security, store: store, profiles: prepared.validator.profiles, metrics: metrics, logger: logger),
             configuration: DeliveryEngineConfiguration(
-                owner: configuration.delivery.owner, claimBatch: configuration.delivery.claimBatch,
+                owner: configuration.delivery.owner, leaseDuration: configuration.delivery.lease,
+                leaseReapInterval: configuration.delivery.leaseReapInterval, claimBatch: configuration.delivery.claimBatch,
                 retry: RetryPolicy(
                     maximumAttempts: configuration.delivery.maxAttempts, maximumAge: configuration.delivery.maxAge,
                     backoff: Backoff(
@@ -94,12 +133,12 @@ public final class GatewayServer: Sendable {
                 answers: configuration.answersDestination.map { AnswerRouting(destination: $0, sources: ["portal"]) }),
             logger: logger)
         host = Self.host(
-            configuration, store: store, security: security, validator: validator, metrics: metrics, engine: engine, gate: gate, logger: logger,
-            tls: tls)
+            configuration, store: store, security: prepared.security, validator: prepared.validator, metrics: metrics, engine: engine, gate: gate,
+            logger: logger, tls: prepared.tls)
     }
 
     private static func destinations(
-        _ configuration: GatewayConfiguration, security: SecurityServices, store: SQLiteOutboxStore, profiles: DocumentProfiles,
+        _ configuration: GatewayConfiguration, security: SecurityServices, store: any SubmissionStore, profiles: DocumentProfiles,
         metrics: GatewayMetrics, logger: Logger
     ) -> [DeliveryDestination] {
         configuration.destinations.sorted { $0.key < $1.key }.map { name, settings in
@@ -124,7 +163,7 @@ public final class GatewayServer: Sendable {
     }
 
     private static func host(
-        _ configuration: GatewayConfiguration, store: SQLiteOutboxStore, security: SecurityServices, validator: DocumentValidator,
+        _ configuration: GatewayConfiguration, store: any SubmissionStore, security: SecurityServices, validator: DocumentValidator,
         metrics: GatewayMetrics, engine: DeliveryEngine, gate: IntakeGate, logger: Logger, tls: TLSConfiguration?
     ) -> EndpointHost {
         let wake: @Sendable () -> Void = { engine.wake() }
@@ -139,12 +178,11 @@ public final class GatewayServer: Sendable {
         let portal = PortalEndpoint(
             intake: intake, authenticator: PortalAuthenticator(clients: configuration.clients), maxDocumentBytes: configuration.listen.maxBodyBytes,
             logger: logger)
-        let storePath = store.path
         let operations = OperationsEndpoint(
             store: store, metrics: metrics,
             checks: [
                 { ("intake", gate.isOpen ? nil : "intake is closed (shutting down)") },
-                { await ReadinessChecks.storeWritable(store, path: storePath) },
+                { ("store", await store.readinessProblem()) },
                 { ReadinessChecks.keysLoaded(security) },
                 { ReadinessChecks.schemasCompiled(validator) },
             ])
@@ -166,6 +204,9 @@ public final class GatewayServer: Sendable {
             services: [
                 .init(service: try host.service(onListening: onListening)),
                 .init(service: DeliveryService(engine: engine, gate: gate, logger: logger)),
+                // Wake-ups from other instances sharing the store (PostgreSQL LISTEN). A store without
+                // them returns at once; either way the engine's polling goes on, so its end ends nothing.
+                .init(service: StoreWakeUps(store: store, engine: engine), successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Past the grace period the group cancels: attempts still in flight are cut, their leases
@@ -176,10 +217,10 @@ public final class GatewayServer: Sendable {
             // Cancelling the task that runs the gateway drains it like SIGTERM does.
             try await group.runShuttingDownGracefullyOnCancel()
         } catch {
-            try? store.close()
+            try? await store.close()
             throw error
         }
-        try store.close()
+        try await store.close()
         logger.info("gateway stopped; store closed")
     }
 }

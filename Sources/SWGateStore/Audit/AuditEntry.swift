@@ -15,6 +15,18 @@ public struct AuditEntry: Sendable, Codable, Hashable {
     public var previousHash: String
     public var hash: String
 
+    package init(sequence: Int64, at: Date, event: AuditEvent, messageID: String?, destination: String?, actor: String, detail: String, previousHash: String, hash: String) {
+        self.sequence = sequence
+        self.at = at
+        self.event = event
+        self.messageID = messageID
+        self.destination = destination
+        self.actor = actor
+        self.detail = detail
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
     /// The hash the first entry points back to.
     public static let genesisHash = String(repeating: "0", count: 64)
 
@@ -32,7 +44,7 @@ public struct AuditEntry: Sendable, Codable, Hashable {
 
     /// Lower-case hex SHA-256 of the canonical form: the entry's `hash`. Hashes the bytes where
     /// they were written (no `Data` copy): this runs on the writer thread for every state change.
-    static func canonicalHash(
+    package static func canonicalHash(
         sequence: Int64, atMilliseconds: Int64, event: String, messageID: String?, destination: String?,
         actor: String, detail: String, previousHash: String
     ) -> String {

@@ -7,8 +7,8 @@ import Foundation
 ///   was **inserted, deleted or rewritten** (with its hash recomputed) before it;
 /// - a gap in sequence numbers means entries were **deleted**;
 /// - a log that ends before the recorded head lost entries **at its end**.
-struct AuditVerifier {
-    struct Row {
+package struct AuditVerifier {
+    package struct Row {
         var sequence: Int64
         var atMilliseconds: Int64
         var event: String
@@ -18,13 +18,30 @@ struct AuditVerifier {
         var detail: String
         var previousHash: String
         var hash: String
+
+        package init(
+            sequence: Int64, atMilliseconds: Int64, event: String, messageID: String?, destination: String?, actor: String, detail: String,
+            previousHash: String, hash: String
+        ) {
+            self.sequence = sequence
+            self.atMilliseconds = atMilliseconds
+            self.event = event
+            self.messageID = messageID
+            self.destination = destination
+            self.actor = actor
+            self.detail = detail
+            self.previousHash = previousHash
+            self.hash = hash
+        }
     }
 
     private(set) var problems: [AuditReport.Problem] = []
     private(set) var count = 0
     private var previous: (sequence: Int64, hash: String)?
 
-    mutating func check(_ row: Row) {
+    package init() {}
+
+    package mutating func check(_ row: Row) {
         count += 1
         let recomputed = AuditEntry.sha256Hex(
             AuditEntry.canonicalForm(
@@ -56,7 +73,7 @@ struct AuditVerifier {
     }
 
     /// Compares the end of the log with the head recorded in the same transactions.
-    mutating func finish(head: (sequence: Int64, hash: String)?) -> AuditReport {
+    package mutating func finish(head: (sequence: Int64, hash: String)?) -> AuditReport {
         switch (previous, head) {
         case (nil, nil):
             break

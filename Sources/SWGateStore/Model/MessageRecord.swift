@@ -11,6 +11,18 @@ public struct MessageRecord: Sendable, Codable, Hashable {
     public var idempotencyKey: IdempotencyKey?
     public var acceptedAt: Date
     public var deliveries: [DeliveryRecord]
+
+    package init(id: String, wireMessageID: String, conversation: String, documentType: String, function: MessageFunction, source: String, idempotencyKey: IdempotencyKey?, acceptedAt: Date, deliveries: [DeliveryRecord]) {
+        self.id = id
+        self.wireMessageID = wireMessageID
+        self.conversation = conversation
+        self.documentType = documentType
+        self.function = function
+        self.source = source
+        self.idempotencyKey = idempotencyKey
+        self.acceptedAt = acceptedAt
+        self.deliveries = deliveries
+    }
 }
 
 /// One destination of a message: its state, its attempts and its receipts.
@@ -29,6 +41,23 @@ public struct DeliveryRecord: Sendable, Codable, Hashable {
     public var deliveredAt: Date?
     public var attempts: [AttemptRecord]
     public var receipts: [ReceiptRecord]
+
+    package init(id: Int64, destination: String, state: DeliveryState, contentType: String, payloadSize: Int, attemptCount: Int, nextAttemptAt: Date?, leaseOwner: String?, leaseExpiresAt: Date?, lastError: String?, updatedAt: Date, deliveredAt: Date?, attempts: [AttemptRecord], receipts: [ReceiptRecord]) {
+        self.id = id
+        self.destination = destination
+        self.state = state
+        self.contentType = contentType
+        self.payloadSize = payloadSize
+        self.attemptCount = attemptCount
+        self.nextAttemptAt = nextAttemptAt
+        self.leaseOwner = leaseOwner
+        self.leaseExpiresAt = leaseExpiresAt
+        self.lastError = lastError
+        self.updatedAt = updatedAt
+        self.deliveredAt = deliveredAt
+        self.attempts = attempts
+        self.receipts = receipts
+    }
 }
 
 /// One attempt at delivering: when, how long, how it ended.
@@ -40,6 +69,16 @@ public struct AttemptRecord: Sendable, Codable, Hashable {
     public var httpStatus: Int?
     public var error: String?
     public var owner: String
+
+    package init(number: Int, startedAt: Date, durationMilliseconds: Int64, outcome: AttemptOutcome, httpStatus: Int?, error: String?, owner: String) {
+        self.number = number
+        self.startedAt = startedAt
+        self.durationMilliseconds = durationMilliseconds
+        self.outcome = outcome
+        self.httpStatus = httpStatus
+        self.error = error
+        self.owner = owner
+    }
 }
 
 /// A receipt kept with its delivery.
@@ -47,6 +86,12 @@ public struct ReceiptRecord: Sendable, Codable, Hashable {
     public var receivedAt: Date
     public var contentType: String
     public var body: Data
+
+    package init(receivedAt: Date, contentType: String, body: Data) {
+        self.receivedAt = receivedAt
+        self.contentType = contentType
+        self.body = body
+    }
 }
 
 /// One row of `outbox list`: a delivery with its message's headline.
@@ -61,6 +106,19 @@ public struct DeliverySummary: Sendable, Codable, Hashable {
     public var acceptedAt: Date
     public var updatedAt: Date
     public var lastError: String?
+
+    package init(messageID: String, deliveryID: Int64, destination: String, state: DeliveryState, conversation: String, function: MessageFunction, attemptCount: Int, acceptedAt: Date, updatedAt: Date, lastError: String?) {
+        self.messageID = messageID
+        self.deliveryID = deliveryID
+        self.destination = destination
+        self.state = state
+        self.conversation = conversation
+        self.function = function
+        self.attemptCount = attemptCount
+        self.acceptedAt = acceptedAt
+        self.updatedAt = updatedAt
+        self.lastError = lastError
+    }
 }
 
 /// Which deliveries a listing, a replay or a purge looks at.
@@ -85,11 +143,23 @@ public struct OutboxStats: Sendable, Codable, Hashable {
         public var destination: String
         public var state: DeliveryState
         public var count: Int
+
+        package init(destination: String, state: DeliveryState, count: Int) {
+            self.destination = destination
+            self.state = state
+            self.count = count
+        }
     }
 
     public var rows: [Row]
     public var oldestPendingAcceptedAt: Date?
     public var messageCount: Int
+
+    package init(rows: [Row], oldestPendingAcceptedAt: Date?, messageCount: Int) {
+        self.rows = rows
+        self.oldestPendingAcceptedAt = oldestPendingAcceptedAt
+        self.messageCount = messageCount
+    }
 
     /// Total per state over all destinations.
     public func total(_ state: DeliveryState) -> Int {

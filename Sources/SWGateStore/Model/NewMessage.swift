@@ -90,4 +90,13 @@ public struct EnqueueResult: Sendable, Hashable {
     public var acknowledgement: Data?
     public var acceptedAt: Date
     public var destinations: [String]
+
+    package init(id: String, wireMessageID: String, isDuplicate: Bool, acknowledgement: Data?, acceptedAt: Date, destinations: [String]) {
+        self.id = id
+        self.wireMessageID = wireMessageID
+        self.isDuplicate = isDuplicate
+        self.acknowledgement = acknowledgement
+        self.acceptedAt = acceptedAt
+        self.destinations = destinations
+    }
 }

@@ -32,10 +32,23 @@ public struct ReplayChange: Sendable, Codable, Hashable {
     public var from: DeliveryState
     /// Always `pending` when replayed; nil when the delivery was left alone (not failed or dead).
     public var to: DeliveryState?
+
+    package init(messageID: String, deliveryID: Int64, destination: String, from: DeliveryState, to: DeliveryState?) {
+        self.messageID = messageID
+        self.deliveryID = deliveryID
+        self.destination = destination
+        self.from = from
+        self.to = to
+    }
 }
 
 /// What a purge removed (or would remove).
 public struct PurgeResult: Sendable, Codable, Hashable {
     public var messageIDs: [String]
     public var dryRun: Bool
+
+    package init(messageIDs: [String], dryRun: Bool) {
+        self.messageIDs = messageIDs
+        self.dryRun = dryRun
+    }
 }

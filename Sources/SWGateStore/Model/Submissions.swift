@@ -62,11 +62,27 @@ public struct MessagePage: Sendable, Hashable {
         public var acceptedAt: Date
         /// Destination → state.
         public var deliveries: [String: DeliveryState]
+
+        package init(sequence: Int64, id: String, wireMessageID: String, conversation: String, function: MessageFunction, source: String, acceptedAt: Date, deliveries: [String: DeliveryState]) {
+            self.sequence = sequence
+            self.id = id
+            self.wireMessageID = wireMessageID
+            self.conversation = conversation
+            self.function = function
+            self.source = source
+            self.acceptedAt = acceptedAt
+            self.deliveries = deliveries
+        }
     }
 
     public var items: [Item]
     /// The sequence to continue after, when more messages match.
     public var nextSequence: Int64?
+
+    package init(items: [Item], nextSequence: Int64?) {
+        self.items = items
+        self.nextSequence = nextSequence
+    }
 }
 
 extension NewMessage {

@@ -4,8 +4,8 @@ import Synchronization
 /// Gateway message ids: UUID version 7 (RFC 9562), a millisecond timestamp followed by random bits.
 /// Ids made later sort later, so the unique index on `message.id` grows at its right edge instead of
 /// touching a random page per insert (which would cost one whole page write per message at commit).
-enum MessageIdentifier {
-    static func next(milliseconds: Int64) -> String {
+package enum MessageIdentifier {
+    package static func next(milliseconds: Int64) -> String {
         let (high, low) = randomBits.withLock { $0.next() }
         var bytes: uuid_t = (
             0, 0, 0, 0, 0, 0, UInt8(truncatingIfNeeded: high >> 8), UInt8(truncatingIfNeeded: high),

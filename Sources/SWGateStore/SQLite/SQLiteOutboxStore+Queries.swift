@@ -110,3 +110,16 @@ extension SQLiteOutboxStore {
         try await read { db in try AuditLog.verify(db) }
     }
 }
+
+extension SQLiteOutboxStore {
+    /// Ready when the file is writable and answers a query.
+    public func readinessProblem() async -> String? {
+        guard FileManager.default.isWritableFile(atPath: path) else { return "\(path) is missing or not writable" }
+        do {
+            _ = try await stats()
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+}

@@ -15,7 +15,7 @@ struct AuditVerify: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let store = try storeOptions.open()
+            let store = try await storeOptions.open()
             let report = try await store.verifyAudit()
             if json {
                 print(try Formatting.json(report))

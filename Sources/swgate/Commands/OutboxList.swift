@@ -18,7 +18,7 @@ struct OutboxList: AsyncParsableCommand {
             let filter = DeliveryFilter(
                 states: try status.map { Set([try parseState($0)]) }, destination: destination,
                 acceptedSince: try since.map { Date().addingTimeInterval(-Double(try duration($0))) }, limit: limit)
-            let store = try storeOptions.open()
+            let store = try await storeOptions.open()
             let rows = try await store.deliveries(matching: filter)
             if json {
                 print(try Formatting.json(rows))

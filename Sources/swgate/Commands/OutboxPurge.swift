@@ -18,7 +18,7 @@ struct OutboxPurge: AsyncParsableCommand {
         try await runReporting {
             guard delivered else { throw CommandFailure.usage("purge needs --delivered: only delivered messages are ever purged") }
             let seconds = try duration(olderThan)
-            let store = try storeOptions.open()
+            let store = try await storeOptions.open()
             let who = operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown-operator"
             let result = try await store.purgeDelivered(before: Date().addingTimeInterval(-Double(seconds)), actor: who, dryRun: dryRun)
             if json {

@@ -19,7 +19,7 @@ struct OutboxReplay: AsyncParsableCommand {
     func run() async throws {
         try await runReporting {
             let request = try makeRequest()
-            let store = try storeOptions.open()
+            let store = try await storeOptions.open()
             let changes = try await store.replay(request)
             let replayed = changes.filter { $0.to != nil }
             if json {

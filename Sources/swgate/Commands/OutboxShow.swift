@@ -17,7 +17,7 @@ struct OutboxShow: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let store = try storeOptions.open()
+            let store = try await storeOptions.open()
             guard let message = try await store.message(id: id) else {
                 throw CommandFailure.usage("unknown message id '\(id)'")
             }

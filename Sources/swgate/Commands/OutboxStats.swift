@@ -19,7 +19,7 @@ struct OutboxStatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let store = try storeOptions.open()
+            let store = try await storeOptions.open()
             let stats = try await store.stats()
             let now = Date()
             var byDestination: [String: [String: Int]] = [:]

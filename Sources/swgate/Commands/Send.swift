@@ -23,26 +23,25 @@ struct Send: AsyncParsableCommand {
             throw CommandFailure.usage("cannot read \(file)").exit()
         }
         let validator: DocumentValidator
-        let store: SQLiteOutboxStore
+        let store: any SubmissionStore
         let settings: GatewayConfiguration
         do {
             settings = try storeOptions.gatewayConfiguration()
             guard settings.destinations[to] != nil else {
                 throw CommandFailure.usage("--to must be a configured destination (\(settings.destinations.keys.sorted().joined(separator: ", "))), not \(to)")
             }
-            let path = try storeOptions.path()
             validator = try DocumentValidator.standard(limits: settings.listen.xmlLimits)
-            store = try SQLiteOutboxStore(path: path)
+            store = try await storeOptions.openForIntake()
         } catch let failure as CommandFailure {
             throw failure.exit()
         } catch {
             throw CommandFailure.store(error).exit()
         }
-        defer { try? store.close() }
         let intake = DocumentIntake(
             store: store, validator: validator, routing: settings.routingTable, destinationKinds: settings.destinationKinds)
         do {
             let accepted = try await intake.send(Array(data), to: [to], source: "operator")
+            try? await store.close()
             print("queued \(accepted.id) (message id \(accepted.messageId)) for \(to)")
         } catch where error.code == .invalidDocument {
             let lines = error.issues.map { ValidationOutput.line(file: file, issue: $0) }

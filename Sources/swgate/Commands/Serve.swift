@@ -18,7 +18,7 @@ struct Serve: AsyncParsableCommand {
             var warnings: [ConfigurationWarning] = []
             let settings = try ConfigurationLoader().load(file: config, warnings: &warnings)
             for warning in warnings { printError("warning: \(warning)") }
-            server = try GatewayServer(configuration: settings)
+            server = try await GatewayServer.open(configuration: settings)
         } catch let error as ConfigurationError {
             throw CommandFailure.usage("configuration: \(error)").exit()
         } catch {
@@ -35,7 +35,7 @@ struct Serve: AsyncParsableCommand {
         try await server.run { port in
             FileHandle.standardOutput.write(
                 Data(
-                    "swgate \(GatewayVersion.current): listening on \(scheme)://\(host):\(port) (store \(server.store.path)\(clientCertificates)); keys: \(keys)\n"
+                    "swgate \(GatewayVersion.current): listening on \(scheme)://\(host):\(port) (store \(server.storeDescription)\(clientCertificates)); keys: \(keys)\n"
                         .utf8))
         }
     }

@@ -6,10 +6,12 @@ import SWGateStore
 /// `--config FILE` and `--store PATH`, shared by the outbox, audit and send commands: the store
 /// is found the way `swgate serve` finds it.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "Gateway configuration file (YAML): use its store.path, as `swgate serve --config` does.")
+    @Option(help: "Gateway configuration file (YAML): use its store section, as `swgate serve --config` does.")
     var config: String?
 
-    @Option(help: "The outbox store; overrides the configuration (default: store.path of --config or $SWGATE_STORE, else data/swgate.sqlite).")
+    @Option(
+        help:
+            "The outbox store, overriding the configuration: a SQLite file or postgres://user@host:port/db (password in $SWGATE_STORE_PASSWORD).")
     var store: String?
 
     /// The gateway configuration the command works for: `--config` (or the embedded defaults)
@@ -22,28 +24,31 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    /// `--store`, else the configuration's `store.path`; relative paths are resolved against the
-    /// working directory, as `serve` resolves them.
-    func path() throws -> String {
-        let path = try store ?? gatewayConfiguration().storePath
-        return path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    /// Opens an existing store (a SQLite file, or PostgreSQL), as `--store` or the configuration
+    /// names it; never creates or migrates one. Store errors exit with code 2.
+    func open() async throws -> any SubmissionStore {
+        if let store { return try await OperatorStore.open(location: Self.resolved(store)) }
+        return try await OperatorStore.open(configuration: resolvedConfiguration())
     }
 
-    /// Opens an existing store; never creates one. Store errors exit with code 2.
-    func open() throws -> SQLiteOutboxStore {
-        let path = try path()
-        var configuration = SQLiteOutboxStore.Configuration()
-        configuration.createIfMissing = false
-        configuration.migrate = false
-        configuration.singleConnection = true
-        if let text = ProcessInfo.processInfo.environment["SWGATE_BUSY_TIMEOUT"] {
-            configuration.busyTimeout = .seconds(try duration(text))
-        }
-        do {
-            return try SQLiteOutboxStore(path: path, configuration: configuration)
-        } catch {
-            throw CommandFailure.store(error)
-        }
+    /// Opens the store for `send`, which accepts messages as intake does (a SQLite file is created
+    /// and migrated when missing, a PostgreSQL schema migrated).
+    func openForIntake() async throws -> any SubmissionStore {
+        if let store { return try await OperatorStore.openForIntake(location: Self.resolved(store)) }
+        let configuration = try resolvedConfiguration()
+        return try await OperatorStore.openForIntake(
+            location: configuration.store.kind == .postgres ? configuration.store.url ?? "" : configuration.storePath)
+    }
+
+    /// The configuration with a relative SQLite path resolved against the working directory.
+    private func resolvedConfiguration() throws -> GatewayConfiguration {
+        var configuration = try gatewayConfiguration()
+        configuration.storePath = Self.resolved(configuration.storePath)
+        return configuration
+    }
+
+    private static func resolved(_ location: String) -> String {
+        location.hasPrefix("/") || OperatorStore.isDatabaseURL(location) ? location : FileManager.default.currentDirectoryPath + "/" + location
     }
 }
 

@@ -1,0 +1,144 @@
+import Logging
+import PostgresNIO
+import SWGateStore
+import Synchronization
+
+/// Batches writes of concurrent callers of one store instance into one PostgreSQL transaction
+/// (one WAL flush with `synchronous_commit` on), and resumes every caller only after that commit.
+///
+/// The first caller that finds the committer idle starts a flush task; it takes whatever is queued
+/// (up to `maximumBatch`), runs the units in order in one transaction, commits, and goes on while
+/// work is queued. Work arriving during a commit waits for the next batch, so batches grow with
+/// the load and a lone caller is committed at once.
+///
+/// A unit that fails must not take the others down: in a batch of several, each unit runs in its
+/// own savepoint, and a failing one is rolled back alone (its caller gets its error). A failed
+/// commit, or a lost connection, fails every unit of the batch: none of them was answered as
+/// stored, so "accepted means committed" holds.
+final class PostgresGroupCommitter: Sendable {
+    /// One queued unit: `run` does its work in the transaction and returns the resumption to call
+    /// after commit; `fail` resumes the caller with an error.
+    private struct Job: Sendable {
+        let run: @Sendable (WriteTransaction) async throws -> @Sendable () -> Void
+        let fail: @Sendable (any Error) -> Void
+    }
+
+    private struct State {
+        var queue: [Job] = []
+        var flushing = false
+        var counters = PostgresStoreCounters()
+    }
+
+    private let pool: ResilientPool
+    private let logger: Logger
+    private let maximumBatch: Int
+    private let channel: String
+    private let database: String
+    private let state = Mutex(State())
+
+    init(pool: ResilientPool, logger: Logger, maximumBatch: Int, channel: String, database: String) {
+        self.pool = pool
+        self.logger = logger
+        self.maximumBatch = max(1, maximumBatch)
+        self.channel = channel
+        self.database = database
+    }
+
+    var counters: PostgresStoreCounters { state.withLock { $0.counters } }
+
+    /// Runs `work` in a group-committed transaction and returns its result after the commit.
+    func perform<T: Sendable>(_ work: @escaping @Sendable (WriteTransaction) async throws -> T) async throws(OutboxError) -> T {
+        let database = database
+        do {
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                let job = Job(
+                    run: { transaction in
+                        let value = try await work(transaction)
+                        return { continuation.resume(returning: value) }
+                    },
+                    fail: { continuation.resume(throwing: PostgresErrorTranslation.translate($0, database: database)) })
+                let start = state.withLock { state -> Bool in
+                    state.queue.append(job)
+                    guard !state.flushing else { return false }
+                    state.flushing = true
+                    return true
+                }
+                if start { Task { await self.flush() } }
+            }
+        } catch {
+            throw PostgresErrorTranslation.translate(error, database: database)
+        }
+    }
+
+    private func flush() async {
+        while true {
+            let batch = state.withLock { state -> [Job] in
+                guard !state.queue.isEmpty else {
+                    state.flushing = false
+                    return []
+                }
+                let count = min(state.queue.count, maximumBatch)
+                let batch = Array(state.queue.prefix(count))
+                state.queue.removeFirst(count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            await commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [Job]) async {
+        let resumptions: [@Sendable () -> Void]
+        do {
+            resumptions = try await pool.withConnection { [logger, channel] connection in
+                try await connection.query("BEGIN", logger: logger).all()
+                do {
+                    let transaction = try await WriteTransaction(connection: connection, logger: logger)
+                    let resumptions = try await Self.run(batch, in: transaction)
+                    try await transaction.finish(channel: channel)
+                    try await connection.query("COMMIT", logger: logger).all()
+                    return resumptions
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger).all()
+                    throw error
+                }
+            }
+        } catch {
+            for job in batch { job.fail(error) }
+            return
+        }
+        state.withLock {
+            $0.counters.transactions += 1
+            $0.counters.units += batch.count
+        }
+        for resume in resumptions { resume() }
+    }
+
+    /// Runs the units; a lone unit's error fails the transaction, a unit's error in a batch of
+    /// several rolls back its savepoint only.
+    private static func run(_ batch: [Job], in transaction: WriteTransaction) async throws -> [@Sendable () -> Void] {
+        if batch.count == 1 { return [try await batch[0].run(transaction)] }
+        var resumptions: [@Sendable () -> Void] = []
+        for job in batch {
+            let mark = transaction.mark
+            try await transaction.rows("SAVEPOINT unit")
+            do {
+                resumptions.append(try await job.run(transaction))
+                try await transaction.rows("RELEASE SAVEPOINT unit")
+            } catch {
+                // A unit's own failure (a conflict, a constraint): undo it alone. If the savepoint
+                // cannot be rolled back the connection is gone and the whole batch fails.
+                try await transaction.rows("ROLLBACK TO SAVEPOINT unit")
+                transaction.restore(mark)
+                resumptions.append({ job.fail(error) })
+            }
+        }
+        return resumptions
+    }
+}
+
+/// Write transactions committed by one store instance and the units of work they carried.
+public struct PostgresStoreCounters: Sendable, Hashable {
+    public var transactions = 0
+    public var units = 0
+}

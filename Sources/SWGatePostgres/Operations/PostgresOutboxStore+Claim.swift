@@ -1,0 +1,74 @@
+public import Foundation
+import PostgresNIO
+public import SWGateStore
+
+extension PostgresOutboxStore {
+    /// Claims due deliveries for `destination` across instances.
+    ///
+    /// In one transaction (after the audit head lock, so every earlier writer has committed):
+    /// the ready query picks pending, due deliveries with no undelivered earlier delivery of the
+    /// same conversation to the same destination, and locks them `FOR UPDATE SKIP LOCKED`; each
+    /// candidate must then also win `pg_try_advisory_xact_lock` on its destination and
+    /// conversation, so that even a writer that does not take the head lock (none does today)
+    /// could not put two deliveries of one conversation in flight; the winners become `sending`,
+    /// leased to `owner`, with one `sending` audit entry each.
+    public func claim(destination: String, limit: Int, owner: String, leaseDuration: Duration, now: Date) async throws -> [ClaimedDelivery] {
+        guard limit > 0 else { return [] }
+        let nowMS = now.storeMilliseconds
+        let expires = nowMS + leaseDuration.milliseconds
+        return try await write { transaction in
+            let candidates = try await transaction.rows(
+                """
+                SELECT d.id FROM delivery d
+                WHERE d.destination = \(destination) AND d.state = 'pending' AND d.next_attempt_at <= \(nowMS)
+                  AND NOT EXISTS (
+                    SELECT 1 FROM delivery e
+                    WHERE e.destination = d.destination AND e.conversation = d.conversation AND e.id < d.id AND e.state <> 'delivered')
+                ORDER BY d.next_attempt_at, d.id
+                LIMIT \(limit)
+                FOR UPDATE OF d SKIP LOCKED
+                """
+            ).map { try $0.value("id", as: Int64.self) }
+            guard !candidates.isEmpty else { return [] }
+            let won = Set(
+                try await transaction.rows(
+                    """
+                    SELECT id FROM delivery
+                    WHERE id = ANY(\(candidates)) AND pg_try_advisory_xact_lock(hashtext(destination || '/' || conversation))
+                    """
+                ).map { try $0.value("id", as: Int64.self) })
+            let ids = candidates.filter(won.contains)
+            guard !ids.isEmpty else { return [] }
+            let rows = try await transaction.rows(
+                """
+                UPDATE delivery d SET state = 'sending', lease_owner = \(owner), lease_expires_at = \(expires),
+                    attempt_count = d.attempt_count + 1, budget_attempts = d.budget_attempts + 1, updated_at = \(nowMS)
+                FROM message m
+                WHERE d.id = ANY(\(ids)) AND m.seq = d.message_seq
+                RETURNING d.id, d.destination, d.conversation, d.payload, d.content_type, d.budget_attempts, d.budget_started_at,
+                    m.id AS message_id, m.wire_message_id, m.function, m.source, m.summary, m.accepted_at
+                """)
+            var byID: [Int64: ClaimedDelivery] = [:]
+            for row in rows {
+                let delivery = ClaimedDelivery(
+                    deliveryID: try row.value("id"), messageID: try row.value("message_id"), wireMessageID: try row.value("wire_message_id"),
+                    destination: try row.value("destination"), conversation: try row.value("conversation"),
+                    function: MessageFunction(try row.value("function", as: String.self)), payload: try row.data("payload"),
+                    contentType: try row.value("content_type"), attempt: Int(try row.value("budget_attempts", as: Int32.self)),
+                    acceptedAt: try row.date("accepted_at"), budgetStartedAt: try row.date("budget_started_at"), owner: owner,
+                    leaseExpiresAt: Date(storeMilliseconds: expires), source: try row.value("source"),
+                    summary: try row.optionalData("summary"))
+                byID[delivery.deliveryID] = delivery
+            }
+            var claimed: [ClaimedDelivery] = []
+            for id in ids {
+                guard let delivery = byID[id] else { continue }
+                try await transaction.append(
+                    at: nowMS, event: .sending, messageID: delivery.messageID, destination: destination, actor: owner,
+                    detail: "attempt \(delivery.attempt), lease until \(expires)")
+                claimed.append(delivery)
+            }
+            return claimed
+        }
+    }
+}

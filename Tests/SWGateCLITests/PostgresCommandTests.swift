@@ -1,0 +1,64 @@
+import Foundation
+import SWGateTesting
+import Testing
+
+/// The operator commands and `serve` against PostgreSQL (`--store postgres://…`, `store.kind`).
+@Suite("swgate commands on a PostgreSQL store")
+struct PostgresCommandTests {
+    @Test("send, outbox list/stats and audit verify work on PostgreSQL; a tampered chain exits 1")
+    func operatorCommands() throws {
+        let cluster = try PostgresTestCluster.shared()
+        let database = try cluster.createDatabase()
+        let url = cluster.url(database)
+        let valid = Fixtures.url("valid/formd-single-item.xml").path
+        let sent = try CommandRunner.swgate(["send", valid, "--to", "nsw", "--store", url])
+        #expect(sent.status == 0, "\(sent.standardError)")
+        #expect(sent.standardOutput.contains("queued"))
+        let list = try CommandRunner.swgate(["outbox", "list", "--store", url])
+        #expect(list.status == 0, "\(list.standardError)")
+        #expect(list.standardOutput.contains("nsw") && list.standardOutput.contains("pending"))
+        let stats = try CommandRunner.swgate(["outbox", "stats", "--json", "--store", url])
+        #expect(stats.status == 0, "\(stats.standardError)")
+        let figures = try JSONSerialization.jsonObject(with: Data(stats.standardOutput.utf8)) as? [String: Any]
+        #expect(figures?["messages"] as? Int == 1, "\(stats.standardOutput)")
+        let intact = try CommandRunner.swgate(["audit", "verify", "--store", url])
+        #expect(intact.status == 0, "\(intact.standardError)")
+        #expect(intact.standardOutput.contains("intact"))
+        try cluster.sql("UPDATE audit_log SET detail = 'forged' WHERE seq = 1", database: database)
+        let tampered = try CommandRunner.swgate(["audit", "verify", "--store", url])
+        #expect(tampered.status == 1)
+        #expect(tampered.standardOutput.contains("edited"))
+    }
+
+    @Test("A read command on a database without the schema exits 2 and creates nothing")
+    func unmigrated() throws {
+        let cluster = try PostgresTestCluster.shared()
+        let database = try cluster.createDatabase()
+        let result = try CommandRunner.swgate(["outbox", "stats", "--store", cluster.url(database)])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("schema version 0"), "\(result.standardError)")
+        #expect(try cluster.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", database: database) == "0")
+    }
+
+    @Test("serve with a PostgreSQL store that is down exits 2 and says which database")
+    func serveWithDatabaseDown() throws {
+        let cluster = try PostgresTestCluster()
+        let url = cluster.url(try cluster.createDatabase())
+        cluster.stop()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let config = try directory.write(
+            "gw.yaml", Array("listen:\n  port: 0\nstore:\n  kind: postgres\n  url: \(url)\ncertificates:\n  directory: \(certificates)\n".utf8))
+        let result = try CommandRunner.swgate(["serve", "--config", config], timeout: 60)
+        #expect(result.status == 2, "\(result.standardOutput) \(result.standardError)")
+        #expect(result.standardError.contains("store"), "\(result.standardError)")
+        #expect(result.standardError.contains("127.0.0.1"), "\(result.standardError)")
+        #expect(!result.standardOutput.contains("listening"))
+    }
+
+    /// The development PKI of the repository.
+    private var certificates: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Certificates").path
+    }
+}

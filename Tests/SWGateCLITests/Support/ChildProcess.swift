@@ -1,0 +1,84 @@
+import Foundation
+import SWGateTesting
+
+/// A long-running `swgate` child (`serve`, `simulate`) that announces the port it listens on in
+/// its first line of output; stopped with SIGTERM or killed with SIGKILL.
+final class ChildProcess: @unchecked Sendable {
+    // @unchecked: `process` is configured before `run()` and afterwards only read (pid, isRunning),
+    // which Foundation's Process allows from any thread.
+    let process = Process()
+    private(set) var port = 0
+    private(set) var firstLine = ""
+
+    /// Starts `swgate arguments` and waits (at most 60 s) for its first output line.
+    init(_ arguments: [String], environment: [String: String] = [:]) async throws {
+        process.executableURL = URL(fileURLWithPath: CommandRunner.swgatePath)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "SWGATE_STORE")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Read on Foundation's reader thread, never on the cooperative pool: a blocking read there
+        // would starve every task of a 2-core machine.
+        let lines = AsyncStream<String>.makeStream()
+        let buffer = LineBuffer()
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                lines.continuation.finish()
+            } else if let line = buffer.append(data) {
+                lines.continuation.yield(line)
+            }
+        }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(60))
+            lines.continuation.finish()
+        }
+        var iterator = lines.stream.makeAsyncIterator()
+        firstLine = await iterator.next() ?? ""
+        timeout.cancel()
+        guard let range = firstLine.range(of: #"127\.0\.0\.1:[0-9]+"#, options: .regularExpression),
+            let port = Int(firstLine[range].split(separator: ":").last ?? "")
+        else {
+            kill()
+            throw ChildFailure(description: "swgate \(arguments.joined(separator: " ")) did not say where it listens: \(firstLine)")
+        }
+        self.port = port
+    }
+
+    /// SIGKILL: no shutdown, no cleanup, as a crashed host.
+    func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then waits for the exit.
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+}
+
+/// Collects output until the first complete line, which it hands out once.
+private final class LineBuffer: @unchecked Sendable {
+    // @unchecked: only the pipe's readability handler, one callback at a time, touches it.
+    private var text = ""
+    private var done = false
+
+    func append(_ data: Data) -> String? {
+        guard !done else { return nil }
+        text += String(decoding: data, as: UTF8.self)
+        guard let newline = text.firstIndex(of: "\n") else { return nil }
+        done = true
+        return String(text[..<newline])
+    }
+}
+
+struct ChildFailure: Error, CustomStringConvertible {
+    var description: String
+}

@@ -1,0 +1,149 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import SWGatePostgres
+import SWGateServer
+import SWGateStore
+import SWGateTesting
+import Testing
+
+@testable import SWGateChannels
+@testable import SWGateNSW
+@testable import SWGateAS4
+
+/// Two gateways on one PostgreSQL database, in process: what a load balancer in front of two
+/// instances would see.
+@Suite("Two gateway instances sharing one PostgreSQL store", .serialized)
+struct SharedStoreGatewayTests {
+    private func configuration(_ partners: Partners, url: String, owner: String) -> GatewayConfiguration {
+        var c = partners.configuration(store: "unused.sqlite")
+        c.store.kind = .postgres
+        c.store.url = url
+        c.store.pool = 4
+        c.delivery.owner = owner
+        for name in ["nsw", "asw"] { c.destinations[name]?.circuitFailureThreshold = 1000 }
+        return c
+    }
+
+    private func start(_ server: GatewayServer) async throws -> (port: Int, task: Task<Void, any Error>) {
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task { try await server.run { continuation.yield($0) } }
+        var iterator = stream.makeAsyncIterator()
+        return (try #require(await iterator.next()), task)
+    }
+
+    @Test(
+        "Chains submitted alternately to two instances, partners failing every other request: all delivered, no successor before its predecessor's acknowledgement"
+    )
+    func chainsAcrossInstances() async throws {
+        let cluster = try PostgresTestCluster.shared()
+        let url = cluster.url(try cluster.createDatabase())
+        let partners = try await Partners.start()
+        defer { partners.stop() }
+        await partners.nsw.state.setMode(.unavailableEvery(2))
+        await partners.asw.state.setMode(.unavailableEvery(2))
+        let first = try await GatewayServer.open(configuration: configuration(partners, url: url, owner: "gw-1"))
+        let second = try await GatewayServer.open(configuration: configuration(partners, url: url, owner: "gw-2"))
+        let (port1, run1) = try await start(first)
+        let (port2, run2) = try await start(second)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let clients = [
+            TestClient(base: "http://127.0.0.1:\(port1)", client: http), TestClient(base: "http://127.0.0.1:\(port2)", client: http),
+        ]
+        for client in clients { #expect(try await client.get("/readyz").status == 200) }
+
+        let steps: [(suffix: String, function: String, replaces: String?)] = [
+            ("", "ISSUE", nil), ("-A1", "AMEND", ""), ("-A2", "AMEND", "-A1"), ("-C", "CANCEL", "-A2"),
+        ]
+        var chains: [[(id: String, wire: String)]] = Array(repeating: [], count: 4)
+        var submission = 0
+        for step in steps {
+            for chain in 0..<4 {
+                let base = "VN-TH 26/03/00070\(chain)"
+                let body = try chainLink(base + step.suffix, function: step.function, replaces: step.replaces.map { base + $0 })
+                let result = try await clients[submission % 2].submit(body)
+                submission += 1
+                #expect(result.status == 202, "\(base + step.suffix): \(result.text)")
+                chains[chain].append((try #require(result.json["id"] as? String), try #require(result.json["messageId"] as? String)))
+            }
+        }
+        let delivered = try await eventually(90) {
+            for chain in chains {
+                for link in chain where try await clients[1].get("/v1/messages/\(link.id)").json["status"] as? String != "delivered" { return false }
+            }
+            return true
+        }
+        #expect(delivered)
+        for (name, state, idOnWire) in [
+            ("nsw", partners.nsw.state, { (wire: String) in wire }),
+            ("asw", partners.asw.state, { (wire: String) in AS4Signals.messageId(forWireMessageID: wire) }),
+        ] {
+            let events = await state.events
+            var failures = 0
+            for chain in chains {
+                for k in 1..<chain.count {
+                    let predecessor = idOnWire(chain[k - 1].wire)
+                    let successor = idOnWire(chain[k].wire)
+                    let acknowledged = try #require(events.firstIndex(of: .acknowledged(predecessor)), "\(name): \(predecessor) never acknowledged")
+                    let firstAttempt = try #require(events.firstIndex(of: .attempted(successor)), "\(name): \(successor) never sent")
+                    if firstAttempt < acknowledged { failures += 1 }
+                }
+            }
+            #expect(failures == 0, "\(name): \(failures) successors were sent before their predecessor was acknowledged")
+        }
+        // Both instances delivered: the attempts carry both owners.
+        var owners = Set<String>()
+        for chain in chains {
+            for link in chain {
+                let record = try #require(try await first.store.message(id: link.id))
+                for delivery in record.deliveries { owners.formUnion(delivery.attempts.map(\.owner)) }
+            }
+        }
+        #expect(owners.isSuperset(of: ["gw-1", "gw-2"]), "attempts by \(owners.sorted())")
+        #expect(try await second.store.verifyAudit().isIntact)
+        run1.cancel()
+        run2.cancel()
+        _ = try? await run1.value
+        _ = try? await run2.value
+        try? await http.shutdown()
+    }
+
+    @Test("A gateway whose database is down does not start: the store error names the database")
+    func databaseDown() async throws {
+        let cluster = try PostgresTestCluster()
+        let url = cluster.url(try cluster.createDatabase())
+        cluster.stop()
+        var c = GatewayConfiguration()
+        c.store.kind = .postgres
+        c.store.url = url
+        do {
+            _ = try await GatewayServer.open(configuration: c)
+            Issue.record("a gateway started without its database")
+        } catch {
+            #expect(error.component == "store")
+            #expect(error.message.contains("127.0.0.1"), "\(error.message)")
+        }
+    }
+
+    @Test("The store section: kind, url, pool, password variable; postgres needs a url without a password")
+    func configurationKeys() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write(
+            "gw.yaml", Array("store:\n  kind: postgres\n  url: postgres://gw@db:5433/swgate\n  pool: 3\n  password_env: DB_PW\n".utf8))
+        let c = try ConfigurationLoader(environment: [:]).load(file: file)
+        #expect(c.store.kind == .postgres && c.store.url == "postgres://gw@db:5433/swgate" && c.store.pool == 3)
+        #expect(c.store.passwordEnvironment == "DB_PW")
+        let settings = try GatewayStores.postgresConfiguration(c, environment: ["DB_PW": "s3cret"])
+        #expect(settings.password == "s3cret" && settings.port == 5433 && settings.poolSize == 3)
+        let missing = try directory.write("bad.yaml", Array("store:\n  kind: postgres\n".utf8))
+        #expect(throws: ConfigurationError.self) { try ConfigurationLoader(environment: [:]).load(file: missing) }
+        let withPassword = try directory.write("pw.yaml", Array("store:\n  kind: postgres\n  url: postgres://gw:pw@db/swgate\n".utf8))
+        #expect(throws: ConfigurationError.self) { try ConfigurationLoader(environment: [:]).load(file: withPassword) }
+        let badKind = try directory.write("kind.yaml", Array("store:\n  kind: oracle\n".utf8))
+        #expect(throws: ConfigurationError.self) { try ConfigurationLoader(environment: [:]).load(file: badKind) }
+        let fromEnvironment = try ConfigurationLoader(environment: ["SWGATE_STORE_KIND": "postgres", "SWGATE_STORE_URL": "postgres://u@h/d"]).load(
+            file: nil)
+        #expect(fromEnvironment.store.kind == .postgres && fromEnvironment.store.url == "postgres://u@h/d")
+    }
+}
