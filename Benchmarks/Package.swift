@@ -44,6 +44,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The PostgreSQL store on a real server: durable enqueue, claim-and-complete with one and two instances
+        // (Benchmarks/scripts/postgres-bench.sh runs pgbench beside it).
+        .executableTarget(
+            name: "postgres-bench",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "SWGateStore", package: "swgate"),
+                .product(name: "SWGatePostgres", package: "swgate"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The gateway over loopback HTTP: intake rate and latency (64 clients), relay and end-to-end
         // rate to the NSW and ASW simulators, memory.
         .executableTarget(

@@ -11,7 +11,7 @@ struct UnavailableDatabaseTests {
         let cluster = try PostgresTestCluster()
         defer { cluster.stop() }
         let database = try cluster.createDatabase()
-        try cluster.halt()
+        try await cluster.halt()
         var configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil)
         configuration.connectTimeout = .seconds(2)
         let started = ContinuousClock.now
@@ -34,13 +34,13 @@ struct UnavailableDatabaseTests {
         configuration.leaseTimeout = .seconds(3)
         let store = try await PostgresOutboxStore(configuration: configuration)
         _ = try await store.enqueue(formD("M-1", conversation: "C-1"))
-        try cluster.halt()
+        try await cluster.halt()
         let started = ContinuousClock.now
         let failed = await outboxErrorCode { _ = try await store.enqueue(formD("M-2", conversation: "C-2")) }
         #expect(failed == .storeUnavailable)
         #expect(ContinuousClock.now - started < .seconds(15), "the enqueue failed only after \(ContinuousClock.now - started)")
         #expect(await store.readinessProblem() != nil)
-        try cluster.start()
+        try await cluster.start()
         var stored: EnqueueResult?
         for _ in 0..<50 where stored == nil {
             stored = try? await store.enqueue(formD("M-3", conversation: "C-3"))

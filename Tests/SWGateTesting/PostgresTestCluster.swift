@@ -92,15 +92,30 @@ public final class PostgresTestCluster: Sendable {
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Stops the server (fast shutdown) and keeps the data directory for ``start()``.
-    public func halt() throws {
-        let result = try Self.run(binDirectory + "/pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"], asServerUser: true)
+    /// Stops the server (fast shutdown) and keeps the data directory for ``start()``. Waits on a
+    /// thread of its own, not on the tasks' thread pool.
+    public func halt() async throws {
+        let (bin, directory) = (binDirectory, directory)
+        let result = try await Self.offPool {
+            try Self.run(bin + "/pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"], asServerUser: true)
+        }
         guard result.status == 0 else { throw Failure(description: "pg_ctl stop failed: \(result.output)") }
     }
 
     /// Starts the server again on the same port after ``halt()``.
-    public func start() throws {
-        if let error = try Self.startServer(bin: binDirectory, directory: directory, port: port) { throw Failure(description: error) }
+    public func start() async throws {
+        let (bin, directory, port) = (binDirectory, directory, port)
+        if let error = try await Self.offPool({ try Self.startServer(bin: bin, directory: directory, port: port) }) {
+            throw Failure(description: error)
+        }
+    }
+
+    /// Runs blocking work (a child process waited for) on a thread of its own, so that the few
+    /// threads that run the tests' tasks stay free.
+    private static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     /// Stops the server and removes its directory. Safe to call twice.

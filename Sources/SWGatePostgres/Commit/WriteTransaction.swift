@@ -18,6 +18,8 @@ final class WriteTransaction {
     let logger: Logger
     private var head: (sequence: Int64, hash: String)
     private var headChanged = false
+    /// Entries appended in this transaction, inserted together by ``finish(channel:)``.
+    private var pending: [PendingEntry] = []
     /// Set by a unit that stored work another instance may take: NOTIFY is sent before COMMIT and
     /// delivered by PostgreSQL only if the transaction commits.
     var notify = false
@@ -27,6 +29,19 @@ final class WriteTransaction {
         fileprivate let head: (sequence: Int64, hash: String)
         fileprivate let headChanged: Bool
         fileprivate let notify: Bool
+        fileprivate let pendingCount: Int
+    }
+
+    private struct PendingEntry {
+        var sequence: Int64
+        var at: Int64
+        var event: String
+        var messageID: String?
+        var destination: String?
+        var actor: String
+        var detail: String
+        var previousHash: String
+        var hash: String
     }
 
     /// Locks the audit head; call right after `BEGIN`.
@@ -44,31 +59,48 @@ final class WriteTransaction {
         try await connection.query(query, logger: logger).all()
     }
 
-    /// Appends one audit entry after the current end of the chain.
+    /// Appends one audit entry after the current end of the chain. The row is written with the
+    /// transaction's other entries, in one statement, just before it commits.
     func append(at: Int64, event: AuditEvent, messageID: String?, destination: String?, actor: String, detail: String) async throws {
         let sequence = head.sequence + 1
         let hash = AuditEntry.canonicalHash(
             sequence: sequence, atMilliseconds: at, event: event.rawValue, messageID: messageID, destination: destination, actor: actor,
             detail: detail, previousHash: head.hash)
-        try await rows(
-            """
-            INSERT INTO audit_log (seq, at, event, message_id, destination, actor, detail, prev_hash, hash)
-            VALUES (\(sequence), \(at), \(event.rawValue), \(messageID), \(destination), \(actor), \(detail), \(head.hash), \(hash))
-            """)
+        pending.append(
+            PendingEntry(
+                sequence: sequence, at: at, event: event.rawValue, messageID: messageID, destination: destination, actor: actor, detail: detail,
+                previousHash: head.hash, hash: hash))
         head = (sequence, hash)
         headChanged = true
     }
 
-    var mark: Mark { Mark(head: head, headChanged: headChanged, notify: notify) }
+    var mark: Mark { Mark(head: head, headChanged: headChanged, notify: notify, pendingCount: pending.count) }
 
     func restore(_ mark: Mark) {
         head = mark.head
         headChanged = mark.headChanged
         notify = mark.notify
+        pending.removeLast(pending.count - mark.pendingCount)
     }
 
-    /// Stores the head the appends reached and queues the wake-up; call before `COMMIT`.
+    /// Writes the appended entries and the head they reached, and queues the wake-up; call before
+    /// `COMMIT`.
     func finish(channel: String) async throws {
+        if !pending.isEmpty {
+            let entries = pending
+            try await rows(
+                """
+                INSERT INTO audit_log (seq, at, event, message_id, destination, actor, detail, prev_hash, hash)
+                SELECT s, a, e, CASE WHEN hm THEN m END, CASE WHEN hd THEN d END, ac, de, p, h
+                FROM unnest(\(entries.map(\.sequence))::bigint[], \(entries.map(\.at))::bigint[], \(entries.map(\.event))::text[],
+                    \(entries.map { $0.messageID ?? "" })::text[], \(entries.map { $0.messageID != nil })::bool[],
+                    \(entries.map { $0.destination ?? "" })::text[], \(entries.map { $0.destination != nil })::bool[],
+                    \(entries.map(\.actor))::text[], \(entries.map(\.detail))::text[], \(entries.map(\.previousHash))::text[],
+                    \(entries.map(\.hash))::text[])
+                    AS entry(s, a, e, m, hm, d, hd, ac, de, p, h)
+                """)
+            pending.removeAll()
+        }
         if headChanged {
             try await rows("UPDATE audit_head SET seq = \(head.sequence), hash = \(head.hash) WHERE id = 1")
             headChanged = false

@@ -18,7 +18,7 @@ public struct PostgresStoreConfiguration: Sendable, Hashable, CustomStringConver
     public var connectTimeout: Duration
     /// How long an operation waits for a pooled connection before it fails with
     /// `.storeUnavailable` (the database is down, or every connection is busy that long).
-    public var leaseTimeout: Duration = .seconds(10)
+    public var leaseTimeout: Duration = .seconds(5)
     /// Bring the schema up to date at start-up (under an advisory lock). Off: a database without
     /// the current schema is refused and nothing is written (operator tools).
     public var migrate: Bool

@@ -112,14 +112,26 @@ final class ResilientPool: Sendable {
         }
     }
 
-    /// Stops the pool; later calls fail with `.storeUnavailable`.
+    /// Stops the pool; later calls fail with `.storeUnavailable`. Waits at most a few seconds
+    /// for the pool to wind down (a connection attempt to a database that is away can take the
+    /// connect timeout), so that closing never holds a gateway's shutdown.
     func close() async {
         let runner = current.withLock { current -> Task<Void, Never>? in
             defer { current = nil }
             return current?.runner
         }
-        runner?.cancel()
-        await runner?.value
+        guard let runner else { return }
+        runner.cancel()
+        let (ended, signal) = AsyncStream.makeStream(of: Void.self)
+        Task {
+            await runner.value
+            signal.finish()
+        }
+        Task {
+            try? await Task.sleep(for: .seconds(5))
+            signal.finish()
+        }
+        for await _ in ended {}
     }
 }
 

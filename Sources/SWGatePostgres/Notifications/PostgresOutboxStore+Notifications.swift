@@ -12,14 +12,20 @@ extension PostgresOutboxStore {
         let channel = configuration.notificationChannel
         var pause = Duration.milliseconds(250)
         while !Task.isCancelled {
+            let started = ContinuousClock.now
             do {
                 let connection = try await PostgresConnection.connect(
                     configuration: Self.connectionConfiguration(configuration), id: 1, logger: logger)
                 do {
-                    try await connection.listen(on: channel) { notifications in
-                        wake()
-                        pause = .milliseconds(250)
-                        for try await _ in notifications { wake() }
+                    // Closing the connection ends the notification sequence: cancellation then
+                    // stops the listener wherever it waits (LISTEN, or the next notification).
+                    try await withTaskCancellationHandler {
+                        try await connection.listen(on: channel) { notifications in
+                            wake()
+                            for try await _ in notifications { wake() }
+                        }
+                    } onCancel: {
+                        connection.close()
                     }
                 } catch {
                     try? await connection.close()
@@ -32,6 +38,8 @@ extension PostgresOutboxStore {
                     "store notifications interrupted; polling meanwhile",
                     metadata: ["error": "\(PostgresErrorTranslation.translate(error, database: configuration.displayURL))"])
             }
+            // A listener that ran a while starts again quickly; repeated failures back off to 5 s.
+            if ContinuousClock.now - started > .seconds(10) { pause = .milliseconds(250) }
             try? await Task.sleep(for: pause)
             pause = min(pause * 2, .seconds(5))
         }

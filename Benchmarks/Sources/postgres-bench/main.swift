@@ -1,0 +1,108 @@
+// postgres-bench: the PostgreSQL outbox store on a real server: durable enqueue rate (group commit
+// per instance, synchronous_commit on), claim-and-complete rate with one and with two store
+// instances (two gateways) on one database.
+// Run: swift run -c release --package-path Benchmarks postgres-bench --url postgres://user@host:port/db
+//      [--messages N] [--producers P]   (password, if any, in SWGATE_STORE_PASSWORD)
+// Benchmarks/scripts/postgres-bench.sh starts a throw-away server, runs pgbench on it, then this.
+import BenchmarkSupport
+import Foundation
+import SWGatePostgres
+import SWGateStore
+
+let arguments = CommandLine.arguments
+func option(_ name: String) -> String? {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+guard let url = option("--url") else {
+    FileHandle.standardError.write(Data("usage: postgres-bench --url postgres://user@host:port/db [--messages N] [--producers P]\n".utf8))
+    exit(2)
+}
+let messages = Int(option("--messages") ?? "") ?? 20_000
+let producers = Int(option("--producers") ?? "") ?? 64
+let payload = Data(repeating: UInt8(ascii: "x"), count: 5 * 1024)
+
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    let (s, atto) = (ContinuousClock.now - start).components
+    return Double(s) + Double(atto) / 1e18
+}
+
+func openStore(pool: Int = 8) async throws -> PostgresOutboxStore {
+    var configuration = try PostgresStoreConfiguration(
+        url: url, password: ProcessInfo.processInfo.environment["SWGATE_STORE_PASSWORD"], poolSize: pool)
+    configuration.maximumBatch = 256
+    return try await PostgresOutboxStore(configuration: configuration)
+}
+
+/// `producers` tasks enqueue `messages` 5 KB messages in all, each to `destination`.
+func enqueue(_ store: PostgresOutboxStore, destination: String, prefix: String) async throws -> Double {
+    let perProducer = messages / producers
+    let start = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for producer in 0..<producers {
+            group.addTask {
+                for index in 0..<perProducer {
+                    _ = try await store.enqueue(
+                        NewMessage(
+                            wireMessageID: "\(prefix)-\(producer)-\(index)", conversation: "\(prefix)-C-\(producer)-\(index)",
+                            documentType: "ATIGA-FORM-D", function: .issue, source: "portal",
+                            payloads: [OutboundPayload(destination: destination, body: payload, contentType: "application/xml")]))
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    return Double(perProducer * producers) / seconds(since: start)
+}
+
+/// Workers on each store claim up to 32 deliveries of `destination` and complete them as delivered,
+/// until none is left; returns completions per second and how many each store made.
+func drain(_ stores: [PostgresOutboxStore], destination: String, workersPerStore: Int = 4) async throws -> (rate: Double, perStore: [Int]) {
+    let start = ContinuousClock.now
+    let counts = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+        for (index, store) in stores.enumerated() {
+            for worker in 0..<workersPerStore {
+                group.addTask {
+                    var done = 0
+                    while true {
+                        let claimed = try await store.claim(
+                            destination: destination, limit: 32, owner: "bench-\(index)-\(worker)", leaseDuration: .seconds(120), now: Date())
+                        if claimed.isEmpty { break }
+                        for delivery in claimed {
+                            _ = try await store.complete(
+                                DeliveryCompletion(
+                                    deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: Date(), duration: .milliseconds(1),
+                                    outcome: .delivered, httpStatus: 200, transition: .delivered(receipt: nil)))
+                            done += 1
+                        }
+                    }
+                    return (index, done)
+                }
+            }
+        }
+        var counts = Array(repeating: 0, count: stores.count)
+        for try await (index, done) in group { counts[index] += done }
+        return counts
+    }
+    return (Double(counts.reduce(0, +)) / seconds(since: start), counts)
+}
+
+print("postgres-bench \(Date()) on \(machineDescription())")
+print("store \(url), \(messages) messages of 5 KB, \(producers) producers")
+let store = try await openStore()
+let before = store.counters
+let enqueueRate = try await enqueue(store, destination: "nsw", prefix: "E")
+let after = store.counters
+let perTransaction = Double(after.units - before.units) / Double(max(1, after.transactions - before.transactions))
+print(String(format: "durable enqueue, one instance: %.0f messages/s, %.1f units per transaction", enqueueRate, perTransaction))
+let single = try await drain([store], destination: "nsw")
+print(String(format: "claim-and-complete, one instance (4 workers): %.0f deliveries/s", single.rate))
+let second = try await openStore()
+_ = try await enqueue(store, destination: "asw", prefix: "F")
+let both = try await drain([store, second], destination: "asw")
+print(String(format: "claim-and-complete, two instances (4 workers each): %.0f deliveries/s (%d / %d)", both.rate, both.perStore[0], both.perStore[1]))
+let report = try await store.verifyAudit()
+print("audit chain: \(report.isIntact ? "intact" : "BROKEN"), \(report.entryCount) entries")
+print(String(format: "peak RSS %.1f MiB", peakResidentMiB()))
+await second.close()
+await store.close()
