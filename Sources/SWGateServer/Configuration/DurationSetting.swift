@@ -27,8 +27,7 @@ struct DurationSetting: Sendable {
     static let shutdownGrace = DurationSetting(
         key: "shutdown_grace", deprecatedKey: "shutdown_grace_seconds", deprecatedUnit: .seconds(1), range: .zero...(.seconds(3600)), allowsZero: true
     )
-    // Keys new in the release that introduced durations: their deprecated spelling never shipped,
-    // so it is a name no file uses (`lease_seconds` only existed on a development branch).
+    // New with the PostgreSQL store; the integer spelling is read like the others', with the same warning.
     static let lease = DurationSetting(
         key: "lease", deprecatedKey: "lease_seconds", deprecatedUnit: .seconds(1), range: .seconds(2)...(.seconds(86_400)))
     static let leaseReapInterval = DurationSetting(
