@@ -16,53 +16,11 @@ import Testing
 /// The gateway's own keys: the answers forwarded to the portal must still verify with them.
 private let gatewayKeys: SecurityServices = try! SecurityServices(configuration: .development(directory: certificatesDirectory))
 
-/// A gateway against the partner simulators, with the portal callback recorded.
-private struct AnswerHarness {
-    let directory: TemporaryDirectory
-    let partners: Partners
-    let server: GatewayServer
-    let run: Task<Void, any Error>
-    let http: HTTPClient
-    let client: TestClient
-
-    static func start(nsw: FailureMode = .none, asw: FailureMode = .none) async throws -> AnswerHarness {
-        let directory = try TemporaryDirectory()
-        let partners = try await Partners.start()
-        await partners.nsw.state.setMode(nsw)
-        await partners.asw.state.setMode(asw)
-        let server = try GatewayServer(configuration: partners.configuration(store: directory.path("gw.sqlite")))
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let run = Task { try await server.run { continuation.yield($0) } }
-        var iterator = stream.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        return AnswerHarness(
-            directory: directory, partners: partners, server: server, run: run, http: http,
-            client: TestClient(base: "http://127.0.0.1:\(port)", client: http))
-    }
-
-    /// The JSON callbacks the portal received so far.
-    var callbacks: [[String: Any]] {
-        partners.callback.bodies.withLock { $0 }.compactMap { entry in
-            guard entry.headers["content-type"]?.hasPrefix("application/json") == true else { return nil }
-            return (try? JSONSerialization.jsonObject(with: Data(entry.body))) as? [String: Any]
-        }
-    }
-
-    func stop() async {
-        run.cancel()
-        _ = try? await run.value
-        try? await http.shutdown()
-        partners.stop()
-        directory.remove()
-    }
-}
-
 @Suite("Partners' answers reach the portal through the outbox", .serialized)
 struct AnswerCallbackTests {
     @Test("The NSW's signed ACK and the ASW's signed receipt each reach the portal once, naming the intake ids and carrying the signed answer")
     func receivedAndAccepted() async throws {
-        let harness = try await AnswerHarness.start()
+        let harness = try await PartnerGateway.start()
         let submitted = try await harness.client.submit(try FormDSamples.withReference("VN-TH 26/03/000700"))
         #expect(submitted.status == 202)
         let id = try #require(submitted.json["id"] as? String)
@@ -93,7 +51,7 @@ struct AnswerCallbackTests {
 
     @Test("A synchronous REJECT from the NSW and an ebMS failure from the ASW reach the portal as 'rejected' with the partners' errors")
     func rejected() async throws {
-        let harness = try await AnswerHarness.start(nsw: .reject, asw: .clientFault)
+        let harness = try await PartnerGateway.start(nsw: .reject, asw: .clientFault)
         let submitted = try await harness.client.submit(try FormDSamples.withReference("VN-TH 26/03/000701"))
         let id = try #require(submitted.json["id"] as? String)
         #expect(try await eventually { harness.callbacks.count >= 2 })

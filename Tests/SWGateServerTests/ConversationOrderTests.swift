@@ -26,21 +26,10 @@ func chainLink(_ reference: String, function: String, replaces predecessor: Stri
 struct ConversationOrderTests {
     @Test("ISSUE → AMEND → AMEND → CANCEL in four conversations under partners failing every other request: no successor is sent before its predecessor is acknowledged")
     func chainsUnderFailures() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let partners = try await Partners.start()
-        defer { partners.stop() }
-        await partners.nsw.state.setMode(.unavailableEvery(2))
-        await partners.asw.state.setMode(.unavailableEvery(2))
-        var configuration = partners.configuration(store: directory.path("gw.sqlite"))
-        for name in ["nsw", "asw"] { configuration.destinations[name]?.circuitFailureThreshold = 1000 }
-        let server = try GatewayServer(configuration: configuration)
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let run = Task { try await server.run { continuation.yield($0) } }
-        var iterator = stream.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
+        let gateway = try await PartnerGateway.start(nsw: .unavailableEvery(2), asw: .unavailableEvery(2)) { configuration in
+            for name in ["nsw", "asw"] { configuration.destinations[name]?.circuitFailureThreshold = 1000 }
+        }
+        let (server, client, partners) = (gateway.server, gateway.client, gateway.partners)
 
         // Links are submitted round-robin across conversations, each after its predecessor's 202.
         let steps: [(suffix: String, function: String, replaces: String?)] = [
@@ -88,9 +77,7 @@ struct ConversationOrderTests {
             let requests = await state.requestCount
             #expect(requests > 16, "\(name): the partner failed some requests (\(requests) requests for 16 messages)")
         }
-        run.cancel()
-        _ = try? await run.value
-        try? await http.shutdown()
+        await gateway.stop()
     }
 
     @Test("An AMEND of a certificate the gateway never accepted is refused with 409 unknown-predecessor and stores nothing")

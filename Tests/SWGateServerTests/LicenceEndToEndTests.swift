@@ -15,53 +15,13 @@ import Testing
 @testable import SWGateNSW
 @testable import SWGateAS4
 
-/// A gateway on its default routing against the partner simulators, with the portal callback recorded.
-private struct LicenceHarness {
-    let directory: TemporaryDirectory
-    let partners: Partners
-    let server: GatewayServer
-    let run: Task<Void, any Error>
-    let http: HTTPClient
-    let client: TestClient
-    let port: Int
-
-    static func start(_ adjust: (inout GatewayConfiguration) -> Void = { _ in }) async throws -> LicenceHarness {
-        let directory = try TemporaryDirectory()
-        let partners = try await Partners.start()
-        var configuration = partners.configuration(store: directory.path("gw.sqlite"))
-        adjust(&configuration)
-        let server = try GatewayServer(configuration: configuration)
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let run = Task { try await server.run { continuation.yield($0) } }
-        var iterator = stream.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        return LicenceHarness(
-            directory: directory, partners: partners, server: server, run: run, http: http,
-            client: TestClient(base: "http://127.0.0.1:\(port)", client: http), port: port)
-    }
-
-    func submit(_ body: [UInt8], path: String = "/v1/documents") async throws -> HTTPResult {
-        try await client.send(
-            .POST, path, headers: [("Content-Type", "application/xml"), ("Authorization", "Bearer \(DevelopmentToken.submitter)")], body: body)
-    }
-
-    func stop() async {
-        run.cancel()
-        _ = try? await run.value
-        try? await http.shutdown()
-        partners.stop()
-        directory.remove()
-    }
-}
-
 @Suite("The import/export licence, end to end", .serialized)
 struct LicenceEndToEndTests {
     static var licence: [UInt8] { get throws { try Fixtures.bytes("licence/valid/licence-export-precursors.xml") } }
 
     @Test("A licence goes portal → NSW only, signed (xmlsec1 verifies both signatures); customs' STATUS comes back to the portal")
     func toNSWAndStatusBack() async throws {
-        let harness = try await LicenceHarness.start()
+        let harness = try await PartnerGateway.start()
         let accepted = try await harness.submit(try Self.licence)
         #expect(accepted.status == 202, "\(accepted.text)")
         #expect(accepted.json["destinations"] as? [String] == ["nsw"])
@@ -113,7 +73,7 @@ struct LicenceEndToEndTests {
 
     @Test("A licence routed to an AS4 destination is refused with 422 and nothing is stored; /v1/certificates refuses a licence")
     func neverOverAS4() async throws {
-        let harness = try await LicenceHarness.start { configuration in
+        let harness = try await PartnerGateway.start { configuration in
             configuration.routes = [
                 RoutingRule(source: "portal", documentType: DocumentProfile.licenceType, destinations: ["nsw", "asw"]),
                 RoutingRule(source: "nsw", destinations: ["portal"]),
@@ -134,7 +94,7 @@ struct LicenceEndToEndTests {
         let second = ASWSimulator(security: try SimulatedPartner.asw.developmentSecurity(certificates: certificatesDirectory))
         let (secondPort, secondTask) = try await startHost(EndpointHost(routes: [.init("/", second)]))
         defer { secondTask.cancel() }
-        let harness = try await LicenceHarness.start { configuration in
+        let harness = try await PartnerGateway.start { configuration in
             var destination = GatewayConfiguration.Destination(kind: .as4, url: "http://127.0.0.1:\(secondPort)/as4", partner: "TH")
             destination.timeout = .seconds(10)
             configuration.destinations["asw-my"] = destination

@@ -12,11 +12,14 @@ package struct UnsignedDocument {
     package var profile: DocumentProfile
     package var summary: DocumentSummary
 
+    /// Shared by every delivery: decoding with unchanged settings is thread-safe.
+    private static let decoder = JSONDecoder()
+
     /// Nil when the payload is not an unsigned business document of a known profile.
     package init?(_ delivery: ClaimedDelivery, profiles: DocumentProfiles) {
         guard let profile = profiles.profile(mediaType: delivery.contentType) else { return nil }
         self.profile = profile
-        if let stored = delivery.summary, let summary = try? JSONDecoder().decode(DocumentSummary.self, from: stored) {
+        if let stored = delivery.summary, let summary = try? Self.decoder.decode(DocumentSummary.self, from: stored) {
             self.summary = summary
         } else if let document = try? XMLDocument(bytes: Array(delivery.payload)), let summary = profile.summarize(document.root) {
             self.summary = summary

@@ -39,6 +39,13 @@ public struct AnswerCallback: Sendable, Hashable, Encodable {
     public var at: String
     public var answer: Document?
 
+    /// Shared by every callback: encoding with unchanged settings is thread-safe.
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
     public init(answer: PartnerAnswer, to delivery: ClaimedDelivery, at date: Date) {
         event = answer.event
         id = delivery.messageID
@@ -74,9 +81,7 @@ public struct AnswerCallback: Sendable, Hashable, Encodable {
     /// idempotency key: it is stored with the transition that ends the attempt, which is applied
     /// once (a worker whose lease was lost stores neither).
     public func message(for delivery: ClaimedDelivery, routing: AnswerRouting) -> NewMessage {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        let body = (try? Self.encoder.encode(self)) ?? Data("{}".utf8)
         return NewMessage(
             wireMessageID: UUID().uuidString.lowercased(), conversation: delivery.conversation, documentType: Self.documentType,
             function: MessageFunction(event.rawValue.uppercased()), source: delivery.destination,

@@ -170,11 +170,17 @@ public struct DocumentIntake: Sendable {
         }
     }
 
+    /// One encoder for every stored summary: a `JSONEncoder` per accepted message was a measurable
+    /// part of intake. Encoding with shared, unchanged settings is thread-safe.
+    private static let summaryEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
     private func makeMessage(_ bytes: [UInt8], _ checked: Checked, source: String, destinations: [String]) -> NewMessage {
         let body = Data(bytes)
         let summary = checked.summary
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         return NewMessage(
             wireMessageID: UUID().uuidString.lowercased(), conversation: summary.replaces ?? summary.reference,
             documentType: summary.documentType, function: MessageFunction(summary.function), source: source,
@@ -187,6 +193,6 @@ public struct DocumentIntake: Sendable {
             // An AMEND or CANCEL joins the conversation of the document it replaces, resolved by
             // the store through the whole chain; an unknown predecessor is refused there.
             link: .document(reference: summary.reference, replaces: summary.replaces),
-            summary: try? encoder.encode(summary))
+            summary: try? Self.summaryEncoder.encode(summary))
     }
 }

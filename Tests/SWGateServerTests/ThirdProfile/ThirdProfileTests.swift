@@ -16,26 +16,19 @@ import Testing
 struct ThirdProfileTests {
     @Test("Validated (its own rule reported like Form D's), routed by its type, signed and delivered to the NSW and over AS4")
     func endToEnd() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let partners = try await Partners.start()
-        defer { partners.stop() }
-        var configuration = partners.configuration(store: directory.path("gw.sqlite"))
-        configuration.routes = [RoutingRule(source: "portal", documentType: PhytosanitaryProfile.documentType, destinations: ["nsw", "asw"])]
-        let server = try GatewayServer(configuration: configuration, profiles: [try PhytosanitaryProfile.profile(directory: directory.url.path)])
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let run = Task { try await server.run { continuation.yield($0) } }
-        var iterator = stream.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
-        let headers = [("Content-Type", "application/xml"), ("Authorization", "Bearer \(DevelopmentToken.submitter)")]
+        let schemaDirectory = try TemporaryDirectory()
+        defer { schemaDirectory.remove() }
+        let profile = try PhytosanitaryProfile.profile(directory: schemaDirectory.url.path)
+        let gateway = try await PartnerGateway.start(profiles: [profile]) {
+            $0.routes = [RoutingRule(source: "portal", documentType: PhytosanitaryProfile.documentType, destinations: ["nsw", "asw"])]
+        }
+        let (client, partners) = (gateway.client, gateway.partners)
 
-        let invalid = try await client.send(.POST, "/v1/documents", headers: headers, body: PhytosanitaryProfile.certificate("PC-2026-0001", destination: "VN"))
+        let invalid = try await gateway.submit(PhytosanitaryProfile.certificate("PC-2026-0001", destination: "VN"))
         #expect(invalid.status == 400)
         #expect((invalid.json["errors"] as? [[String: Any]])?.first?["rule"] as? String == "PHY-DESTINATION", "\(invalid.text)")
 
-        let accepted = try await client.send(.POST, "/v1/documents", headers: headers, body: PhytosanitaryProfile.certificate("PC-2026-0002"))
+        let accepted = try await gateway.submit(PhytosanitaryProfile.certificate("PC-2026-0002"))
         #expect(accepted.status == 202, "\(accepted.text)")
         #expect(accepted.json["destinations"] as? [String] == ["nsw", "asw"])
         let id = try #require(accepted.json["id"] as? String)
@@ -49,8 +42,6 @@ struct ThirdProfileTests {
         #expect(nswText.contains("PhytoCertificate"))
         let aswText = String(decoding: try #require(await partners.asw.state.lastRequestBody), as: UTF8.self)
         #expect(aswText.contains("<eb:Action>SubmitPhyto</eb:Action>"))
-        run.cancel()
-        _ = try? await run.value
-        try? await http.shutdown()
+        await gateway.stop()
     }
 }
