@@ -75,4 +75,72 @@ struct EnqueueContractTests {
             #expect(try await store.stats().messageCount == 1)
         }
     }
+
+    /// What many concurrent enqueues get: the answers they would get one by one, whether the store
+    /// commits them one at a time (SQLite) or decides a whole batch together (PostgreSQL).
+    @Test("Concurrent enqueues of every kind get the answers they would get one by one", arguments: StoreKind.allCases)
+    func concurrentMixedBatch(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            for index in 0..<6 {
+                _ = try await store.enqueue(
+                    formD("I-\(index)", conversation: "R-\(index)", link: .document(reference: "R-\(index)", replaces: nil)))
+            }
+            enum Outcome: Sendable {
+                case stored(EnqueueResult)
+                case refused(OutboxError.Code?)
+            }
+            func attempt(_ body: @escaping @Sendable () async throws -> EnqueueResult) async -> Outcome {
+                do { return .stored(try await body()) } catch { return .refused((error as? OutboxError)?.code) }
+            }
+            let outcomes = await withTaskGroup(of: (String, Outcome).self) { group in
+                let messageKey = IdempotencyKey.inbound(sender: "nsw", messageID: "W-shared")
+                for index in 0..<8 {
+                    group.addTask { ("same-key", await attempt { try await store.enqueue(formD("W-shared", key: messageKey)) }) }
+                    group.addTask {
+                        ("own-submission", await attempt { try await store.enqueue(formD("S-\(index)", conversation: "S-\(index)"),
+                            rememberingSubmission: .submission(client: "portal", key: "K-\(index)")) })
+                    }
+                }
+                for index in 0..<6 {
+                    group.addTask {
+                        ("amend-\(index)", await attempt {
+                            try await store.enqueue(formD("A-\(index)", conversation: "A-\(index)", function: .amend,
+                                link: .document(reference: "A-\(index)", replaces: "R-\(index)")))
+                        })
+                    }
+                }
+                for index in 0..<3 {
+                    group.addTask {
+                        ("orphan", await attempt {
+                            try await store.enqueue(formD("O-\(index)", conversation: "O-\(index)", function: .cancel,
+                                link: .document(reference: "O-\(index)", replaces: "NEVER-SEEN-\(index)")))
+                        })
+                    }
+                }
+                return await group.reduce(into: [(String, Outcome)]()) { $0.append($1) }
+            }
+            func stored(_ label: String) -> [EnqueueResult] {
+                outcomes.compactMap { if $0.0 == label, case .stored(let result) = $0.1 { result } else { nil } }
+            }
+            let sameKey = stored("same-key")
+            #expect(sameKey.count == 8 && Set(sameKey.map(\.id)).count == 1 && sameKey.filter { !$0.isDuplicate }.count == 1)
+            #expect(stored("own-submission").count == 8 && stored("own-submission").allSatisfy { !$0.isDuplicate })
+            let orphans = outcomes.filter { $0.0 == "orphan" }.map { outcome -> OutboxError.Code? in
+                if case .refused(let code) = outcome.1 { code } else { nil }
+            }
+            #expect(orphans == [.unknownPredecessor, .unknownPredecessor, .unknownPredecessor])
+            for index in 0..<6 {
+                let amend = try #require(stored("amend-\(index)").first)
+                // Each AMEND joined the conversation of the ISSUE it replaces, not its own reference.
+                #expect(try await store.message(id: amend.id)?.conversation == "R-\(index)")
+            }
+            for index in 0..<8 {
+                let remembered = try #require(try await store.submission(.submission(client: "portal", key: "K-\(index)")))
+                #expect(stored("own-submission").contains { $0.id == remembered.messageID })
+            }
+            // 6 issues, 1 shared-key message, 8 submissions, 6 amendments; no orphan.
+            #expect(try await store.stats().messageCount == 21)
+            #expect(try await store.verifyAudit().isIntact)
+        }
+    }
 }

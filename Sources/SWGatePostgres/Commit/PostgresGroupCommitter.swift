@@ -21,6 +21,9 @@ final class PostgresGroupCommitter: Sendable {
     private struct Job: Sendable {
         let run: @Sendable (WriteTransaction) async throws -> @Sendable () -> Void
         let fail: @Sendable (any Error) -> Void
+        /// Set for an enqueue, which may be stored together with its neighbours (`BulkEnqueue`);
+        /// `run` stores it alone when the batch falls back to one unit at a time.
+        var enqueue: (unit: BulkEnqueue.Unit, resume: @Sendable (Result<EnqueueResult, OutboxError>) -> Void)? = nil
     }
 
     private struct State {
@@ -51,23 +54,50 @@ final class PostgresGroupCommitter: Sendable {
         let database = database
         do {
             return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                let job = Job(
-                    run: { transaction in
-                        let value = try await work(transaction)
-                        return { continuation.resume(returning: value) }
-                    },
-                    fail: { continuation.resume(throwing: PostgresErrorTranslation.translate($0, database: database)) })
-                let start = state.withLock { state -> Bool in
-                    state.queue.append(job)
-                    guard !state.flushing else { return false }
-                    state.flushing = true
-                    return true
-                }
-                if start { Task { await self.flush() } }
+                queue(Self.job(work, continuation, database: database))
             }
         } catch {
             throw PostgresErrorTranslation.translate(error, database: database)
         }
+    }
+
+    /// Stores an enqueue in a group-committed transaction, together with the enqueues queued
+    /// beside it when it can (`BulkEnqueue`); `alone` stores it by itself.
+    func performEnqueue(
+        _ unit: BulkEnqueue.Unit, alone: @escaping @Sendable (WriteTransaction) async throws -> EnqueueResult
+    ) async throws(OutboxError) -> EnqueueResult {
+        let database = database
+        do {
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<EnqueueResult, any Error>) in
+                var job = Self.job(alone, continuation, database: database)
+                job.enqueue = (unit, { continuation.resume(with: $0.mapError { $0 }) })
+                queue(job)
+            }
+        } catch {
+            throw PostgresErrorTranslation.translate(error, database: database)
+        }
+    }
+
+    private static func job<T: Sendable>(
+        _ work: @escaping @Sendable (WriteTransaction) async throws -> T, _ continuation: CheckedContinuation<T, any Error>, database: String
+    ) -> Job {
+        Job(
+            run: { transaction in
+                let value = try await work(transaction)
+                return { continuation.resume(returning: value) }
+            },
+            fail: { continuation.resume(throwing: PostgresErrorTranslation.translate($0, database: database)) })
+    }
+
+    /// Queues `job`, and starts a flush task if none runs.
+    private func queue(_ job: Job) {
+        let start = state.withLock { state -> Bool in
+            state.queue.append(job)
+            guard !state.flushing else { return false }
+            state.flushing = true
+            return true
+        }
+        if start { Task { await self.flush() } }
     }
 
     private func flush() async {
@@ -94,7 +124,7 @@ final class PostgresGroupCommitter: Sendable {
                 // Optimistically every unit straight in the transaction; if one fails, the batch
                 // runs again with a savepoint per unit, so only that one is rolled back. (Savepoints
                 // on every unit cost two more round trips each.)
-                if batch.count > 1,
+                if batch.count > 1 || batch[0].enqueue != nil,
                     let resumptions = try await Self.transaction(
                         connection, logger: logger, channel: channel,
                         { transaction in
@@ -140,12 +170,26 @@ final class PostgresGroupCommitter: Sendable {
         }
     }
 
-    /// Runs every unit straight in the transaction; nil as soon as one throws.
+    /// Runs every unit straight in the transaction, each run of consecutive enqueues stored
+    /// together; nil as soon as one throws.
     private static func runOptimistically(_ batch: [Job], in transaction: WriteTransaction) async -> [@Sendable () -> Void]? {
         var resumptions: [@Sendable () -> Void] = []
-        for job in batch {
-            guard let resumption = try? await job.run(transaction) else { return nil }
+        var index = batch.startIndex
+        while index < batch.endIndex {
+            var end = index
+            while end < batch.endIndex, batch[end].enqueue != nil { end += 1 }
+            if end > index {
+                let run = batch[index..<end].compactMap(\.enqueue)
+                guard let results = try? await BulkEnqueue.store(transaction, run.map(\.unit)) else { return nil }
+                for (enqueue, result) in zip(run, results) {
+                    resumptions.append { enqueue.resume(result) }
+                }
+                index = end
+                continue
+            }
+            guard let resumption = try? await batch[index].run(transaction) else { return nil }
             resumptions.append(resumption)
+            index += 1
         }
         return resumptions
     }

@@ -5,7 +5,9 @@ public import SWGateStore
 extension PostgresOutboxStore {
     public func enqueue(_ message: NewMessage) async throws -> EnqueueResult {
         let prepared = try PreparedMessage(message)
-        return try await write { transaction in try await Self.insert(transaction, prepared) }
+        return try await committer.performEnqueue(BulkEnqueue.Unit(prepared: prepared, submission: nil)) { transaction in
+            try await Self.insert(transaction, prepared)
+        }
     }
 
     /// A validated message with its content digest computed on the caller's task.

@@ -22,7 +22,7 @@ extension PostgresOutboxStore {
 
     public func enqueue(_ message: NewMessage, rememberingSubmission key: IdempotencyKey) async throws -> EnqueueResult {
         let prepared = try PreparedMessage(message)
-        return try await write { transaction in
+        return try await committer.performEnqueue(BulkEnqueue.Unit(prepared: prepared, submission: key)) { transaction in
             // Decided in the transaction that stores the message, after the audit head lock: of
             // concurrent submissions with one key, on any instance, exactly one is stored; each
             // other one finds its row and gets the original (same content) or a conflict.
