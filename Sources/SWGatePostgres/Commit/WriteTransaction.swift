@@ -83,13 +83,17 @@ final class WriteTransaction {
         pending.removeLast(pending.count - mark.pendingCount)
     }
 
-    /// Writes the appended entries and the head they reached, and queues the wake-up; call before
-    /// `COMMIT`.
+    /// Writes the appended entries and the head they reached, and queues the wake-up, in one
+    /// statement; call before `COMMIT`.
     func finish(channel: String) async throws {
-        if !pending.isEmpty {
-            let entries = pending
-            try await rows(
-                """
+        guard !pending.isEmpty || headChanged else {
+            if notify { try await rows("SELECT pg_notify(\(channel), '')") }
+            return
+        }
+        let entries = pending
+        try await rows(
+            """
+            WITH entry AS (
                 INSERT INTO audit_log (seq, at, event, message_id, destination, actor, detail, prev_hash, hash)
                 SELECT s, a, e, CASE WHEN hm THEN m END, CASE WHEN hd THEN d END, ac, de, p, h
                 FROM unnest(\(entries.map(\.sequence))::bigint[], \(entries.map(\.at))::bigint[], \(entries.map(\.event))::text[],
@@ -98,13 +102,12 @@ final class WriteTransaction {
                     \(entries.map(\.actor))::text[], \(entries.map(\.detail))::text[], \(entries.map(\.previousHash))::text[],
                     \(entries.map(\.hash))::text[])
                     AS entry(s, a, e, m, hm, d, hd, ac, de, p, h)
-                """)
-            pending.removeAll()
-        }
-        if headChanged {
-            try await rows("UPDATE audit_head SET seq = \(head.sequence), hash = \(head.hash) WHERE id = 1")
-            headChanged = false
-        }
-        if notify { try await rows("SELECT pg_notify(\(channel), '')") }
+            ), head AS (
+                UPDATE audit_head SET seq = \(head.sequence), hash = \(head.hash) WHERE id = 1
+            )
+            SELECT CASE WHEN \(notify) THEN pg_notify(\(channel), '') END
+            """)
+        pending.removeAll()
+        headChanged = false
     }
 }

@@ -17,37 +17,31 @@ extension PostgresOutboxStore {
         let nowMS = now.storeMilliseconds
         let expires = nowMS + leaseDuration.milliseconds
         return try await write { transaction in
-            let candidates = try await transaction.rows(
-                """
-                SELECT d.id FROM delivery d
-                WHERE d.destination = \(destination) AND d.state = 'pending' AND d.next_attempt_at <= \(nowMS)
-                  AND NOT EXISTS (
-                    SELECT 1 FROM delivery e
-                    WHERE e.destination = d.destination AND e.conversation = d.conversation AND e.id < d.id AND e.state <> 'delivered')
-                ORDER BY d.next_attempt_at, d.id
-                LIMIT \(limit)
-                FOR UPDATE OF d SKIP LOCKED
-                """
-            ).map { try $0.value("id", as: Int64.self) }
-            guard !candidates.isEmpty else { return [] }
-            let won = Set(
-                try await transaction.rows(
-                    """
-                    SELECT id FROM delivery
-                    WHERE id = ANY(\(candidates)) AND pg_try_advisory_xact_lock(hashtext(destination || '/' || conversation))
-                    """
-                ).map { try $0.value("id", as: Int64.self) })
-            let ids = candidates.filter(won.contains)
-            guard !ids.isEmpty else { return [] }
+            // One statement: the candidates, locked or skipped; those whose conversation lock is
+            // won; their update. (Volatile and locking CTEs are evaluated once, not inlined.)
             let rows = try await transaction.rows(
                 """
+                WITH candidate AS (
+                    SELECT d.id, d.destination, d.conversation FROM delivery d
+                    WHERE d.destination = \(destination) AND d.state = 'pending' AND d.next_attempt_at <= \(nowMS)
+                      AND NOT EXISTS (
+                        SELECT 1 FROM delivery e
+                        WHERE e.destination = d.destination AND e.conversation = d.conversation AND e.id < d.id AND e.state <> 'delivered')
+                    ORDER BY d.next_attempt_at, d.id
+                    LIMIT \(limit)
+                    FOR UPDATE OF d SKIP LOCKED
+                ), won AS (
+                    SELECT id FROM candidate WHERE pg_try_advisory_xact_lock(hashtext(destination || '/' || conversation))
+                )
                 UPDATE delivery d SET state = 'sending', lease_owner = \(owner), lease_expires_at = \(expires),
                     attempt_count = d.attempt_count + 1, budget_attempts = d.budget_attempts + 1, updated_at = \(nowMS)
-                FROM message m
-                WHERE d.id = ANY(\(ids)) AND m.seq = d.message_seq
+                FROM message m, won
+                WHERE d.id = won.id AND m.seq = d.message_seq
                 RETURNING d.id, d.destination, d.conversation, d.payload, d.content_type, d.budget_attempts, d.budget_started_at,
-                    m.id AS message_id, m.wire_message_id, m.function, m.source, m.summary, m.accepted_at
+                    d.next_attempt_at, m.id AS message_id, m.wire_message_id, m.function, m.source, m.summary, m.accepted_at
                 """)
+            guard !rows.isEmpty else { return [] }
+            var order: [(due: Int64, id: Int64)] = []
             var byID: [Int64: ClaimedDelivery] = [:]
             for row in rows {
                 let delivery = ClaimedDelivery(
@@ -59,9 +53,10 @@ extension PostgresOutboxStore {
                     leaseExpiresAt: Date(storeMilliseconds: expires), source: try row.value("source"),
                     summary: try row.optionalData("summary"))
                 byID[delivery.deliveryID] = delivery
+                order.append((try row.value("next_attempt_at", as: Int64.self), delivery.deliveryID))
             }
             var claimed: [ClaimedDelivery] = []
-            for id in ids {
+            for (_, id) in order.sorted(by: { ($0.due, $0.id) < ($1.due, $1.id) }) {
                 guard let delivery = byID[id] else { continue }
                 try await transaction.append(
                     at: nowMS, event: .sending, messageID: delivery.messageID, destination: destination, actor: owner,

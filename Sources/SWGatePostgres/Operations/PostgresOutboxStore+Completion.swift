@@ -1,4 +1,5 @@
 public import Foundation
+import NIOCore
 import PostgresNIO
 public import SWGateStore
 
@@ -12,100 +13,109 @@ extension PostgresOutboxStore {
         }
     }
 
+    /// The completion in one statement: the delivery locked, the attempt recorded (also when the
+    /// lease was lost), the new state written only while `owner` still holds the lease, the
+    /// receipt kept with it; then the audit entry.
     private static func apply(_ transaction: WriteTransaction, _ completion: DeliveryCompletion) async throws -> CompletionResult {
-        guard
-            let row = try await transaction.rows(
-                """
-                SELECT d.state, d.lease_owner, d.attempt_count, d.destination, m.id AS message_id
-                FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = \(completion.deliveryID) FOR UPDATE OF d
-                """
-            ).first
-        else {
-            throw OutboxError(.unknownID, "no delivery \(completion.deliveryID)")
-        }
         let now = Date().storeMilliseconds
-        let messageID: String = try row.value("message_id")
-        let destination: String = try row.value("destination")
-        let attempt = Int(try row.value("attempt_count", as: Int32.self))
-        let httpStatus = completion.httpStatus.map { Int32(clamping: $0) }
-        try await transaction.rows(
-            """
-            INSERT INTO attempt (delivery_id, number, started_at, duration_ms, outcome, http_status, error, owner)
-            VALUES (\(completion.deliveryID), \(Int32(clamping: attempt)), \(completion.startedAt.storeMilliseconds),
-                \(completion.duration.milliseconds), \(completion.outcome.rawValue), \(httpStatus), \(completion.error), \(completion.owner))
-            """)
-        let state: String = try row.value("state")
-        let leaseOwner: String? = try row.value("lease_owner")
-        guard state == DeliveryState.sending.rawValue, leaseOwner == completion.owner else { return .leaseLost }
         let id = completion.deliveryID
         let owner = completion.owner
         let error = completion.error ?? ""
-        switch completion.transition {
-        case .delivered(let receipt):
-            try await setState(transaction, id, .delivered, now: now, nextAttempt: nil, error: nil, deliveredAt: now)
-            if let receipt {
-                try await transaction.rows(
-                    "INSERT INTO receipt (delivery_id, received_at, content_type, body) VALUES (\(id), \(now), \(receipt.contentType), \(receipt.body))"
+        let change = Change(completion.transition, now: now, error: error)
+        let receipt = change.receipt
+        guard
+            let row = try await transaction.rows(
+                """
+                WITH target AS (
+                    SELECT d.id, d.state, d.lease_owner, d.attempt_count, d.destination, m.id AS message_id
+                    FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = \(id) FOR UPDATE OF d
+                ), tried AS (
+                    INSERT INTO attempt (delivery_id, number, started_at, duration_ms, outcome, http_status, error, owner)
+                    SELECT id, attempt_count, \(completion.startedAt.storeMilliseconds), \(completion.duration.milliseconds),
+                        \(completion.outcome.rawValue), \(completion.httpStatus.map { Int32(clamping: $0) }), \(completion.error), \(owner)
+                    FROM target
+                ), changed AS (
+                    UPDATE delivery d SET state = \(change.state.rawValue), lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
+                        next_attempt_at = COALESCE(\(change.nextAttempt)::bigint, d.next_attempt_at),
+                        last_error = COALESCE(\(change.error)::text, d.last_error),
+                        delivered_at = COALESCE(\(change.deliveredAt)::bigint, d.delivered_at)
+                    FROM target WHERE d.id = target.id AND target.state = 'sending' AND target.lease_owner = \(owner)
+                    RETURNING d.id
+                ), kept AS (
+                    INSERT INTO receipt (delivery_id, received_at, content_type, body)
+                    SELECT id, \(now), \(receipt?.contentType ?? ""), \(ByteBuffer(bytes: receipt?.body ?? Data())) FROM changed WHERE \(receipt != nil)
                 )
-            }
-            try await transaction.append(
-                at: now, event: .delivered, messageID: messageID, destination: destination, actor: owner,
-                detail: "attempt \(attempt)" + (completion.httpStatus.map { ", HTTP \($0)" } ?? "") + (receipt == nil ? "" : ", receipt kept"))
+                SELECT target.attempt_count, target.destination, target.message_id, EXISTS (SELECT 1 FROM changed) AS applied FROM target
+                """
+            ).first
+        else {
+            throw OutboxError(.unknownID, "no delivery \(id)")
+        }
+        guard try row.value("applied", as: Bool.self) else { return .leaseLost }
+        let messageID: String = try row.value("message_id")
+        let destination: String = try row.value("destination")
+        let attempt = Int(try row.value("attempt_count", as: Int32.self))
+        let detail: String
+        switch completion.transition {
+        case .delivered:
+            detail = "attempt \(attempt)" + (completion.httpStatus.map { ", HTTP \($0)" } ?? "") + (receipt == nil ? "" : ", receipt kept")
             // The next delivery of the conversation may now be free, for any instance.
             transaction.notify = true
-        case .retry(let at):
-            let next = at.storeMilliseconds
-            try await setState(transaction, id, .pending, now: now, nextAttempt: next, error: error, deliveredAt: nil)
-            try await transaction.append(
-                at: now, event: .retryScheduled, messageID: messageID, destination: destination, actor: owner,
-                detail: "attempt \(attempt) failed (\(completion.outcome)): \(error); next attempt at \(next)")
+        case .retry:
+            detail = "attempt \(attempt) failed (\(completion.outcome)): \(error); next attempt at \(change.nextAttempt ?? now)"
         case .failed:
-            try await setState(transaction, id, .failed, now: now, nextAttempt: nil, error: error, deliveredAt: nil)
-            try await transaction.append(
-                at: now, event: .failed, messageID: messageID, destination: destination, actor: owner,
-                detail: "attempt \(attempt) failed permanently: \(error)")
+            detail = "attempt \(attempt) failed permanently: \(error)"
         case .dead:
-            try await setState(transaction, id, .dead, now: now, nextAttempt: nil, error: error, deliveredAt: nil)
-            try await transaction.append(
-                at: now, event: .dead, messageID: messageID, destination: destination, actor: owner,
-                detail: "retry budget spent after attempt \(attempt): \(error)")
+            detail = "retry budget spent after attempt \(attempt): \(error)"
         }
+        try await transaction.append(at: now, event: change.event, messageID: messageID, destination: destination, actor: owner, detail: detail)
         return .applied
     }
 
-    private static func setState(
-        _ transaction: WriteTransaction, _ id: Int64, _ state: DeliveryState, now: Int64, nextAttempt: Int64?, error: String?, deliveredAt: Int64?
-    ) async throws {
-        try await transaction.rows(
-            """
-            UPDATE delivery SET state = \(state.rawValue), lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
-                next_attempt_at = COALESCE(\(nextAttempt)::bigint, next_attempt_at), last_error = COALESCE(\(error)::text, last_error),
-                delivered_at = COALESCE(\(deliveredAt)::bigint, delivered_at)
-            WHERE id = \(id)
-            """)
+    /// What a transition writes on its delivery.
+    private struct Change {
+        let state: DeliveryState
+        let event: AuditEvent
+        let nextAttempt: Int64?
+        let error: String?
+        let deliveredAt: Int64?
+        let receipt: Receipt?
+
+        init(_ transition: DeliveryCompletion.Transition, now: Int64, error: String) {
+            switch transition {
+            case .delivered(let receipt):
+                (state, event, nextAttempt, self.error, deliveredAt, self.receipt) = (.delivered, .delivered, nil, nil, now, receipt)
+            case .retry(let at):
+                (state, event, nextAttempt, self.error, deliveredAt, receipt) = (.pending, .retryScheduled, at.storeMilliseconds, error, nil, nil)
+            case .failed:
+                (state, event, nextAttempt, self.error, deliveredAt, receipt) = (.failed, .failed, nil, error, nil, nil)
+            case .dead:
+                (state, event, nextAttempt, self.error, deliveredAt, receipt) = (.dead, .dead, nil, error, nil, nil)
+            }
+        }
     }
 
     public func recordSignedPayload(deliveryID: Int64, owner: String, body: Data, contentType: String) async throws {
         let now = Date().storeMilliseconds
         let detail = "\(contentType), \(body.count) bytes, sha256 \(AuditEntry.sha256Hex(body))"
         try await write { transaction in
+            // The payload is replaced only under a live lease of `owner`; when nothing matched,
+            // a second look says why.
             guard
                 let row = try await transaction.rows(
                     """
-                    SELECT d.state, d.lease_owner, d.destination, m.id AS message_id
-                    FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = \(deliveryID) FOR UPDATE OF d
+                    UPDATE delivery d SET payload = \(body), content_type = \(contentType), updated_at = \(now)
+                    FROM message m
+                    WHERE d.id = \(deliveryID) AND d.state = 'sending' AND d.lease_owner = \(owner) AND m.seq = d.message_seq
+                    RETURNING d.destination, m.id AS message_id
                     """
                 ).first
             else {
+                guard try await transaction.rows("SELECT 1 FROM delivery WHERE id = \(deliveryID)").isEmpty else {
+                    throw OutboxError(.leaseLost, "delivery \(deliveryID) is not leased to \(owner)")
+                }
                 throw OutboxError(.unknownID, "no delivery \(deliveryID)")
             }
-            let state: String = try row.value("state")
-            let leaseOwner: String? = try row.value("lease_owner")
-            guard state == DeliveryState.sending.rawValue, leaseOwner == owner else {
-                throw OutboxError(.leaseLost, "delivery \(deliveryID) is not leased to \(owner)")
-            }
-            try await transaction.rows(
-                "UPDATE delivery SET payload = \(body), content_type = \(contentType), updated_at = \(now) WHERE id = \(deliveryID)")
             try await transaction.append(
                 at: now, event: .signed, messageID: try row.value("message_id"), destination: try row.value("destination"), actor: owner,
                 detail: detail)
