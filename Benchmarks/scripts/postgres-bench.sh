@@ -17,6 +17,8 @@ cd - >/dev/null
 "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U swgate pgbench
 "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U swgate outbox
 "$BIN/pgbench" -h 127.0.0.1 -p "$PORT" -U swgate -i -s 10 -q pgbench 2>/dev/null
+echo "== pgbench TPC-B (default script), 16 clients, 20 s"
+"$BIN/pgbench" -h 127.0.0.1 -p "$PORT" -U swgate -c 16 -j 2 -T 20 pgbench 2>/dev/null | grep -E "^(tps|latency average|number of transactions actually)"
 echo "== pgbench simple-update (-N), 16 clients, 20 s"
 "$BIN/pgbench" -h 127.0.0.1 -p "$PORT" -U swgate -N -c 16 -j 2 -T 20 pgbench 2>/dev/null | grep -E "^(tps|latency average|number of transactions actually)"
 echo "== pgbench select-only (-S), 16 clients, 10 s"

@@ -8,7 +8,8 @@ public import SWGateStore
 /// use at once (`docs/high-availability.md`).
 ///
 /// - Writes of one instance are group-committed (`PostgresGroupCommitter`); every writing
-///   transaction locks the audit head first, so the audit chain stays one chain.
+///   transaction locks the audit head last, just before it commits, so the audit chain stays one
+///   chain while the work before it runs concurrently on every instance.
 /// - Claims take `pending` rows with `FOR UPDATE SKIP LOCKED`, keep the ordering rule per
 ///   conversation and destination, and lease what they take; any instance reclaims expired leases.
 /// - Idempotency (reference keys and `Idempotency-Key`s) rests on unique constraints.

@@ -127,7 +127,6 @@ struct SharedStoreGatewayTests {
 
     @Test(
         "While its database is down a running gateway answers 503 to submissions and /readyz, and 202 again once it is back",
-        .disabled("hangs intermittently when run beside the other PostgreSQL suites (passes alone); cause not found yet"),
         .timeLimit(.minutes(2)))
     func databaseOutage() async throws {
         let cluster = try PostgresTestCluster()
@@ -159,6 +158,29 @@ struct SharedStoreGatewayTests {
         }
         run.cancel()
         _ = try? await run.value
+        try? await http.shutdown()
+    }
+
+    @Test("A gateway whose database went away still shuts down promptly, with a submission in flight", .timeLimit(.minutes(2)))
+    func shutdownDuringOutage() async throws {
+        let cluster = try PostgresTestCluster()
+        defer { cluster.stop() }
+        let url = cluster.url(try cluster.createDatabase())
+        let partners = try await Partners.start()
+        defer { partners.stop() }
+        let server = try await GatewayServer.open(configuration: configuration(partners, url: url, owner: "gw-1"))
+        let (port, run) = try await start(server)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
+        #expect(try await client.submit(try FormDSamples.withReference("VN-TH 26/03/000811")).status == 202)
+        try await cluster.halt()
+        let pending = Task { try? await client.submit(try FormDSamples.withReference("VN-TH 26/03/000812")).status }
+        run.cancel()
+        let started = ContinuousClock.now
+        _ = try? await run.value
+        #expect(ContinuousClock.now - started < .seconds(30), "shutdown took \(ContinuousClock.now - started)")
+        let status = await pending.value
+        #expect(status != 202, "a submission was accepted while the database was down")
         try? await http.shutdown()
     }
 

@@ -55,8 +55,8 @@ func enqueue(_ store: PostgresOutboxStore, destination: String, prefix: String) 
     return Double(perProducer * producers) / seconds(since: start)
 }
 
-/// Workers on each store claim up to 32 deliveries of `destination` and complete them as delivered,
-/// until none is left; returns completions per second and how many each store made.
+/// Workers on each store claim up to 32 deliveries of `destination` and complete them as delivered
+/// (concurrently, as the engine does), until none is left; returns completions per second and how many each store made.
 func drain(_ stores: [PostgresOutboxStore], destination: String, workersPerStore: Int = 4) async throws -> (rate: Double, perStore: [Int]) {
     let start = ContinuousClock.now
     let counts = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
@@ -68,13 +68,20 @@ func drain(_ stores: [PostgresOutboxStore], destination: String, workersPerStore
                         let claimed = try await store.claim(
                             destination: destination, limit: 32, owner: "bench-\(index)-\(worker)", leaseDuration: .seconds(120), now: Date())
                         if claimed.isEmpty { break }
-                        for delivery in claimed {
-                            _ = try await store.complete(
-                                DeliveryCompletion(
-                                    deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: Date(), duration: .milliseconds(1),
-                                    outcome: .delivered, httpStatus: 200, transition: .delivered(receipt: nil)))
-                            done += 1
+                        // As the delivery engine does: every claimed delivery is attempted, and
+                        // completed, concurrently.
+                        try await withThrowingTaskGroup(of: Void.self) { attempts in
+                            for delivery in claimed {
+                                attempts.addTask {
+                                    _ = try await store.complete(
+                                        DeliveryCompletion(
+                                            deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: Date(), duration: .milliseconds(1),
+                                            outcome: .delivered, httpStatus: 200, transition: .delivered(receipt: nil)))
+                                }
+                            }
+                            try await attempts.waitForAll()
                         }
+                        done += claimed.count
                     }
                     return (index, done)
                 }

@@ -156,7 +156,7 @@ final class PostgresGroupCommitter: Sendable {
     ) async throws -> [@Sendable () -> Void]? {
         try await connection.query("BEGIN", logger: logger).all()
         do {
-            let transaction = try await WriteTransaction(connection: connection, logger: logger)
+            let transaction = WriteTransaction(connection: connection, logger: logger)
             guard let resumptions = try await body(transaction) else {
                 try await connection.query("ROLLBACK", logger: logger).all()
                 return nil

@@ -3,14 +3,16 @@ import PostgresNIO
 public import SWGateStore
 
 extension PostgresOutboxStore {
-    /// Claims due deliveries for `destination` across instances.
+    /// Claims due deliveries for `destination` across instances, in one statement.
     ///
-    /// In one transaction (after the audit head lock, so every earlier writer has committed):
-    /// the ready query picks pending, due deliveries with no undelivered earlier delivery of the
-    /// same conversation to the same destination, and locks them `FOR UPDATE SKIP LOCKED`; each
-    /// candidate must then also win `pg_try_advisory_xact_lock` on its destination and
-    /// conversation, so that even a writer that does not take the head lock (none does today)
-    /// could not put two deliveries of one conversation in flight; the winners become `sending`,
+    /// The ready query picks pending, due deliveries with no undelivered earlier delivery of the
+    /// same conversation to the same destination, and locks them `FOR UPDATE SKIP LOCKED`: a row
+    /// another instance is claiming or completing is skipped, and a row whose state changed since
+    /// the statement began is checked again once locked. The earlier delivery of a conversation is
+    /// `pending`, `sending` or not `delivered` until the transaction that delivered it commits, so
+    /// a later one is never taken early. Each candidate must also win
+    /// `pg_try_advisory_xact_lock` on its destination and conversation, so that two instances
+    /// can never hold deliveries of one conversation at once; the winners become `sending`,
     /// leased to `owner`, with one `sending` audit entry each.
     public func claim(destination: String, limit: Int, owner: String, leaseDuration: Duration, now: Date) async throws -> [ClaimedDelivery] {
         guard limit > 0 else { return [] }

@@ -40,14 +40,15 @@ extension PostgresOutboxStore {
     }
 
     /// Stores the message (or finds the original under its idempotency key) in `transaction`.
-    static func insert(_ transaction: WriteTransaction, _ prepared: PreparedMessage) async throws -> EnqueueResult {
+    /// - Parameter id: the gateway id to give a new message (one is made if nil).
+    static func insert(_ transaction: WriteTransaction, _ prepared: PreparedMessage, id: String? = nil) async throws -> EnqueueResult {
         let message = prepared.message
         if let key = message.idempotencyKey, let original = try await existing(transaction.connection, key: key) {
             return try duplicate(original, of: prepared, key: key)
         }
         let conversation = try await ConversationLinks.resolve(transaction, message)
         let now = Date().storeMilliseconds
-        let id = MessageIdentifier.next(milliseconds: now)
+        let id = id ?? MessageIdentifier.next(milliseconds: now)
         // The unique index decides: a concurrent writer that stored the same key first makes this
         // insert return nothing, and the original is answered instead.
         let inserted = try await transaction.rows(

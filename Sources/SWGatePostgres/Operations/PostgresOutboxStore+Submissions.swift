@@ -23,22 +23,32 @@ extension PostgresOutboxStore {
     public func enqueue(_ message: NewMessage, rememberingSubmission key: IdempotencyKey) async throws -> EnqueueResult {
         let prepared = try PreparedMessage(message)
         return try await committer.performEnqueue(BulkEnqueue.Unit(prepared: prepared, submission: key)) { transaction in
-            // Decided in the transaction that stores the message, after the audit head lock: of
-            // concurrent submissions with one key, on any instance, exactly one is stored; each
-            // other one finds its row and gets the original (same content) or a conflict.
+            // Decided in the transaction that stores the message: of concurrent submissions with
+            // one key, on any instance, exactly one is stored; each other one gets the original
+            // (same content) or a conflict.
             if let earlier = try await Self.remembered(transaction.connection, key) {
                 return try await Self.answer(transaction.connection, earlier: earlier, digest: prepared.digest, key: key)
             }
-            let result = try await Self.insert(transaction, prepared)
-            // The primary key has the last word: if a row appeared meanwhile, this insert stores
-            // nothing and the unit fails, which rolls back its message too.
-            let remembered = try await transaction.rows(
+            // The key is taken before the message is stored. A concurrent submission of the key on
+            // another instance makes this insert wait for that transaction: if it commits, nothing
+            // is inserted here and its row, now visible, is answered; nothing was stored to undo.
+            let id = MessageIdentifier.next(milliseconds: Date().storeMilliseconds)
+            let taken = try await transaction.rows(
                 """
-                INSERT INTO submission_key (scope, key, message_id, content_digest) VALUES (\(key.scope), \(key.key), \(result.id), \(prepared.digest))
+                INSERT INTO submission_key (scope, key, message_id, content_digest) VALUES (\(key.scope), \(key.key), \(id), \(prepared.digest))
                 ON CONFLICT (scope, key) DO NOTHING RETURNING scope
                 """)
-            guard !remembered.isEmpty else {
-                throw OutboxError(.submissionConflict, "Idempotency-Key \(key.key) was taken by a concurrent submission; retry")
+            guard !taken.isEmpty else {
+                guard let earlier = try await Self.remembered(transaction.connection, key) else {
+                    throw OutboxError(.submissionConflict, "Idempotency-Key \(key.key) was taken by a concurrent submission; retry")
+                }
+                return try await Self.answer(transaction.connection, earlier: earlier, digest: prepared.digest, key: key)
+            }
+            let result = try await Self.insert(transaction, prepared, id: id)
+            if result.id != id {
+                // The message itself was a duplicate (its reference was stored before): the key
+                // remembers the original.
+                try await transaction.rows("UPDATE submission_key SET message_id = \(result.id) WHERE scope = \(key.scope) AND key = \(key.key)")
             }
             return result
         }

@@ -15,7 +15,7 @@ enum PostgresSchema {
 
     /// Version 1: everything the SQLite store has at its schema v5 (outbox, submission keys,
     /// conversation key as an index on the texts, partial unique idempotency index, conversation
-    /// links), and the single-row audit head every writing transaction locks first.
+    /// links), and the single-row audit head every writing transaction locks just before it commits.
     private static let outbox = [
         """
         CREATE TABLE message (
@@ -101,7 +101,7 @@ enum PostgresSchema {
         """,
         "CREATE INDEX audit_message ON audit_log (message_id)",
         // seq 0 with the genesis hash: no entry yet. The row exists from the start so that every
-        // writing transaction can lock it (SELECT … FOR UPDATE) before anything else.
+        // writing transaction can lock it (SELECT … FOR UPDATE) to append its entries.
         "CREATE TABLE audit_head (id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL, hash text NOT NULL)",
         "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '\(String(repeating: "0", count: 64))')",
         """
