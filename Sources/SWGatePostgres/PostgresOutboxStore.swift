@@ -72,9 +72,10 @@ public final class PostgresOutboxStore: SubmissionStore {
     }
 
     /// Runs `work` on a pooled connection outside any write transaction, translating errors.
-    func read<T: Sendable>(_ work: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(OutboxError) -> T {
+    /// - Parameter bounded: false for reads that may rightly take long (the whole audit chain).
+    func read<T: Sendable>(bounded: Bool = true, _ work: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(OutboxError) -> T {
         do {
-            return try await pool.withConnection(work)
+            return try await pool.withConnection(bounded: bounded, work)
         } catch {
             throw PostgresErrorTranslation.translate(error, database: configuration.displayURL)
         }

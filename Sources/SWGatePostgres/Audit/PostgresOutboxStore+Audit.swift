@@ -6,7 +6,7 @@ extension PostgresOutboxStore {
     public func auditEntries(messageID: String?) async throws -> [AuditEntry] {
         let query: PostgresQuery =
             messageID.map { "SELECT * FROM audit_log WHERE message_id = \($0) ORDER BY seq" } ?? "SELECT * FROM audit_log ORDER BY seq"
-        return try await read { connection in
+        return try await read(bounded: messageID != nil) { connection in
             try await connection.query(query, logger: Self.quietLogger).all().map { row in
                 AuditEntry(
                     sequence: try row.value("seq"), at: try row.date("at"), event: AuditEvent(try row.value("event", as: String.self)),
@@ -19,7 +19,7 @@ extension PostgresOutboxStore {
     /// Streams the whole chain through the verifier in one REPEATABLE READ snapshot, so that the
     /// log and the head are seen as of one instant while other instances keep appending.
     public func verifyAudit() async throws -> AuditReport {
-        try await read { connection in
+        try await read(bounded: false) { connection in
             let logger = Self.quietLogger
             try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger).all()
             do {

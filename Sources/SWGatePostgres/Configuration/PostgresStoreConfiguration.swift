@@ -19,6 +19,10 @@ public struct PostgresStoreConfiguration: Sendable, Hashable, CustomStringConver
     /// How long an operation waits for a pooled connection before it fails with
     /// `.storeUnavailable` (the database is down, or every connection is busy that long).
     public var leaseTimeout: Duration = .seconds(5)
+    /// How long an operation may hold a connection before it is answered `.storeUnavailable` and
+    /// its connection given up: a connection the server dropped while it was being handed out can
+    /// leave a query waiting for ever, and the whole group commit behind it.
+    public var operationTimeout: Duration = .seconds(10)
     /// Bring the schema up to date at start-up (under an advisory lock). Off: a database without
     /// the current schema is refused and nothing is written (operator tools).
     public var migrate: Bool

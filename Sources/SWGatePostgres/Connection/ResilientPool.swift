@@ -22,6 +22,7 @@ final class ResilientPool: Sendable {
     private let configuration: PostgresStoreConfiguration
     private let logger: Logger
     private let leaseTimeout: Duration
+    private let operationTimeout: Duration
     private let current: Mutex<Current?>
     private let lastProbe = Mutex<ContinuousClock.Instant?>(nil)
 
@@ -29,6 +30,7 @@ final class ResilientPool: Sendable {
         self.configuration = configuration
         self.logger = logger
         leaseTimeout = configuration.leaseTimeout
+        operationTimeout = configuration.operationTimeout
         current = Mutex(Self.start(configuration, logger: logger, generation: 0))
     }
 
@@ -43,41 +45,55 @@ final class ResilientPool: Sendable {
     }
 
     /// Runs `body` on a pooled connection. Fails with `.storeUnavailable` when no connection is
-    /// handed out within the lease timeout.
-    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    /// handed out within the lease timeout, or when `body` has not finished within the operation
+    /// timeout after that (its connection is then given up and the pool replaced once the
+    /// database answers: the work cannot commit on a connection the server dropped, and a live
+    /// one is cancelled with it).
+    ///
+    /// The wait for a lease is raced against a timer outside structured concurrency: when the
+    /// timer wins, the caller is answered at once and the lease request is cancelled; should the
+    /// pool hand out a connection anyway (a cancellation it did not see in time), `body` is not run
+    /// and the connection goes straight back. A caller therefore never waits on the pool longer
+    /// than the lease timeout, whatever state the pool is in while the database is away.
+    /// - Parameter bounded: false for work that may rightly take long on a live database (reading
+    ///   the whole audit chain); only the lease timeout applies to it.
+    func withConnection<T: Sendable>(bounded: Bool = true, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         guard let (client, generation) = current.withLock({ $0.map { ($0.client, $0.generation) } }) else {
             throw OutboxError(.storeUnavailable, "\(configuration.displayURL): the store is closed")
         }
-        let leased = LeaseFlag()
-        let timeout = leaseTimeout
+        let race = LeaseRace<T>()
+        let (timeout, operationTimeout) = (leaseTimeout, self.operationTimeout)
+        let displayURL = configuration.displayURL
         do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    try await client.withConnection { connection in
-                        leased.set()
-                        return try await body(connection)
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                    race.start(continuation)
+                    let work = Task {
+                        do {
+                            let value = try await client.withConnection { connection in
+                                guard race.lease() else { throw CancellationError() }
+                                return try await body(connection)
+                            }
+                            race.finish(.success(value))
+                        } catch {
+                            race.finish(.failure(error))
+                        }
                     }
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                while let result = try await group.next() {
-                    if let value = result {
-                        group.cancelAll()
-                        return value
+                    race.onAbandon { work.cancel() }
+                    let timer = Task {
+                        guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                        race.expire(OutboxError(.storeUnavailable, "\(displayURL): no database connection within \(timeout)"))
+                        guard bounded, (try? await Task.sleep(for: operationTimeout)) != nil else { return }
+                        race.expire(
+                            OutboxError(.storeUnavailable, "\(displayURL): the database did not answer within \(operationTimeout)"), evenIfLeased: true)
                     }
-                    // The timer fired: give up only if no connection was handed out yet; work
-                    // already running on a connection is left to finish.
-                    if !leased.isSet {
-                        group.cancelAll()
-                        throw OutboxError(.storeUnavailable, "\(configuration.displayURL): no database connection within \(timeout)")
-                    }
+                    race.onFinish { timer.cancel() }
                 }
-                throw CancellationError()
+            } onCancel: {
+                race.expire(CancellationError())
             }
         } catch {
-            if !leased.isSet { recover(from: generation) }
+            if race.needsRecovery { recover(from: generation) }
             throw error
         }
     }
@@ -135,9 +151,81 @@ final class ResilientPool: Sendable {
     }
 }
 
-/// Whether an operation got its connection, read by the task that times the lease.
-private final class LeaseFlag: Sendable {
-    private let value = Mutex(false)
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
+/// One caller's wait for a pooled connection against its lease timer: whichever comes first
+/// decides. Once the work has its connection the timer no longer counts; once the timer has
+/// answered the caller the work is abandoned and never starts.
+private final class LeaseRace<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var leased = false
+        var abandoned = false
+        var cancelWork: (@Sendable () -> Void)?
+        var finished = false
+        var stopTimer: (@Sendable () -> Void)?
+        var gaveUpLeased = false
+    }
+
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<T, any Error>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    /// Registers how to cancel the work; runs it at once if the caller was already answered.
+    func onAbandon(_ cancel: @escaping @Sendable () -> Void) {
+        let abandoned = state.withLock { state -> Bool in
+            if !state.abandoned { state.cancelWork = cancel }
+            return state.abandoned
+        }
+        if abandoned { cancel() }
+    }
+
+    /// Registers how to stop the timer; runs it at once if the work already finished.
+    func onFinish(_ stop: @escaping @Sendable () -> Void) {
+        let finished = state.withLock { state -> Bool in
+            if !state.finished { state.stopTimer = stop }
+            return state.finished
+        }
+        if finished { stop() }
+    }
+
+    /// The work got a connection: true if it may run, false if the caller was already answered.
+    func lease() -> Bool {
+        state.withLock { state -> Bool in
+            guard !state.abandoned else { return false }
+            state.leased = true
+            return true
+        }
+    }
+
+    /// The work never got a connection, or was given up while holding one.
+    var needsRecovery: Bool { state.withLock { !$0.leased || $0.gaveUpLeased } }
+
+    func finish(_ result: Result<T, any Error>) {
+        let (continuation, stop) = state.withLock { state -> (CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?) in
+            defer {
+                state.continuation = nil
+                state.stopTimer = nil
+                state.finished = true
+            }
+            return (state.continuation, state.stopTimer)
+        }
+        stop?()
+        continuation?.resume(with: result)
+    }
+
+    /// The timer fired (or the caller was cancelled): answers with `error` unless the work
+    /// already holds a connection (and `evenIfLeased` is false), which it is then left to finish.
+    func expire(_ error: any Error, evenIfLeased: Bool = false) {
+        let (continuation, cancel) = state.withLock { state -> (CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?) in
+            guard !state.leased || evenIfLeased, let continuation = state.continuation else { return (nil, nil) }
+            if state.leased { state.gaveUpLeased = true }
+            state.continuation = nil
+            state.abandoned = true
+            defer { state.cancelWork = nil }
+            return (continuation, state.cancelWork)
+        }
+        cancel?()
+        continuation?.resume(throwing: error)
+    }
 }
