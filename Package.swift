@@ -243,7 +243,7 @@ let package = Package(
         .testTarget(
             name: "SWGateCLITests",
             dependencies: [
-                "swgate", "SWGateTesting", "SWGateStore",
+                "swgate", "SWGateTesting", "SWGateStore", "SWGateConsole",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

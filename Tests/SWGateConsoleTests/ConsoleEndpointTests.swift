@@ -193,3 +193,27 @@ struct ConsoleEndpointTests {
         #expect(await harness.send("GET", "/console/", cookie: alice.cookie).status == 303)
     }
 }
+
+@Suite("Console: replaying a selection")
+struct ConsoleSelectionTests {
+    @Test("A selection of two dead messages is dry-run, then replayed together; a delivered one in the selection is left alone")
+    func selection() async throws {
+        let harness = try ConsoleHarness()
+        defer { harness.close() }
+        let first = try await harness.deadMessage("W-1", conversation: "VN-1")
+        let second = try await harness.deadMessage("W-2", conversation: "VN-2")
+        let alice = try await harness.signIn("alice", ConsoleHarness.operatorPassword)
+        let dry = await harness.send(
+            "POST", "/console/replay", cookie: alice.cookie, form: [("csrf", alice.csrf), ("scope", "selection"), ("id", first), ("id", second)])
+        #expect(dry.text.contains("2 selected messages") && dry.text.contains("2 deliveries would be re-sent"))
+        #expect(dry.text.components(separatedBy: #"name="id""#).count == 3, "the confirmation names both messages")
+        #expect(try await harness.store.stats().total(.dead) == 2)
+        let done = await harness.send(
+            "POST", "/console/replay", cookie: alice.cookie, form: [("csrf", alice.csrf), ("confirm", "yes"), ("id", first), ("id", second)])
+        #expect(done.text.contains("Replayed 2 deliveries"))
+        let again = await harness.send(
+            "POST", "/console/replay", cookie: alice.cookie, form: [("csrf", alice.csrf), ("scope", "selection"), ("id", first)])
+        #expect(again.text.contains("0 deliveries would be re-sent") && again.text.contains("left alone"))
+        #expect(!again.text.contains("confirm-replay"))
+    }
+}

@@ -40,7 +40,7 @@ extension ConsoleEndpoint {
         body += Layout.table(
             id: "audit", headers: ["#", "When", "Event", "Message", "Destination", "By", "Detail"],
             rows: entries.map { e in
-                "<tr><td>\(e.sequence)</td><td>\(h(display.format(e.at)))</td><td>\(h(e.event.rawValue))</td>"
+                "<tr><td>\(e.sequence)</td><td class=when>\(h(display.format(e.at)))</td><td>\(h(e.event.rawValue))</td>"
                     + "<td>\(e.messageID.map { Layout.messageLink($0) } ?? "")</td><td>\(h(e.destination ?? ""))</td><td>\(h(e.actor))</td><td>\(h(e.detail))</td></tr>"
             }, empty: "No entry matches.")
         return Self.html(layout.page(title: "Audit log", section: .audit, body: body))

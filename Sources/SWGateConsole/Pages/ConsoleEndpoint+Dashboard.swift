@@ -46,7 +46,7 @@ extension ConsoleEndpoint {
         body += Layout.table(
             id: "recent-failures", headers: ["When", "Message", "Destination", "State", "Attempts", "Reason"],
             rows: failures.map { f in
-                "<tr><td>\(h(display.format(f.updatedAt)))</td><td>\(Layout.messageLink(f.messageID))</td><td>\(h(f.destination))</td>"
+                "<tr><td class=when>\(h(display.format(f.updatedAt)))</td><td>\(Layout.messageLink(f.messageID))</td><td>\(h(f.destination))</td>"
                     + "<td>\(Layout.badge(f.state.rawValue))</td><td>\(f.attemptCount)</td><td>\(h(f.lastError ?? ""))</td></tr>"
             }, empty: "No failed or dead deliveries.")
 
@@ -57,7 +57,7 @@ extension ConsoleEndpoint {
             : Layout.table(
                 id: "certificates", headers: ["Role", "Subject", "Valid until", "Days left", "Status"],
                 rows: attention.sorted { $0.daysRemaining < $1.daysRemaining }.map { c in
-                    "<tr><td>\(h(c.role))</td><td class=\"mono\">\(h(c.subject))</td><td>\(h(display.format(c.notAfter)))</td>"
+                    "<tr><td>\(h(c.role))</td><td class=\"mono\">\(h(c.subject))</td><td class=when>\(h(display.format(c.notAfter)))</td>"
                         + "<td>\(c.daysRemaining)</td><td>\(Layout.badge(c.status))</td></tr>"
                 }, empty: "")
         return Self.html(layout.page(title: "Dashboard", section: .dashboard, body: body))

@@ -61,7 +61,7 @@ extension ConsoleEndpoint {
                 <dt>Attempts</dt><dd>\(delivery.attemptCount)</dd>
                 \(delivery.nextAttemptAt.map { "<dt>Next attempt</dt><dd>\(h(display.format($0)))</dd>" } ?? "")
                 \(delivery.deliveredAt.map { "<dt>Delivered</dt><dd>\(h(display.format($0)))</dd>" } ?? "")
-                \(delivery.lastError.map { "<dt>Last error</dt><dd>\(h($0))</dd>" } ?? "")
+                \(delivery.lastError.map { "<dt>\(delivery.state == .delivered ? "Error before delivery" : "Last error")</dt><dd>\(h($0))</dd>" } ?? "")
                 <dt>Bytes</dt><dd><a id="payload-\(h(delivery.destination))" href="\(h(base + "/payload/\(delivery.id)"))">Download \(signed ? "the signed message as sent" : "the document as stored (signed at the first attempt)")</a> (\(h(delivery.contentType)), \(delivery.payloadSize) bytes)</dd>
                 </dl>
                 """
@@ -69,14 +69,14 @@ extension ConsoleEndpoint {
             body += Layout.table(
                 headers: ["#", "Started", "Duration", "Outcome", "HTTP", "Error", "By"],
                 rows: delivery.attempts.map { a in
-                    "<tr><td>\(a.number)</td><td>\(h(display.format(a.startedAt)))</td><td>\(a.durationMilliseconds) ms</td><td>\(h(a.outcome.rawValue))</td>"
+                    "<tr><td>\(a.number)</td><td class=when>\(h(display.format(a.startedAt)))</td><td>\(a.durationMilliseconds) ms</td><td>\(h(a.outcome.rawValue))</td>"
                         + "<td>\(a.httpStatus.map(String.init) ?? "–")</td><td>\(h(a.error ?? ""))</td><td>\(h(a.owner))</td></tr>"
                 }, empty: "No attempt yet.")
             body += "<h3>Receipts</h3>"
             body += Layout.table(
                 headers: ["Received", "Type", "Size", ""],
                 rows: delivery.receipts.enumerated().map { index, r in
-                    "<tr><td>\(h(display.format(r.receivedAt)))</td><td>\(h(r.contentType))</td><td>\(r.body.count) bytes</td>"
+                    "<tr><td class=when>\(h(display.format(r.receivedAt)))</td><td>\(h(r.contentType))</td><td>\(r.body.count) bytes</td>"
                         + #"<td><a href="\#(h(base + "/receipt/\(delivery.id)/\(index)"))">Download</a></td></tr>"#
                 }, empty: "No receipt.")
         }
@@ -84,7 +84,7 @@ extension ConsoleEndpoint {
         body += Layout.table(
             id: "story", headers: ["When", "Event", "Destination", "By", "Detail"],
             rows: audit.map { e in
-                "<tr><td>\(h(display.format(e.at)))</td><td>\(h(e.event.rawValue))</td><td>\(h(e.destination ?? ""))</td><td>\(h(e.actor))</td><td>\(h(e.detail))</td></tr>"
+                "<tr><td class=when>\(h(display.format(e.at)))</td><td>\(h(e.event.rawValue))</td><td>\(h(e.destination ?? ""))</td><td>\(h(e.actor))</td><td>\(h(e.detail))</td></tr>"
             }, empty: "No audit entry (purged?).")
         body += #"<p><a href="/console/audit?message=\#(h(HTML.percentEncode(record.id)))">Open in the audit view</a></p>"#
         body += "<h2>Conversation</h2>"
@@ -102,7 +102,7 @@ extension ConsoleEndpoint {
             id: "conversation", headers: ["Accepted", "Message", "Function", "Deliveries"],
             rows: seen.compactMap { id in
                 guard let head = heads[id] else { return nil }
-                return "<tr\(id == record.id ? #" class="current""# : "")><td>\(h(display.format(head.acceptedAt)))</td><td>\(Layout.messageLink(id))</td>"
+                return "<tr\(id == record.id ? #" class="current""# : "")><td class=when>\(h(display.format(head.acceptedAt)))</td><td>\(Layout.messageLink(id))</td>"
                     + "<td>\(h(head.function.rawValue))</td><td>\((states[id] ?? []).joined(separator: " "))</td></tr>"
             }, empty: "No other message.")
         return Self.html(layout.page(title: "Message \(record.wireMessageID)", section: .messages, body: body))

@@ -44,7 +44,7 @@ extension ConsoleEndpoint {
                     ? #"<td><input type="checkbox" name="id" value="\#(h(r.messageID))" aria-label="select \#(h(r.messageID))"></td>"# : "<td></td>"
                 return "<tr>\(mayReplay ? box : "")<td>\(Layout.messageLink(r.messageID))</td><td class=\"mono\">\(h(r.wireMessageID))</td>"
                     + "<td>\(h(r.destination))</td><td>\(Layout.badge(r.state.rawValue))</td><td class=\"mono\">\(h(r.conversation))</td>"
-                    + "<td>\(h(r.function.rawValue))</td><td>\(r.attemptCount)</td><td>\(h(display.format(r.acceptedAt)))</td><td>\(h(r.lastError ?? ""))</td></tr>"
+                    + "<td>\(h(r.function.rawValue))</td><td>\(r.attemptCount)</td><td class=when>\(h(display.format(r.acceptedAt)))</td><td>\(h(r.lastError ?? ""))</td></tr>"
             }, empty: "No delivery matches.")
         let base = "/console/messages?" + criteria.query
         var pager = #"<div class="actions"><span class="muted">Page \#(page)</span>"#

@@ -47,6 +47,7 @@ enum ConsoleStyle {
         .signin { max-width: 22rem; margin: 3rem auto; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 1.2rem; display: flex; flex-direction: column; gap: .8rem; }
         footer { max-width: 1200px; margin: 1rem auto 2rem; padding: 0 1rem; color: var(--muted); font-size: .8rem; display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; }
         footer form { display: flex; gap: .4rem; align-items: center; margin: 0; }
+        td.when { white-space: nowrap; }
         tr.current { background: #eef5ff; }
         @media (max-width: 640px) { body { font-size: 14px; } main { padding: .6rem; } th, td { padding: .35rem .4rem; } header .who { margin-left: 0; } }
         """

@@ -9,13 +9,15 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import time
 import traceback
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 steps = []
 
@@ -59,15 +61,27 @@ def main():
         driver.get(args.base + path)
         sources.append(driver.page_source)
 
-    def shot(name):
-        driver.save_screenshot(os.path.join(args.screenshots, name + ".png"))
+    def shot(name, directory=None):
+        """The whole page: the window is made as tall as the page (bounded), then restored."""
+        size = driver.get_window_size()
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(size["width"], min(max(height + 140, 600), 3000))
+        driver.save_screenshot(os.path.join(directory or args.screenshots, name + ".png"))
+        driver.set_window_size(size["width"], size["height"])
 
     def text(selector):
         return driver.find_element(By.CSS_SELECTOR, selector).text
 
-    def click(selector):
-        driver.find_element(By.CSS_SELECTOR, selector).click()
+    def navigating(action):
+        """Runs `action`, which leaves the page, and waits (bounded) until the next page has loaded."""
+        old = driver.find_element(By.TAG_NAME, "html")
+        action()
+        WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+        WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
         sources.append(driver.page_source)
+
+    def click(selector):
+        navigating(lambda: driver.find_element(By.CSS_SELECTOR, selector).click())
 
     def sign_in(name, password):
         go("/console/sign-in")
@@ -77,7 +91,7 @@ def main():
 
     def post_form(action, fields):
         """Submits a form built in the page (no fetch: the console's CSP forbids connections)."""
-        driver.execute_script(
+        navigating(lambda: driver.execute_script(
             """
             const form = document.createElement('form');
             form.method = 'post'; form.action = arguments[0];
@@ -86,9 +100,7 @@ def main():
               input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input);
             }
             document.body.appendChild(form); form.submit();
-            """, action, fields)
-        time.sleep(0.5)
-        sources.append(driver.page_source)
+            """, action, fields))
 
     try:
         # Without a session: pages send the browser to sign-in, and a POST is refused.
@@ -119,8 +131,7 @@ def main():
         shot("search")
         link = rows[0].find_element(By.CSS_SELECTOR, "a")
         message_id = link.text
-        link.click()
-        sources.append(driver.page_source)
+        navigating(link.click)
         check(message_id in text("#message-id"), "the message page shows another message")
         check("dead" in text("#delivery-nsw"), "the nsw delivery is not dead on the message page")
         check(len(driver.find_elements(By.CSS_SELECTOR, "#story tbody tr")) >= 2, "the message's story is missing")
@@ -206,7 +217,8 @@ def main():
         return 0
     except Exception as error:  # noqa: BLE001 - reported to the Swift test
         try:
-            shot("failure")
+            shot("swgate-console-failure", tempfile.gettempdir())
+            print("screenshot of the failure:", os.path.join(tempfile.gettempdir(), "swgate-console-failure.png"))
         except Exception:
             pass
         traceback.print_exc()
