@@ -89,6 +89,7 @@ public struct ConsoleEndpoint: Endpoint {
                 return try await audit(form, verification: report, layout, display)
             case ("POST", "/preferences"):
                 if let zone = form["zone"].flatMap(TimeZone.init(identifier:)) { sessions.setTimeZone(zone, id: id) }
+                if let language = form["language"].flatMap(ConsoleLanguage.init(rawValue:)) { sessions.setLanguage(language, id: id) }
                 return Self.redirect(request.headers["referer"].flatMap(Self.sameConsolePath) ?? "/console/")
             case ("POST", "/sign-out"):
                 sessions.close(id: id)

@@ -217,3 +217,19 @@ struct ConsoleSelectionTests {
         #expect(!again.text.contains("confirm-replay"))
     }
 }
+
+@Suite("Console: labels in Vietnamese")
+struct ConsoleLanguageTests {
+    @Test("An operator configured for Vietnamese sees Vietnamese labels; the footer switches a session's language")
+    func vietnamese() async throws {
+        let harness = try ConsoleHarness()
+        defer { harness.close() }
+        let alice = try await harness.signIn("alice", ConsoleHarness.operatorPassword)
+        #expect(await harness.send("GET", "/console/", cookie: alice.cookie).text.contains(">Dashboard<"))
+        let switched = await harness.send(
+            "POST", "/console/preferences", cookie: alice.cookie, form: [("csrf", alice.csrf), ("language", "vi"), ("zone", "Asia/Bangkok")])
+        #expect(switched.status == 303)
+        let page = await harness.send("GET", "/console/", cookie: alice.cookie).text
+        #expect(page.contains("Tổng quan") && page.contains(#"lang="vi""#) && page.contains(#"<option value="Asia/Bangkok" selected>"#))
+    }
+}

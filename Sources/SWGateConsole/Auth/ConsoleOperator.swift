@@ -7,8 +7,11 @@ public struct ConsoleOperator: Sendable, Hashable {
     public var role: ConsoleRole
     /// IANA zone in which the console shows times to this operator (`Asia/Ho_Chi_Minh`); UTC when unset.
     public var timeZone: String?
+    /// Labels in English (default) or Vietnamese; the operator can switch per session.
+    public var language: ConsoleLanguage
 
-    public init(name: String, passwordHash: String, role: ConsoleRole, timeZone: String? = nil) {
+    public init(name: String, passwordHash: String, role: ConsoleRole, timeZone: String? = nil, language: ConsoleLanguage = .english) {
+        self.language = language
         self.name = name
         self.passwordHash = passwordHash
         self.role = role

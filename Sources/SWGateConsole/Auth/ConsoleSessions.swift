@@ -13,6 +13,8 @@ public struct ConsoleSession: Sendable, Hashable {
     public var lastSeenAt: Date
     /// The zone times are shown in; starts as the operator's configured zone, can be changed per session.
     public var timeZone: TimeZone
+    /// The labels' language; starts as the operator's configured one.
+    public var language: ConsoleLanguage
 }
 
 /// The sessions of this gateway instance, with idle and absolute expiry on an injected clock.
@@ -36,7 +38,7 @@ public final class ConsoleSessions: Sendable {
         let zone = account.timeZone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
         let session = ConsoleSession(
             id: RandomToken.make(), operatorName: account.name, role: account.role, csrfToken: RandomToken.make(), createdAt: at, lastSeenAt: at,
-            timeZone: zone)
+            timeZone: zone, language: account.language)
         sessions.withLock { all in
             all = all.filter { !isExpired($0.value, at: at) }
             all[session.id] = session
@@ -62,6 +64,11 @@ public final class ConsoleSessions: Sendable {
     /// Changes the zone a session shows times in.
     public func setTimeZone(_ zone: TimeZone, id: String) {
         sessions.withLock { $0[id]?.timeZone = zone }
+    }
+
+    /// Changes the language of a session's labels.
+    public func setLanguage(_ language: ConsoleLanguage, id: String) {
+        sessions.withLock { $0[id]?.language = language }
     }
 
     /// Ends a session (sign-out).

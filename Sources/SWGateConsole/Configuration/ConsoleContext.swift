@@ -44,13 +44,18 @@ public struct ConsoleContext: Sendable {
     public var certificates: @Sendable () -> [CertificateNotice]
     /// Called after a replay so that the delivery engine picks the deliveries up at once.
     public var wake: @Sendable () -> Void
+    /// Destination → who checked its receipts before they were kept (shown beside each receipt),
+    /// e.g. "signature of partner NSW-VN verified"; destinations not listed are shown without.
+    public var receiptVerification: [String: String]
     /// The gateway's version, for the footer.
     public var version: String
 
     public init(
         store: any OutboxStore, breakers: @escaping @Sendable () async -> [Breaker] = { [] },
-        certificates: @escaping @Sendable () -> [CertificateNotice] = { [] }, wake: @escaping @Sendable () -> Void = {}, version: String = ""
+        certificates: @escaping @Sendable () -> [CertificateNotice] = { [] }, wake: @escaping @Sendable () -> Void = {},
+        receiptVerification: [String: String] = [:], version: String = ""
     ) {
+        self.receiptVerification = receiptVerification
         self.store = store
         self.breakers = breakers
         self.certificates = certificates

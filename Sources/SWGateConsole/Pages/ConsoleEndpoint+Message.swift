@@ -36,14 +36,15 @@ extension ConsoleEndpoint {
         let conversation = try await context.store.deliveries(matching: DeliveryFilter(conversation: record.conversation, limit: 500))
         let base = "/console/messages/" + HTML.percentEncode(record.id)
         let mayReplay = layout.session.role.mayReplay
+        let t = layout.session.language
         var body = """
             <dl class="facts" id="facts">
-            <dt>Gateway id</dt><dd class="mono" id="message-id">\(h(record.id))</dd>
-            <dt>Wire message id</dt><dd class="mono">\(h(record.wireMessageID))</dd>
-            <dt>Conversation</dt><dd class="mono"><a href="/console/messages?conversation=\(h(HTML.percentEncode(record.conversation)))">\(h(record.conversation))</a></dd>
-            <dt>Document</dt><dd>\(h(record.documentType)) · \(h(record.function.rawValue))</dd>
-            <dt>From</dt><dd>\(h(record.source))</dd>
-            <dt>Accepted</dt><dd>\(h(display.format(record.acceptedAt)))</dd>
+            <dt>\(t("Gateway id"))</dt><dd class="mono" id="message-id">\(h(record.id))</dd>
+            <dt>\(t("Wire message id"))</dt><dd class="mono">\(h(record.wireMessageID))</dd>
+            <dt>\(t("Conversation"))</dt><dd class="mono"><a href="/console/messages?conversation=\(h(HTML.percentEncode(record.conversation)))">\(h(record.conversation))</a></dd>
+            <dt>\(t("Document"))</dt><dd>\(h(record.documentType)) · \(h(record.function.rawValue))</dd>
+            <dt>\(t("From"))</dt><dd>\(h(record.source))</dd>
+            <dt>\(t("Accepted"))</dt><dd>\(h(display.format(record.acceptedAt)))</dd>
             </dl>
             """
         let replayable = record.deliveries.filter { $0.state == .failed || $0.state == .dead }
@@ -58,36 +59,38 @@ extension ConsoleEndpoint {
             body += """
                 <h2 id="delivery-\(h(delivery.destination))">To \(h(delivery.destination)) \(Layout.badge(delivery.state.rawValue))</h2>
                 <dl class="facts">
-                <dt>Attempts</dt><dd>\(delivery.attemptCount)</dd>
-                \(delivery.nextAttemptAt.map { "<dt>Next attempt</dt><dd>\(h(display.format($0)))</dd>" } ?? "")
-                \(delivery.deliveredAt.map { "<dt>Delivered</dt><dd>\(h(display.format($0)))</dd>" } ?? "")
-                \(delivery.lastError.map { "<dt>\(delivery.state == .delivered ? "Error before delivery" : "Last error")</dt><dd>\(h($0))</dd>" } ?? "")
-                <dt>Bytes</dt><dd><a id="payload-\(h(delivery.destination))" href="\(h(base + "/payload/\(delivery.id)"))">Download \(signed ? "the signed message as sent" : "the document as stored (signed at the first attempt)")</a> (\(h(delivery.contentType)), \(delivery.payloadSize) bytes)</dd>
+                <dt>\(t("Attempts"))</dt><dd>\(delivery.attemptCount)</dd>
+                \(delivery.nextAttemptAt.map { "<dt>\(t("Next attempt"))</dt><dd>\(h(display.format($0)))</dd>" } ?? "")
+                \(delivery.deliveredAt.map { "<dt>\(t("Delivered"))</dt><dd>\(h(display.format($0)))</dd>" } ?? "")
+                \(delivery.lastError.map { "<dt>\(t(delivery.state == .delivered ? "Error before delivery" : "Last error"))</dt><dd>\(h($0))</dd>" } ?? "")
+                <dt>\(t("Bytes"))</dt><dd><a id="payload-\(h(delivery.destination))" href="\(h(base + "/payload/\(delivery.id)"))">Download \(signed ? "the signed message as sent" : "the document as stored (signed at the first attempt)")</a> (\(h(delivery.contentType)), \(delivery.payloadSize) bytes)</dd>
                 </dl>
                 """
-            body += "<h3>Attempts</h3>"
+            body += "<h3>\(t("Attempts"))</h3>"
             body += Layout.table(
-                headers: ["#", "Started", "Duration", "Outcome", "HTTP", "Error", "By"],
+                headers: t(["#", "Started", "Duration", "Outcome", "HTTP", "Error", "By"]),
                 rows: delivery.attempts.map { a in
                     "<tr><td>\(a.number)</td><td class=when>\(h(display.format(a.startedAt)))</td><td>\(a.durationMilliseconds) ms</td><td>\(h(a.outcome.rawValue))</td>"
                         + "<td>\(a.httpStatus.map(String.init) ?? "–")</td><td>\(h(a.error ?? ""))</td><td>\(h(a.owner))</td></tr>"
                 }, empty: "No attempt yet.")
-            body += "<h3>Receipts</h3>"
+            body += "<h3>\(t("Receipts"))</h3>"
+            let verification = context.receiptVerification[delivery.destination] ?? ""
             body += Layout.table(
-                headers: ["Received", "Type", "Size", ""],
+                headers: t(["Received", "Type", "Size", "Checked", ""]),
                 rows: delivery.receipts.enumerated().map { index, r in
                     "<tr><td class=when>\(h(display.format(r.receivedAt)))</td><td>\(h(r.contentType))</td><td>\(r.body.count) bytes</td>"
-                        + #"<td><a href="\#(h(base + "/receipt/\(delivery.id)/\(index)"))">Download</a></td></tr>"#
+                        + "<td>\(h(verification))</td>"
+                        + #"<td><a href="\#(h(base + "/receipt/\(delivery.id)/\(index)"))">\#(t("Download"))</a></td></tr>"#
                 }, empty: "No receipt.")
         }
-        body += "<h2>Story</h2>"
+        body += "<h2>\(t("Story"))</h2>"
         body += Layout.table(
-            id: "story", headers: ["When", "Event", "Destination", "By", "Detail"],
+            id: "story", headers: t(["When", "Event", "Destination", "By", "Detail"]),
             rows: audit.map { e in
                 "<tr><td class=when>\(h(display.format(e.at)))</td><td>\(h(e.event.rawValue))</td><td>\(h(e.destination ?? ""))</td><td>\(h(e.actor))</td><td>\(h(e.detail))</td></tr>"
             }, empty: "No audit entry (purged?).")
-        body += #"<p><a href="/console/audit?message=\#(h(HTML.percentEncode(record.id)))">Open in the audit view</a></p>"#
-        body += "<h2>Conversation</h2>"
+        body += #"<p><a href="/console/audit?message=\#(h(HTML.percentEncode(record.id)))">\#(t("Open in the audit view"))</a></p>"#
+        body += "<h2>\(t("Conversation"))</h2>"
         var seen: [String] = []
         var states: [String: [String]] = [:]
         var heads: [String: DeliverySummary] = [:]
@@ -99,13 +102,13 @@ extension ConsoleEndpoint {
             states[row.messageID, default: []].append("\(h(row.destination)) \(Layout.badge(row.state.rawValue))")
         }
         body += Layout.table(
-            id: "conversation", headers: ["Accepted", "Message", "Function", "Deliveries"],
+            id: "conversation", headers: t(["Accepted", "Message", "Function", "Deliveries"]),
             rows: seen.compactMap { id in
                 guard let head = heads[id] else { return nil }
                 return "<tr\(id == record.id ? #" class="current""# : "")><td class=when>\(h(display.format(head.acceptedAt)))</td><td>\(Layout.messageLink(id))</td>"
                     + "<td>\(h(head.function.rawValue))</td><td>\((states[id] ?? []).joined(separator: " "))</td></tr>"
             }, empty: "No other message.")
-        return Self.html(layout.page(title: "Message \(record.wireMessageID)", section: .messages, body: body))
+        return Self.html(layout.page(title: t("Message") + " " + record.wireMessageID, section: .messages, body: body))
     }
 
     /// Percent-decoding of one path segment (`+` stays `+`).

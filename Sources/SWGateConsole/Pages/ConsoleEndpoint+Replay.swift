@@ -13,6 +13,7 @@ extension ConsoleEndpoint {
     /// dead at that moment, so a replay is safe while the engine delivers.
     func replay(_ form: FormData, session: ConsoleSession, _ layout: Layout, _ display: TimeDisplay) async throws -> EndpointResponse {
         let destination = form["destination"]
+        let t = layout.session.language
         if form["confirm"] == "yes" {
             let ids = unique(form.all("id"))
             guard !ids.isEmpty else { return nothingSelected(layout) }
@@ -22,9 +23,9 @@ extension ConsoleEndpoint {
             if !replayed.isEmpty { context.wake() }
             logger.notice("console: \(session.operatorName) replayed \(replayed.count) deliveries")
             let body = #"<p class="notice good" id="replay-result">Replayed \#(replayed.count) deliver\#(replayed.count == 1 ? "y" : "ies"). The audit log records you as the operator.</p>"#
-                + changesTable(changes, dryRun: false)
+                + changesTable(changes, dryRun: false, t)
                 + #"<p><a href="/console/messages">Back to messages</a></p>"#
-            return Self.html(layout.page(title: "Replayed", section: .messages, body: body))
+            return Self.html(layout.page(title: t("Replayed"), section: .messages, body: body))
         }
 
         let selection: ReplayRequest.Selection
@@ -48,7 +49,7 @@ extension ConsoleEndpoint {
         let replayable = plan.filter { $0.to != nil }
         let ids = unique(replayable.map(\.messageID))
         var body = #"<p class="notice warn" id="dry-run">Dry run for \#(h(description)): \#(replayable.count) deliver\#(replayable.count == 1 ? "y" : "ies") would be re-sent. Nothing has changed yet.</p>"#
-        body += changesTable(plan, dryRun: true)
+        body += changesTable(plan, dryRun: true, t)
         if replayable.isEmpty {
             body += #"<p><a href="/console/messages">Back to messages</a></p>"#
         } else {
@@ -59,12 +60,12 @@ extension ConsoleEndpoint {
                 <a class="button secondary" href="/console/messages">Cancel</a></form>
                 """
         }
-        return Self.html(layout.page(title: "Replay: dry run", section: .messages, body: body))
+        return Self.html(layout.page(title: t("Replay: dry run"), section: .messages, body: body))
     }
 
-    private func changesTable(_ changes: [ReplayChange], dryRun: Bool) -> String {
+    private func changesTable(_ changes: [ReplayChange], dryRun: Bool, _ t: ConsoleLanguage) -> String {
         Layout.table(
-            id: "changes", headers: ["Message", "Destination", "Now", dryRun ? "Would become" : "Became"],
+            id: "changes", headers: t(["Message", "Destination", "Now", dryRun ? "Would become" : "Became"]),
             rows: changes.map { c in
                 "<tr><td>\(Layout.messageLink(c.messageID))</td><td>\(h(c.destination))</td><td>\(Layout.badge(c.from.rawValue))</td>"
                     + "<td>\(c.to.map { Layout.badge($0.rawValue) } ?? #"<span class="muted">left alone</span>"#)</td></tr>"

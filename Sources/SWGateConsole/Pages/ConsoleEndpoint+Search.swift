@@ -11,6 +11,7 @@ extension ConsoleEndpoint {
     /// replay of the selection, and the CSV export (`format=csv`).
     func search(_ form: FormData, _ layout: Layout, _ display: TimeDisplay) async throws -> EndpointResponse {
         let criteria = SearchCriteria(form)
+        let t = layout.session.language
         var filter = criteria.filter(display)
         filter.newestFirst = true
         if form["format"] == "csv" {
@@ -35,10 +36,10 @@ extension ConsoleEndpoint {
         let stats = try await context.store.stats()
         let destinations = Array(Set(stats.rows.map(\.destination))).sorted()
 
-        var body = searchForm(criteria, destinations: destinations)
+        var body = searchForm(criteria, destinations: destinations, t)
         let mayReplay = layout.session.role.mayReplay
         let table = Layout.table(
-            id: "results", headers: (mayReplay ? ["", "Message"] : ["Message"]) + ["Wire id", "Destination", "State", "Conversation", "Function", "Attempts", "Accepted", "Last error"],
+            id: "results", headers: (mayReplay ? ["", t("Message")] : [t("Message")]) + t(["Wire id", "Destination", "State", "Conversation", "Function", "Attempts", "Accepted", "Last error"]),
             rows: rows.map { r in
                 let box = r.state == .failed || r.state == .dead
                     ? #"<td><input type="checkbox" name="id" value="\#(h(r.messageID))" aria-label="select \#(h(r.messageID))"></td>"# : "<td></td>"
@@ -48,32 +49,32 @@ extension ConsoleEndpoint {
             }, empty: "No delivery matches.")
         let base = "/console/messages?" + criteria.query
         var pager = #"<div class="actions"><span class="muted">Page \#(page)</span>"#
-        if page > 1 { pager += #"<a class="button secondary" id="previous" href="\#(h(base + "&page=\(page - 1)"))">Previous</a>"# }
-        if hasMore { pager += #"<a class="button secondary" id="next" href="\#(h(base + "&page=\(page + 1)"))">Next</a>"# }
-        pager += #"<a class="button secondary" id="export" href="\#(h(base + "&format=csv"))">Export CSV</a></div>"#
+        if page > 1 { pager += #"<a class="button secondary" id="previous" href="\#(h(base + "&page=\(page - 1)"))">\#(t("Previous"))</a>"# }
+        if hasMore { pager += #"<a class="button secondary" id="next" href="\#(h(base + "&page=\(page + 1)"))">\#(t("Next"))</a>"# }
+        pager += #"<a class="button secondary" id="export" href="\#(h(base + "&format=csv"))">\#(t("Export CSV"))</a></div>"#
         if mayReplay {
             let filterFields = criteria.fields.map { hidden("filter-" + $0.0, $0.1) }.joined()
             body += """
                 <form method="post" action="/console/replay">\(hidden("csrf", layout.session.csrfToken))
                 \(table)\(pager)
                 <div class="actions">
-                <button type="submit" name="scope" value="selection" id="replay-selected">Replay selected… (dry run first)</button>
-                <button type="submit" name="scope" value="filter" class="secondary" id="replay-matching">Replay every failed or dead delivery matching the search… (dry run first)</button>
+                <button type="submit" name="scope" value="selection" id="replay-selected">\(t("Replay selected… (dry run first)"))</button>
+                <button type="submit" name="scope" value="filter" class="secondary" id="replay-matching">\(t("Replay every failed or dead delivery matching the search… (dry run first)"))</button>
                 </div>\(filterFields)</form>
                 """
         } else {
             body += table + pager
         }
-        return Self.html(layout.page(title: "Messages", section: .messages, body: body))
+        return Self.html(layout.page(title: t("Messages"), section: .messages, body: body))
     }
 
-    private func searchForm(_ c: SearchCriteria, destinations: [String]) -> String {
+    private func searchForm(_ c: SearchCriteria, destinations: [String], _ t: ConsoleLanguage) -> String {
         func input(_ name: String, _ label: String, _ value: String?, type: String = "text") -> String {
-            #"<label>\#(h(label))<input type="\#(type)" id="q-\#(name)" name="\#(name)" value="\#(h(value ?? ""))"></label>"#
+            #"<label>\#(h(t(label)))<input type="\#(type)" id="q-\#(name)" name="\#(name)" value="\#(h(value ?? ""))"></label>"#
         }
         func select(_ name: String, _ label: String, _ options: [String], _ value: String?) -> String {
             let items = ([""] + options).map { #"<option value="\#(h($0))"\#($0 == (value ?? "") ? " selected" : "")>\#(h($0.isEmpty ? "any" : $0))</option>"# }
-            return #"<label>\#(h(label))<select id="q-\#(name)" name="\#(name)">\#(items.joined())</select></label>"#
+            return #"<label>\#(h(t(label)))<select id="q-\#(name)" name="\#(name)">\#(items.joined())</select></label>"#
         }
         let functions = [MessageFunction.issue, .amend, .cancel, .ack, .reject, .status].map(\.rawValue)
         return """
@@ -86,7 +87,7 @@ extension ConsoleEndpoint {
             \(select("function", "Function", functions, c.function))
             \(input("from", "Accepted from", c.from, type: "datetime-local"))
             \(input("to", "Accepted before", c.to, type: "datetime-local"))
-            <div class="actions"><button type="submit" id="search-button">Search</button><a class="button secondary" href="/console/messages">Clear</a></div>
+            <div class="actions"><button type="submit" id="search-button">\(t("Search"))</button><a class="button secondary" href="/console/messages">\(t("Clear"))</a></div>
             </form>
             """
     }

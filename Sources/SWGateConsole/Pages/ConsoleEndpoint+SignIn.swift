@@ -14,9 +14,9 @@ extension ConsoleEndpoint {
             <form class="signin" method="post" action="/console/sign-in">
             \(problem.map { #"<p class="notice bad" id="problem">\#(h($0))</p>"# } ?? "")
             \(hidden("csrf", token))
-            <label>Operator name<input id="name" name="name" autocomplete="username" required value="\(h(name))"></label>
-            <label>Password<input id="password" name="password" type="password" autocomplete="current-password" required></label>
-            <button type="submit" id="sign-in">Sign in</button>
+            <label>Operator name · Tên người vận hành<input id="name" name="name" autocomplete="username" required value="\(h(name))"></label>
+            <label>Password · Mật khẩu<input id="password" name="password" type="password" autocomplete="current-password" required></label>
+            <button type="submit" id="sign-in">Sign in · Đăng nhập</button>
             </form>
             \(plain)
             """

@@ -9,22 +9,25 @@ struct Layout {
     let version: String
 
     func page(title: String, section: Section?, body: String) -> String {
+        let t = session.language
         func link(_ target: Section, _ href: String, _ label: String) -> String {
             #"<a href="\#(href)"\#(section == target ? #" class="active""# : "")>\#(label)</a>"#
         }
         let zoneOptions = ([session.timeZone.identifier] + Self.zones).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             .map { #"<option value="\#(h($0))"\#($0 == session.timeZone.identifier ? " selected" : "")>\#(h($0))</option>"# }.joined()
+        let languageOptions = ConsoleLanguage.allCases
+            .map { #"<option value="\#($0.rawValue)"\#($0 == t ? " selected" : "")>\#(h($0.name))</option>"# }.joined()
         return """
             <!doctype html>
-            <html lang="en">
+            <html lang="\(t.rawValue)">
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(h(title)) · SWGate console</title><link rel="stylesheet" href="/console/static/console.css"></head>
             <body>
             <header>
             <span class="brand">SWGate</span>
-            <nav>\(link(.dashboard, "/console/", "Dashboard")) \(link(.messages, "/console/messages", "Messages")) \(link(.audit, "/console/audit", "Audit"))</nav>
+            <nav>\(link(.dashboard, "/console/", t("Dashboard"))) \(link(.messages, "/console/messages", t("Messages"))) \(link(.audit, "/console/audit", t("Audit")))</nav>
             <span class="who"><span id="operator">\(h(session.operatorName)) (\(h(session.role.rawValue)))</span>
-            <form method="post" action="/console/sign-out">\(hidden("csrf", session.csrfToken))<button type="submit" id="sign-out">Sign out</button></form></span>
+            <form method="post" action="/console/sign-out">\(hidden("csrf", session.csrfToken))<button type="submit" id="sign-out">\(t("Sign out"))</button></form></span>
             </header>
             <main>
             <h1>\(h(title))</h1>
@@ -32,7 +35,9 @@ struct Layout {
             </main>
             <footer>
             <form method="post" action="/console/preferences">\(hidden("csrf", session.csrfToken))
-            <label for="zone">Times shown in</label><select id="zone" name="zone">\(zoneOptions)</select><button type="submit" class="secondary">Apply</button></form>
+            <label for="zone">\(t("Times shown in"))</label><select id="zone" name="zone">\(zoneOptions)</select>
+            <label for="language">\(t("Language"))</label><select id="language" name="language">\(languageOptions)</select>
+            <button type="submit" class="secondary" id="apply-preferences">\(t("Apply"))</button></form>
             <span>SWGate \(h(version))</span>
             </footer>
             </body></html>

@@ -52,6 +52,7 @@ extension YAMLConfigurationReader {
         var hash: String?
         var role = ConsoleRole.viewer
         var zone: String?
+        var language = ConsoleLanguage.english
         for (k, v) in try mapping(node, prefix) {
             let path = prefix + "." + k.text
             switch k.text {
@@ -78,11 +79,15 @@ extension YAMLConfigurationReader {
                 let text = try string(v, path)
                 guard TimeZone(identifier: text) != nil else { throw error(v, path, "unknown time zone \"\(text)\" (use an IANA name such as Asia/Ho_Chi_Minh)") }
                 zone = text
+            case "language":
+                let text = try string(v, path)
+                guard let value = ConsoleLanguage(rawValue: text) else { throw error(v, path, "must be en or vi, not \"\(text)\"") }
+                language = value
             default: throw unknown(k, prefix)
             }
         }
         guard let name else { throw error(node, prefix, "needs a name") }
         guard let hash else { throw error(node, prefix, "needs a password_hash") }
-        return ConsoleOperator(name: name, passwordHash: hash, role: role, timeZone: zone)
+        return ConsoleOperator(name: name, passwordHash: hash, role: role, timeZone: zone, language: language)
     }
 }

@@ -238,6 +238,13 @@ public final class GatewayServer: Sendable {
                 }
             },
             wake: { engine.wake() },
+            receiptVerification: configuration.destinations.mapValues { destination in
+                switch destination.kind {
+                case .nsw: "ACK signature of partner \(destination.partner ?? "?") verified by the gateway before it was kept"
+                case .as4: "receipt signature of partner \(destination.partner ?? "?") verified by the gateway before it was kept"
+                case .http: "HTTP 2xx answer of the callback (not signed)"
+                }
+            },
             version: GatewayVersion.current)
     }
 

@@ -40,7 +40,7 @@ struct ConsoleConfigurationTests {
             console:
               operators:
                 - {name: lan.nguyen, password_hash: "\(Self.hash)", role: operator, time_zone: Asia/Ho_Chi_Minh}
-                - {name: duty, password_hash: "\(Self.hash)"}
+                - {name: duty, password_hash: "\(Self.hash)", language: vi}
               session_idle: 10m
               session_lifetime: 2h
               sign_in_failures: 3
@@ -51,6 +51,7 @@ struct ConsoleConfigurationTests {
         #expect(c.console.operators.map(\.name) == ["lan.nguyen", "duty"])
         #expect(c.console.operators.map(\.role) == [.operator, .viewer])
         #expect(c.console.operators[0].timeZone == "Asia/Ho_Chi_Minh")
+        #expect(c.console.operators.map(\.language) == [.english, .vietnamese])
         #expect(c.console.sessionIdle == .seconds(600) && c.console.sessionLifetime == .seconds(7200))
         #expect(c.console.signInFailures == 3 && c.console.signInWindow == .seconds(300))
         #expect(c.console.secureCookies == .always)
@@ -66,6 +67,7 @@ struct ConsoleConfigurationTests {
             (#"- {name: a, password_hash: "\#(Self.hash)", time_zone: Mars/Olympus}"#, "unknown time zone"),
             (#"- {name: "a b", password_hash: "\#(Self.hash)"}"#, "letters, digits"),
             (#"- {name: a}"#, "needs a password_hash"),
+            (#"- {name: a, password_hash: "\#(Self.hash)", language: fr}"#, "en or vi"),
         ]
         for (item, message) in cases {
             let problem = try #require(error("console:\n  operators:\n    \(item)\n"), "\(item)")

@@ -180,6 +180,17 @@ def main():
         shot("audit")
         step("verified the audit chain")
 
+        # Vietnamese labels, chosen for the session in the footer; values stay as stored.
+        go("/console/")
+        Select(driver.find_element(By.ID, "language")).select_by_value("vi")
+        click("#apply-preferences")
+        check("Tổng quan" in driver.find_element(By.TAG_NAME, "nav").text, "the labels did not switch to Vietnamese")
+        shot("dashboard-vi")
+        Select(driver.find_element(By.ID, "language")).select_by_value("en")
+        click("#apply-preferences")
+        check("Dashboard" in driver.find_element(By.TAG_NAME, "nav").text, "the labels did not switch back to English")
+        step("switched the labels to Vietnamese and back")
+
         # The same pages on a phone.
         driver.set_window_size(390, 844)
         go("/console/")
