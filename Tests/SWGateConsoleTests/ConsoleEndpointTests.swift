@@ -206,7 +206,7 @@ struct ConsoleSelectionTests {
         let dry = await harness.send(
             "POST", "/console/replay", cookie: alice.cookie, form: [("csrf", alice.csrf), ("scope", "selection"), ("id", first), ("id", second)])
         #expect(dry.text.contains("2 selected messages") && dry.text.contains("2 deliveries would be re-sent"))
-        #expect(dry.text.components(separatedBy: #"name="id""#).count == 3, "the confirmation names both messages")
+        #expect(dry.text.components(separatedBy: #"name="to""#).count == 3, "the confirmation names both deliveries")
         #expect(try await harness.store.stats().total(.dead) == 2)
         let done = await harness.send(
             "POST", "/console/replay", cookie: alice.cookie, form: [("csrf", alice.csrf), ("confirm", "yes"), ("id", first), ("id", second)])
@@ -231,5 +231,42 @@ struct ConsoleLanguageTests {
         #expect(switched.status == 303)
         let page = await harness.send("GET", "/console/", cookie: alice.cookie).text
         #expect(page.contains("Tổng quan") && page.contains(#"lang="vi""#) && page.contains(#"<option value="Asia/Bangkok" selected>"#))
+    }
+}
+
+@Suite("Console: the confirmation replays what the dry run showed")
+struct ConsoleConfirmationTests {
+    @Test("A delivery that fails after the dry run is not replayed by its confirmation")
+    func exactly() async throws {
+        let harness = try ConsoleHarness()
+        defer { harness.close() }
+        _ = try await harness.store.enqueue(
+            NewMessage(
+                wireMessageID: "W-9", conversation: "VN-9", documentType: "ATIGA-FORM-D", function: .issue, source: "portal",
+                payloads: ["nsw", "asw"].map { OutboundPayload(destination: $0, body: Data("<doc/>".utf8), contentType: "application/xml") }))
+        func kill(_ destination: String) async throws {
+            let claimed = try #require(try await harness.store.claim(destination: destination, limit: 1, owner: "t", leaseDuration: .seconds(60), now: Date()).first)
+            _ = try await harness.store.complete(
+                DeliveryCompletion(
+                    deliveryID: claimed.deliveryID, owner: "t", startedAt: Date(), duration: .milliseconds(1), outcome: .transientFailure, transition: .dead))
+        }
+        try await kill("nsw")
+        let alice = try await harness.signIn("alice", ConsoleHarness.operatorPassword)
+        let dry = await harness.send("POST", "/console/replay", cookie: alice.cookie, form: [("csrf", alice.csrf), ("scope", "filter"), ("filter-state", "dead")])
+        #expect(dry.text.contains("1 delivery would be re-sent"))
+        try await kill("asw")
+        // The confirmation form as the dry run rendered it.
+        let text = dry.text
+        let confirm = text[text.range(of: #"name="confirm""#)!.lowerBound...]
+        var fields: [(String, String)] = [("csrf", alice.csrf), ("confirm", "yes")]
+        for name in ["id", "to"] {
+            for part in confirm.components(separatedBy: #"name="\#(name)" value=""#).dropFirst() {
+                fields.append((name, String(part.prefix { $0 != "\"" })))
+            }
+        }
+        let done = await harness.send("POST", "/console/replay", cookie: alice.cookie, form: fields)
+        #expect(done.text.contains("Replayed 1 delivery"))
+        let record = try #require(try await harness.store.message(id: "W-9"))
+        #expect(record.deliveries.map(\.state) == [.pending, .dead])
     }
 }

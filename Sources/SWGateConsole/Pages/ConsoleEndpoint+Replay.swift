@@ -8,17 +8,31 @@ extension ConsoleEndpoint {
     static let replayLimit = 1_000
 
     /// A replay in two steps. Without `confirm`: a dry run that lists what would be re-sent, and a
-    /// confirmation form naming exactly those messages. With `confirm=yes`: the replay itself,
+    /// confirmation form naming exactly those deliveries (message and destination, as `id`/`to`
+    /// pairs). With `confirm=yes`: the replay of those deliveries, one store replay per destination,
     /// audited with the operator's name. The store moves only deliveries that are still failed or
     /// dead at that moment, so a replay is safe while the engine delivers.
     func replay(_ form: FormData, session: ConsoleSession, _ layout: Layout, _ display: TimeDisplay) async throws -> EndpointResponse {
         let destination = form["destination"]
         let t = layout.session.language
         if form["confirm"] == "yes" {
-            let ids = unique(form.all("id"))
+            let ids = form.all("id")
+            let destinations = form.all("to")
             guard !ids.isEmpty else { return nothingSelected(layout) }
-            let changes = try await context.store.replay(
-                ReplayRequest(selection: .messages(ids), destination: destination, operatorName: session.operatorName, dryRun: false))
+            var changes: [ReplayChange] = []
+            if destinations.count == ids.count {
+                // Exactly the deliveries the dry run listed, even if other deliveries of the same
+                // messages failed meanwhile.
+                var byDestination: [String: [String]] = [:]
+                for (id, to) in zip(ids, destinations) { byDestination[to, default: []].append(id) }
+                for (to, messages) in byDestination.sorted(by: { $0.key < $1.key }) {
+                    changes += try await context.store.replay(
+                        ReplayRequest(selection: .messages(unique(messages)), destination: to, operatorName: session.operatorName, dryRun: false))
+                }
+            } else {
+                changes = try await context.store.replay(
+                    ReplayRequest(selection: .messages(unique(ids)), destination: destination, operatorName: session.operatorName, dryRun: false))
+            }
             let replayed = changes.filter { $0.to != nil }
             if !replayed.isEmpty { context.wake() }
             logger.notice("console: \(session.operatorName) replayed \(replayed.count) deliveries")
@@ -47,7 +61,6 @@ extension ConsoleEndpoint {
         let plan = try await context.store.replay(
             ReplayRequest(selection: selection, destination: destination, operatorName: session.operatorName, dryRun: true))
         let replayable = plan.filter { $0.to != nil }
-        let ids = unique(replayable.map(\.messageID))
         var body = #"<p class="notice warn" id="dry-run">Dry run for \#(h(description)): \#(replayable.count) deliver\#(replayable.count == 1 ? "y" : "ies") would be re-sent. Nothing has changed yet.</p>"#
         body += changesTable(plan, dryRun: true, t)
         if replayable.isEmpty {
@@ -55,7 +68,7 @@ extension ConsoleEndpoint {
         } else {
             body += """
                 <form method="post" action="/console/replay" class="actions">\(hidden("csrf", session.csrfToken))\(hidden("confirm", "yes"))
-                \(destination.map { hidden("destination", $0) } ?? "")\(ids.map { hidden("id", $0) }.joined())
+                \(replayable.map { hidden("id", $0.messageID) + hidden("to", $0.destination) }.joined())
                 <button type="submit" class="danger" id="confirm-replay">Replay \(replayable.count) deliver\(replayable.count == 1 ? "y" : "ies") now</button>
                 <a class="button secondary" href="/console/messages">Cancel</a></form>
                 """
