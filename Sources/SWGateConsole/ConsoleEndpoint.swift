@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 public import SWGateHTTP
 import SWGateStore
@@ -57,13 +57,18 @@ public struct ConsoleEndpoint: Endpoint {
         let cookies = Cookies.parse(request.headers["cookie"])
         guard let id = cookies[Cookies.session], let session = sessions.session(id: id) else {
             if request.method == "GET" || request.method == "HEAD" { return Self.redirect("/console/sign-in") }
-            return Self.html(status: 401, Self.bare(title: "Sign in first", body: #"<p>This action needs a session. <a href="/console/sign-in">Sign in</a>.</p>"#))
+            return Self.html(
+                status: 401, Self.bare(title: "Sign in first", body: #"<p>This action needs a session. <a href="/console/sign-in">Sign in</a>.</p>"#))
         }
         let form = FormData(bytes: request.body)
         if request.method == "POST" {
             guard let token = form["csrf"], ConstantTime.equal(token, session.csrfToken) else {
                 logger.warning("console: POST \(sub) by \(session.operatorName) refused: missing or wrong CSRF token")
-                return Self.html(status: 403, Self.bare(title: "Refused", body: "<p>The form is missing its security token, or the token is stale. Go back, reload the page and try again.</p>"))
+                return Self.html(
+                    status: 403,
+                    Self.bare(
+                        title: "Refused",
+                        body: "<p>The form is missing its security token, or the token is stale. Go back, reload the page and try again.</p>"))
             }
         }
         let layout = Layout(session: session, version: context.version)
@@ -79,7 +84,8 @@ public struct ConsoleEndpoint: Endpoint {
             case ("POST", "/replay"):
                 guard session.role.mayReplay else {
                     logger.warning("console: replay by \(session.operatorName) refused: role \(session.role.rawValue)")
-                    return Self.html(status: 403, layout.page(title: "Not allowed", section: nil, body: "<p>Your role (viewer) may look but not replay.</p>"))
+                    return Self.html(
+                        status: 403, layout.page(title: "Not allowed", section: nil, body: "<p>Your role (viewer) may look but not replay.</p>"))
                 }
                 return try await replay(form, session: session, layout, display)
             case ("GET", "/audit"):
@@ -102,7 +108,8 @@ public struct ConsoleEndpoint: Endpoint {
             }
         } catch {
             logger.error("console: \(request.method) \(sub): \(error)")
-            return Self.html(status: 500, layout.page(title: "Something went wrong", section: nil, body: "<p class=\"notice bad\">\(h("\(error)"))</p>"))
+            return Self.html(
+                status: 500, layout.page(title: "Something went wrong", section: nil, body: "<p class=\"notice bad\">\(h("\(error)"))</p>"))
         }
     }
 
@@ -120,7 +127,8 @@ public struct ConsoleEndpoint: Endpoint {
     /// inline script or style, no referrer leaking ids to other sites.
     static let pageHeaders: [String: String] = [
         "cache-control": "no-store",
-        "content-security-policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        "content-security-policy":
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         "x-frame-options": "DENY",
         "x-content-type-options": "nosniff",
         "referrer-policy": "same-origin",

@@ -9,7 +9,8 @@ import Testing
     func hashPassword() throws {
         let password = "a long operator password"
         let result = try CommandRunner.run(
-            CommandRunner.swgatePath, ["console", "hash-password", "--iterations", "100000"], standardInput: Array((password + "\n").utf8), timeout: 60)
+            CommandRunner.swgatePath, ["console", "hash-password", "--iterations", "100000"], standardInput: Array((password + "\n").utf8),
+            timeout: 60)
         #expect(result.status == 0, "\(result.standardError)")
         let line = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(line.hasPrefix("pbkdf2-sha256$100000$"))
@@ -26,7 +27,8 @@ import Testing
         let none = try CommandRunner.run(CommandRunner.swgatePath, ["console", "hash-password"], standardInput: [], timeout: 60)
         #expect(none.status == 2)
         let weak = try CommandRunner.run(
-            CommandRunner.swgatePath, ["console", "hash-password", "--iterations", "10"], standardInput: Array("a long operator password\n".utf8), timeout: 60)
+            CommandRunner.swgatePath, ["console", "hash-password", "--iterations", "10"], standardInput: Array("a long operator password\n".utf8),
+            timeout: 60)
         #expect(weak.status == 2 && weak.standardError.contains("--iterations"))
     }
 }

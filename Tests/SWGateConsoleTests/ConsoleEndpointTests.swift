@@ -33,7 +33,9 @@ struct ConsoleHarness {
         directory.remove()
     }
 
-    func send(_ method: String, _ path: String, query: [String: String] = [:], cookie: String? = nil, form: [(String, String)] = []) async -> EndpointResponse {
+    func send(_ method: String, _ path: String, query: [String: String] = [:], cookie: String? = nil, form: [(String, String)] = []) async
+        -> EndpointResponse
+    {
         var headers: [String: String] = [:]
         if let cookie { headers["cookie"] = cookie }
         let body = form.map { "\(HTML.percentEncode($0.0))=\(HTML.percentEncode($0.1))" }.joined(separator: "&")
@@ -65,7 +67,8 @@ struct ConsoleHarness {
             NewMessage(
                 wireMessageID: wireID, conversation: conversation, documentType: "ATIGA-FORM-D", function: .issue, source: "portal",
                 payloads: [OutboundPayload(destination: "nsw", body: Data("<doc/>".utf8), contentType: "application/xml")]))
-        let claimed = try #require(try await store.claim(destination: "nsw", limit: 10, owner: "test", leaseDuration: .seconds(60), now: Date()).first)
+        let claimed = try #require(
+            try await store.claim(destination: "nsw", limit: 10, owner: "test", leaseDuration: .seconds(60), now: Date()).first)
         _ = try await store.complete(
             DeliveryCompletion(
                 deliveryID: claimed.deliveryID, owner: "test", startedAt: Date(), duration: .milliseconds(12), outcome: .transientFailure,
@@ -97,12 +100,15 @@ struct ConsoleEndpointTests {
         let page = await plain.send("GET", "/console/sign-in")
         let token = try #require(ConsoleHarness.csrf(in: page))
         let signInCookie = try #require(page.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
-        let noToken = await plain.send("POST", "/console/sign-in", cookie: signInCookie, form: [("name", "alice"), ("password", ConsoleHarness.operatorPassword)])
+        let noToken = await plain.send(
+            "POST", "/console/sign-in", cookie: signInCookie, form: [("name", "alice"), ("password", ConsoleHarness.operatorPassword)])
         #expect(noToken.status == 403)
-        let wrong = await plain.send("POST", "/console/sign-in", cookie: signInCookie, form: [("csrf", token), ("name", "alice"), ("password", "nope")])
+        let wrong = await plain.send(
+            "POST", "/console/sign-in", cookie: signInCookie, form: [("csrf", token), ("name", "alice"), ("password", "nope")])
         #expect(wrong.status == 401 && wrong.text.contains("Wrong operator name or password"))
         let good = await plain.send(
-            "POST", "/console/sign-in", cookie: signInCookie, form: [("csrf", token), ("name", "alice"), ("password", ConsoleHarness.operatorPassword)])
+            "POST", "/console/sign-in", cookie: signInCookie,
+            form: [("csrf", token), ("name", "alice"), ("password", ConsoleHarness.operatorPassword)])
         let cookie = try #require(good.headers["set-cookie"])
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/console") && !cookie.contains("Secure"))
 
@@ -118,7 +124,9 @@ struct ConsoleEndpointTests {
         let page = await harness.send("GET", "/console/sign-in")
         let token = try #require(ConsoleHarness.csrf(in: page))
         let cookie = try #require(page.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
-        for _ in 0..<3 { _ = await harness.send("POST", "/console/sign-in", cookie: cookie, form: [("csrf", token), ("name", "alice"), ("password", "guess")]) }
+        for _ in 0..<3 {
+            _ = await harness.send("POST", "/console/sign-in", cookie: cookie, form: [("csrf", token), ("name", "alice"), ("password", "guess")])
+        }
         let locked = await harness.send(
             "POST", "/console/sign-in", cookie: cookie, form: [("csrf", token), ("name", "alice"), ("password", ConsoleHarness.operatorPassword)])
         #expect(locked.status == 429 && locked.headers["retry-after"] != nil)
@@ -131,14 +139,18 @@ struct ConsoleEndpointTests {
         let id = try await harness.deadMessage("W-1", conversation: "VN-1")
         let alice = try await harness.signIn("alice", ConsoleHarness.operatorPassword)
         #expect(await harness.send("POST", "/console/replay", cookie: alice.cookie, form: [("id", id)]).status == 403)
-        #expect(await harness.send("POST", "/console/replay", cookie: alice.cookie, form: [("id", id), ("csrf", "0" + alice.csrf.dropFirst())]).status == 403)
+        #expect(
+            await harness.send("POST", "/console/replay", cookie: alice.cookie, form: [("id", id), ("csrf", "0" + alice.csrf.dropFirst())]).status
+                == 403)
 
         let victor = try await harness.signIn("victor", ConsoleHarness.viewerPassword)
-        let refused = await harness.send("POST", "/console/replay", cookie: victor.cookie, form: [("csrf", victor.csrf), ("id", id), ("confirm", "yes")])
+        let refused = await harness.send(
+            "POST", "/console/replay", cookie: victor.cookie, form: [("csrf", victor.csrf), ("id", id), ("confirm", "yes")])
         #expect(refused.status == 403)
         #expect(!(await harness.send("GET", "/console/messages/\(id)", cookie: victor.cookie)).text.contains(#"id="replay""#))
 
-        let dry = await harness.send("POST", "/console/replay", cookie: alice.cookie, form: [("csrf", alice.csrf), ("scope", "filter"), ("filter-state", "dead")])
+        let dry = await harness.send(
+            "POST", "/console/replay", cookie: alice.cookie, form: [("csrf", alice.csrf), ("scope", "filter"), ("filter-state", "dead")])
         #expect(dry.status == 200 && dry.text.contains("1 delivery would be re-sent"))
         #expect(try await harness.store.stats().total(.dead) == 1)
         let done = await harness.send("POST", "/console/replay", cookie: alice.cookie, form: [("csrf", alice.csrf), ("confirm", "yes"), ("id", id)])
@@ -159,7 +171,8 @@ struct ConsoleEndpointTests {
             let page = await harness.send("GET", path, cookie: alice.cookie)
             #expect(page.status == 200, "\(path)")
             #expect(!page.text.contains("<script>alert(1)") && !page.text.contains("<img src=x"), "\(path) carries unescaped input")
-            #expect(!page.text.contains(ConsoleHarness.operatorHash) && !page.text.contains(ConsoleHarness.viewerHash) && !page.text.contains(sessionID))
+            #expect(
+                !page.text.contains(ConsoleHarness.operatorHash) && !page.text.contains(ConsoleHarness.viewerHash) && !page.text.contains(sessionID))
             #expect(page.headers["content-security-policy"]?.contains("default-src 'none'") == true)
             #expect(page.headers["x-frame-options"] == "DENY" && page.headers["cache-control"] == "no-store")
         }
@@ -245,14 +258,17 @@ struct ConsoleConfirmationTests {
                 wireMessageID: "W-9", conversation: "VN-9", documentType: "ATIGA-FORM-D", function: .issue, source: "portal",
                 payloads: ["nsw", "asw"].map { OutboundPayload(destination: $0, body: Data("<doc/>".utf8), contentType: "application/xml") }))
         func kill(_ destination: String) async throws {
-            let claimed = try #require(try await harness.store.claim(destination: destination, limit: 1, owner: "t", leaseDuration: .seconds(60), now: Date()).first)
+            let claimed = try #require(
+                try await harness.store.claim(destination: destination, limit: 1, owner: "t", leaseDuration: .seconds(60), now: Date()).first)
             _ = try await harness.store.complete(
                 DeliveryCompletion(
-                    deliveryID: claimed.deliveryID, owner: "t", startedAt: Date(), duration: .milliseconds(1), outcome: .transientFailure, transition: .dead))
+                    deliveryID: claimed.deliveryID, owner: "t", startedAt: Date(), duration: .milliseconds(1), outcome: .transientFailure,
+                    transition: .dead))
         }
         try await kill("nsw")
         let alice = try await harness.signIn("alice", ConsoleHarness.operatorPassword)
-        let dry = await harness.send("POST", "/console/replay", cookie: alice.cookie, form: [("csrf", alice.csrf), ("scope", "filter"), ("filter-state", "dead")])
+        let dry = await harness.send(
+            "POST", "/console/replay", cookie: alice.cookie, form: [("csrf", alice.csrf), ("scope", "filter"), ("filter-state", "dead")])
         #expect(dry.text.contains("1 delivery would be re-sent"))
         try await kill("asw")
         // The confirmation form as the dry run rendered it.

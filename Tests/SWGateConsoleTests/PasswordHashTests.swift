@@ -23,7 +23,11 @@ struct PasswordHashTests {
         #expect(PasswordHash.make(password: "same password!", iterations: 1_000) != PasswordHash.make(password: "same password!", iterations: 1_000))
     }
 
-    @Test("Malformed stored forms are refused", arguments: ["", "plain-password", "pbkdf2-sha256$x$AAAA$AAAA", "sha1$1000$c2FsdHNhbHQ=$a2V5a2V5a2V5a2V5a2V5a2V5", "pbkdf2-sha256$1000$!!$AAAA"])
+    @Test(
+        "Malformed stored forms are refused",
+        arguments: [
+            "", "plain-password", "pbkdf2-sha256$x$AAAA$AAAA", "sha1$1000$c2FsdHNhbHQ=$a2V5a2V5a2V5a2V5a2V5a2V5", "pbkdf2-sha256$1000$!!$AAAA",
+        ])
     func malformed(text: String) {
         #expect(PasswordHash(text) == nil)
     }

@@ -4,10 +4,13 @@ import Testing
 
 @Suite("Outbox contract: searching deliveries and reading the bytes sent")
 struct SearchContractTests {
-    @Test("A filter narrows by id, wire id, conversation, reference chain, function, destination and time; pages newest first", arguments: StoreKind.allCases)
+    @Test(
+        "A filter narrows by id, wire id, conversation, reference chain, function, destination and time; pages newest first",
+        arguments: StoreKind.allCases)
     func search(kind: StoreKind) async throws {
         try await withStore(kind) { store in
-            _ = try await store.enqueue(formD("W-1", conversation: "REF-1", destinations: ["nsw", "asw"], link: .document(reference: "REF-1", replaces: nil)))
+            _ = try await store.enqueue(
+                formD("W-1", conversation: "REF-1", destinations: ["nsw", "asw"], link: .document(reference: "REF-1", replaces: nil)))
             _ = try await store.enqueue(
                 formD("W-2", conversation: "REF-1-A1", function: .amend, link: .document(reference: "REF-1-A1", replaces: "REF-1")))
             let between = Date()
@@ -40,7 +43,8 @@ struct SearchContractTests {
             let before = try #require(try await store.payload(deliveryID: claimed.deliveryID))
             #expect(before.body == Data("<doc/>".utf8))
             #expect(before.destination == "nsw" && before.messageID == claimed.messageID)
-            try await store.recordSignedPayload(deliveryID: claimed.deliveryID, owner: claimed.owner, body: Data("<signed/>".utf8), contentType: "text/xml")
+            try await store.recordSignedPayload(
+                deliveryID: claimed.deliveryID, owner: claimed.owner, body: Data("<signed/>".utf8), contentType: "text/xml")
             let after = try #require(try await store.payload(deliveryID: claimed.deliveryID))
             #expect(after.body == Data("<signed/>".utf8) && after.contentType == "text/xml")
             #expect(try await store.payload(deliveryID: 999_999) == nil)

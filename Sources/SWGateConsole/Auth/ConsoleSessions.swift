@@ -26,7 +26,9 @@ public final class ConsoleSessions: Sendable {
     private let now: @Sendable () -> Date
     private let sessions = Mutex<[String: ConsoleSession]>([:])
 
-    public init(idleTimeout: Duration = .seconds(30 * 60), absoluteTimeout: Duration = .seconds(12 * 3600), now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        idleTimeout: Duration = .seconds(30 * 60), absoluteTimeout: Duration = .seconds(12 * 3600), now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
         self.now = now

@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+import Foundation
 import _CryptoExtras
 
 /// A password stored as PBKDF2-HMAC-SHA256: `pbkdf2-sha256$<iterations>$<salt, base64>$<key, base64>`.
@@ -57,30 +57,5 @@ public struct PasswordHash: Sendable, Hashable, CustomStringConvertible {
         let key = try? KDF.Insecure.PBKDF2.deriveKey(
             from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: length, unsafeUncheckedRounds: iterations)
         return key.map { $0.withUnsafeBytes { Array($0) } } ?? []
-    }
-}
-
-/// Comparisons whose duration does not depend on where two secrets differ.
-enum ConstantTime {
-    static func equal(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
-        guard a.count == b.count, !a.isEmpty else { return false }
-        var difference: UInt8 = 0
-        for (x, y) in zip(a, b) { difference |= x ^ y }
-        return difference == 0
-    }
-
-    static func equal(_ a: String, _ b: String) -> Bool { equal(Array(a.utf8), Array(b.utf8)) }
-}
-
-/// Unguessable tokens: session ids and CSRF tokens.
-enum RandomToken {
-    static func bytes(_ count: Int) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-    }
-
-    /// 32 random bytes as lower-case hex.
-    static func make() -> String {
-        bytes(32).map { String(format: "%02x", $0) }.joined()
     }
 }

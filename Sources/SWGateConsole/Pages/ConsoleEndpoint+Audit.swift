@@ -21,7 +21,8 @@ extension ConsoleEndpoint {
 
         var body = ""
         if let report = verification {
-            body += report.isIntact
+            body +=
+                report.isIntact
                 ? #"<p class="notice good" id="verification">The audit chain is intact: \#(report.entryCount) entries checked, up to entry \#(report.lastSequence.map(String.init) ?? "–").</p>"#
                 : #"<p class="notice bad" id="verification">The audit chain is BROKEN: \#(report.problems.count) problem(s). "#
                     + report.problems.prefix(20).map { "Entry \($0.sequence): \(h($0.reason))" }.joined(separator: "; ") + "</p>"

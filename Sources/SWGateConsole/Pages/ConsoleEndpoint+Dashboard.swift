@@ -37,7 +37,8 @@ extension ConsoleEndpoint {
 
         body += "<h2>\(t("Circuit breakers"))</h2>"
         let open = breakers.filter { $0.state != "closed" }
-        body += open.isEmpty
+        body +=
+            open.isEmpty
             ? #"<p class="notice good" id="breakers">All \#(breakers.count) destinations' breakers are closed.</p>"#
             : Layout.table(
                 id: "breakers", headers: t(["Destination", "State", "Detail"]),
@@ -53,7 +54,8 @@ extension ConsoleEndpoint {
 
         body += "<h2>\(t("Certificates"))</h2>"
         let attention = certificates.filter { $0.status != "ok" || $0.daysRemaining <= settings.certificateWarningDays }
-        body += attention.isEmpty
+        body +=
+            attention.isEmpty
             ? #"<p class="notice good" id="certificates">All \#(certificates.count) certificates are valid for more than \#(settings.certificateWarningDays) days.</p>"#
             : Layout.table(
                 id: "certificates", headers: t(["Role", "Subject", "Valid until", "Days left", "Status"]),

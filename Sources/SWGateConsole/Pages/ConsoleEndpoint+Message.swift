@@ -7,7 +7,8 @@ extension ConsoleEndpoint {
     func messageRoute(_ rest: String, _ layout: Layout, _ display: TimeDisplay) async throws -> EndpointResponse {
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false).map { Self.percentDecodePath(String($0)) }
         guard let id = parts.first, !id.isEmpty, let record = try await context.store.message(id: id) else {
-            return Self.html(status: 404, layout.page(title: "No such message", section: .messages, body: "<p>No message has this gateway or wire id.</p>"))
+            return Self.html(
+                status: 404, layout.page(title: "No such message", section: .messages, body: "<p>No message has this gateway or wire id.</p>"))
         }
         switch parts.count {
         case 1:
@@ -22,7 +23,8 @@ extension ConsoleEndpoint {
                 delivery.receipts.indices.contains(index)
             else { break }
             let receipt = delivery.receipts[index]
-            return Self.download(receipt.body, contentType: receipt.contentType, filename: "\(record.id)-\(delivery.destination)-receipt-\(index + 1).xml")
+            return Self.download(
+                receipt.body, contentType: receipt.contentType, filename: "\(record.id)-\(delivery.destination)-receipt-\(index + 1).xml")
         default:
             break
         }
@@ -105,7 +107,8 @@ extension ConsoleEndpoint {
             id: "conversation", headers: t(["Accepted", "Message", "Function", "Deliveries"]),
             rows: seen.compactMap { id in
                 guard let head = heads[id] else { return nil }
-                return "<tr\(id == record.id ? #" class="current""# : "")><td class=when>\(h(display.format(head.acceptedAt)))</td><td>\(Layout.messageLink(id))</td>"
+                return
+                    "<tr\(id == record.id ? #" class="current""# : "")><td class=when>\(h(display.format(head.acceptedAt)))</td><td>\(Layout.messageLink(id))</td>"
                     + "<td>\(h(head.function.rawValue))</td><td>\((states[id] ?? []).joined(separator: " "))</td></tr>"
             }, empty: "No other message.")
         return Self.html(layout.page(title: t("Message") + " " + record.wireMessageID, section: .messages, body: body))

@@ -36,7 +36,8 @@ extension ConsoleEndpoint {
             let replayed = changes.filter { $0.to != nil }
             if !replayed.isEmpty { context.wake() }
             logger.notice("console: \(session.operatorName) replayed \(replayed.count) deliveries")
-            let body = #"<p class="notice good" id="replay-result">Replayed \#(replayed.count) deliver\#(replayed.count == 1 ? "y" : "ies"). The audit log records you as the operator.</p>"#
+            let body =
+                #"<p class="notice good" id="replay-result">Replayed \#(replayed.count) deliver\#(replayed.count == 1 ? "y" : "ies"). The audit log records you as the operator.</p>"#
                 + changesTable(changes, dryRun: false, t)
                 + #"<p><a href="/console/messages">Back to messages</a></p>"#
             return Self.html(layout.page(title: t("Replayed"), section: .messages, body: body))
@@ -46,12 +47,17 @@ extension ConsoleEndpoint {
         var description: String
         if form["scope"] == "filter" {
             var filterForm = FormData("")
-            for field in form.fields where field.name.hasPrefix("filter-") { filterForm.append(String(field.name.dropFirst("filter-".count)), field.value) }
+            for field in form.fields where field.name.hasPrefix("filter-") {
+                filterForm.append(String(field.name.dropFirst("filter-".count)), field.value)
+            }
             var filter = SearchCriteria(filterForm).filter(display)
             filter.limit = Self.replayLimit
             selection = .filter(filter)
             let criteria = SearchCriteria(filterForm)
-            description = criteria.isEmpty ? "every failed or dead delivery" : "every failed or dead delivery matching " + criteria.fields.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
+            description =
+                criteria.isEmpty
+                ? "every failed or dead delivery"
+                : "every failed or dead delivery matching " + criteria.fields.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
         } else {
             let ids = unique(form.all("id"))
             guard !ids.isEmpty else { return nothingSelected(layout) }
@@ -61,7 +67,8 @@ extension ConsoleEndpoint {
         let plan = try await context.store.replay(
             ReplayRequest(selection: selection, destination: destination, operatorName: session.operatorName, dryRun: true))
         let replayable = plan.filter { $0.to != nil }
-        var body = #"<p class="notice warn" id="dry-run">Dry run for \#(h(description)): \#(replayable.count) deliver\#(replayable.count == 1 ? "y" : "ies") would be re-sent. Nothing has changed yet.</p>"#
+        var body =
+            #"<p class="notice warn" id="dry-run">Dry run for \#(h(description)): \#(replayable.count) deliver\#(replayable.count == 1 ? "y" : "ies") would be re-sent. Nothing has changed yet.</p>"#
         body += changesTable(plan, dryRun: true, t)
         if replayable.isEmpty {
             body += #"<p><a href="/console/messages">Back to messages</a></p>"#
@@ -86,7 +93,10 @@ extension ConsoleEndpoint {
     }
 
     private func nothingSelected(_ layout: Layout) -> EndpointResponse {
-        Self.html(status: 400, layout.page(title: "Nothing selected", section: .messages, body: #"<p>Select at least one message. <a href="/console/messages">Back</a></p>"#))
+        Self.html(
+            status: 400,
+            layout.page(
+                title: "Nothing selected", section: .messages, body: #"<p>Select at least one message. <a href="/console/messages">Back</a></p>"#))
     }
 
     private func unique(_ values: [String]) -> [String] {

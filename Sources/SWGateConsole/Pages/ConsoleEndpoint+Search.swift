@@ -17,7 +17,10 @@ extension ConsoleEndpoint {
         if form["format"] == "csv" {
             filter.limit = Self.exportLimit
             let rows = try await context.store.deliveries(matching: filter)
-            var csv = CSV.row(["message_id", "wire_message_id", "destination", "state", "conversation", "function", "attempts", "accepted_at", "updated_at", "last_error"])
+            var csv = CSV.row([
+                "message_id", "wire_message_id", "destination", "state", "conversation", "function", "attempts", "accepted_at", "updated_at",
+                "last_error",
+            ])
             let iso = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
             for r in rows {
                 csv += CSV.row([
@@ -39,9 +42,12 @@ extension ConsoleEndpoint {
         var body = searchForm(criteria, destinations: destinations, t)
         let mayReplay = layout.session.role.mayReplay
         let table = Layout.table(
-            id: "results", headers: (mayReplay ? ["", t("Message")] : [t("Message")]) + t(["Wire id", "Destination", "State", "Conversation", "Function", "Attempts", "Accepted", "Last error"]),
+            id: "results",
+            headers: (mayReplay ? ["", t("Message")] : [t("Message")])
+                + t(["Wire id", "Destination", "State", "Conversation", "Function", "Attempts", "Accepted", "Last error"]),
             rows: rows.map { r in
-                let box = r.state == .failed || r.state == .dead
+                let box =
+                    r.state == .failed || r.state == .dead
                     ? #"<td><input type="checkbox" name="id" value="\#(h(r.messageID))" aria-label="select \#(h(r.messageID))"></td>"# : "<td></td>"
                 return "<tr>\(mayReplay ? box : "")<td>\(Layout.messageLink(r.messageID))</td><td class=\"mono\">\(h(r.wireMessageID))</td>"
                     + "<td>\(h(r.destination))</td><td>\(Layout.badge(r.state.rawValue))</td><td class=\"mono\">\(h(r.conversation))</td>"
@@ -73,7 +79,9 @@ extension ConsoleEndpoint {
             #"<label>\#(h(t(label)))<input type="\#(type)" id="q-\#(name)" name="\#(name)" value="\#(h(value ?? ""))"></label>"#
         }
         func select(_ name: String, _ label: String, _ options: [String], _ value: String?) -> String {
-            let items = ([""] + options).map { #"<option value="\#(h($0))"\#($0 == (value ?? "") ? " selected" : "")>\#(h($0.isEmpty ? "any" : $0))</option>"# }
+            let items = ([""] + options).map {
+                #"<option value="\#(h($0))"\#($0 == (value ?? "") ? " selected" : "")>\#(h($0.isEmpty ? "any" : $0))</option>"#
+            }
             return #"<label>\#(h(t(label)))<select id="q-\#(name)" name="\#(name)">\#(items.joined())</select></label>"#
         }
         let functions = [MessageFunction.issue, .amend, .cancel, .ack, .reject, .status].map(\.rawValue)

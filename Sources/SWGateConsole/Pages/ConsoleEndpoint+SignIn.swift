@@ -7,7 +7,8 @@ extension ConsoleEndpoint {
     /// submit), so that another site cannot sign a browser in under its own account.
     func signInPage(problem: String?, status: Int = 200, name: String = "") -> EndpointResponse {
         let token = RandomToken.make()
-        let plain = secureCookies
+        let plain =
+            secureCookies
             ? ""
             : #"<p class="notice warn">This console is served over plain HTTP: fine on the gateway's own host for development, never across a network.</p>"#
         let body = """

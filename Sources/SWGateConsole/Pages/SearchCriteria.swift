@@ -37,8 +37,10 @@ struct SearchCriteria: Sendable {
 
     /// Name and value of every criterion given.
     var fields: [(String, String)] {
-        [("id", id), ("reference", reference), ("conversation", conversation), ("destination", destination), ("state", state?.rawValue),
-         ("function", function), ("from", from), ("to", to)].compactMap { name, value in value.map { (name, $0) } }
+        [
+            ("id", id), ("reference", reference), ("conversation", conversation), ("destination", destination), ("state", state?.rawValue),
+            ("function", function), ("from", from), ("to", to),
+        ].compactMap { name, value in value.map { (name, $0) } }
     }
 
     /// The criteria as a query string (`a=b&c=d`).

@@ -8,7 +8,8 @@ struct TimeDisplay: Sendable {
     /// `2026-12-05 17:30:12 GMT+7`.
     func format(_ date: Date) -> String {
         var style = Date.VerbatimFormatStyle(
-            format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits)",
+            format:
+                "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits)",
             timeZone: zone, calendar: Calendar(identifier: .gregorian))
         style.locale = Locale(identifier: "en_US_POSIX")
         return date.formatted(style) + " " + zoneLabel(at: date)
@@ -38,7 +39,8 @@ struct TimeDisplay: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         return calendar.date(
-            from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4], second: parts.count > 5 ? parts[5] : 0))
+            from: DateComponents(
+                year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4], second: parts.count > 5 ? parts[5] : 0))
     }
 
     /// `3 h 12 min`, `45 s`.

@@ -77,7 +77,9 @@ extension YAMLConfigurationReader {
                 role = value
             case "time_zone":
                 let text = try string(v, path)
-                guard TimeZone(identifier: text) != nil else { throw error(v, path, "unknown time zone \"\(text)\" (use an IANA name such as Asia/Ho_Chi_Minh)") }
+                guard TimeZone(identifier: text) != nil else {
+                    throw error(v, path, "unknown time zone \"\(text)\" (use an IANA name such as Asia/Ho_Chi_Minh)")
+                }
                 zone = text
             case "language":
                 let text = try string(v, path)

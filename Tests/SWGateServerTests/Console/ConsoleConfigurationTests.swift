@@ -74,7 +74,8 @@ struct ConsoleConfigurationTests {
             #expect(problem.message.contains(message), "\(item): \(problem)")
             #expect(problem.keyPath.hasPrefix("console.operators"), "\(problem.keyPath)")
         }
-        let twice = try #require(error("console:\n  operators:\n    - {name: a, password_hash: \"\(Self.hash)\"}\n    - {name: a, password_hash: \"\(Self.hash)\"}\n"))
+        let twice = try #require(
+            error("console:\n  operators:\n    - {name: a, password_hash: \"\(Self.hash)\"}\n    - {name: a, password_hash: \"\(Self.hash)\"}\n"))
         #expect(twice.message.contains("listed twice"))
     }
 }
