@@ -48,7 +48,7 @@ public struct ConsoleEndpoint: Endpoint {
             response.headers["cache-control"] = "max-age=3600"
             return response
         case ("GET", "/sign-in"):
-            return signInPage(problem: nil)
+            return signInPage(problem: nil, notice: request.query["signed-out"] != nil ? "You are signed out." : nil)
         case ("POST", "/sign-in"):
             return signIn(request)
         default:

@@ -33,14 +33,15 @@ struct ConsoleHarness {
         directory.remove()
     }
 
-    func send(_ method: String, _ path: String, query: [String: String] = [:], cookie: String? = nil, form: [(String, String)] = []) async
-        -> EndpointResponse
-    {
+    func send(
+        _ method: String, _ path: String, query: [String: String] = [:], cookie: String? = nil, form: [(String, String)] = [], raw: String? = nil
+    ) async -> EndpointResponse {
         var headers: [String: String] = [:]
         if let cookie { headers["cookie"] = cookie }
         let body = form.map { "\(HTML.percentEncode($0.0))=\(HTML.percentEncode($0.1))" }.joined(separator: "&")
         if !form.isEmpty { headers["content-type"] = "application/x-www-form-urlencoded" }
-        return await console.handle(EndpointRequest(method: method, path: path, query: query, headers: headers, body: Array(body.utf8)))
+        return await console.handle(
+            EndpointRequest(method: method, path: path, query: query, headers: headers, body: Array(body.utf8), rawQuery: raw))
     }
 
     /// Signs in; returns the session cookie (`name=value`) and the session's CSRF token.
@@ -284,5 +285,50 @@ struct ConsoleConfirmationTests {
         #expect(done.text.contains("Replayed 1 delivery"))
         let record = try #require(try await harness.store.message(id: "W-9"))
         #expect(record.deliveries.map(\.state) == [.pending, .dead])
+    }
+}
+
+@Suite("Console: time range in the operator's zone")
+struct ConsoleTimeRangeTests {
+    @Test("From and before are read in the session's zone; times are shown in it")
+    func range() async throws {
+        let harness = try ConsoleHarness()
+        defer { harness.close() }
+        _ = try await harness.deadMessage("W-1", conversation: "VN-1")
+        let alice = try await harness.signIn("alice", ConsoleHarness.operatorPassword)
+        _ = await harness.send("POST", "/console/preferences", cookie: alice.cookie, form: [("csrf", alice.csrf), ("zone", "Asia/Ho_Chi_Minh")])
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date())
+        func local(_ hourShift: Int) -> String {
+            let date = calendar.date(byAdding: .hour, value: hourShift, to: calendar.date(from: c)!)!
+            let d = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+            return String(format: "%04d-%02d-%02dT%02d:%02d", d.year!, d.month!, d.day!, d.hour!, d.minute!)
+        }
+        // The message was accepted within the last minute, local time in Ho Chi Minh City.
+        let inside = await harness.send("GET", "/console/messages", cookie: alice.cookie, raw: "from=\(local(-1))&to=\(local(1))")
+        #expect(inside.text.contains("W-1") && inside.text.contains("UTC+7"))
+        // The same wall-clock hour read as UTC would be seven hours earlier: nothing then.
+        let later = await harness.send("GET", "/console/messages", cookie: alice.cookie, raw: "from=\(local(1))")
+        #expect(!later.text.contains("W-1"))
+        let earlier = await harness.send("GET", "/console/messages", cookie: alice.cookie, raw: "to=\(local(-1))")
+        #expect(!earlier.text.contains("W-1"))
+    }
+
+    @Test("A search typed into the form (spaces as +) finds the reference")
+    func plus() async throws {
+        let harness = try ConsoleHarness()
+        defer { harness.close() }
+        _ = try await harness.deadMessage("W-7", conversation: "VN-TH 26/12/000001")
+        let alice = try await harness.signIn("alice", ConsoleHarness.operatorPassword)
+        let found = await harness.send("GET", "/console/messages", cookie: alice.cookie, raw: "reference=VN-TH+26%2F12%2F000001&state=dead")
+        #expect(found.text.contains("W-7"))
+    }
+
+    @Test("Sign-out says so on the sign-in page")
+    func signedOut() async throws {
+        let harness = try ConsoleHarness()
+        defer { harness.close() }
+        #expect(await harness.send("GET", "/console/sign-in", query: ["signed-out": "1"]).text.contains("You are signed out."))
     }
 }

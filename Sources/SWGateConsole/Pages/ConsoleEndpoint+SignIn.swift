@@ -5,7 +5,7 @@ import SWGateHTTP
 extension ConsoleEndpoint {
     /// The sign-in form, with a fresh token in both a short-lived cookie and a hidden field (double
     /// submit), so that another site cannot sign a browser in under its own account.
-    func signInPage(problem: String?, status: Int = 200, name: String = "") -> EndpointResponse {
+    func signInPage(problem: String?, notice: String? = nil, status: Int = 200, name: String = "") -> EndpointResponse {
         let token = RandomToken.make()
         let plain =
             secureCookies
@@ -13,6 +13,7 @@ extension ConsoleEndpoint {
             : #"<p class="notice warn">This console is served over plain HTTP: fine on the gateway's own host for development, never across a network.</p>"#
         let body = """
             <form class="signin" method="post" action="/console/sign-in">
+            \(notice.map { #"<p class="notice good" id="notice">\#(h($0))</p>"# } ?? "")
             \(problem.map { #"<p class="notice bad" id="problem">\#(h($0))</p>"# } ?? "")
             \(hidden("csrf", token))
             <label>Operator name · Tên người vận hành<input id="name" name="name" autocomplete="username" required value="\(h(name))"></label>
