@@ -168,13 +168,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The operator console at /console: operator sign-in, sessions and CSRF, and server-rendered
+        // pages (dashboard, message search, one message's story, replay, audit) over the outbox.
+        .target(
+            name: "SWGateConsole",
+            dependencies: [
+                "SWGateStore", "SWGateHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The gateway process: configuration, the portal API, routing, operations endpoints, and the
         // composition of store, engine, channels and HTTP host as one Service.
         .target(
             name: "SWGateServer",
             dependencies: [
                 "SWGateXML", "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGatePostgres", "SWGateDelivery", "SWGateHTTP", "SWGateChannels",
-                "SWGateNSW", "SWGateAS4",
+                "SWGateNSW", "SWGateAS4", "SWGateConsole",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -199,6 +211,7 @@ let package = Package(
                 "SWGateNSW",
                 "SWGateAS4",
                 "SWGateHTTP",
+                "SWGateConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -230,7 +243,7 @@ let package = Package(
         .testTarget(
             name: "SWGateCLITests",
             dependencies: [
-                "swgate", "SWGateTesting", "SWGateStore",
+                "swgate", "SWGateTesting", "SWGateStore", "SWGateConsole",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -275,7 +288,7 @@ let package = Package(
             name: "SWGateServerTests",
             dependencies: [
                 "SWGateServer", "SWGateChannels", "SWGateNSW", "SWGateAS4", "SWGateHTTP", "SWGateStore", "SWGatePostgres", "SWGateDomain",
-                "SWGateDelivery", "SWGateSecurity",
+                "SWGateDelivery", "SWGateSecurity", "SWGateConsole",
                 "SWGateXML", "SWGateTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -294,6 +307,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The console's pieces: password hashing, sessions, sign-in limits, CSRF, escaping, forms.
+        .testTarget(
+            name: "SWGateConsoleTests",
+            dependencies: ["SWGateConsole", "SWGateStore", "SWGateHTTP", "SWGateTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,6 +9,9 @@ public struct EndpointRequest: Sendable {
     public var path: String
     /// Query parameters; a parameter without value (`?wsdl`) maps to "".
     public var query: [String: String]
+    /// The query as received (percent-encoded, without `?`), for endpoints that read repeated
+    /// parameters or HTML forms' `+` for space; nil when the URI has none.
+    public var rawQuery: String?
     /// Header fields with lower-cased names; repeated fields are joined with ", ".
     public var headers: [String: String]
     /// The whole body (already capped by the host's body limit).
@@ -19,11 +22,12 @@ public struct EndpointRequest: Sendable {
 
     public init(
         method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = [],
-        clientCertificateDER: [UInt8]? = nil
+        clientCertificateDER: [UInt8]? = nil, rawQuery: String? = nil
     ) {
         self.method = method
         self.path = path
         self.query = query
+        self.rawQuery = rawQuery
         self.headers = headers
         self.body = body
         self.clientCertificateDER = clientCertificateDER

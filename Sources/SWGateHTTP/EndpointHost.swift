@@ -111,7 +111,7 @@ public struct EndpointHost: Sendable {
         }
         let endpointRequest = EndpointRequest(
             method: request.method.rawValue, path: path, query: query, headers: headers, body: Array(buffer: body),
-            clientCertificateDER: clientCertificateDER)
+            clientCertificateDER: clientCertificateDER, rawQuery: request.uri.query)
         return response(await route.endpoint.handle(endpointRequest))
     }
 

@@ -37,8 +37,12 @@ public protocol OutboxStore: Sendable {
     /// The message with this gateway id or wire message id, with its deliveries, attempts and receipts.
     func message(id: String) async throws -> MessageRecord?
 
-    /// Deliveries matching `filter`, oldest first.
+    /// Deliveries matching `filter`, oldest first (newest first when the filter says so).
     func deliveries(matching filter: DeliveryFilter) async throws -> [DeliverySummary]
+
+    /// The bytes delivery `deliveryID` sends (or sent): the signed message once signed. Nil when
+    /// there is no such delivery (or its message was purged).
+    func payload(deliveryID: Int64) async throws -> StoredPayload?
 
     /// Puts `failed` and `dead` deliveries back to `pending` with a fresh retry budget, and records
     /// the operator in the audit log. A dry run changes nothing. Unknown ids throw `.unknownID`.

@@ -21,6 +21,7 @@ struct SWGate: AsyncParsableCommand {
             Certs.self,
             Outbox.self,
             Audit.self,
+            Console.self,
             Simulate.self,
         ]
     )

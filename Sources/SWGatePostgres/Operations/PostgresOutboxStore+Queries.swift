@@ -74,19 +74,59 @@ extension PostgresOutboxStore {
             bindings.append(since.storeMilliseconds)
             conditions.append("m.accepted_at >= $\(bindings.count)")
         }
+        if let before = filter.acceptedBefore {
+            bindings.append(before.storeMilliseconds)
+            conditions.append("m.accepted_at < $\(bindings.count)")
+        }
+        if let id = filter.messageID {
+            bindings.append(id)
+            conditions.append("(m.id = $\(bindings.count) OR m.wire_message_id = $\(bindings.count))")
+        }
+        if let conversation = filter.conversation {
+            bindings.append(conversation)
+            conditions.append("d.conversation = $\(bindings.count)")
+        }
+        if let reference = filter.reference {
+            // The reference's chain: its own conversation, or the one it was linked to when accepted.
+            bindings.append(reference)
+            conditions.append(
+                "(d.conversation = $\(bindings.count) OR d.conversation IN (SELECT conversation FROM conversation_link WHERE reference = $\(bindings.count)))")
+        }
+        if let function = filter.function {
+            bindings.append(function.rawValue)
+            conditions.append("m.function = $\(bindings.count)")
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let limitClause = filter.limit.map { " LIMIT \(max(0, $0))" } ?? ""
+        var limitClause = filter.limit.map { " LIMIT \(max(0, $0))" } ?? ""
+        if let offset = filter.offset, offset > 0 { limitClause += " OFFSET \(offset)" }
         let sql = """
-            SELECT m.id AS message_id, d.id, d.destination, d.state, d.conversation, m.function, d.attempt_count,
+            SELECT m.id AS message_id, m.wire_message_id, d.id, d.destination, d.state, d.conversation, m.function, d.attempt_count,
                 m.accepted_at, d.updated_at, d.last_error
-            FROM delivery d JOIN message m ON m.seq = d.message_seq \(whereClause) ORDER BY d.id\(limitClause)
+            FROM delivery d JOIN message m ON m.seq = d.message_seq \(whereClause) ORDER BY d.id\(filter.newestFirst ? " DESC" : "")\(limitClause)
             """
         return try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: quietLogger).all().map { r in
             DeliverySummary(
-                messageID: try r.value("message_id"), deliveryID: try r.value("id"), destination: try r.value("destination"),
+                messageID: try r.value("message_id"), wireMessageID: try r.value("wire_message_id"), deliveryID: try r.value("id"),
+                destination: try r.value("destination"),
                 state: DeliveryState(rawValue: try r.value("state")) ?? .pending, conversation: try r.value("conversation"),
                 function: MessageFunction(try r.value("function", as: String.self)), attemptCount: Int(try r.value("attempt_count", as: Int32.self)),
                 acceptedAt: try r.date("accepted_at"), updatedAt: try r.date("updated_at"), lastError: try r.value("last_error"))
+        }
+    }
+
+    public func payload(deliveryID: Int64) async throws -> StoredPayload? {
+        try await read { connection in
+            guard
+                let r = try await connection.query(
+                    """
+                    SELECT m.id AS message_id, d.destination, d.content_type, d.payload
+                    FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = \(deliveryID)
+                    """, logger: Self.quietLogger
+                ).first()
+            else { return nil }
+            return StoredPayload(
+                messageID: try r.value("message_id"), deliveryID: deliveryID, destination: try r.value("destination"),
+                contentType: try r.value("content_type"), body: try r.data("payload"))
         }
     }
 

@@ -1,4 +1,5 @@
 public import Foundation
+public import SWGateConsole
 public import SWGateSecurity
 public import SWGateXML
 
@@ -118,6 +119,9 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public var shutdownGrace: Duration = .seconds(30)
     /// `trace`, `debug`, `info`, `notice`, `warning`, `error`, `critical`.
     public var logLevel = "info"
+    /// The operator console at `/console` (the `console` section): served when enabled and at
+    /// least one operator is configured. The embedded defaults configure none.
+    public var console = ConsoleSettings()
 
     /// The embedded defaults: loopback listener, `data/swgate.sqlite`, `Certificates/`, simulators on
     /// their default ports, the development tokens.

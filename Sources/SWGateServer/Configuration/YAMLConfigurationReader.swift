@@ -74,6 +74,7 @@ struct YAMLConfigurationReader {
                 }
             case "shutdown_grace", "shutdown_grace_seconds": c.shutdownGrace = try duration(key, value, .shutdownGrace, in: "")
             case "log_level": c.logLevel = try string(value, key.text)
+            case "console": c.console = try console(value, base: c.console)
             case "answers_to":
                 let name = try string(value, key.text)
                 c.answersDestination = name.isEmpty || name == "none" ? nil : name

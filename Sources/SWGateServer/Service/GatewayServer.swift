@@ -6,6 +6,7 @@ import UnixSignals
 import SWGateChannels
 import SWGateNSW
 import SWGateAS4
+import SWGateConsole
 public import SWGateDelivery
 public import SWGateDomain
 public import SWGateHTTP
@@ -186,15 +187,65 @@ public final class GatewayServer: Sendable {
                 { ReadinessChecks.keysLoaded(security) },
                 { ReadinessChecks.schemasCompiled(validator) },
             ])
+        var consoleRoutes: [EndpointHost.Route] = []
+        if configuration.console.isServed {
+            let console = ConsoleEndpoint(
+                settings: configuration.console,
+                context: Self.consoleContext(configuration, store: store, security: security, engine: engine),
+                listenerUsesTLS: tls != nil, logger: logger)
+            consoleRoutes.append(.init("/console", console))
+        }
         return EndpointHost(
             host: configuration.listen.host, port: configuration.listen.port,
-            routes: [
+            routes: consoleRoutes + [
                 .init("/v1", gate.guarding(portal)),
                 .init("/nsw", gate.guarding(NSWEndpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake))),
                 .init("/as4", gate.guarding(AS4Endpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake))),
                 .init("/healthz", operations), .init("/readyz", operations), .init("/metrics", operations),
             ],
             maxBodyBytes: configuration.listen.maxBodyBytes, logger: logger, tls: tls)
+    }
+
+    /// What the console reads beside the store: breakers from the engine, certificates from the keys.
+    private static func consoleContext(
+        _ configuration: GatewayConfiguration, store: any SubmissionStore, security: SecurityServices, engine: DeliveryEngine
+    ) -> ConsoleContext {
+        let names = configuration.destinations.keys.sorted()
+        let warningDays = configuration.console.certificateWarningDays
+        return ConsoleContext(
+            store: store,
+            breakers: {
+                var result: [ConsoleContext.Breaker] = []
+                let now = ContinuousClock.now
+                for name in names {
+                    switch await engine.breakerState(for: name) {
+                    case .closed(let failures)?:
+                        result.append(.init(destination: name, state: "closed", detail: "\(failures) consecutive failure(s)"))
+                    case .open(let until)?:
+                        let seconds = max(0, Int((until - now).components.seconds))
+                        result.append(.init(destination: name, state: "open", detail: "trial attempt in \(seconds) s"))
+                    case .halfOpen(let probing)?:
+                        result.append(.init(destination: name, state: "half-open", detail: probing ? "trial attempt in flight" : "next attempt is a trial"))
+                    case nil:
+                        break
+                    }
+                }
+                return result
+            },
+            certificates: {
+                security.certificateReport(warningDays: warningDays).map {
+                    .init(role: $0.role, subject: $0.subject, notAfter: $0.notAfter, daysRemaining: $0.daysRemaining, status: $0.status.rawValue)
+                }
+            },
+            wake: { engine.wake() },
+            receiptVerification: configuration.destinations.mapValues { destination in
+                switch destination.kind {
+                case .nsw: "ACK signature of partner \(destination.partner ?? "?") verified by the gateway before it was kept"
+                case .as4: "receipt signature of partner \(destination.partner ?? "?") verified by the gateway before it was kept"
+                case .http: "HTTP 2xx answer of the callback (not signed)"
+                }
+            },
+            version: GatewayVersion.current)
     }
 
     /// Serves until SIGTERM or SIGINT (or cancellation), then drains and closes the store.

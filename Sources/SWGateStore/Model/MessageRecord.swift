@@ -97,6 +97,8 @@ public struct ReceiptRecord: Sendable, Codable, Hashable {
 /// One row of `outbox list`: a delivery with its message's headline.
 public struct DeliverySummary: Sendable, Codable, Hashable {
     public var messageID: String
+    /// The message id on the wire (`Envelope/MessageId`, ebMS `MessageId`).
+    public var wireMessageID: String
     public var deliveryID: Int64
     public var destination: String
     public var state: DeliveryState
@@ -107,8 +109,9 @@ public struct DeliverySummary: Sendable, Codable, Hashable {
     public var updatedAt: Date
     public var lastError: String?
 
-    package init(messageID: String, deliveryID: Int64, destination: String, state: DeliveryState, conversation: String, function: MessageFunction, attemptCount: Int, acceptedAt: Date, updatedAt: Date, lastError: String?) {
+    package init(messageID: String, wireMessageID: String, deliveryID: Int64, destination: String, state: DeliveryState, conversation: String, function: MessageFunction, attemptCount: Int, acceptedAt: Date, updatedAt: Date, lastError: String?) {
         self.messageID = messageID
+        self.wireMessageID = wireMessageID
         self.deliveryID = deliveryID
         self.destination = destination
         self.state = state
@@ -121,19 +124,65 @@ public struct DeliverySummary: Sendable, Codable, Hashable {
     }
 }
 
-/// Which deliveries a listing, a replay or a purge looks at.
+/// Which deliveries a listing, a search, a replay or a purge looks at. Every criterion given must
+/// hold; nil criteria do not filter.
 public struct DeliveryFilter: Sendable, Hashable {
     public var states: Set<DeliveryState>?
     public var destination: String?
     /// Only messages accepted at or after this instant.
     public var acceptedSince: Date?
+    /// Only messages accepted before this instant.
+    public var acceptedBefore: Date?
+    /// Only the message with this gateway id or wire message id.
+    public var messageID: String?
+    /// Only messages of this conversation (the reference of the chain's first issue).
+    public var conversation: String?
+    /// Only messages of the conversation that this business reference (a C/O or licence number,
+    /// the first issue's or any amendment's) belongs to.
+    public var reference: String?
+    /// Only messages with this function.
+    public var function: MessageFunction?
+    /// Newest delivery first instead of oldest first.
+    public var newestFirst: Bool
+    /// Deliveries to skip before the first one returned (paging with ``limit``).
+    public var offset: Int?
     public var limit: Int?
 
-    public init(states: Set<DeliveryState>? = nil, destination: String? = nil, acceptedSince: Date? = nil, limit: Int? = nil) {
+    public init(
+        states: Set<DeliveryState>? = nil, destination: String? = nil, acceptedSince: Date? = nil, acceptedBefore: Date? = nil,
+        messageID: String? = nil, conversation: String? = nil, reference: String? = nil, function: MessageFunction? = nil,
+        newestFirst: Bool = false, offset: Int? = nil, limit: Int? = nil
+    ) {
         self.states = states
         self.destination = destination
         self.acceptedSince = acceptedSince
+        self.acceptedBefore = acceptedBefore
+        self.messageID = messageID
+        self.conversation = conversation
+        self.reference = reference
+        self.function = function
+        self.newestFirst = newestFirst
+        self.offset = offset
         self.limit = limit
+    }
+}
+
+/// The bytes a delivery sends: the signed message once a channel signed it at the first attempt
+/// (``OutboxStore/recordSignedPayload(deliveryID:owner:body:contentType:)``), the document as
+/// accepted before that.
+public struct StoredPayload: Sendable, Hashable {
+    public var messageID: String
+    public var deliveryID: Int64
+    public var destination: String
+    public var contentType: String
+    public var body: Data
+
+    package init(messageID: String, deliveryID: Int64, destination: String, contentType: String, body: Data) {
+        self.messageID = messageID
+        self.deliveryID = deliveryID
+        self.destination = destination
+        self.contentType = contentType
+        self.body = body
     }
 }
 

@@ -67,23 +67,60 @@ extension SQLiteOutboxStore {
             conditions.append("m.accepted_at >= ?")
             arguments.append(since.storeMilliseconds)
         }
+        if let before = filter.acceptedBefore {
+            conditions.append("m.accepted_at < ?")
+            arguments.append(before.storeMilliseconds)
+        }
+        if let id = filter.messageID {
+            conditions.append("(m.id = ? OR m.wire_message_id = ?)")
+            arguments += [id, id]
+        }
+        if let conversation = filter.conversation {
+            conditions.append("d.conversation = ?")
+            arguments.append(conversation)
+        }
+        if let reference = filter.reference {
+            // The reference's chain: its own conversation, or the one it was linked to when accepted.
+            conditions.append("(d.conversation = ? OR d.conversation IN (SELECT conversation FROM conversation_link WHERE reference = ?))")
+            arguments += [reference, reference]
+        }
+        if let function = filter.function {
+            conditions.append("m.function = ?")
+            arguments.append(function.rawValue)
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let limitClause = filter.limit.map { " LIMIT \(max(0, $0))" } ?? ""
+        var limitClause = filter.limit.map { " LIMIT \(max(0, $0))" } ?? ""
+        if let offset = filter.offset, offset > 0 { limitClause = (limitClause.isEmpty ? " LIMIT -1" : limitClause) + " OFFSET \(offset)" }
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT m.id AS message_id, d.id, d.destination, d.state, d.conversation, m.function, d.attempt_count,
+                SELECT m.id AS message_id, m.wire_message_id, d.id, d.destination, d.state, d.conversation, m.function, d.attempt_count,
                     m.accepted_at, d.updated_at, d.last_error
-                FROM delivery d JOIN message m ON m.seq = d.message_seq \(whereClause) ORDER BY d.id\(limitClause)
+                FROM delivery d JOIN message m ON m.seq = d.message_seq \(whereClause) ORDER BY d.id\(filter.newestFirst ? " DESC" : "")\(limitClause)
                 """,
             arguments: StatementArguments(arguments))
         return rows.map { r in
             DeliverySummary(
-                messageID: r["message_id"], deliveryID: r["id"], destination: r["destination"],
+                messageID: r["message_id"], wireMessageID: r["wire_message_id"], deliveryID: r["id"], destination: r["destination"],
                 state: DeliveryState(rawValue: r["state"]) ?? .pending, conversation: r["conversation"],
                 function: MessageFunction(r["function"]), attemptCount: r["attempt_count"],
                 acceptedAt: Date(storeMilliseconds: r["accepted_at"]), updatedAt: Date(storeMilliseconds: r["updated_at"]),
                 lastError: r["last_error"])
+        }
+    }
+
+    public func payload(deliveryID: Int64) async throws -> StoredPayload? {
+        try await read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT m.id AS message_id, d.destination, d.content_type, d.payload
+                    FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
+                    """,
+                arguments: [deliveryID]
+            ).map { r in
+                StoredPayload(messageID: r["message_id"], deliveryID: deliveryID, destination: r["destination"], contentType: r["content_type"], body: r["payload"])
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SWGateSecurity
+import SWGateConsole
 import SWGateServer
 import SWGateStore
 
@@ -32,10 +33,12 @@ struct Serve: AsyncParsableCommand {
             server.configuration.security == nil
             ? "development PKI in \(pki)/ (TEST MATERIAL ONLY)"
             : "signing as \(server.security.systemIdentity.certificate.subject)"
+        let console = server.configuration.console
+        let consoleNote = console.isServed ? "; console: /console (\(console.operators.count) operator(s))" : "; console: off (no console.operators)"
         try await server.run { port in
             FileHandle.standardOutput.write(
                 Data(
-                    "swgate \(GatewayVersion.current): listening on \(scheme)://\(host):\(port) (store \(server.storeDescription)\(clientCertificates)); keys: \(keys)\n"
+                    "swgate \(GatewayVersion.current): listening on \(scheme)://\(host):\(port) (store \(server.storeDescription)\(clientCertificates)); keys: \(keys)\(consoleNote)\n"
                         .utf8))
         }
     }
