@@ -11,8 +11,13 @@ import Testing
 @Suite("Console in a headless browser", .serialized)
 struct ConsoleBrowserTests {
     static let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    /// Where the screenshots shown in the README are written.
-    static let screenshots = here.appendingPathComponent("../../../docs/console").standardized.path
+    /// Where the screenshots are written: `docs/console` (shown in the README) when
+    /// `SWGATE_CONSOLE_SCREENSHOTS=docs` is set, so that refreshing them is a deliberate step;
+    /// otherwise a temporary directory, so that a test run leaves the working tree clean.
+    static let screenshots =
+        ProcessInfo.processInfo.environment["SWGATE_CONSOLE_SCREENSHOTS"] == "docs"
+        ? here.appendingPathComponent("../../../docs/console").standardized.path
+        : FileManager.default.temporaryDirectory.appendingPathComponent("swgate-console-screenshots").path
 
     @Test("Sign in, find a dead message, dry-run and replay it, watch it delivered, verify the audit chain, sign out; refusals")
     func operatorFlow() async throws {
