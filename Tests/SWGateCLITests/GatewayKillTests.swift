@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SWGateTesting
 import Testing
 
@@ -6,9 +7,9 @@ import Testing
     import FoundationNetworking
 #endif
 
-/// Several `swgate serve` processes on one PostgreSQL database, one of them killed with SIGKILL
-/// while certificates are submitted and delivered.
-@Suite("Several swgate serve processes on one database, one killed", .serialized)
+/// Several `swgate serve` processes on one PostgreSQL database, killed with SIGKILL at random and
+/// started again while certificates are submitted and delivered.
+@Suite("Several swgate serve processes on one database, killed and restarted", .serialized)
 struct GatewayKillTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
@@ -41,54 +42,163 @@ struct GatewayKillTests {
         return try directory.write("\(owner).yaml", Array(text.utf8))
     }
 
-    /// POSTs a Form D with `reference` to `port`; the HTTP status, or nil when nothing answered.
-    private func submit(_ reference: String, port: Int) async -> Int? {
-        guard let fixture = try? Fixtures.text("valid/formd-single-item.xml") else { return nil }
+    /// POSTs `document` to `port`; the HTTP status, or nil when nothing answered.
+    private func submit(_ document: String, port: Int) async -> Int? {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/certificates")!)
         request.httpMethod = "POST"
         request.setValue("Bearer swgate-dev-token", forHTTPHeaderField: "Authorization")
         request.setValue("application/xml", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(fixture.replacingOccurrences(of: "VN-TH 26/03/000123", with: reference).utf8)
+        request.httpBody = Data(document.utf8)
         request.timeoutInterval = 20
         guard let (_, response) = try? await URLSession.shared.data(for: request) else { return nil }
         return (response as? HTTPURLResponse)?.statusCode
     }
 
-    @Test("Every certificate answered 202 is delivered to both partners once the survivors take over; the audit chain verifies")
-    func killOneOfThree() async throws {
+    /// What the portal was answered for one chain.
+    struct Answer: Sendable, CustomStringConvertible {
+        let reference: String
+        let issue: Int?
+        let amendment: Int?
+        var description: String {
+            "\(reference): issue \(issue.map(String.init) ?? "no answer"), amendment \(amendment.map(String.init) ?? "no answer")"
+        }
+    }
+
+    /// The three instances: each slot's process, replaced when it is killed and started again.
+    final class Fleet: Sendable {
+        private let slots = Mutex<[ChildProcess?]>([nil, nil, nil])
+        private let killed = Mutex<[Int]>([])
+        private let counter = Mutex(0)
+        let configurations: [String]
+        let environment: [String: String]
+
+        init(configurations: [String], environment: [String: String]) {
+            self.configurations = configurations
+            self.environment = environment
+        }
+
+        func start(_ slot: Int) async throws {
+            let process = try await ChildProcess(["serve", "--config", configurations[slot]], environment: environment)
+            slots.withLock { $0[slot] = process }
+        }
+
+        /// SIGKILL to the instance in `slot`, if it runs.
+        func kill(_ slot: Int) {
+            let process = slots.withLock { slots -> ChildProcess? in
+                defer { slots[slot] = nil }
+                return slots[slot]
+            }
+            if let process {
+                process.kill()
+                killed.withLock { $0.append(slot) }
+            }
+        }
+
+        /// The slots killed so far, in order.
+        var kills: [Int] { killed.withLock { $0 } }
+
+        /// The next chain number for the portal's clients.
+        func nextChain() -> Int {
+            counter.withLock { value -> Int in
+                defer { value += 1 }
+                return value
+            }
+        }
+
+        /// The port of the instance in `slot`, nil while it is down.
+        func port(_ slot: Int) -> Int? { slots.withLock { $0[slot]?.port } }
+
+        func killAll() { for slot in 0..<3 { kill(slot) } }
+    }
+
+    /// Submits `document` as a load balancer would: to the instance after `first`, then to the
+    /// next one that answers, for at most 30 s; the final status (nil if none answered).
+    private func submit(_ document: String, fleet: Fleet, first: Int) async -> Int? {
+        var status: Int?
+        for attempt in 0..<60 {
+            guard let port = fleet.port((first + attempt) % 3) else { continue }
+            status = await submit(document, port: port)
+            if status == 202 || status == 409 || status == 422 { return status }
+            try? await Task.sleep(for: .milliseconds(500))
+        }
+        return status
+    }
+
+    @Test(
+        """
+        Three instances under portal load, partners failing every other request, instances killed at random and restarted: \
+        every certificate answered 202 is delivered to both partners, never claimed twice under a live lease, \
+        amendments after their issue; the audit chain verifies
+        """)
+    func killAtRandom() async throws {
         let cluster = try PostgresTestCluster.shared()
         let database = try cluster.createDatabase()
         let url = cluster.url(database)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let home = ["SWGATE_HOME": Self.root]
-        let nsw = try await ChildProcess(["simulate", "nsw", "--port", "0"], environment: home)
+        let nsw = try await ChildProcess(["simulate", "nsw", "--port", "0", "--fail", "unavailable-every:2"], environment: home)
         defer { nsw.stop() }
-        let asw = try await ChildProcess(["simulate", "asw", "--port", "0"], environment: home)
+        let asw = try await ChildProcess(["simulate", "asw", "--port", "0", "--fail", "unavailable-every:2"], environment: home)
         defer { asw.stop() }
-        var gateways: [ChildProcess] = []
-        defer { for gateway in gateways { gateway.kill() } }
-        for owner in ["gw-1", "gw-2", "gw-3"] {
-            let config = try configuration(url: url, owner: owner, nsw: nsw.port, asw: asw.port, directory: directory)
-            gateways.append(try await ChildProcess(["serve", "--config", config], environment: home))
-        }
+        let fleet = Fleet(
+            configurations: try ["gw-1", "gw-2", "gw-3"].map {
+                try configuration(url: url, owner: $0, nsw: nsw.port, asw: asw.port, directory: directory)
+            },
+            environment: home)
+        defer { fleet.killAll() }
+        for slot in 0..<3 { try await fleet.start(slot) }
 
-        // Submissions go round-robin; gw-1 is killed halfway, and what it no longer answers goes to
-        // the next instance, as a load balancer would retry it.
-        var accepted: [String] = []
-        for index in 0..<30 {
-            if index == 15 { gateways[0].kill() }
-            let reference = "VN-TH 26/03/0009\(String(format: "%02d", index))"
-            var status: Int?
-            for attempt in 0..<3 where status != 202 {
-                let gateway = gateways[(index + attempt) % 3]
-                status = await submit(reference, port: gateway.port)
+        // Chaos: while the portal submits, every 0.6–1.5 s a random instance is killed with SIGKILL
+        // and started again half a second later (under the same owner name).
+        let chaos = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(Int.random(in: 600...1_500)))
+                if Task.isCancelled { break }
+                let slot = Int.random(in: 0..<3)
+                fleet.kill(slot)
+                try? await Task.sleep(for: .milliseconds(500))
+                try? await fleet.start(slot)
             }
-            #expect(status == 202, "\(reference): \(status.map(String.init) ?? "no answer")")
-            if status == 202 { accepted.append(reference) }
         }
 
-        let deadline = Date().addingTimeInterval(90)
+        // Portal load: 4 clients, each submitting chains (an issue, then its amendment once the
+        // issue was answered 202), spread round-robin over the instances, until at least 32
+        // chains were submitted and 4 instances killed (at most 400 chains).
+        let issue = try Fixtures.text("valid/formd-single-item.xml")
+        let amendment = try Fixtures.text("valid/formd-amendment.xml")
+        let answers = await withTaskGroup(of: [Answer].self) { group in
+            for client in 0..<4 {
+                group.addTask {
+                    var results: [Answer] = []
+                    while true {
+                        let index = fleet.nextChain()
+                        guard index < 400, index < 32 || fleet.kills.count < 4 else { break }
+                        let reference = "VN-TH 26/03/009\(String(format: "%03d", index))"
+                        let first = await submit(issue.replacingOccurrences(of: "VN-TH 26/03/000123", with: reference), fleet: fleet, first: index)
+                        var second: Int?
+                        if first == 202 {
+                            second = await submit(
+                                amendment.replacingOccurrences(of: "VN-TH 26/03/000123", with: reference), fleet: fleet, first: index + 1)
+                        }
+                        results.append(Answer(reference: reference, issue: first, amendment: second))
+                    }
+                    return results
+                }
+            }
+            return await group.reduce(into: [Answer]()) { $0.append(contentsOf: $1) }
+        }
+        chaos.cancel()
+        await chaos.value
+        let kills = fleet.kills
+        for slot in 0..<3 where fleet.port(slot) == nil { try await fleet.start(slot) }
+        let accepted = answers.filter { $0.issue == 202 }.count + answers.filter { $0.amendment == 202 }.count
+        for answer in answers {
+            #expect(answer.issue == 202 && answer.amendment == 202, "\(answer)")
+        }
+        #expect(kills.count >= 4, "only \(kills.count) instances were killed during the load")
+
+        let deadline = Date().addingTimeInterval(120)
         var undelivered = "?"
         while Date() < deadline {
             undelivered = try cluster.sql(
@@ -96,14 +206,15 @@ struct GatewayKillTests {
             if undelivered == "0" { break }
             try await Task.sleep(for: .milliseconds(250))
         }
-        #expect(undelivered == "0", "deliveries to the partners still not delivered: \(undelivered)")
+        let context = "kills: \(kills.map { "gw-\($0 + 1)" }.joined(separator: ", "))"
+        #expect(undelivered == "0", "deliveries to the partners still not delivered: \(undelivered); \(context)")
         let stored = try cluster.sql("SELECT count(*) FROM message WHERE source = 'portal'", database: database)
-        #expect(stored == String(accepted.count), "\(accepted.count) answered 202, \(stored) stored")
+        #expect(stored == String(accepted), "\(accepted) answered 202, \(stored) stored; \(context)")
         let delivered = try cluster.sql(
             "SELECT count(*) FROM delivery WHERE destination IN ('nsw', 'asw') AND state = 'delivered'", database: database)
-        #expect(delivered == String(accepted.count * 2))
-        // Every delivery made by a survivor or by gw-1 before it died; none claimed twice under a
-        // live lease: each `sending` entry of a delivery follows its previous lease's end.
+        #expect(delivered == String(accepted * 2), "\(context)")
+        // None claimed again while its lease lived: each `sending` entry of a delivery follows the
+        // end of its previous lease (an attempt's outcome or a reclaimed lease).
         let overlapping = try cluster.sql(
             """
             SELECT count(*) FROM (
@@ -112,7 +223,24 @@ struct GatewayKillTests {
               FROM audit_log WHERE destination IN ('nsw', 'asw') AND event <> 'signed') AS history
             WHERE event = 'sending' AND previous = 'sending'
             """, database: database)
-        #expect(overlapping == "0", "a delivery was claimed again while its lease lived")
+        #expect(overlapping == "0", "a delivery was claimed again while its lease lived; \(context)")
+        // Conversation order: an amendment's first attempt to a destination comes after its
+        // issue was recorded delivered there (audit entries are numbered in commit order).
+        let early = try cluster.sql(
+            """
+            SELECT count(*) FROM delivery later
+            JOIN message lm ON lm.seq = later.message_seq
+            JOIN delivery earlier ON earlier.conversation = later.conversation AND earlier.destination = later.destination
+                AND earlier.id < later.id
+            JOIN message em ON em.seq = earlier.message_seq
+            WHERE later.destination IN ('nsw', 'asw')
+              AND (SELECT min(seq) FROM audit_log WHERE message_id = lm.id AND destination = later.destination AND event = 'sending')
+                < (SELECT max(seq) FROM audit_log WHERE message_id = em.id AND destination = earlier.destination AND event = 'delivered')
+            """, database: database)
+        #expect(early == "0", "an amendment was sent before its issue was delivered; \(context)")
+        let conversations = try cluster.sql(
+            "SELECT count(DISTINCT conversation) FROM message WHERE source = 'portal'", database: database)
+        #expect(conversations == String(answers.filter { $0.issue == 202 }.count), "each amendment joined its issue's conversation")
         let verify = try CommandRunner.swgate(["audit", "verify", "--store", url])
         #expect(verify.status == 0, "\(verify.standardOutput) \(verify.standardError)")
     }
