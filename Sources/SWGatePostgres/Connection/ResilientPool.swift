@@ -24,6 +24,8 @@ final class ResilientPool: Sendable {
     private let leaseTimeout: Duration
     private let current: Mutex<Current?>
     private let lastProbe = Mutex<ContinuousClock.Instant?>(nil)
+    /// Operations holding a connection now, and operations waiting for one.
+    private let usage = Mutex<(inUse: Int, waiting: Int)>((0, 0))
 
     init(configuration: PostgresStoreConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -42,6 +44,12 @@ final class ResilientPool: Sendable {
         return Current(client: client, runner: Task { await client.run() }, generation: generation)
     }
 
+    /// Connections held by operations now, operations waiting for one, and the configured maximum.
+    var figures: PoolFigures {
+        let (inUse, waiting) = usage.withLock { $0 }
+        return PoolFigures(inUse: inUse, waiting: waiting, maximum: configuration.poolSize)
+    }
+
     /// Runs `body` on a pooled connection. Fails with `.storeUnavailable` when no connection is
     /// handed out within the lease timeout.
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
@@ -50,10 +58,20 @@ final class ResilientPool: Sendable {
         }
         let leased = LeaseFlag()
         let timeout = leaseTimeout
+        usage.withLock { $0.waiting += 1 }
+        defer {
+            usage.withLock {
+                if leased.isSet { $0.inUse -= 1 } else { $0.waiting -= 1 }
+            }
+        }
         do {
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
                     try await client.withConnection { connection in
+                        self.usage.withLock {
+                            $0.waiting -= 1
+                            $0.inUse += 1
+                        }
                         leased.set()
                         return try await body(connection)
                     }

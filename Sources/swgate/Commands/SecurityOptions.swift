@@ -52,6 +52,7 @@ struct SecurityOptions: ParsableArguments {
             }
             configuration.systemKey = KeySource(keyPath: absolute(key), certificatePath: absolute(cert),
                                                 passphraseEnvironmentVariable: passphraseEnv)
+            configuration.systemKeySchedule = []
         }
         if !trust.isEmpty { configuration.trustAnchors = trust.map(absolute) }
         do {
