@@ -167,6 +167,7 @@ let package = Package(
             dependencies: [
                 "SWGateXML", "SWGateDomain", "SWGateSecurity", "SWGateStore", "SWGateDelivery", "SWGateHTTP", "SWGateChannels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -238,6 +239,7 @@ let package = Package(
             name: "SWGateCLITests",
             dependencies: [
                 "swgate", "SWGateTesting", "SWGateStore", "SWGateHTTP", "SWGateNSW", "SWGateAS4", "SWGateChannels", "SWGateSecurity",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

@@ -247,6 +247,32 @@ struct DoctorCommandTests {
         #expect(store["detail"] == "reachable, schema current, writable")
     }
 
+    @Test("An https partner whose certificate this host does not trust fails the TLS check (exit 2), as delivery would")
+    func untrustedTLSPartner() async throws {
+        let partners = try await Partners.start()
+        defer { partners.stop() }
+        let tls = try ListenerTLS(certificateChainPath: Self.certificates + "/gateway.pem", privateKeyPath: Self.certificates + "/gateway.key")
+            .configuration()
+        let host = EndpointHost(routes: [.init("/", NoContentEndpoint())], tls: tls)
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task { try await host.run { continuation.yield($0) } }
+        defer { task.cancel() }
+        var iterator = stream.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try Self.configuration(directory, nsw: partners.nsw, asw: partners.asw, portal: partners.portal)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+            .replacingOccurrences(of: "http://127.0.0.1:\(partners.asw)/as4", with: "https://127.0.0.1:\(port)/as4")
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try await Self.swgate(["doctor", "--config", file, "--json"], currentDirectory: directory.url.path)
+        #expect(result.status == 2, "\(result.standardOutput)\(result.standardError)")
+        let failures = Self.findings(try Self.report(result)).filter { $0["status"] == "failure" }
+        #expect(failures.count == 1, "\(failures)")
+        #expect(failures.first?["subject"]?.hasPrefix("asw (as4) https://127.0.0.1:") == true)
+        #expect(failures.first?["detail"]?.hasPrefix("TLS handshake failed") == true, "\(failures)")
+    }
+
     @Test("A configuration that does not load is a failure (exit 2) with the located error, and nothing else is checked")
     func brokenConfiguration() async throws {
         let directory = try TemporaryDirectory()

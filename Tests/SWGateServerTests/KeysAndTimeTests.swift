@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOHTTP1
 import SWGateAS4
 import SWGateChannels
@@ -289,10 +290,14 @@ struct KeysAndTimeTests {
 
     @Test("Over /as4: a partner's timestamp 312 s ahead is refused naming the skew and the tolerance; within the tolerance it is accepted")
     func clockSkewOverAS4() async throws {
-        let gateway = try await PartnerGateway.start { configuration in
+        let collected = Mutex<[UInt8]>([])
+        let output = JSONLogHandler.Output { bytes in collected.withLock { $0 += bytes } }
+        let logger = Logger(label: "swgate", factory: { JSONLogHandler(label: $0, output: output) })
+        let gateway = try await PartnerGateway.start(logger: logger) { configuration in
             var security = SecurityConfiguration.development(directory: certificatesDirectory)
             security.clockSkewSeconds = 120
             configuration.security = security
+            configuration.logLevel = "warning"
         }
         defer { Task { await gateway.stop() } }
         let asw = try SimulatedPartner.asw.developmentSecurity(certificates: certificatesDirectory)
@@ -317,6 +322,14 @@ struct KeysAndTimeTests {
         let stale = try await gateway.client.send(
             .POST, "/as4", headers: [("Content-Type", "application/soap+xml")], body: try message("skew-2@th", createdIn: -900))
         #expect(stale.text.firstMatch(of: /Expires \S+ is \d+ s in the past; tolerance 120 s/) != nil, "\(stale.text)")
+        // The gateway's own log names the skew too, with the partner's message id.
+        let log = String(decoding: collected.withLock { $0 }, as: UTF8.self)
+        let refusal = try #require(
+            log.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                .first { ($0["metadata"] as? [String: String])?["wire_message_id"] == "skew-1@th" }, "\(log)")
+        #expect(refusal["level"] as? String == "warning")
+        #expect((refusal["message"] as? String)?.contains("s in the future; tolerance 120 s") == true, "\(refusal)")
+        #expect((refusal["metadata"] as? [String: String])?["reason"] == "timestampStale")
         let within = try await gateway.client.send(
             .POST, "/as4", headers: [("Content-Type", "application/soap+xml")], body: try message("skew-3@th", createdIn: 60))
         #expect(within.status == 200, "\(within.text)")

@@ -205,7 +205,7 @@ public final class GatewayServer: Sendable {
             routes: [
                 .init("/v1", gate.guarding(portal)),
                 .init("/nsw", gate.guarding(NSWEndpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake))),
-                .init("/as4", gate.guarding(AS4Endpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake))),
+                .init("/as4", gate.guarding(AS4Endpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake, logger: logger))),
                 .init("/healthz", operations), .init("/readyz", operations), .init("/metrics", operations),
             ],
             maxBodyBytes: configuration.listen.maxBodyBytes, logger: logger, tls: tls)
