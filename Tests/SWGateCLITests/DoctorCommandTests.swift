@@ -72,7 +72,9 @@ struct DoctorCommandTests {
     }
 
     static func report(_ result: CommandResult) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any], "\(result.standardOutput)\(result.standardError)")
+        try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
+            "\(result.standardOutput)\(result.standardError)")
     }
 
     static func findings(_ report: [String: Any]) -> [[String: String]] {
@@ -109,7 +111,8 @@ struct DoctorCommandTests {
         #expect(findings.allSatisfy { $0["status"] == "ok" }, "\(findings.filter { $0["status"] != "ok" })")
         let checks = Set(findings.compactMap { $0["check"] })
         #expect(checks == ["configuration", "keys", "trust", "certificates", "store", "partner", "clock"])
-        #expect(findings.contains { $0["check"] == "partner" && $0["subject"]?.hasPrefix("nsw (nsw)") == true && $0["detail"]?.contains("WSDL") == true })
+        #expect(
+            findings.contains { $0["check"] == "partner" && $0["subject"]?.hasPrefix("nsw (nsw)") == true && $0["detail"]?.contains("WSDL") == true })
         #expect(findings.filter { $0["check"] == "clock" }.count == 3)
         #expect(findings.contains { $0["check"] == "store" && $0["detail"]?.contains("creates it") == true })
         #expect(!FileManager.default.fileExists(atPath: directory.path("data/swgate.sqlite")), "doctor must not create the store")
@@ -146,7 +149,8 @@ struct DoctorCommandTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let file = try Self.configuration(
-            directory, nsw: partners.nsw, asw: partners.asw, portal: partners.portal, extra: Self.security(key: "gateway.key", certificate: "nsw.pem"))
+            directory, nsw: partners.nsw, asw: partners.asw, portal: partners.portal, extra: Self.security(key: "gateway.key", certificate: "nsw.pem")
+        )
         let result = try await Self.swgate(["doctor", "--config", file, "--json"], currentDirectory: directory.url.path)
         #expect(result.status == 2, "\(result.standardOutput)\(result.standardError)")
         let failures = Self.findings(try Self.report(result)).filter { $0["status"] == "failure" }
@@ -162,11 +166,16 @@ struct DoctorCommandTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let expired = try Self.configuration(
-            directory, nsw: partners.nsw, asw: partners.asw, portal: partners.portal, extra: Self.security(key: "expired.key", certificate: "expired.pem"))
+            directory, nsw: partners.nsw, asw: partners.asw, portal: partners.portal,
+            extra: Self.security(key: "expired.key", certificate: "expired.pem"))
         let result = try await Self.swgate(["doctor", "--config", expired, "--json"], currentDirectory: directory.url.path)
         #expect(result.status == 2, "\(result.standardOutput)\(result.standardError)")
         let failures = Self.findings(try Self.report(result)).filter { $0["status"] == "failure" }
-        #expect(failures.contains { $0["check"] == "certificates" && $0["subject"]?.hasPrefix("system key: ") == true && $0["subject"]?.contains("CN=expired.swgate.test") == true }, "\(failures)")
+        #expect(
+            failures.contains {
+                $0["check"] == "certificates" && $0["subject"]?.hasPrefix("system key: ") == true
+                    && $0["subject"]?.contains("CN=expired.swgate.test") == true
+            }, "\(failures)")
         #expect(failures.allSatisfy { $0["check"] == "certificates" }, "\(failures)")
 
         // The development certificates expire in 2036: 5,000 days ahead makes them warnings.
@@ -175,7 +184,10 @@ struct DoctorCommandTests {
         #expect(warned.status == 1, "\(warned.standardOutput)\(warned.standardError)")
         let report = try Self.report(warned)
         #expect(report["status"] as? String == "warning")
-        #expect(Self.findings(report).contains { $0["check"] == "certificates" && $0["status"] == "warning" && $0["detail"]?.contains("expires in") == true })
+        #expect(
+            Self.findings(report).contains {
+                $0["check"] == "certificates" && $0["status"] == "warning" && $0["detail"]?.contains("expires in") == true
+            })
     }
 
     @Test("A partner's clock beyond security.clock_skew is a failure naming the skew (exit 2); within it a warning (exit 1)")
@@ -238,7 +250,8 @@ struct DoctorCommandTests {
         // Doctor migrates nothing.
         #expect(try cluster.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", database: database) == "0")
 
-        let sent = try await Self.swgate(["send", Fixtures.url("valid/formd-single-item.xml").path, "--to", "nsw", "--store", url], currentDirectory: directory.url.path)
+        let sent = try await Self.swgate(
+            ["send", Fixtures.url("valid/formd-single-item.xml").path, "--to", "nsw", "--store", url], currentDirectory: directory.url.path)
         #expect(sent.status == 0, "\(sent.standardError)")
         let ready = try await Self.swgate(["doctor", "--config", file, "--json"], currentDirectory: directory.url.path)
         #expect(ready.status == 0, "\(ready.standardOutput)\(ready.standardError)")

@@ -26,7 +26,9 @@ struct JSONLogTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
     }
 
-    @Test("Intake and delivery log lines are JSON objects with time, level, label, message and message_id/conversation metadata; the portal token never appears")
+    @Test(
+        "Intake and delivery log lines are JSON objects with time, level, label, message and message_id/conversation metadata; the portal token never appears"
+    )
     func jsonLinesWithoutSecrets() async throws {
         let partners = try await DoctorCommandTests.Partners.start()
         defer { partners.stop() }
@@ -52,7 +54,8 @@ struct JSONLogTests {
         var stopped = false
         defer { if !stopped { gateway.kill() } }
         let base = "http://127.0.0.1:\(gateway.port)"
-        let document = Data(try Fixtures.text("valid/formd-single-item.xml").replacingOccurrences(of: "VN-TH 26/03/000123", with: "VN-TH 26/03/000777").utf8)
+        let document = Data(
+            try Fixtures.text("valid/formd-single-item.xml").replacingOccurrences(of: "VN-TH 26/03/000123", with: "VN-TH 26/03/000777").utf8)
         let (refused, _) = try await request("POST", base + "/v1/certificates", token: Self.wrongToken, body: document)
         #expect(refused == 401)
         let (status, accepted) = try await request("POST", base + "/v1/certificates", token: Self.token, body: document)
@@ -77,7 +80,9 @@ struct JSONLogTests {
             for key in ["time", "level", "label", "message"] { #expect(object[key] is String, "\(key) missing in \(line)") }
             records.append(object)
         }
-        func metadata(_ record: [String: Any]) -> [String: String] { (record["metadata"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String } }
+        func metadata(_ record: [String: Any]) -> [String: String] {
+            (record["metadata"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
+        }
         let ours = records.filter { metadata($0)["message_id"] == id }
         let intake = ours.first { $0["message"] as? String == "document accepted" }
         #expect(intake.map { metadata($0)["conversation"] } == "VN-TH 26/03/000777", "\(ours)")

@@ -34,7 +34,9 @@ struct RolloverCommandTests {
         Date().addingTimeInterval(offset).formatted(.iso8601)
     }
 
-    @Test("Old key in force with a successor from a date: certs check OK for both and says who takes over; sign uses the old key, then the new once its period starts")
+    @Test(
+        "Old key in force with a successor from a date: certs check OK for both and says who takes over; sign uses the old key, then the new once its period starts"
+    )
     func schedule() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

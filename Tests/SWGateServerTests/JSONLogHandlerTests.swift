@@ -27,9 +27,11 @@ struct JSONLogHandlerTests {
         #expect(first["message"] as? String == "refused Authorization: Bearer [redacted] for client")
         #expect((first["time"] as? String).flatMap { try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse($0) } != nil)
         let metadata = try #require(first["metadata"] as? [String: String])
-        #expect(metadata == [
-            "message_id": "m-1", "conversation": "VN-TH 26/03/1", "authorization": "[redacted]", "db_password": "[redacted]", "idempotency_key": "k-1",
-        ])
+        #expect(
+            metadata == [
+                "message_id": "m-1", "conversation": "VN-TH 26/03/1", "authorization": "[redacted]", "db_password": "[redacted]",
+                "idempotency_key": "k-1",
+            ])
         #expect(!text.contains("abc"))
         #expect(!text.contains("\"pw\""))
     }

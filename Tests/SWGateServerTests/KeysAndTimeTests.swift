@@ -103,9 +103,11 @@ struct KeysAndTimeTests {
         #expect(warned.status == .expiring, "\(warned.detail)")
         #expect(warned.detail.contains("no configured key takes over"))
         // With a successor in time there is no warning, and the retired key is not a failure later.
-        let covered = try #require(rollover.certificateReport(warningDays: 30, at: instant("2029-12-20T00:00:00Z")).first { $0.role == "system key 1" })
+        let covered = try #require(
+            rollover.certificateReport(warningDays: 30, at: instant("2029-12-20T00:00:00Z")).first { $0.role == "system key 1" })
         #expect(covered.status == .ok)
-        let retired = try #require(rollover.certificateReport(warningDays: 30, at: instant("2030-03-01T00:00:00Z")).first { $0.role == "system key 1" })
+        let retired = try #require(
+            rollover.certificateReport(warningDays: 30, at: instant("2030-03-01T00:00:00Z")).first { $0.role == "system key 1" })
         #expect(retired.status == .ok)
         #expect(retired.detail.hasPrefix("retired"))
         // Between the two periods no key is in force: a failure.
@@ -177,7 +179,9 @@ struct KeysAndTimeTests {
         }
     }
 
-    @Test("A gateway with an old and a new key signs with the old before the switch and the new after; the NSW and ASW simulators trusting both accept both")
+    @Test(
+        "A gateway with an old and a new key signs with the old before the switch and the new after; the NSW and ASW simulators trusting both accept both"
+    )
     func rolloverEndToEnd() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -262,7 +266,9 @@ struct KeysAndTimeTests {
         }
     }
 
-    @Test("Certificate validity is judged with the configured tolerance: a signer valid from 60 s ahead is accepted with 120 s, refused with 30 s naming the gap")
+    @Test(
+        "Certificate validity is judged with the configured tolerance: a signer valid from 60 s ahead is accepted with 120 s, refused with 30 s naming the gap"
+    )
     func certificateValidityTolerance() throws {
         let store = try TrustStore(anchors: [try Self.certificate("ca.pem")])
         let signer = try Self.certificate("nsw.pem")

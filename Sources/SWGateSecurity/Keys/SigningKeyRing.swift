@@ -1,5 +1,5 @@
-import SWGateXML
 public import Foundation
+import SWGateXML
 
 /// A signing key with the period in which the gateway signs with it (configuration, Codable).
 ///

@@ -64,7 +64,8 @@ public struct GatewayDoctor: Sendable {
     private func securityFindings(_ configuration: GatewayConfiguration, into findings: inout [DoctorFinding]) -> SecurityServices? {
         let keys: SecurityConfiguration
         do {
-            keys = try configuration.security
+            keys =
+                try configuration.security
                 ?? .development(directory: DevelopmentPKI.locate(configuration.certificatesDirectory, baseDirectory: baseDirectory))
         } catch {
             findings.append(.init(check: "keys", subject: "development PKI", status: .failure, detail: "\(error)"))
@@ -95,7 +96,9 @@ public struct GatewayDoctor: Sendable {
             findings.append(
                 .init(
                     check: "trust", subject: "trust store", status: .ok,
-                    detail: "\(services.trustStore.anchors.count) trust anchor(s), \(keys.crls.count) CRL file(s), \(services.partners.count) partner(s) loaded"))
+                    detail:
+                        "\(services.trustStore.anchors.count) trust anchor(s), \(keys.crls.count) CRL file(s), \(services.partners.count) partner(s) loaded"
+                ))
         } catch {
             findings.append(.init(check: "trust", subject: "trust store", status: .failure, detail: error.message))
             return nil
@@ -149,7 +152,8 @@ public struct GatewayDoctor: Sendable {
             probe.poolSize = 1
             let subject = "postgres \(settings.displayURL)"
             do {
-                let store = try await PostgresOutboxStore(configuration: probe, logger: Logger(label: "swgate.doctor", factory: { _ in SwiftLogNoOpLogHandler() }))
+                let store = try await PostgresOutboxStore(
+                    configuration: probe, logger: Logger(label: "swgate.doctor", factory: { _ in SwiftLogNoOpLogHandler() }))
                 let problem = await store.writeProblem()
                 try? await store.close()
                 if let problem { return [.init(check: "store", subject: subject, status: .failure, detail: problem)] }
