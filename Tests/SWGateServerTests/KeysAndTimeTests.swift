@@ -303,7 +303,7 @@ struct KeysAndTimeTests {
             var security = SecurityConfiguration.development(directory: certificatesDirectory)
             security.clockSkewSeconds = 120
             configuration.security = security
-            configuration.logLevel = "warning"
+            configuration.logLevel = "info"
         }
         defer { Task { await gateway.stop() } }
         let asw = try SimulatedPartner.asw.developmentSecurity(certificates: certificatesDirectory)
@@ -339,5 +339,13 @@ struct KeysAndTimeTests {
         let within = try await gateway.client.send(
             .POST, "/as4", headers: [("Content-Type", "application/soap+xml")], body: try message("skew-3@th", createdIn: 60))
         #expect(within.status == 200, "\(within.text)")
+        // The accepted inbound message is logged with the gateway's id and the conversation.
+        let records = String(decoding: collected.withLock { $0 }, as: UTF8.self).split(separator: "\n")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let accepted = try #require(records.first { $0["message"] as? String == "AS4 message accepted" })
+        let metadata = try #require(accepted["metadata"] as? [String: String])
+        #expect(metadata["wire_message_id"] == "skew-3@th")
+        #expect(metadata["conversation"] == "VN-TH 26/03/000123")
+        #expect(metadata["message_id"].map { !$0.isEmpty && $0 != "skew-3@th" } == true, "\(metadata)")
     }
 }

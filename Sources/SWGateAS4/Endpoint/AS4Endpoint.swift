@@ -108,8 +108,17 @@ public struct AS4Endpoint: Endpoint {
             conversation: verification.conversationId ?? verification.messageId, documentType: documentType,
             function: function, payload: message, contentType: ChannelContentType.as4Message, acknowledgement: receipt)
         switch outcome {
-        case .accepted:
+        case .accepted(let id):
             onAccepted()
+            if logger.logLevel <= .info {
+                logger.info(
+                    "AS4 message accepted",
+                    metadata: [
+                        "message_id": "\(id)", "wire_message_id": "\(verification.messageId)",
+                        "conversation": "\(verification.conversationId ?? verification.messageId)", "sender": "\(verification.fromParty ?? "-")",
+                        "document_type": "\(documentType)", "function": "\(function)",
+                    ])
+            }
             return EndpointResponse(status: 200, contentType: ChannelContentType.soap12, body: receipt)
         case .duplicate(let original):
             return EndpointResponse(status: 200, contentType: ChannelContentType.soap12, body: original ?? receipt)

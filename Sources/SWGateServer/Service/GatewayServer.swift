@@ -204,7 +204,7 @@ public final class GatewayServer: Sendable {
             host: configuration.listen.host, port: configuration.listen.port,
             routes: [
                 .init("/v1", gate.guarding(portal)),
-                .init("/nsw", gate.guarding(NSWEndpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake))),
+                .init("/nsw", gate.guarding(NSWEndpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake, logger: logger))),
                 .init("/as4", gate.guarding(AS4Endpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake, logger: logger))),
                 .init("/healthz", operations), .init("/readyz", operations), .init("/metrics", operations),
             ],
