@@ -142,6 +142,9 @@ struct KeysAndTimeTests {
                       system_keys:
                         - {key: \(d)/gateway.key, certificate: \(d)/gateway.pem, use_until: 2030-01-15T00:00:00Z}
                         - {key: \(d)/ecdsa.key, certificate: \(d)/ecdsa.pem, use_from: 2030-01-01}
+                      organisation_keys:
+                        - {key: \(d)/officer.key, certificate: \(d)/officer.pem, use_until: 2030-01-15}
+                        - {key: \(d)/portal.key, certificate: \(d)/portal.pem, use_from: 2030-01-01}
                     """
                 ).utf8))
         let configuration = try ConfigurationLoader(environment: [:]).load(file: good)
@@ -150,6 +153,8 @@ struct KeysAndTimeTests {
         #expect(schedule[0].useUntil == instant("2030-01-15T00:00:00Z"))
         #expect(schedule[1].useFrom == instant("2030-01-01T00:00:00Z"))
         #expect(configuration.security?.systemKey.keyPath == "\(d)/gateway.key")
+        #expect(configuration.security?.organisationKeySchedule.map(\.useFrom) == [nil, instant("2030-01-01T00:00:00Z")])
+        #expect(configuration.security?.organisationKey?.keyPath == "\(d)/officer.key")
 
         let both = try directory.write(
             "both.yaml",
@@ -238,6 +243,36 @@ struct KeysAndTimeTests {
         #expect(after.nsw.contains(new) && !after.nsw.contains(old))
         #expect(after.asw.contains(new) && !after.asw.contains(old))
         #expect(after.nsw.contains("ecdsa-sha256"))
+    }
+
+    @Test("Organisation keys roll over the same way: Content is signed with the organisation key in force, the SystemSignature with the system key")
+    func organisationKeyRollover() throws {
+        var security = SecurityConfiguration.development(directory: certificatesDirectory)
+        security.organisationKeySchedule = [
+            ScheduledKeySource(
+                source: KeySource(keyPath: "officer.key", certificatePath: "officer.pem").resolved(against: certificatesDirectory),
+                useUntil: instant("2030-01-15T00:00:00Z")),
+            ScheduledKeySource(
+                source: KeySource(keyPath: "portal.key", certificatePath: "portal.pem").resolved(against: certificatesDirectory),
+                useFrom: instant("2030-01-01T00:00:00Z")),
+        ]
+        let clock = SteppedClock(instant("2029-12-20T00:00:00Z"))
+        let services = try SecurityServices(configuration: security, now: clock.now)
+        let officer = try Self.certificate("officer.pem").base64
+        let portal = try Self.certificate("portal.pem").base64
+        let gateway = try Self.certificate("gateway.pem").base64
+        let document = try Fixtures.bytes("valid/formd-single-item.xml")
+        let before = String(decoding: try services.signFormDForNSW(document), as: UTF8.self)
+        #expect(before.contains(officer) && !before.contains(portal) && before.contains(gateway))
+        clock.set(instant("2030-01-02T00:00:00Z"))
+        let afterBytes = try services.signFormDForNSW(document)
+        let after = String(decoding: afterBytes, as: UTF8.self)
+        #expect(after.contains(portal) && !after.contains(officer) && after.contains(gateway))
+        let verified = try services.verifyNSWEnvelope(afterBytes)
+        #expect(verified.contentSignature.signerSubject.contains("portal.swgate.test"))
+        let report = services.certificateReport(warningDays: 30, at: instant("2029-12-20T00:00:00Z"))
+        #expect(report.first { $0.role == "organisation key 1" }?.detail.contains("then the next key takes over") == true)
+        #expect(report.first { $0.role == "organisation key 2" }?.detail.hasPrefix("next: signs from") == true)
     }
 
     @Test("A partner's old and new certificates both verify while both are configured; a third certificate does not")

@@ -8,8 +8,10 @@ public struct SecurityConfiguration: Codable, Sendable, Hashable {
     /// Several system keys with signing periods (certificate rollover); empty: ``systemKey`` alone.
     public var systemKeySchedule: [ScheduledKeySource] = []
     /// The ministry's organisation key that signs Content the portal handed over unsigned;
-    /// `nil` uses ``systemKey``.
+    /// `nil` uses ``systemKey``. With an ``organisationKeySchedule`` it is the schedule's first key.
     public var organisationKey: KeySource?
+    /// Several organisation keys with signing periods (certificate rollover); empty: ``organisationKey`` alone.
+    public var organisationKeySchedule: [ScheduledKeySource] = []
     /// PEM files of trust anchors (CA certificates).
     public var trustAnchors: [String]
     /// PEM CRL files; when any is given, every issuing CA needs a CRL and revoked certificates are refused.
@@ -39,6 +41,13 @@ public struct SecurityConfiguration: Codable, Sendable, Hashable {
         self.timestampLifetimeSeconds = timestampLifetimeSeconds
         self.localParty = localParty
         self.nswParty = nswParty
+    }
+
+    /// The organisation keys with their signing periods: the schedule, ``organisationKey`` alone, or
+    /// nil when Content is signed with the system key.
+    public var organisationKeys: [ScheduledKeySource]? {
+        if !organisationKeySchedule.isEmpty { return organisationKeySchedule }
+        return organisationKey.map { [ScheduledKeySource(source: $0)] }
     }
 
     /// The system keys with their signing periods: the schedule, or ``systemKey`` alone.

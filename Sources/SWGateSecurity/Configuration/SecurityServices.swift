@@ -10,14 +10,15 @@ public final class SecurityServices: Sendable {
     public let configuration: SecurityConfiguration
     /// The gateway's system keys with their signing periods.
     public let systemKeys: SigningKeyRing
-    /// The configured organisation key, if any (else Content is signed with the system key in force).
-    let organisationKey: SigningIdentity?
+    /// The configured organisation keys with their signing periods, if any (else Content is signed
+    /// with the system key in force).
+    public let organisationKeys: SigningKeyRing?
     /// The clock that chooses the signing key in force (the system clock unless a test injects one).
     public let now: @Sendable () -> Date
     /// The gateway's own key in force now (SystemSignature, AS4): ``SigningKeyRing/identity(at:)``.
     public var systemIdentity: SigningIdentity { systemKeys.identity(at: now()) }
     /// The key that signs Content handed over unsigned: the organisation key, else the system key in force.
-    public var organisationIdentity: SigningIdentity { organisationKey ?? systemIdentity }
+    public var organisationIdentity: SigningIdentity { organisationKeys?.identity(at: now()) ?? systemIdentity }
     /// Trust anchors and CRLs.
     public let trustStore: TrustStore
     /// Partner policies by claimed identity.
@@ -43,10 +44,15 @@ public final class SecurityServices: Sendable {
                 scheduled.source = $0.source.resolved(against: baseDirectory)
                 return scheduled
             }, environment: environment)
-        if let organisation = configuration.organisationKey {
-            organisationKey = try SigningIdentity(source: organisation.resolved(against: baseDirectory), environment: environment)
+        if let organisation = configuration.organisationKeys {
+            organisationKeys = try SigningKeyRing(
+                organisation.map {
+                    var scheduled = $0
+                    scheduled.source = $0.source.resolved(against: baseDirectory)
+                    return scheduled
+                }, environment: environment)
         } else {
-            organisationKey = nil
+            organisationKeys = nil
         }
         var anchors: [Certificate] = []
         for path in configuration.trustAnchors {

@@ -35,18 +35,20 @@ extension SecurityServices {
     public func certificateReport(warningDays: Int = 30, at date: Date = Date()) -> [CertificateStatus] {
         var entries: [(String, Certificate)] = []
         var keyDetails: [String: (status: CertificateStatus.Status, detail: String)] = [:]
-        let ring = systemKeys.entries
-        for (index, entry) in ring.enumerated() {
-            let role = ring.count == 1 ? "system key" : "system key \(index + 1)"
-            entries.append((role, entry.identity.certificate))
-            if ring.count > 1 { keyDetails[role] = scheduleNote(entry, index: index, ring: ring, warningDays: warningDays, at: date) }
+        let rings = [("system key", systemKeys)] + (organisationKeys.map { [("organisation key", $0)] } ?? [])
+        for (name, keys) in rings {
+            let ring = keys.entries
+            for (index, entry) in ring.enumerated() {
+                let role = ring.count == 1 ? name : "\(name) \(index + 1)"
+                entries.append((role, entry.identity.certificate))
+                if ring.count > 1 { keyDetails[role] = scheduleNote(entry, in: keys, warningDays: warningDays, at: date) }
+            }
+            if ring.count > 1, !keys.hasKeyInForce(at: date) {
+                let used = keys.entry(at: date)
+                let index = ring.firstIndex { $0.identity === used.identity } ?? 0
+                keyDetails["\(name) \(index + 1)"] = (.expired, "no \(name) is in force at \(date.formatted(.iso8601)); signing with this one")
+            }
         }
-        if ring.count > 1, !systemKeys.hasKeyInForce(at: date) {
-            let used = systemKeys.entry(at: date)
-            let index = ring.firstIndex { $0.identity === used.identity } ?? 0
-            keyDetails["system key \(index + 1)"] = (.expired, "no system key is in force at \(date.formatted(.iso8601)); signing with this one")
-        }
-        if let organisationKey { entries.append(("organisation key", organisationKey.certificate)) }
         entries += trustStore.anchors.map { ("trust anchor", $0) }
         for partner in configuration.partners {
             for file in partner.certificateFiles {
@@ -70,9 +72,10 @@ extension SecurityServices {
 
     /// The verdict on a key of a schedule of several: retired, in force (with or without a
     /// successor before it expires) or waiting for its period.
-    private func scheduleNote(_ entry: SigningKeyRing.Entry, index: Int, ring: [SigningKeyRing.Entry], warningDays: Int, at date: Date)
+    private func scheduleNote(_ entry: SigningKeyRing.Entry, in keys: SigningKeyRing, warningDays: Int, at date: Date)
         -> (status: CertificateStatus.Status, detail: String)
     {
+        let ring = keys.entries
         let iso = { (d: Date) in d.formatted(.iso8601) }
         if entry.useUntil < date {
             return (.ok, "retired: signed until \(iso(entry.useUntil)); it may be removed from the configuration")
@@ -80,7 +83,7 @@ extension SecurityServices {
         if entry.useFrom > date {
             return (.ok, "next: signs from \(iso(entry.useFrom)) until \(iso(entry.useUntil))")
         }
-        guard systemKeys.entry(at: date).identity === entry.identity else {
+        guard keys.entry(at: date).identity === entry.identity else {
             return (.ok, "overlap: a newer key is in force; this one may sign until \(iso(entry.useUntil))")
         }
         let successor = ring.filter { $0.identity !== entry.identity && $0.useFrom > entry.useFrom && $0.useFrom <= entry.useUntil }

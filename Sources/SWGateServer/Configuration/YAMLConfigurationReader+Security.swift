@@ -9,6 +9,7 @@ extension YAMLConfigurationReader {
     func security(_ node: Node) throws(ConfigurationError) -> SecurityConfiguration {
         var systemKey: KeySource?
         var schedule: [ScheduledKeySource] = []
+        var organisationSchedule: [ScheduledKeySource] = []
         var organisationKey: KeySource?
         var trustAnchors: [String]?
         var crls: [String] = []
@@ -21,13 +22,8 @@ extension YAMLConfigurationReader {
             let path = "security." + k.text
             switch k.text {
             case "system_key": systemKey = try keySource(v, path)
-            case "system_keys":
-                schedule = try sequence(v, path).enumerated().map { index, item throws(ConfigurationError) in
-                    var period = KeyPeriod()
-                    let source = try keySource(item, "\(path)[\(index)]", period: &period)
-                    return ScheduledKeySource(source: source, useFrom: period.from, useUntil: period.until)
-                }
-                guard !schedule.isEmpty else { throw error(v, path, "needs at least one key") }
+            case "system_keys": schedule = try keySchedule(v, path)
+            case "organisation_keys": organisationSchedule = try keySchedule(v, path)
             case "organisation_key": organisationKey = try keySource(v, path)
             case "trust_anchors": trustAnchors = try strings(v, path)
             case "crls": crls = try strings(v, path)
@@ -46,6 +42,9 @@ extension YAMLConfigurationReader {
         if systemKey != nil, !schedule.isEmpty {
             throw error(node, "security.system_keys", "give system_key or system_keys, not both")
         }
+        if organisationKey != nil, !organisationSchedule.isEmpty {
+            throw error(node, "security.organisation_keys", "give organisation_key or organisation_keys, not both")
+        }
         guard let systemKey = systemKey ?? schedule.first?.source else {
             throw error(node, "security.system_key", "is required: the gateway's signing key and certificate (or system_keys)")
         }
@@ -58,10 +57,23 @@ extension YAMLConfigurationReader {
         guard let localParty else { throw error(node, "security.local_party", "is required: the gateway's party in NSW headers") }
         guard let nswParty else { throw error(node, "security.nsw_party", "is required: the NSW's party in NSW headers") }
         var configuration = SecurityConfiguration(
-            systemKey: systemKey, organisationKey: organisationKey, trustAnchors: trustAnchors, crls: crls, partners: partners,
+            systemKey: systemKey, organisationKey: organisationKey ?? organisationSchedule.first?.source, trustAnchors: trustAnchors,
+            crls: crls, partners: partners,
             clockSkewSeconds: clockSkew, timestampLifetimeSeconds: lifetime, localParty: localParty, nswParty: nswParty)
         configuration.systemKeySchedule = schedule
+        configuration.organisationKeySchedule = organisationSchedule
         return configuration
+    }
+
+    /// `system_keys` / `organisation_keys`: keys with optional `use_from` and `use_until`.
+    private func keySchedule(_ node: Node, _ path: String) throws(ConfigurationError) -> [ScheduledKeySource] {
+        let schedule = try sequence(node, path).enumerated().map { index, item throws(ConfigurationError) in
+            var period = KeyPeriod()
+            let source = try keySource(item, "\(path)[\(index)]", period: &period)
+            return ScheduledKeySource(source: source, useFrom: period.from, useUntil: period.until)
+        }
+        guard !schedule.isEmpty else { throw error(node, path, "needs at least one key") }
+        return schedule
     }
 
     /// The signing period of a key in `system_keys` (`use_from`, `use_until`).

@@ -74,7 +74,11 @@ public struct GatewayDoctor: Sendable {
         var sources = keys.systemKeys.enumerated().map { index, scheduled in
             (keys.systemKeys.count == 1 ? "system key" : "system key \(index + 1)", scheduled.source)
         }
-        if let organisation = keys.organisationKey { sources.append(("organisation key", organisation)) }
+        if let organisation = keys.organisationKeys {
+            sources += organisation.enumerated().map { index, scheduled in
+                (organisation.count == 1 ? "organisation key" : "organisation key \(index + 1)", scheduled.source)
+            }
+        }
         var keysLoaded = true
         for (role, source) in sources {
             let resolved = source.resolved(against: baseDirectory)
