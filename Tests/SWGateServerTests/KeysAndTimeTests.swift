@@ -243,6 +243,16 @@ struct KeysAndTimeTests {
         #expect(after.nsw.contains(new) && !after.nsw.contains(old))
         #expect(after.asw.contains(new) && !after.asw.contains(old))
         #expect(after.nsw.contains("ecdsa-sha256"))
+        // /metrics shows each scheduled key's expiry; the old key has a successor in time, so no warning.
+        let metrics = try await client.send(.GET, "/metrics").text
+        #expect(metrics.contains("swgate_certificate_expiry_warning{role=\"system key 1\",subject=\""), "\(metrics)")
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix("swgate_certificate_expiry_warning{role=\"system key 1\"") }
+        #expect(line?.hasSuffix(" 0.0") == true, "\(line ?? "")")
+        let seconds = metrics.split(separator: "\n").first { $0.hasPrefix("swgate_certificate_expiry_seconds{role=\"system key 2\"") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") }
+        let ecdsa = try Self.certificate("ecdsa.pem")
+        // Counted from the gateway's clock (stepped to 2030-01-02).
+        #expect(seconds.map { abs($0 - ecdsa.notAfter.timeIntervalSince(instant("2030-01-02T00:00:00Z"))) < 2 } == true, "\(seconds ?? -1)")
     }
 
     @Test("Organisation keys roll over the same way: Content is signed with the organisation key in force, the SystemSignature with the system key")

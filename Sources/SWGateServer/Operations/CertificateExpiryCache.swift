@@ -18,7 +18,7 @@ final class CertificateExpiryCache: Sendable {
         let now = security.now()
         if let cached = cached.withLock({ $0 }), now.timeIntervalSince(cached.at) < 60, now >= cached.at { return cached.value }
         let value = security.certificateReport(warningDays: warningDays, at: now).map {
-            CertificateExpiry(role: $0.role, subject: $0.subject, secondsRemaining: $0.notAfter.timeIntervalSince(now), warning: $0.status != .ok)
+            CertificateExpiry(role: $0.role, subject: $0.subject, secondsRemaining: $0.notAfter.timeIntervalSince(now).rounded(), warning: $0.status != .ok)
         }
         cached.withLock { $0 = (now, value) }
         return value
