@@ -19,6 +19,7 @@ struct SWGate: AsyncParsableCommand {
             Sign.self,
             Verify.self,
             Certs.self,
+            Doctor.self,
             Outbox.self,
             Audit.self,
             Console.self,

@@ -45,6 +45,29 @@ struct ConfigurationTests {
         #expect(c.routingTable == RoutingTable())
         #expect(c.delivery == GatewayConfiguration().delivery)
         #expect(c.shutdownGrace == GatewayConfiguration().shutdownGrace)
+        #expect(c.logFormat == GatewayConfiguration().logFormat)
+        #expect(c.certificateExpiryWarning == GatewayConfiguration().certificateExpiryWarning)
+    }
+
+    @Test("log.format and certificates.expiry_warning: from the file, from the environment, refused when wrong")
+    func logFormatAndExpiryWarning() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("c.yaml", Array("log:\n  format: json\ncertificates:\n  expiry_warning: 60d\n".utf8))
+        let c = try ConfigurationLoader(environment: [:]).load(file: file)
+        #expect(c.logFormat == .json)
+        #expect(c.certificateExpiryWarning == .seconds(60 * 86_400))
+        let overridden = try ConfigurationLoader(environment: ["SWGATE_LOG_FORMAT": "text", "SWGATE_CERTIFICATE_EXPIRY_WARNING": "14d"]).load(file: file)
+        #expect(overridden.logFormat == .text)
+        #expect(overridden.certificateExpiryWarning == .seconds(14 * 86_400))
+        #expect(throws: ConfigurationError.self) { try ConfigurationLoader(environment: ["SWGATE_LOG_FORMAT": "xml"]).load(file: file) }
+        let bad = try directory.write("bad.yaml", Array("log:\n  format: yaml\n".utf8))
+        do {
+            _ = try ConfigurationLoader(environment: [:]).load(file: bad)
+            Issue.record("log.format: yaml was accepted")
+        } catch {
+            #expect("\(error)".contains("log.format: must be text or json"), "\(error)")
+        }
     }
 
     @Test("File values and then environment overrides apply")

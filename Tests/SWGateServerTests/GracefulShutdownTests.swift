@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Synchronization
 import NIOHTTP1
 import SWGateChannels
 import SWGateNSW
@@ -90,13 +91,22 @@ struct GracefulShutdownTests {
         #expect(try await first.waitReady(client))
         let total = 120
         let pid = first.process.processIdentifier
+        let answered = AcceptedTally()
         let accepted = try await withThrowingTaskGroup(of: String?.self) { group in
             for n in 0..<total {
                 group.addTask {
-                    if n == total / 2 { kill(pid, SIGTERM) }
+                    if n == total / 2 {
+                        // SIGTERM in the middle of the load, once intake has answered a 202: on a loaded
+                        // machine all 120 requests can be sent before the first answer (bounded: 30 s).
+                        for _ in 0..<3000 where answered.count == 0 { try? await Task.sleep(for: .milliseconds(10)) }
+                        kill(pid, SIGTERM)
+                    }
                     let reference = String(format: "VN-TH 26/03/%06d", 500 + n)
                     guard let result = try? await client.submit(try FormDSamples.withReference(reference)) else { return nil }
-                    if result.status == 202 { return result.json["messageId"] as? String }
+                    if result.status == 202 {
+                        answered.increment()
+                        return result.json["messageId"] as? String
+                    }
                     #expect(result.status == 503, "only 503 once intake is closed, got \(result.status)")
                     return nil
                 }
@@ -138,4 +148,11 @@ struct GracefulShutdownTests {
         #expect(try await second.waitExit() == 0)
         try await restartedHTTP.shutdown()
     }
+}
+
+/// How many submissions were answered 202 so far.
+final class AcceptedTally: Sendable {
+    private let value = Mutex(0)
+    func increment() { value.withLock { $0 += 1 } }
+    var count: Int { value.withLock { $0 } }
 }

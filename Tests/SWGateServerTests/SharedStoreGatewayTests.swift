@@ -74,6 +74,16 @@ struct SharedStoreGatewayTests {
             return true
         }
         #expect(delivered)
+        // Each gateway counts its own submissions in its own registry (two gateways, one process),
+        // and shows its PostgreSQL pool (store.pool 4).
+        for client in clients {
+            let metrics = try await client.send(.GET, "/metrics").text
+            #expect(metrics.contains("swgate_accepted_total{destination=\"nsw\"} 8\n"), "\(metrics)")
+            #expect(metrics.contains("swgate_store_pool_connections{state=\"max\"} 4.0\n"), "\(metrics)")
+            #expect(metrics.contains("# TYPE swgate_store_pool_connections gauge"))
+            let inUse = metrics.split(separator: "\n").first { $0.hasPrefix("swgate_store_pool_connections{state=\"in_use\"} ") }
+            #expect(inUse.flatMap { Double($0.split(separator: " ")[1]) }.map { (0...4).contains($0) } == true, "\(metrics)")
+        }
         for (name, state, idOnWire) in [
             ("nsw", partners.nsw.state, { (wire: String) in wire }),
             ("asw", partners.asw.state, { (wire: String) in AS4Signals.messageId(forWireMessageID: wire) }),

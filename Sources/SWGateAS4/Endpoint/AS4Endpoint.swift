@@ -1,4 +1,5 @@
 import SWGateDelivery
+public import Logging
 public import SWGateChannels
 import Foundation
 public import SWGateDomain
@@ -21,18 +22,22 @@ public struct AS4Endpoint: Endpoint {
     private let validator: DocumentValidator
     private let intake: InboundIntake
     private let onAccepted: @Sendable () -> Void
+    private let logger: Logger
 
     /// - Parameters:
     ///   - route: the destinations of a verified message (the routing table's rules for source `asw`).
     ///   - onAccepted: called after a new (not duplicate) message was stored.
+    ///   - logger: where refused signatures and timestamps are reported to the operator.
     public init(
         security: SecurityServices, store: any OutboxStore, validator: DocumentValidator,
-        route: @escaping InboundRoute = { _, _, _ in ["portal"] }, onAccepted: @escaping @Sendable () -> Void = {}
+        route: @escaping InboundRoute = { _, _, _ in ["portal"] }, onAccepted: @escaping @Sendable () -> Void = {},
+        logger: Logger = Logger(label: "swgate.as4")
     ) {
         self.security = security
         self.validator = validator
         self.intake = InboundIntake(store: store, route: route)
         self.onAccepted = onAccepted
+        self.logger = logger
     }
 
     public func handle(_ request: EndpointRequest) async -> EndpointResponse {
@@ -65,6 +70,10 @@ public struct AS4Endpoint: Endpoint {
             if error.code == .malformedMessage {
                 return errorSignal(code: "EBMS:0009", short: "InvalidHeader", description: "\(error)", ref: messageId)
             }
+            // The operator sees why a partner was refused (a clock skew names its seconds and the tolerance).
+            logger.warning(
+                "AS4 message refused: \(error.message)",
+                metadata: ["wire_message_id": "\(messageId ?? "-")", "reason": "\(error.code)", "source": "asw"])
             return errorSignal(code: "EBMS:0101", short: "FailedAuthentication", description: "signature check failed: \(error)", ref: messageId)
         }
         let body = document.root.child("Body", namespace: .some(Namespace.soap12))?.children ?? []
@@ -99,8 +108,17 @@ public struct AS4Endpoint: Endpoint {
             conversation: verification.conversationId ?? verification.messageId, documentType: documentType,
             function: function, payload: message, contentType: ChannelContentType.as4Message, acknowledgement: receipt)
         switch outcome {
-        case .accepted:
+        case .accepted(let id):
             onAccepted()
+            if logger.logLevel <= .info {
+                logger.info(
+                    "AS4 message accepted",
+                    metadata: [
+                        "message_id": "\(id)", "wire_message_id": "\(verification.messageId)",
+                        "conversation": "\(verification.conversationId ?? verification.messageId)", "sender": "\(verification.fromParty ?? "-")",
+                        "document_type": "\(documentType)", "function": "\(function)",
+                    ])
+            }
             return EndpointResponse(status: 200, contentType: ChannelContentType.soap12, body: receipt)
         case .duplicate(let original):
             return EndpointResponse(status: 200, contentType: ChannelContentType.soap12, body: original ?? receipt)

@@ -10,8 +10,8 @@ public typealias InboundRoute = @Sendable (_ source: String, _ documentType: Str
 package struct InboundIntake {
     /// How the enqueue went.
     package enum Outcome {
-        /// Newly stored: answer with the acknowledgement built for it.
-        case accepted
+        /// Newly stored (with the gateway's id `id`): answer with the acknowledgement built for it.
+        case accepted(id: String)
         /// Seen before: answer with the acknowledgement stored with the original.
         case duplicate(acknowledgement: [UInt8]?)
         /// Same sender and message id as an earlier message but different content.
@@ -47,7 +47,7 @@ package struct InboundIntake {
             link: .answer(about: conversation))
         do {
             let result = try await store.enqueue(message)
-            return result.isDuplicate ? .duplicate(acknowledgement: result.acknowledgement.map { Array($0) }) : .accepted
+            return result.isDuplicate ? .duplicate(acknowledgement: result.acknowledgement.map { Array($0) }) : .accepted(id: result.id)
         } catch let error as OutboxError where error.code == .idempotencyConflict {
             return .conflict("message id \(messageId) from \(sender) was already received with different content")
         } catch {

@@ -5,6 +5,7 @@ public import SWGateDomain
 public import SWGateHTTP
 public import SWGateSecurity
 public import SWGateStore
+public import Logging
 import SWGateXML
 
 /// `POST /nsw`: messages from the National Single Window (SOAP 1.1; see `docs/channels.md`).
@@ -23,18 +24,22 @@ public struct NSWEndpoint: Endpoint {
     private let validator: DocumentValidator
     private let intake: InboundIntake
     private let onAccepted: @Sendable () -> Void
+    private let logger: Logger
 
     /// - Parameters:
     ///   - route: the destinations of a verified message (the routing table's rules for source `nsw`).
     ///   - onAccepted: called after a new (not duplicate) message was stored, e.g. to wake the engine.
+    ///   - logger: where accepted and refused messages are reported to the operator.
     public init(
         security: SecurityServices, store: any OutboxStore, validator: DocumentValidator,
-        route: @escaping InboundRoute = { _, _, _ in ["portal"] }, onAccepted: @escaping @Sendable () -> Void = {}
+        route: @escaping InboundRoute = { _, _, _ in ["portal"] }, onAccepted: @escaping @Sendable () -> Void = {},
+        logger: Logger = Logger(label: "swgate.nsw")
     ) {
         self.security = security
         self.validator = validator
         self.intake = InboundIntake(store: store, route: route)
         self.onAccepted = onAccepted
+        self.logger = logger
     }
 
     public func handle(_ request: EndpointRequest) async -> EndpointResponse {
@@ -49,6 +54,9 @@ public struct NSWEndpoint: Endpoint {
         }
         switch check(request.body) {
         case .failure(let refusal):
+            if refusal.check == "signature" || refusal.check == "unknown-sender" {
+                logger.warning("NSW message refused: \(refusal.reason)", metadata: ["reason": "\(refusal.check)", "source": "nsw"])
+            }
             return Self.clientFault(refusal.reason, check: refusal.check)
         case .success(let inbound):
             return await store(inbound)
@@ -145,8 +153,16 @@ public struct NSWEndpoint: Endpoint {
             documentType: inbound.documentType, function: inbound.function, payload: inbound.envelope,
             contentType: ChannelContentType.nswEnvelope, acknowledgement: answer)
         switch outcome {
-        case .accepted:
+        case .accepted(let id):
             onAccepted()
+            if logger.logLevel <= .info {
+                logger.info(
+                    "NSW message accepted",
+                    metadata: [
+                        "message_id": "\(id)", "wire_message_id": "\(inbound.verification.messageId)", "conversation": "\(inbound.reference)",
+                        "sender": "\(inbound.verification.sender)", "document_type": "\(inbound.documentType)", "function": "\(inbound.function)",
+                    ])
+            }
             return EndpointResponse(status: 200, contentType: ChannelContentType.soap11, body: answer)
         case .duplicate(let original):
             return EndpointResponse(status: 200, contentType: ChannelContentType.soap11, body: original ?? answer)

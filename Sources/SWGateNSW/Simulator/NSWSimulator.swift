@@ -13,7 +13,7 @@ import SWGateXML
 /// ``SecurityServices`` (which must trust the gateway as a partner), and answers with an ACK envelope
 /// signed by its own key — or misbehaves as its ``FailureMode`` says.
 ///
-/// `GET /received` lists the message ids it acknowledged; `POST /control` with
+/// `GET …?wsdl` serves the NSW service's WSDL; `GET /received` lists the message ids it acknowledged; `POST /control` with
 /// `{"failure": "…"}` changes the failure mode at run time; `POST /control/answer` pushes a signed
 /// STATUS or REJECT answer to the gateway at `gatewayURL`.
 public struct NSWSimulator: Endpoint {
@@ -34,6 +34,11 @@ public struct NSWSimulator: Endpoint {
     public func handle(_ request: EndpointRequest) async -> EndpointResponse {
         if request.method == "POST", request.path.hasSuffix("/control/answer") { return await push.answer(request) }
         if let control = await SimulatorControl.answer(request, state: state) { return control }
+        // Like a real NSW service, its description at `?wsdl` (what `swgate doctor` looks for).
+        if request.method == "GET", request.query["wsdl"] != nil || request.query["WSDL"] != nil {
+            let base = request.headers["host"].map { "http://\($0)" } ?? ""
+            return EndpointResponse(status: 200, contentType: ChannelContentType.wsdl, body: Array(NSWServiceDescription.wsdl(base: base).utf8))
+        }
         guard request.method == "POST" else { return EndpointResponse(status: 405, headers: ["allow": "POST"], body: []) }
         let reaction = await state.react(to: request)
         if reaction == .unavailable { return SimulatorControl.unavailable }

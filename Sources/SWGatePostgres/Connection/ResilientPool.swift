@@ -25,6 +25,8 @@ final class ResilientPool: Sendable {
     private let operationTimeout: Duration
     private let current: Mutex<Current?>
     private let lastProbe = Mutex<ContinuousClock.Instant?>(nil)
+    /// Operations holding a connection now, and operations waiting for one.
+    private let usage = Mutex<(inUse: Int, waiting: Int)>((0, 0))
 
     init(configuration: PostgresStoreConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -42,6 +44,12 @@ final class ResilientPool: Sendable {
         settings.options.connectTimeout = configuration.connectTimeout
         let client = PostgresClient(configuration: settings, backgroundLogger: logger)
         return Current(client: client, runner: Task { await client.run() }, generation: generation)
+    }
+
+    /// Connections held by operations now, operations waiting for one, and the configured maximum.
+    var figures: PoolFigures {
+        let (inUse, waiting) = usage.withLock { $0 }
+        return PoolFigures(inUse: inUse, waiting: waiting, maximum: configuration.poolSize)
     }
 
     /// Runs `body` on a pooled connection. Fails with `.storeUnavailable` when no connection is
@@ -68,9 +76,19 @@ final class ResilientPool: Sendable {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                     race.start(continuation)
+                    self.usage.withLock { $0.waiting += 1 }
                     let work = Task {
+                        // The usage figures follow the pool's own connection, also for work the
+                        // caller no longer waits for.
+                        let handedOut = Mutex(false)
                         do {
                             let value = try await client.withConnection { connection in
+                                handedOut.withLock { $0 = true }
+                                self.usage.withLock {
+                                    $0.waiting -= 1
+                                    $0.inUse += 1
+                                }
+                                defer { self.usage.withLock { $0.inUse -= 1 } }
                                 guard race.lease() else { throw CancellationError() }
                                 return try await body(connection)
                             }
@@ -78,6 +96,7 @@ final class ResilientPool: Sendable {
                         } catch {
                             race.finish(.failure(error))
                         }
+                        if !handedOut.withLock({ $0 }) { self.usage.withLock { $0.waiting -= 1 } }
                     }
                     race.onAbandon { work.cancel() }
                     let timer = Task {

@@ -47,8 +47,10 @@ extension SecurityServices {
                 throw SignatureError(.unexpectedSignature, "the message is already signed")
             }
             let token = message.token.textContent.utf8.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
-            guard token.elementsEqual(systemIdentity.certificate.base64.utf8) else {
-                throw SignatureError(.missingCertificate, "the BinarySecurityToken is not the gateway's certificate")
+            // The key whose certificate the message carries: the message may have been built just
+            // before a rollover switched the key in force.
+            guard let systemIdentity = systemKeys.identity(certificateBase64: token) else {
+                throw SignatureError(.missingCertificate, "the BinarySecurityToken is not one of the gateway's certificates")
             }
             try DocumentIds.requireUnique(in: message.root)
             message.root.removeCommentsAndPIs()
@@ -111,7 +113,7 @@ extension SecurityServices {
                 throw SignatureError(.missingCertificate, "the BinarySecurityToken is not an X509v3 token")
             }
             let signer = try trustStore.certificate(base64: message.token.textContent)
-            let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(claimed), date: date)
+            let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(claimed), date: date, tolerance: configuration.clockSkewSeconds)
             let verified = try verification.verify(signature, expected: expected, signer: signer, intermediates: [])
             return AS4Verification(
                 messageId: message.messageInfo("MessageId") ?? "", refToMessageId: message.messageInfo("RefToMessageId"),
@@ -130,11 +132,21 @@ extension SecurityServices {
             throw SignatureError(.timestampStale, "wsu:Timestamp needs parseable Created and Expires")
         }
         let skew = configuration.clockSkewSeconds
+        let local = date.formatted(.iso8601)
         guard created <= date.addingTimeInterval(skew) else {
-            throw SignatureError(.timestampStale, "wsu:Timestamp Created \(createdText) is in the future (allowed skew \(Int(skew)) s)")
+            let ahead = Int(created.timeIntervalSince(date).rounded())
+            throw SignatureError(
+                .timestampStale,
+                "timestamp Created \(createdText) is \(ahead) s in the future; tolerance \(Int(skew)) s (local time \(local)): the sender's clock is ahead of the gateway's")
         }
-        guard expires > date.addingTimeInterval(-skew), expires > created else {
-            throw SignatureError(.timestampStale, "wsu:Timestamp expired at \(expiresText) (allowed skew \(Int(skew)) s)")
+        guard expires > created else {
+            throw SignatureError(.timestampStale, "timestamp Expires \(expiresText) is not after Created \(createdText)")
+        }
+        guard expires > date.addingTimeInterval(-skew) else {
+            let behind = Int(date.timeIntervalSince(expires).rounded())
+            throw SignatureError(
+                .timestampStale,
+                "timestamp Expires \(expiresText) is \(behind) s in the past; tolerance \(Int(skew)) s (local time \(local)): the message is stale or the sender's clock is behind the gateway's")
         }
     }
 }

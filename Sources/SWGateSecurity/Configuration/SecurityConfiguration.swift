@@ -3,17 +3,23 @@ import SWGateXML
 /// holds it). Relative paths are resolved against the gateway's home directory.
 public struct SecurityConfiguration: Codable, Sendable, Hashable {
     /// The gateway's own key: SystemSignature on NSW envelopes, WS-Security on AS4 messages.
+    /// With a ``systemKeySchedule`` it is the schedule's first key.
     public var systemKey: KeySource
+    /// Several system keys with signing periods (certificate rollover); empty: ``systemKey`` alone.
+    public var systemKeySchedule: [ScheduledKeySource] = []
     /// The ministry's organisation key that signs Content the portal handed over unsigned;
-    /// `nil` uses ``systemKey``.
+    /// `nil` uses ``systemKey``. With an ``organisationKeySchedule`` it is the schedule's first key.
     public var organisationKey: KeySource?
+    /// Several organisation keys with signing periods (certificate rollover); empty: ``organisationKey`` alone.
+    public var organisationKeySchedule: [ScheduledKeySource] = []
     /// PEM files of trust anchors (CA certificates).
     public var trustAnchors: [String]
     /// PEM CRL files; when any is given, every issuing CA needs a CRL and revoked certificates are refused.
     public var crls: [String]
     /// The partners whose signatures are accepted, by the identity they claim.
     public var partners: [PartnerConfiguration]
-    /// Clock skew tolerated when checking WS-Security timestamps, in seconds.
+    /// Clock skew tolerated when checking WS-Security timestamps and the validity periods of
+    /// partners' certificates, in seconds.
     public var clockSkewSeconds: Double
     /// How long a WS-Security timestamp the gateway writes is valid, in seconds.
     public var timestampLifetimeSeconds: Double
@@ -35,6 +41,18 @@ public struct SecurityConfiguration: Codable, Sendable, Hashable {
         self.timestampLifetimeSeconds = timestampLifetimeSeconds
         self.localParty = localParty
         self.nswParty = nswParty
+    }
+
+    /// The organisation keys with their signing periods: the schedule, ``organisationKey`` alone, or
+    /// nil when Content is signed with the system key.
+    public var organisationKeys: [ScheduledKeySource]? {
+        if !organisationKeySchedule.isEmpty { return organisationKeySchedule }
+        return organisationKey.map { [ScheduledKeySource(source: $0)] }
+    }
+
+    /// The system keys with their signing periods: the schedule, or ``systemKey`` alone.
+    public var systemKeys: [ScheduledKeySource] {
+        systemKeySchedule.isEmpty ? [ScheduledKeySource(source: systemKey)] : systemKeySchedule
     }
 
     /// The development PKI under `Certificates/` (TEST MATERIAL ONLY): the gateway key signs,

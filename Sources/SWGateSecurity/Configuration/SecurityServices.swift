@@ -8,10 +8,17 @@ public import Foundation
 public final class SecurityServices: Sendable {
     /// The configuration this was loaded from.
     public let configuration: SecurityConfiguration
-    /// The gateway's own key (SystemSignature, AS4).
-    public let systemIdentity: SigningIdentity
-    /// The key that signs Content handed over unsigned.
-    public let organisationIdentity: SigningIdentity
+    /// The gateway's system keys with their signing periods.
+    public let systemKeys: SigningKeyRing
+    /// The configured organisation keys with their signing periods, if any (else Content is signed
+    /// with the system key in force).
+    public let organisationKeys: SigningKeyRing?
+    /// The clock that chooses the signing key in force (the system clock unless a test injects one).
+    public let now: @Sendable () -> Date
+    /// The gateway's own key in force now (SystemSignature, AS4): ``SigningKeyRing/identity(at:)``.
+    public var systemIdentity: SigningIdentity { systemKeys.identity(at: now()) }
+    /// The key that signs Content handed over unsigned: the organisation key, else the system key in force.
+    public var organisationIdentity: SigningIdentity { organisationKeys?.identity(at: now()) ?? systemIdentity }
     /// Trust anchors and CRLs.
     public let trustStore: TrustStore
     /// Partner policies by claimed identity.
@@ -22,18 +29,30 @@ public final class SecurityServices: Sendable {
     public let baseDirectory: String
 
     /// Loads `configuration`, resolving relative paths against `baseDirectory`; `engine` selects
-    /// the crypto/C14N implementation under the (identical) policy checks.
+    /// the crypto/C14N implementation under the (identical) policy checks; `now` is the clock that
+    /// chooses the system key in force.
     public init(configuration: SecurityConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                engine: SignatureEngine = .native) throws(SignatureError) {
+                engine: SignatureEngine = .native, now: @escaping @Sendable () -> Date = { Date() }) throws(SignatureError) {
         self.configuration = configuration
         self.engine = engine
         self.baseDirectory = baseDirectory
-        systemIdentity = try SigningIdentity(source: configuration.systemKey.resolved(against: baseDirectory), environment: environment)
-        if let organisation = configuration.organisationKey {
-            organisationIdentity = try SigningIdentity(source: organisation.resolved(against: baseDirectory), environment: environment)
+        self.now = now
+        systemKeys = try SigningKeyRing(
+            configuration.systemKeys.map {
+                var scheduled = $0
+                scheduled.source = $0.source.resolved(against: baseDirectory)
+                return scheduled
+            }, environment: environment)
+        if let organisation = configuration.organisationKeys {
+            organisationKeys = try SigningKeyRing(
+                organisation.map {
+                    var scheduled = $0
+                    scheduled.source = $0.source.resolved(against: baseDirectory)
+                    return scheduled
+                }, environment: environment)
         } else {
-            organisationIdentity = systemIdentity
+            organisationKeys = nil
         }
         var anchors: [Certificate] = []
         for path in configuration.trustAnchors {

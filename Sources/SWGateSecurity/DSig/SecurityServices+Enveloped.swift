@@ -18,8 +18,9 @@ extension SecurityServices {
             }
             guard existing == 0 else { throw SignatureError(.unexpectedSignature, "the document is already signed") }
             root.removeCommentsAndPIs()
-            let template = try SignatureTemplate.create(in: root, references: [("", true)], identity: systemIdentity, keyInfo: .x509Data)
-            try sign(template, with: systemIdentity)
+            let identity = systemIdentity
+            let template = try SignatureTemplate.create(in: root, references: [("", true)], identity: identity, keyInfo: .x509Data)
+            try sign(template, with: identity)
         }
         return document.serialized()
     }
@@ -41,7 +42,7 @@ extension SecurityServices {
             }
             if let duplicateId { throw duplicateId }
             let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.xmldsig), trustStore: trustStore)
-            let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(partnerId), date: date)
+            let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(partnerId), date: date, tolerance: configuration.clockSkewSeconds)
             return try verification.verify(signature, expected: [.init(uri: "", element: root, enveloped: true)],
                                            signer: signer.signer, intermediates: signer.intermediates,
                                            absoluteNamespaces: absoluteNamespaces)

@@ -11,6 +11,8 @@ struct SignatureVerification {
     let engine: SignatureEngine
     let partner: PartnerPolicy
     let date: Date
+    /// Clock skew tolerated on the signer's validity period, in seconds.
+    var tolerance: Double = 0
 
     /// A reference the profile requires: `uri` must resolve to exactly `element`.
     struct Expected {
@@ -47,7 +49,7 @@ struct SignatureVerification {
                 throw SignatureError(.commentInSignedData, "signed <\(reference.element.localName)> contains a comment or processing instruction, which exclusive C14N hides from the digest")
             }
         }
-        try trustStore.evaluate(signer, intermediates: intermediates, at: date)
+        try trustStore.evaluate(signer, intermediates: intermediates, at: date, tolerance: tolerance)
         guard partner.accepts(signer) else {
             throw SignatureError(.signerNotPartner, "signer \(signer.subject) (SHA-256 \(signer.fingerprintSHA256)) is not a certificate configured for partner \(partner.id)")
         }

@@ -32,15 +32,17 @@ extension SecurityServices {
             if let officer = envelope.contentSignature {
                 _ = try verifyContentSignature(officer, envelope: envelope, at: date)
             } else {
+                let identity = organisationIdentity
                 let template = try SignatureTemplate.create(
-                    in: envelope.body, references: [("#" + envelope.contentId, false)], identity: organisationIdentity, keyInfo: .x509Data)
-                try sign(template, with: organisationIdentity)
+                    in: envelope.body, references: [("#" + envelope.contentId, false)], identity: identity, keyInfo: .x509Data)
+                try sign(template, with: identity)
             }
             guard let holder = envelope.root.appendElement("SystemSignature") else {
                 throw SignatureError(.internalFailure, "cannot add SystemSignature")
             }
-            let template = try SignatureTemplate.create(in: holder, references: [("", true)], identity: systemIdentity, keyInfo: .x509Data)
-            try sign(template, with: systemIdentity)
+            let identity = systemKeys.identity(at: now())
+            let template = try SignatureTemplate.create(in: holder, references: [("", true)], identity: identity, keyInfo: .x509Data)
+            try sign(template, with: identity)
         }
         return document.serialized()
     }
@@ -66,7 +68,7 @@ extension SecurityServices {
             try DocumentIds.requireUnique(in: envelope.root)
             try DocumentIds.register(envelope.content, attribute: "Id", namespace: nil)
             let content = try verifyContentSignature(contentSignature, envelope: envelope, at: date)
-            let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(envelope.senderIdentity), date: date)
+            let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(envelope.senderIdentity), date: date, tolerance: configuration.clockSkewSeconds)
             let signer = try SignatureVerification.certificates(fromX509Data: envelope.systemSignature.flatMap { $0.onlyChild("KeyInfo", Namespace.xmldsig) }, trustStore: trustStore)
             let system = try verification.verify(
                 systemSignature, expected: [.init(uri: "", element: envelope.root, enveloped: true)],
@@ -76,7 +78,7 @@ extension SecurityServices {
     }
 
     private func verifyContentSignature(_ signature: NodePointer, envelope: NSWEnvelopeStructure, at date: Date) throws(SignatureError) -> VerifiedSignature {
-        let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(envelope.senderIdentity), date: date)
+        let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(envelope.senderIdentity), date: date, tolerance: configuration.clockSkewSeconds)
         let signer = try SignatureVerification.certificates(fromX509Data: signature.onlyChild("KeyInfo", Namespace.xmldsig), trustStore: trustStore)
         return try verification.verify(
             signature, expected: [.init(uri: "#" + envelope.contentId, element: envelope.content, enveloped: false)],

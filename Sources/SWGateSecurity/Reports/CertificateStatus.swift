@@ -33,8 +33,22 @@ extension SecurityServices {
     /// validity, chain to the trust store and revocation state at `date`. A certificate expiring
     /// within `warningDays` is `.expiring`.
     public func certificateReport(warningDays: Int = 30, at date: Date = Date()) -> [CertificateStatus] {
-        var entries: [(String, Certificate)] = [("system key", systemIdentity.certificate)]
-        if organisationIdentity !== systemIdentity { entries.append(("organisation key", organisationIdentity.certificate)) }
+        var entries: [(String, Certificate)] = []
+        var keyDetails: [String: (status: CertificateStatus.Status, detail: String)] = [:]
+        let rings = [("system key", systemKeys)] + (organisationKeys.map { [("organisation key", $0)] } ?? [])
+        for (name, keys) in rings {
+            let ring = keys.entries
+            for (index, entry) in ring.enumerated() {
+                let role = ring.count == 1 ? name : "\(name) \(index + 1)"
+                entries.append((role, entry.identity.certificate))
+                if ring.count > 1 { keyDetails[role] = scheduleNote(entry, in: keys, warningDays: warningDays, at: date) }
+            }
+            if ring.count > 1, !keys.hasKeyInForce(at: date) {
+                let used = keys.entry(at: date)
+                let index = ring.firstIndex { $0.identity === used.identity } ?? 0
+                keyDetails["\(name) \(index + 1)"] = (.expired, "no \(name) is in force at \(date.formatted(.iso8601)); signing with this one")
+            }
+        }
         entries += trustStore.anchors.map { ("trust anchor", $0) }
         for partner in configuration.partners {
             for file in partner.certificateFiles {
@@ -45,8 +59,43 @@ extension SecurityServices {
         var seen: Set<String> = []
         return entries.compactMap { role, certificate in
             guard seen.insert(role + certificate.fingerprintSHA256).inserted else { return nil }
-            return status(of: certificate, role: role, warningDays: warningDays, at: date)
+            let checked = status(of: certificate, role: role, warningDays: warningDays, at: date)
+            // A scheduled key's verdict is about the schedule: a retired key may expire, a key that
+            // expires soon is fine when its successor takes over in time.
+            guard let note = keyDetails[role] else { return checked }
+            let retired = note.detail.hasPrefix("retired")
+            if checked.status.isFailure, !retired, !note.status.isFailure { return checked }
+            return CertificateStatus(role: role, subject: checked.subject, issuer: checked.issuer, fingerprintSHA256: checked.fingerprintSHA256,
+                                     notAfter: checked.notAfter, daysRemaining: checked.daysRemaining, status: note.status, detail: note.detail)
         }
+    }
+
+    /// The verdict on a key of a schedule of several: retired, in force (with or without a
+    /// successor before it expires) or waiting for its period.
+    private func scheduleNote(_ entry: SigningKeyRing.Entry, in keys: SigningKeyRing, warningDays: Int, at date: Date)
+        -> (status: CertificateStatus.Status, detail: String)
+    {
+        let ring = keys.entries
+        let iso = { (d: Date) in d.formatted(.iso8601) }
+        if entry.useUntil < date {
+            return (.ok, "retired: signed until \(iso(entry.useUntil)); it may be removed from the configuration")
+        }
+        if entry.useFrom > date {
+            return (.ok, "next: signs from \(iso(entry.useFrom)) until \(iso(entry.useUntil))")
+        }
+        guard keys.entry(at: date).identity === entry.identity else {
+            return (.ok, "overlap: a newer key is in force; this one may sign until \(iso(entry.useUntil))")
+        }
+        let successor = ring.filter { $0.identity !== entry.identity && $0.useFrom > entry.useFrom && $0.useFrom <= entry.useUntil }
+            .min { $0.useFrom < $1.useFrom }
+        let days = Int((entry.useUntil.timeIntervalSince(date) / 86_400).rounded(.down))
+        if let successor {
+            return (.ok, "in force until \(iso(successor.useFrom)), then the next key takes over (signing period ends \(iso(entry.useUntil)))")
+        }
+        if days < warningDays {
+            return (.expiring, "in force; its signing period ends in \(days) days, on \(iso(entry.useUntil)), and no configured key takes over")
+        }
+        return (.ok, "in force until \(iso(entry.useUntil))")
     }
 
     private func status(of certificate: Certificate, role: String, warningDays: Int, at date: Date) -> CertificateStatus {

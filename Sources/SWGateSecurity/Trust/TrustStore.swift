@@ -54,15 +54,28 @@ public final class TrustStore: @unchecked Sendable {
     /// Checks that `certificate` chains to an anchor (through `intermediates`), is inside its
     /// validity period at `date` and, when CRLs are configured, is not revoked.
     /// - Throws: `.untrustedCertificate`, `.certificateExpired`, `.certificateNotYetValid`, `.certificateRevoked`.
-    public func evaluate(_ certificate: Certificate, intermediates: [Certificate] = [], at date: Date = Date()) throws(SignatureError) {
+    /// `tolerance` (seconds) is the clock skew allowed at either end of the signer's validity
+    /// period: a partner whose clock runs ahead may sign with a certificate that is, by the
+    /// gateway's clock, not valid yet for a few seconds more.
+    public func evaluate(_ certificate: Certificate, intermediates: [Certificate] = [], at date: Date = Date(),
+                         tolerance: Double = 0) throws(SignatureError) {
+        var date = date
+        // Judged just inside the period: OpenSSL counts a certificate as expired at its notAfter itself.
+        if date > certificate.notAfter, date.timeIntervalSince(certificate.notAfter) <= tolerance { date = certificate.notAfter.addingTimeInterval(-1) }
+        if date < certificate.notBefore, certificate.notBefore.timeIntervalSince(date) <= tolerance { date = certificate.notBefore }
         let cacheKey = ([certificate] + intermediates).map(\.fingerprintSHA256).joined(separator: ",")
         if let window = validated.withLock({ $0[cacheKey] }), window.contains(date) { return }
         // The signer's own validity first: OpenSSL would report a CRL outside its validity instead.
+        let allowed = tolerance > 0 ? " (tolerance \(Int(tolerance)) s)" : ""
         guard date <= certificate.notAfter else {
-            throw SignatureError(.certificateExpired, "certificate \(certificate.subject) expired on \(certificate.notAfter)")
+            throw SignatureError(
+                .certificateExpired,
+                "certificate \(certificate.subject) expired on \(certificate.notAfter.formatted(.iso8601)), \(Int(date.timeIntervalSince(certificate.notAfter))) s before the local time \(date.formatted(.iso8601))\(allowed)")
         }
         guard date >= certificate.notBefore else {
-            throw SignatureError(.certificateNotYetValid, "certificate \(certificate.subject) is not valid before \(certificate.notBefore)")
+            throw SignatureError(
+                .certificateNotYetValid,
+                "certificate \(certificate.subject) is not valid before \(certificate.notBefore.formatted(.iso8601)), \(Int(certificate.notBefore.timeIntervalSince(date))) s after the local time \(date.formatted(.iso8601))\(allowed)")
         }
         guard let context = X509_STORE_CTX_new() else {
             throw SignatureError(.internalFailure, "cannot allocate an X509_STORE_CTX")

@@ -34,6 +34,9 @@ struct DurationSetting: Sendable {
         key: "lease_reap_interval", deprecatedKey: "lease_reap_seconds", deprecatedUnit: .seconds(1), range: .seconds(1)...(.seconds(3600)))
     static let clockSkew = DurationSetting(
         key: "clock_skew", deprecatedKey: "clock_skew_seconds", deprecatedUnit: .seconds(1), range: .zero...(.seconds(3600)), allowsZero: true)
+    static let expiryWarning = DurationSetting(
+        key: "expiry_warning", deprecatedKey: "expiry_warning_days", deprecatedUnit: .seconds(86_400),
+        range: .seconds(86_400)...(.seconds(365 * 86_400)))
     static let timestampLifetime = DurationSetting(
         key: "timestamp_lifetime", deprecatedKey: "timestamp_lifetime_seconds", deprecatedUnit: .seconds(1),
         range: .seconds(1)...(.seconds(86_400)))

@@ -1,3 +1,4 @@
+import SWGateStore
 /// `SWGATE_…` variables that override the file. Each names one key; see `docs/configuration.md`.
 struct EnvironmentOverrides {
     var environment: [String: String]
@@ -21,6 +22,19 @@ struct EnvironmentOverrides {
         if let value = environment["SWGATE_CERTIFICATES"] { configuration.certificatesDirectory = value }
         if let value = environment["SWGATE_DELIVERY_OWNER"] { configuration.delivery.owner = value }
         if let value = environment["SWGATE_LOG_LEVEL"] { configuration.logLevel = value }
+        if let value = environment["SWGATE_LOG_FORMAT"] {
+            guard let format = GatewayConfiguration.LogFormat(rawValue: value) else {
+                throw ConfigurationError(location: "SWGATE_LOG_FORMAT", keyPath: "", message: "must be text or json, got \"\(value)\"")
+            }
+            configuration.logFormat = format
+        }
+        if let value = environment["SWGATE_CERTIFICATE_EXPIRY_WARNING"] {
+            guard let seconds = try? HumanDuration.seconds(value), (86_400...(365 * 86_400)).contains(seconds) else {
+                throw ConfigurationError(
+                    location: "SWGATE_CERTIFICATE_EXPIRY_WARNING", keyPath: "", message: "expected a duration of 1d…365d such as 30d, got \"\(value)\"")
+            }
+            configuration.certificateExpiryWarning = .seconds(seconds)
+        }
         // SWGATE_<NAME>_URL for every configured destination (SWGATE_NSW_URL, SWGATE_ASW_URL, SWGATE_PORTAL_URL, …).
         for name in configuration.destinations.keys {
             let variable = "SWGATE_" + name.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + "_URL"

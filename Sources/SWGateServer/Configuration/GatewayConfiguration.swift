@@ -122,6 +122,19 @@ public struct GatewayConfiguration: Sendable, Hashable {
     /// The operator console at `/console` (the `console` section): served when enabled and at
     /// least one operator is configured. The embedded defaults configure none.
     public var console = ConsoleSettings()
+    /// How log records are written (`log.format`): plain text lines, or one JSON object per line.
+    public var logFormat = LogFormat.text
+    /// Certificates expiring within this window are warned about (`certificates.expiry_warning`):
+    /// the `swgate_certificate_expiry_warning` metric and `swgate doctor`'s default window.
+    public var certificateExpiryWarning: Duration = .seconds(30 * 86_400)
+
+    /// The log output formats.
+    public enum LogFormat: String, Sendable, Hashable, CaseIterable {
+        /// swift-log's default text lines on standard error.
+        case text
+        /// One JSON object per line on standard error (``JSONLogHandler``).
+        case json
+    }
 
     /// The embedded defaults: loopback listener, `data/swgate.sqlite`, `Certificates/`, simulators on
     /// their default ports, the development tokens.

@@ -1,3 +1,4 @@
+import Foundation
 import SWGateSecurity
 import Yams
 
@@ -7,6 +8,8 @@ import Yams
 extension YAMLConfigurationReader {
     func security(_ node: Node) throws(ConfigurationError) -> SecurityConfiguration {
         var systemKey: KeySource?
+        var schedule: [ScheduledKeySource] = []
+        var organisationSchedule: [ScheduledKeySource] = []
         var organisationKey: KeySource?
         var trustAnchors: [String]?
         var crls: [String] = []
@@ -19,6 +22,8 @@ extension YAMLConfigurationReader {
             let path = "security." + k.text
             switch k.text {
             case "system_key": systemKey = try keySource(v, path)
+            case "system_keys": schedule = try keySchedule(v, path)
+            case "organisation_keys": organisationSchedule = try keySchedule(v, path)
             case "organisation_key": organisationKey = try keySource(v, path)
             case "trust_anchors": trustAnchors = try strings(v, path)
             case "crls": crls = try strings(v, path)
@@ -34,7 +39,15 @@ extension YAMLConfigurationReader {
             default: throw unknown(k, "security")
             }
         }
-        guard let systemKey else { throw error(node, "security.system_key", "is required: the gateway's signing key and certificate") }
+        if systemKey != nil, !schedule.isEmpty {
+            throw error(node, "security.system_keys", "give system_key or system_keys, not both")
+        }
+        if organisationKey != nil, !organisationSchedule.isEmpty {
+            throw error(node, "security.organisation_keys", "give organisation_key or organisation_keys, not both")
+        }
+        guard let systemKey = systemKey ?? schedule.first?.source else {
+            throw error(node, "security.system_key", "is required: the gateway's signing key and certificate (or system_keys)")
+        }
         guard let trustAnchors, !trustAnchors.isEmpty else {
             throw error(node, "security.trust_anchors", "is required: at least one PEM file of CA certificates partners chain to")
         }
@@ -43,12 +56,39 @@ extension YAMLConfigurationReader {
         }
         guard let localParty else { throw error(node, "security.local_party", "is required: the gateway's party in NSW headers") }
         guard let nswParty else { throw error(node, "security.nsw_party", "is required: the NSW's party in NSW headers") }
-        return SecurityConfiguration(
-            systemKey: systemKey, organisationKey: organisationKey, trustAnchors: trustAnchors, crls: crls, partners: partners,
+        var configuration = SecurityConfiguration(
+            systemKey: systemKey, organisationKey: organisationKey ?? organisationSchedule.first?.source, trustAnchors: trustAnchors,
+            crls: crls, partners: partners,
             clockSkewSeconds: clockSkew, timestampLifetimeSeconds: lifetime, localParty: localParty, nswParty: nswParty)
+        configuration.systemKeySchedule = schedule
+        configuration.organisationKeySchedule = organisationSchedule
+        return configuration
+    }
+
+    /// `system_keys` / `organisation_keys`: keys with optional `use_from` and `use_until`.
+    private func keySchedule(_ node: Node, _ path: String) throws(ConfigurationError) -> [ScheduledKeySource] {
+        let schedule = try sequence(node, path).enumerated().map { index, item throws(ConfigurationError) in
+            var period = KeyPeriod()
+            let source = try keySource(item, "\(path)[\(index)]", period: &period)
+            return ScheduledKeySource(source: source, useFrom: period.from, useUntil: period.until)
+        }
+        guard !schedule.isEmpty else { throw error(node, path, "needs at least one key") }
+        return schedule
+    }
+
+    /// The signing period of a key in `system_keys` (`use_from`, `use_until`).
+    struct KeyPeriod {
+        var from: Date?
+        var until: Date?
+        var allowed = true
     }
 
     private func keySource(_ node: Node, _ prefix: String) throws(ConfigurationError) -> KeySource {
+        var period = KeyPeriod(allowed: false)
+        return try keySource(node, prefix, period: &period)
+    }
+
+    private func keySource(_ node: Node, _ prefix: String, period: inout KeyPeriod) throws(ConfigurationError) -> KeySource {
         var format = KeySource.Format.pem
         var key: String?
         var certificate: String?
@@ -68,12 +108,17 @@ extension YAMLConfigurationReader {
                     throw error(v, path, "expected the name of an environment variable (the passphrase itself never goes in the file)")
                 }
                 passphraseVariable = name
+            case "use_from" where period.allowed: period.from = try instant(v, path)
+            case "use_until" where period.allowed: period.until = try instant(v, path)
             default: throw unknown(k, prefix)
             }
         }
         guard let key else { throw error(node, prefix + ".key", "is required: the PEM private key or the PKCS#12 file") }
         if format == .pem, certificate == nil {
             throw error(node, prefix + ".certificate", "is required with a PEM key: the PEM certificate (leaf first)")
+        }
+        if let from = period.from, let until = period.until, from >= until {
+            throw error(node, prefix + ".use_until", "must be after use_from")
         }
         if format == .pkcs12, certificate != nil {
             throw error(node, prefix + ".certificate", "does not apply to PKCS#12: the certificate comes from the .p12 file")
@@ -119,6 +164,14 @@ extension YAMLConfigurationReader {
         return NSWParty(
             name: fields["name"]!, identity: fields["identity"]!, countryCode: fields["country_code"]!, ministryCode: fields["ministry_code"]!,
             organizationCode: fields["organization_code"]!, unitCode: fields["unit_code"])
+    }
+
+    /// An instant: `2027-03-01T00:00:00Z` (ISO 8601 with a zone) or a date `2027-03-01` (midnight UTC).
+    private func instant(_ node: Node, _ path: String) throws(ConfigurationError) -> Date {
+        let text = try string(node, path)
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        if let date = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return date }
+        throw error(node, path, "expected an ISO 8601 instant such as 2027-03-01T00:00:00Z or a date 2027-03-01, got \"\(text)\"")
     }
 
     private func boolean(_ node: Node, _ path: String) throws(ConfigurationError) -> Bool {

@@ -52,8 +52,12 @@ struct YAMLConfigurationReader {
                 }
             case "certificates":
                 for (k, v) in try mapping(value, "certificates") {
-                    guard k.text == "directory" else { throw unknown(k, "certificates") }
-                    c.certificatesDirectory = try string(v, "certificates.directory")
+                    switch k.text {
+                    case "directory": c.certificatesDirectory = try string(v, "certificates.directory")
+                    case "expiry_warning", "expiry_warning_days":
+                        c.certificateExpiryWarning = try duration(k, v, .expiryWarning, in: "certificates")
+                    default: throw unknown(k, "certificates")
+                    }
                 }
             case "destinations":
                 for (k, v) in try mapping(value, "destinations") {
@@ -75,6 +79,19 @@ struct YAMLConfigurationReader {
             case "shutdown_grace", "shutdown_grace_seconds": c.shutdownGrace = try duration(key, value, .shutdownGrace, in: "")
             case "log_level": c.logLevel = try string(value, key.text)
             case "console": c.console = try console(value, base: c.console)
+            case "log":
+                for (k, v) in try mapping(value, "log") {
+                    switch k.text {
+                    case "format":
+                        let text = try string(v, "log.format")
+                        guard let format = GatewayConfiguration.LogFormat(rawValue: text) else {
+                            throw error(v, "log.format", "must be text or json, got \"\(text)\"")
+                        }
+                        c.logFormat = format
+                    case "level": c.logLevel = try string(v, "log.level")
+                    default: throw unknown(k, "log")
+                    }
+                }
             case "answers_to":
                 let name = try string(value, key.text)
                 c.answersDestination = name.isEmpty || name == "none" ? nil : name

@@ -26,9 +26,9 @@ public struct MeteredChannel: DeliveryChannel {
         switch result {
         case .delivered(_, let status, _):
             metrics.attempt(destination: destination, seconds: seconds, failureDisposition: nil, signatureFailure: false)
-            // Formatting the metadata for every delivered attempt is wasted work unless debug is on.
-            if logger.logLevel <= .debug {
-                logged(delivery).debug("delivered", metadata: ["http-status": "\(status.map(String.init) ?? "-")"])
+            // Formatting the metadata for every delivered attempt is wasted work unless info is on.
+            if logger.logLevel <= .info {
+                logged(delivery).info("delivered", metadata: ["http_status": "\(status.map(String.init) ?? "-")"])
             }
         case .failed(let failure):
             let log = logged(delivery)
@@ -42,8 +42,11 @@ public struct MeteredChannel: DeliveryChannel {
 
     private func logged(_ delivery: ClaimedDelivery) -> Logger {
         var log = logger
-        log[metadataKey: "message-id"] = "\(delivery.messageID)"
+        log[metadataKey: "message_id"] = "\(delivery.messageID)"
+        log[metadataKey: "wire_message_id"] = "\(delivery.wireMessageID)"
+        log[metadataKey: "conversation"] = "\(delivery.conversation)"
         log[metadataKey: "destination"] = "\(destination)"
+        log[metadataKey: "attempt"] = "\(delivery.attempt)"
         return log
     }
 }

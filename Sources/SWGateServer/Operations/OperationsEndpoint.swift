@@ -11,11 +11,20 @@ public struct OperationsEndpoint: Endpoint {
     let store: any OutboxStore
     let metrics: GatewayMetrics
     let checks: [ReadinessCheck]
+    let pool: @Sendable () -> PoolUsage?
+    let certificates: @Sendable () -> [CertificateExpiry]
 
-    public init(store: any OutboxStore, metrics: GatewayMetrics, checks: [ReadinessCheck]) {
+    /// `pool` reads the PostgreSQL connection pool's usage (nil for SQLite); `certificates` the
+    /// configured certificates' expiry; both are read at each scrape.
+    public init(
+        store: any OutboxStore, metrics: GatewayMetrics, checks: [ReadinessCheck], pool: @escaping @Sendable () -> PoolUsage? = { nil },
+        certificates: @escaping @Sendable () -> [CertificateExpiry] = { [] }
+    ) {
         self.store = store
         self.metrics = metrics
         self.checks = checks
+        self.pool = pool
+        self.certificates = certificates
     }
 
     public func handle(_ request: EndpointRequest) async -> EndpointResponse {
@@ -36,7 +45,7 @@ public struct OperationsEndpoint: Endpoint {
             return EndpointResponse(status: problems.isEmpty ? 200 : 503, contentType: "application/json", body: body)
         case "/metrics":
             let figures = try? await Self.figures(store)
-            return EndpointResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(metrics.render(stats: figures).utf8))
+            return EndpointResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(metrics.render(stats: figures, pool: pool(), certificates: certificates()).utf8))
         default:
             return EndpointResponse(status: 404, contentType: "text/plain; charset=utf-8", body: Array("not found\n".utf8))
         }

@@ -15,6 +15,8 @@ public struct DocumentIntake: Sendable {
         public var destinations: [String]
         /// True when this was a repeat of an earlier submission (same content): nothing new stored.
         public var duplicate: Bool
+        /// The conversation the message belongs to (the reference, or the one it replaces), for logs; not in the 202 body.
+        public var conversation: String? = nil
 
         enum CodingKeys: String, CodingKey { case id, messageId, status, destinations }
 
@@ -133,7 +135,9 @@ public struct DocumentIntake: Sendable {
             metrics.accepted(destinations: result.destinations)
             onAccepted()
         }
-        return Accepted(id: result.id, messageId: result.wireMessageID, status: "accepted", destinations: result.destinations, duplicate: result.isDuplicate)
+        return Accepted(
+            id: result.id, messageId: result.wireMessageID, status: "accepted", destinations: result.destinations, duplicate: result.isDuplicate,
+            conversation: message.conversation)
     }
 
     /// Enqueues a validated business document for explicit destinations (`swgate send`), bypassing routing.
@@ -151,7 +155,9 @@ public struct DocumentIntake: Sendable {
         }
         metrics.accepted(destinations: result.destinations)
         onAccepted()
-        return Accepted(id: result.id, messageId: result.wireMessageID, status: "accepted", destinations: result.destinations, duplicate: false)
+        return Accepted(
+            id: result.id, messageId: result.wireMessageID, status: "accepted", destinations: result.destinations, duplicate: false,
+            conversation: message.conversation)
     }
 
     /// Every destination's protocol can carry the profile: an NSW destination needs the profile's

@@ -82,7 +82,9 @@ public struct PortalEndpoint: Endpoint {
         // Formatting the metadata for every request is wasted work unless info is on.
         if logger.logLevel <= .info {
             var log = logger
-            log[metadataKey: "message-id"] = "\(accepted.id)"
+            log[metadataKey: "message_id"] = "\(accepted.id)"
+            log[metadataKey: "wire_message_id"] = "\(accepted.messageId)"
+            if let conversation = accepted.conversation { log[metadataKey: "conversation"] = "\(conversation)" }
             log.info(accepted.duplicate ? "duplicate submission answered with the original" : "document accepted",
                 metadata: ["client": "\(client)", "destinations": "\(accepted.destinations.joined(separator: ","))"])
         }

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 import NIOSSL
+import SWGatePostgres
 import ServiceLifecycle
 import UnixSignals
 import SWGateChannels
@@ -45,9 +46,10 @@ public final class GatewayServer: Sendable {
     /// beside the standard ones (Form D, licence).
     public static func open(
         configuration: GatewayConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
-        environment: [String: String] = ProcessInfo.processInfo.environment, profiles: [DocumentProfile] = [], logger: Logger? = nil
+        environment: [String: String] = ProcessInfo.processInfo.environment, profiles: [DocumentProfile] = [], logger: Logger? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) async throws(GatewayStartupError) -> GatewayServer {
-        let prepared = try prepare(configuration, baseDirectory: baseDirectory, environment: environment, profiles: profiles)
+        let prepared = try prepare(configuration, baseDirectory: baseDirectory, environment: environment, profiles: profiles, now: now)
         let opened = try await GatewayStores.open(configuration, baseDirectory: baseDirectory, environment: environment, logger: logger)
         return GatewayServer(configuration: configuration, prepared: prepared, store: opened.store, storeDescription: opened.description, logger: logger)
     }
@@ -57,19 +59,21 @@ public final class GatewayServer: Sendable {
     /// builds the engine and the routes. Relative paths in `configuration` are resolved against
     /// `baseDirectory`; key passphrases are read from `environment` (the variables the `security`
     /// section names); the development PKI is looked for as ``DevelopmentPKI/locate(_:baseDirectory:)`` says.
+    /// `now` is the clock that chooses the signing key in force (a test steps it across a rollover).
     public convenience init(
         configuration: GatewayConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
         environment: [String: String] = ProcessInfo.processInfo.environment, profiles: [DocumentProfile] = [],
-        logger: Logger? = nil
+        logger: Logger? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) throws(GatewayStartupError) {
-        let prepared = try Self.prepare(configuration, baseDirectory: baseDirectory, environment: environment, profiles: profiles)
+        let prepared = try Self.prepare(configuration, baseDirectory: baseDirectory, environment: environment, profiles: profiles, now: now)
         let opened = try GatewayStores.openSQLite(configuration, baseDirectory: baseDirectory)
         self.init(configuration: configuration, prepared: prepared, store: opened.store, storeDescription: opened.description, logger: logger)
     }
 
     /// Keys, schemas (with `profiles` registered) and TLS material.
     static func prepare(
-        _ configuration: GatewayConfiguration, baseDirectory: String, environment: [String: String], profiles: [DocumentProfile]
+        _ configuration: GatewayConfiguration, baseDirectory: String, environment: [String: String], profiles: [DocumentProfile],
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws(GatewayStartupError) -> Prepared {
         let resolve = { (path: String) in path.hasPrefix("/") ? path : baseDirectory + "/" + path }
         let keys: SecurityConfiguration
@@ -80,7 +84,7 @@ public final class GatewayServer: Sendable {
         }
         let security: SecurityServices
         do {
-            security = try SecurityServices(configuration: keys, baseDirectory: baseDirectory, environment: environment)
+            security = try SecurityServices(configuration: keys, baseDirectory: baseDirectory, environment: environment, now: now)
         } catch {
             throw GatewayStartupError("keys", "\(error)")
         }
@@ -108,7 +112,10 @@ public final class GatewayServer: Sendable {
     private init(
         configuration: GatewayConfiguration, prepared: Prepared, store: any SubmissionStore, storeDescription: String, logger: Logger?
     ) {
-        var logger = logger ?? Logger(label: "swgate")
+        var logger =
+            logger
+            ?? (configuration.logFormat == .json
+                ? Logger(label: "swgate", factory: { JSONLogHandler(label: $0) }) : Logger(label: "swgate"))
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
         self.configuration = configuration
         self.logger = logger
@@ -179,6 +186,7 @@ public final class GatewayServer: Sendable {
         let portal = PortalEndpoint(
             intake: intake, authenticator: PortalAuthenticator(clients: configuration.clients), maxDocumentBytes: configuration.listen.maxBodyBytes,
             logger: logger)
+        let expiry = CertificateExpiryCache(security: security, warning: configuration.certificateExpiryWarning)
         let operations = OperationsEndpoint(
             store: store, metrics: metrics,
             checks: [
@@ -186,7 +194,13 @@ public final class GatewayServer: Sendable {
                 { ("store", await store.readinessProblem()) },
                 { ReadinessChecks.keysLoaded(security) },
                 { ReadinessChecks.schemasCompiled(validator) },
-            ])
+            ],
+            pool: {
+                guard let postgres = store as? PostgresOutboxStore else { return nil }
+                let figures = postgres.poolFigures
+                return PoolUsage(inUse: figures.inUse, available: figures.available, maximum: figures.maximum, waiting: figures.waiting)
+            },
+            certificates: { expiry.current() })
         var consoleRoutes: [EndpointHost.Route] = []
         if configuration.console.isServed {
             let console = ConsoleEndpoint(
@@ -199,8 +213,8 @@ public final class GatewayServer: Sendable {
             host: configuration.listen.host, port: configuration.listen.port,
             routes: consoleRoutes + [
                 .init("/v1", gate.guarding(portal)),
-                .init("/nsw", gate.guarding(NSWEndpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake))),
-                .init("/as4", gate.guarding(AS4Endpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake))),
+                .init("/nsw", gate.guarding(NSWEndpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake, logger: logger))),
+                .init("/as4", gate.guarding(AS4Endpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake, logger: logger))),
                 .init("/healthz", operations), .init("/readyz", operations), .init("/metrics", operations),
             ],
             maxBodyBytes: configuration.listen.maxBodyBytes, logger: logger, tls: tls)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SWGateSecurity
+import SWGateServer
 
 /// `swgate certs ...`: certificate housekeeping.
 struct Certs: ParsableCommand {
@@ -12,8 +13,8 @@ struct Certs: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check certificates: expiry (warn within --days), trust chains, revocation. Exit 1 if any fails.")
 
-        @Option(help: "Warn about certificates that expire within this many days.")
-        var days: Int = 30
+        @Option(help: "Warn about certificates that expire within this many days (default: the configuration's certificates.expiry_warning, 30 days).")
+        var days: Int?
 
         @Flag(help: "Print the report as JSON.")
         var json = false
@@ -22,8 +23,11 @@ struct Certs: ParsableCommand {
 
         func run() throws {
             let services: SecurityServices
+            let days: Int
             do {
-                services = try security.loadServices()
+                let gateway = try security.gatewayConfiguration()
+                days = self.days ?? Int(gateway.certificateExpiryWarning.components.seconds / 86_400)
+                services = try security.loadServices(gateway: gateway)
             } catch let failure as CommandFailure {
                 throw failure.exit()
             }

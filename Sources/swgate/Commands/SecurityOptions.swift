@@ -33,12 +33,20 @@ struct SecurityOptions: ParsableArguments {
     /// Loads the configuration with the command-line overrides; a failure is a configuration
     /// error (exit 2) that names what could not be loaded.
     func loadServices() throws -> SecurityServices {
-        let gateway: GatewayConfiguration
+        try loadServices(gateway: gatewayConfiguration())
+    }
+
+    /// The gateway configuration `--config` names (or the embedded defaults); a bad one exits 2.
+    func gatewayConfiguration() throws -> GatewayConfiguration {
         do {
-            gateway = try ConfigurationLoader().load(file: config)
+            return try ConfigurationLoader().load(file: config)
         } catch {
             throw CommandFailure.usage("configuration: \(error)")
         }
+    }
+
+    /// ``loadServices()`` for an already loaded `gateway` configuration.
+    func loadServices(gateway: GatewayConfiguration) throws -> SecurityServices {
         let base = config == nil ? home : FileManager.default.currentDirectoryPath
         var configuration: SecurityConfiguration
         do {
@@ -52,6 +60,7 @@ struct SecurityOptions: ParsableArguments {
             }
             configuration.systemKey = KeySource(keyPath: absolute(key), certificatePath: absolute(cert),
                                                 passphraseEnvironmentVariable: passphraseEnv)
+            configuration.systemKeySchedule = []
         }
         if !trust.isEmpty { configuration.trustAnchors = trust.map(absolute) }
         do {

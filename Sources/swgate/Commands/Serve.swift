@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Foundation
 import SWGateSecurity
 import SWGateConsole
@@ -19,6 +20,15 @@ struct Serve: AsyncParsableCommand {
             var warnings: [ConfigurationWarning] = []
             let settings = try ConfigurationLoader().load(file: config, warnings: &warnings)
             for warning in warnings { printError("warning: \(warning)") }
+            if settings.logFormat == .json {
+                // Every logger of the process (the HTTP server's, the database driver's) writes JSON lines too.
+                let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+                LoggingSystem.bootstrap { label in
+                    var handler = JSONLogHandler(label: label)
+                    handler.logLevel = level
+                    return handler
+                }
+            }
             server = try await GatewayServer.open(configuration: settings)
         } catch let error as ConfigurationError {
             throw CommandFailure.usage("configuration: \(error)").exit()

@@ -11,7 +11,8 @@ final class ChildProcess: @unchecked Sendable {
     private(set) var firstLine = ""
 
     /// Starts `swgate arguments` and waits (at most 60 s) for its first output line.
-    init(_ arguments: [String], environment: [String: String] = [:]) async throws {
+    /// `standardError`: a file that receives the child's standard error (its logs); else discarded.
+    init(_ arguments: [String], environment: [String: String] = [:], standardError: String? = nil) async throws {
         process.executableURL = URL(fileURLWithPath: CommandRunner.swgatePath)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
@@ -20,7 +21,12 @@ final class ChildProcess: @unchecked Sendable {
         process.environment = env
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        if let standardError {
+            _ = FileManager.default.createFile(atPath: standardError, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: standardError))
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         // Read on Foundation's reader thread, never on the cooperative pool: a blocking read there
         // would starve every task of a 2-core machine.

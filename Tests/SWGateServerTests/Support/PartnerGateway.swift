@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOHTTP1
 import SWGateAS4
 import SWGateChannels
@@ -25,7 +26,7 @@ struct PartnerGateway {
     /// `nsw` and `asw` set the simulators' failure modes; `adjust` changes the configuration;
     /// `profiles` are registered beside the standard document types.
     static func start(
-        nsw: FailureMode = .none, asw: FailureMode = .none, profiles: [DocumentProfile] = [],
+        nsw: FailureMode = .none, asw: FailureMode = .none, profiles: [DocumentProfile] = [], logger: Logger? = nil,
         _ adjust: (inout GatewayConfiguration) -> Void = { _ in }
     ) async throws -> PartnerGateway {
         let directory = try TemporaryDirectory()
@@ -34,7 +35,7 @@ struct PartnerGateway {
         await partners.asw.state.setMode(asw)
         var configuration = partners.configuration(store: directory.path("gw.sqlite"))
         adjust(&configuration)
-        let server = try GatewayServer(configuration: configuration, profiles: profiles)
+        let server = try GatewayServer(configuration: configuration, profiles: profiles, logger: logger)
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let run = Task { try await server.run { continuation.yield($0) } }
         var iterator = stream.makeAsyncIterator()
