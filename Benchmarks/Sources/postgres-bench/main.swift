@@ -34,12 +34,14 @@ func openStore(pool: Int = 8) async throws -> PostgresOutboxStore {
     return try await PostgresOutboxStore(configuration: configuration)
 }
 
-/// `producers` tasks enqueue `messages` 5 KB messages in all, each to `destination`.
-func enqueue(_ store: PostgresOutboxStore, destination: String, prefix: String) async throws -> Double {
+/// `producers` tasks, spread over `stores`, enqueue `messages` 5 KB messages in all, each to
+/// `destination`; returns messages per second.
+func enqueue(_ stores: [PostgresOutboxStore], destination: String, prefix: String) async throws -> Double {
     let perProducer = messages / producers
     let start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for producer in 0..<producers {
+            let store = stores[producer % stores.count]
             group.addTask {
                 for index in 0..<perProducer {
                     _ = try await store.enqueue(
@@ -98,14 +100,15 @@ print("postgres-bench \(Date()) on \(machineDescription())")
 print("store \(url), \(messages) messages of 5 KB, \(producers) producers")
 let store = try await openStore()
 let before = store.counters
-let enqueueRate = try await enqueue(store, destination: "nsw", prefix: "E")
+let enqueueRate = try await enqueue([store], destination: "nsw", prefix: "E")
 let after = store.counters
 let perTransaction = Double(after.units - before.units) / Double(max(1, after.transactions - before.transactions))
 print(String(format: "durable enqueue, one instance: %.0f messages/s, %.1f units per transaction", enqueueRate, perTransaction))
 let single = try await drain([store], destination: "nsw")
 print(String(format: "claim-and-complete, one instance (4 workers): %.0f deliveries/s", single.rate))
 let second = try await openStore()
-_ = try await enqueue(store, destination: "asw", prefix: "F")
+let twoEnqueueRate = try await enqueue([store, second], destination: "asw", prefix: "F")
+print(String(format: "durable enqueue, two instances (%d producers each): %.0f messages/s", producers / 2, twoEnqueueRate))
 let both = try await drain([store, second], destination: "asw")
 print(String(format: "claim-and-complete, two instances (4 workers each): %.0f deliveries/s (%d / %d)", both.rate, both.perStore[0], both.perStore[1]))
 let report = try await store.verifyAudit()

@@ -163,13 +163,19 @@ public actor DeliveryEngine {
 
     /// Retries a store call a few times (the store may be briefly locked by an operator command).
     /// If it still fails, the lease expires and the delivery is retried: nothing is lost.
+    /// Runs a store write, trying again a few times after a failure: a brief hiccup must not
+    /// leave an attempt unrecorded. Once the engine is stopping, a failure is not tried again: a
+    /// database that is away would otherwise hold the shutdown for every try's timeout, and an
+    /// attempt left unrecorded is retried after its lease expires (at least once, as always).
     private func retryingStore(_ what: String, _ operation: @Sendable () async throws -> Void) async {
         for attempt in 1...5 {
             do {
                 try await operation()
                 return
             } catch {
-                logger.warning("\(what) failed (try \(attempt) of 5): \(error)")
+                let stopping = stopRequested.withLock { $0 } || Task.isCancelled
+                logger.warning("\(what) failed (try \(attempt) of 5\(stopping ? ", engine stopping: not tried again" : "")): \(error)")
+                if stopping { return }
                 try? await Task.sleep(for: .milliseconds(100 * attempt))
             }
         }

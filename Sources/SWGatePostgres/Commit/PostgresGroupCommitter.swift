@@ -21,9 +21,19 @@ final class PostgresGroupCommitter: Sendable {
     private struct Job: Sendable {
         let run: @Sendable (WriteTransaction) async throws -> @Sendable () -> Void
         let fail: @Sendable (any Error) -> Void
-        /// Set for an enqueue, which may be stored together with its neighbours (`BulkEnqueue`);
-        /// `run` stores it alone when the batch falls back to one unit at a time.
-        var enqueue: (unit: BulkEnqueue.Unit, resume: @Sendable (Result<EnqueueResult, OutboxError>) -> Void)? = nil
+        /// Set for an enqueue or a completion, which may be stored together with its neighbours
+        /// of the same kind (`BulkEnqueue`, `BulkComplete`); `run` stores it alone when the batch
+        /// falls back to one unit at a time.
+        var bulk: Bulk? = nil
+    }
+
+    private enum Bulk: Sendable {
+        case enqueue(BulkEnqueue.Unit, resume: @Sendable (Result<EnqueueResult, OutboxError>) -> Void)
+        case completion(BulkComplete.Unit, resume: @Sendable (Result<CompletionResult, OutboxError>) -> Void)
+
+        var isEnqueue: Bool {
+            if case .enqueue = self { true } else { false }
+        }
     }
 
     private struct State {
@@ -70,7 +80,24 @@ final class PostgresGroupCommitter: Sendable {
         do {
             return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<EnqueueResult, any Error>) in
                 var job = Self.job(alone, continuation, database: database)
-                job.enqueue = (unit, { continuation.resume(with: $0.mapError { $0 }) })
+                job.bulk = .enqueue(unit, resume: { continuation.resume(with: $0.mapError { $0 }) })
+                queue(job)
+            }
+        } catch {
+            throw PostgresErrorTranslation.translate(error, database: database)
+        }
+    }
+
+    /// Records a completion in a group-committed transaction, together with the completions
+    /// queued beside it when it can (`BulkComplete`); `alone` records it by itself.
+    func performCompletion(
+        _ unit: BulkComplete.Unit, alone: @escaping @Sendable (WriteTransaction) async throws -> CompletionResult
+    ) async throws(OutboxError) -> CompletionResult {
+        let database = database
+        do {
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<CompletionResult, any Error>) in
+                var job = Self.job(alone, continuation, database: database)
+                job.bulk = .completion(unit, resume: { continuation.resume(with: $0.mapError { $0 }) })
                 queue(job)
             }
         } catch {
@@ -124,7 +151,7 @@ final class PostgresGroupCommitter: Sendable {
                 // Optimistically every unit straight in the transaction; if one fails, the batch
                 // runs again with a savepoint per unit, so only that one is rolled back. (Savepoints
                 // on every unit cost two more round trips each.)
-                if batch.count > 1 || batch[0].enqueue != nil,
+                if batch.count > 1 || batch[0].bulk != nil,
                     let resumptions = try await Self.transaction(
                         connection, logger: logger, channel: channel,
                         { transaction in
@@ -170,26 +197,35 @@ final class PostgresGroupCommitter: Sendable {
         }
     }
 
-    /// Runs every unit straight in the transaction, each run of consecutive enqueues stored
-    /// together; nil as soon as one throws.
+    /// Runs every unit straight in the transaction, each run of consecutive enqueues (or
+    /// completions) stored together; nil as soon as one throws.
     private static func runOptimistically(_ batch: [Job], in transaction: WriteTransaction) async -> [@Sendable () -> Void]? {
         var resumptions: [@Sendable () -> Void] = []
         var index = batch.startIndex
         while index < batch.endIndex {
-            var end = index
-            while end < batch.endIndex, batch[end].enqueue != nil { end += 1 }
-            if end > index {
-                let run = batch[index..<end].compactMap(\.enqueue)
-                guard let results = try? await BulkEnqueue.store(transaction, run.map(\.unit)) else { return nil }
-                for (enqueue, result) in zip(run, results) {
-                    resumptions.append { enqueue.resume(result) }
-                }
-                index = end
+            guard let kind = batch[index].bulk else {
+                guard let resumption = try? await batch[index].run(transaction) else { return nil }
+                resumptions.append(resumption)
+                index += 1
                 continue
             }
-            guard let resumption = try? await batch[index].run(transaction) else { return nil }
-            resumptions.append(resumption)
-            index += 1
+            var end = index
+            while end < batch.endIndex, let bulk = batch[end].bulk, bulk.isEnqueue == kind.isEnqueue { end += 1 }
+            let run = batch[index..<end].compactMap(\.bulk)
+            if kind.isEnqueue {
+                let units = run.compactMap { if case .enqueue(let unit, _) = $0 { unit } else { nil } }
+                guard let results = try? await BulkEnqueue.store(transaction, units) else { return nil }
+                for (bulk, result) in zip(run, results) {
+                    if case .enqueue(_, let resume) = bulk { resumptions.append { resume(result) } }
+                }
+            } else {
+                let units = run.compactMap { if case .completion(let unit, _) = $0 { unit } else { nil } }
+                guard let results = try? await BulkComplete.store(transaction, units) else { return nil }
+                for (bulk, result) in zip(run, results) {
+                    if case .completion(_, let resume) = bulk { resumptions.append { resume(result) } }
+                }
+            }
+            index = end
         }
         return resumptions
     }

@@ -6,7 +6,7 @@ public import SWGateStore
 extension PostgresOutboxStore {
     public func complete(_ completion: DeliveryCompletion) async throws -> CompletionResult {
         let followUp = try completion.followUp.map(PreparedMessage.init)
-        return try await write { transaction in
+        return try await committer.performCompletion(BulkComplete.Unit(completion: completion, followUp: followUp)) { transaction in
             let result = try await Self.apply(transaction, completion)
             if result == .applied, let followUp { _ = try await Self.insert(transaction, followUp) }
             return result
@@ -21,7 +21,7 @@ extension PostgresOutboxStore {
         let id = completion.deliveryID
         let owner = completion.owner
         let error = completion.error ?? ""
-        let change = Change(completion.transition, now: now, error: error)
+        let change = CompletionChange(completion.transition, now: now, error: error)
         let receipt = change.receipt
         guard
             let row = try await transaction.rows(
@@ -55,44 +55,13 @@ extension PostgresOutboxStore {
         let messageID: String = try row.value("message_id")
         let destination: String = try row.value("destination")
         let attempt = Int(try row.value("attempt_count", as: Int32.self))
-        let detail: String
-        switch completion.transition {
-        case .delivered:
-            detail = "attempt \(attempt)" + (completion.httpStatus.map { ", HTTP \($0)" } ?? "") + (receipt == nil ? "" : ", receipt kept")
+        if case .delivered = completion.transition {
             // The next delivery of the conversation may now be free, for any instance.
             transaction.notify = true
-        case .retry:
-            detail = "attempt \(attempt) failed (\(completion.outcome)): \(error); next attempt at \(change.nextAttempt ?? now)"
-        case .failed:
-            detail = "attempt \(attempt) failed permanently: \(error)"
-        case .dead:
-            detail = "retry budget spent after attempt \(attempt): \(error)"
         }
+        let detail = change.auditDetail(attempt: attempt, completion: completion, now: now)
         try await transaction.append(at: now, event: change.event, messageID: messageID, destination: destination, actor: owner, detail: detail)
         return .applied
-    }
-
-    /// What a transition writes on its delivery.
-    private struct Change {
-        let state: DeliveryState
-        let event: AuditEvent
-        let nextAttempt: Int64?
-        let error: String?
-        let deliveredAt: Int64?
-        let receipt: Receipt?
-
-        init(_ transition: DeliveryCompletion.Transition, now: Int64, error: String) {
-            switch transition {
-            case .delivered(let receipt):
-                (state, event, nextAttempt, self.error, deliveredAt, self.receipt) = (.delivered, .delivered, nil, nil, now, receipt)
-            case .retry(let at):
-                (state, event, nextAttempt, self.error, deliveredAt, receipt) = (.pending, .retryScheduled, at.storeMilliseconds, error, nil, nil)
-            case .failed:
-                (state, event, nextAttempt, self.error, deliveredAt, receipt) = (.failed, .failed, nil, error, nil, nil)
-            case .dead:
-                (state, event, nextAttempt, self.error, deliveredAt, receipt) = (.dead, .dead, nil, error, nil, nil)
-            }
-        }
     }
 
     public func recordSignedPayload(deliveryID: Int64, owner: String, body: Data, contentType: String) async throws {
