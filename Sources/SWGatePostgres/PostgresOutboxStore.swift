@@ -47,7 +47,8 @@ public final class PostgresOutboxStore: SubmissionStore {
         let pool = ResilientPool(configuration: configuration, logger: logger)
         self.pool = pool
         committer = PostgresGroupCommitter(
-            pool: pool, logger: logger, maximumBatch: configuration.maximumBatch, channel: configuration.notificationChannel, database: name)
+            pool: pool, logger: logger, maximumBatch: configuration.maximumBatch,
+            concurrentTransactions: configuration.concurrentTransactions, channel: configuration.notificationChannel, database: name)
     }
 
     /// Write transactions committed by this instance and the units of work they carried.

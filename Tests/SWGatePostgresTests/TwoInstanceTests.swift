@@ -7,8 +7,11 @@ import Testing
 /// Two `PostgresOutboxStore` objects on one database stand for two gateway instances.
 @Suite("PostgreSQL: several instances on one database")
 struct TwoInstanceTests {
-    private func withTwoInstances(_ body: (PostgresOutboxStore, PostgresOutboxStore) async throws -> Void) async throws {
-        let configuration = try freshPostgresConfiguration()
+    private func withTwoInstances(
+        transactions: Int = 1, _ body: (PostgresOutboxStore, PostgresOutboxStore) async throws -> Void
+    ) async throws {
+        var configuration = try freshPostgresConfiguration()
+        configuration.concurrentTransactions = transactions
         let a = try await PostgresOutboxStore(configuration: configuration)
         let b = try await PostgresOutboxStore(configuration: configuration)
         do {
@@ -22,9 +25,11 @@ struct TwoInstanceTests {
         await b.close()
     }
 
-    @Test("Concurrent claims from two instances: each delivery claimed once, conversation order kept in the committed history")
-    func concurrentClaims() async throws {
-        try await withTwoInstances { a, b in
+    @Test(
+        "Concurrent claims from two instances: each delivery claimed once, conversation order kept in the committed history",
+        arguments: [1, 2])
+    func concurrentClaims(transactions: Int) async throws {
+        try await withTwoInstances(transactions: transactions) { a, b in
             let conversations = 12
             let perConversation = 8
             var order: [String: Int] = [:]

@@ -2,7 +2,7 @@
 // per instance, synchronous_commit on), claim-and-complete rate with one and with two store
 // instances (two gateways) on one database.
 // Run: swift run -c release --package-path Benchmarks postgres-bench --url postgres://user@host:port/db
-//      [--messages N] [--producers P]   (password, if any, in SWGATE_STORE_PASSWORD)
+//      [--messages N] [--producers P] [--transactions T]   (password, if any, in SWGATE_STORE_PASSWORD)
 // Benchmarks/scripts/postgres-bench.sh starts a throw-away server, runs pgbench on it, then this.
 import BenchmarkSupport
 import Foundation
@@ -20,6 +20,7 @@ guard let url = option("--url") else {
 }
 let messages = Int(option("--messages") ?? "") ?? 20_000
 let producers = Int(option("--producers") ?? "") ?? 64
+let transactions = Int(option("--transactions") ?? "") ?? 1
 let payload = Data(repeating: UInt8(ascii: "x"), count: 5 * 1024)
 
 func seconds(since start: ContinuousClock.Instant) -> Double {
@@ -31,6 +32,7 @@ func openStore(pool: Int = 8) async throws -> PostgresOutboxStore {
     var configuration = try PostgresStoreConfiguration(
         url: url, password: ProcessInfo.processInfo.environment["SWGATE_STORE_PASSWORD"], poolSize: pool)
     configuration.maximumBatch = 256
+    configuration.concurrentTransactions = transactions
     return try await PostgresOutboxStore(configuration: configuration)
 }
 
@@ -97,7 +99,7 @@ func drain(_ stores: [PostgresOutboxStore], destination: String, workersPerStore
 }
 
 print("postgres-bench \(Date()) on \(machineDescription())")
-print("store \(url), \(messages) messages of 5 KB, \(producers) producers")
+print("store \(url), \(messages) messages of 5 KB, \(producers) producers, \(transactions) write transactions at once per instance")
 let store = try await openStore()
 let before = store.counters
 let enqueueRate = try await enqueue([store], destination: "nsw", prefix: "E")

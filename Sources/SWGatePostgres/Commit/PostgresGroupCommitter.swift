@@ -6,10 +6,13 @@ import Synchronization
 /// Batches writes of concurrent callers of one store instance into one PostgreSQL transaction
 /// (one WAL flush with `synchronous_commit` on), and resumes every caller only after that commit.
 ///
-/// The first caller that finds the committer idle starts a flush task; it takes whatever is queued
-/// (up to `maximumBatch`), runs the units in order in one transaction, commits, and goes on while
-/// work is queued. Work arriving during a commit waits for the next batch, so batches grow with
-/// the load and a lone caller is committed at once.
+/// A caller that finds fewer than `concurrentTransactions` flush tasks running starts one; a flush
+/// task takes whatever is queued (up to `maximumBatch`), runs the units in order in one transaction
+/// on a connection of its own, commits, and goes on while work is queued. Work arriving while the
+/// flush tasks are busy waits for the next batch, so batches grow with the load and a lone caller
+/// is committed at once. With two flush tasks one batch runs its statements while the other waits
+/// for its commit's WAL flush; their units are independent callers' (a caller waits for its commit
+/// before its next write), and they meet only in the database's own locks, as two instances do.
 ///
 /// A unit that fails must not take the others down: in a batch of several, each unit runs in its
 /// own savepoint, and a failing one is rolled back alone (its caller gets its error). A failed
@@ -38,18 +41,21 @@ final class PostgresGroupCommitter: Sendable {
 
     private struct State {
         var queue: [Job] = []
-        var flushing = false
+        /// Flush tasks running, each with a transaction of its own.
+        var flushing = 0
         var counters = PostgresStoreCounters()
     }
 
     private let pool: ResilientPool
     private let logger: Logger
     private let maximumBatch: Int
+    private let concurrentTransactions: Int
     private let channel: String
     private let database: String
     private let state = Mutex(State())
 
-    init(pool: ResilientPool, logger: Logger, maximumBatch: Int, channel: String, database: String) {
+    init(pool: ResilientPool, logger: Logger, maximumBatch: Int, concurrentTransactions: Int, channel: String, database: String) {
+        self.concurrentTransactions = max(1, concurrentTransactions)
         self.pool = pool
         self.logger = logger
         self.maximumBatch = max(1, maximumBatch)
@@ -120,8 +126,8 @@ final class PostgresGroupCommitter: Sendable {
     private func queue(_ job: Job) {
         let start = state.withLock { state -> Bool in
             state.queue.append(job)
-            guard !state.flushing else { return false }
-            state.flushing = true
+            guard state.flushing < concurrentTransactions else { return false }
+            state.flushing += 1
             return true
         }
         if start { Task { await self.flush() } }
@@ -131,7 +137,7 @@ final class PostgresGroupCommitter: Sendable {
         while true {
             let batch = state.withLock { state -> [Job] in
                 guard !state.queue.isEmpty else {
-                    state.flushing = false
+                    state.flushing -= 1
                     return []
                 }
                 let count = min(state.queue.count, maximumBatch)

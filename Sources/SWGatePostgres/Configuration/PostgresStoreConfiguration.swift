@@ -19,6 +19,11 @@ public struct PostgresStoreConfiguration: Sendable, Hashable, CustomStringConver
     /// How long an operation waits for a pooled connection before it fails with
     /// `.storeUnavailable` (the database is down, or every connection is busy that long).
     public var leaseTimeout: Duration = .seconds(5)
+    /// Write transactions one instance keeps open at once. With one (the default), the next batch
+    /// waits for the previous commit and grows meanwhile; with two, one batch runs its statements
+    /// while the other commits (their audit entries still chain, in commit order). Measured on two
+    /// cores, two gained nothing over one (`BENCHMARKS.md`); kept for larger database hosts.
+    public var concurrentTransactions = 1
     /// How long an operation may hold a connection before it is answered `.storeUnavailable` and
     /// its connection given up: a connection the server dropped while it was being handed out can
     /// leave a query waiting for ever, and the whole group commit behind it.
