@@ -244,4 +244,35 @@ struct GatewayKillTests {
         let verify = try CommandRunner.swgate(["audit", "verify", "--store", url])
         #expect(verify.status == 0, "\(verify.standardOutput) \(verify.standardError)")
     }
+
+    @Test("swgate serve started while its database is down says so, waits, and serves once the database is back")
+    func startWhileDatabaseIsDown() async throws {
+        let cluster = try PostgresTestCluster()
+        defer { cluster.stop() }
+        let database = try cluster.createDatabase()
+        let url = cluster.url(database)
+        try await cluster.halt()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let config = try configuration(url: url, owner: "gw-1", nsw: 1, asw: 1, directory: directory)
+        let log = directory.path("serve.err")
+        let starting = Task {
+            try await ChildProcess(["serve", "--config", config], environment: ["SWGATE_HOME": Self.root], standardError: log)
+        }
+        // It says so, on standard error, while nothing listens yet.
+        var said = false
+        for _ in 0..<100 where !said {
+            said = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("store not reachable, trying again")
+            if !said { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(said, "no word of the unreachable store: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        try await cluster.start()
+        let gateway = try await starting.value
+        defer { gateway.kill() }
+        #expect(gateway.firstLine.contains("listening on"), "\(gateway.firstLine)")
+        let reference = "VN-TH 26/03/000990"
+        let document = try Fixtures.text("valid/formd-single-item.xml").replacingOccurrences(of: "VN-TH 26/03/000123", with: reference)
+        #expect(await submit(document, port: gateway.port) == 202)
+        #expect(try cluster.sql("SELECT count(*) FROM message WHERE source = 'portal'", database: database) == "1")
+    }
 }

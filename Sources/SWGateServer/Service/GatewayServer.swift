@@ -47,10 +47,12 @@ public final class GatewayServer: Sendable {
     public static func open(
         configuration: GatewayConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
         environment: [String: String] = ProcessInfo.processInfo.environment, profiles: [DocumentProfile] = [], logger: Logger? = nil,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        waitForDatabase: (@Sendable (_ reason: String, _ retryIn: Duration) -> Void)? = nil
     ) async throws(GatewayStartupError) -> GatewayServer {
         let prepared = try prepare(configuration, baseDirectory: baseDirectory, environment: environment, profiles: profiles, now: now)
-        let opened = try await GatewayStores.open(configuration, baseDirectory: baseDirectory, environment: environment, logger: logger)
+        let opened = try await GatewayStores.open(
+            configuration, baseDirectory: baseDirectory, environment: environment, logger: logger, waitForDatabase: waitForDatabase)
         return GatewayServer(configuration: configuration, prepared: prepared, store: opened.store, storeDescription: opened.description, logger: logger)
     }
 

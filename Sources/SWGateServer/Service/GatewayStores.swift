@@ -14,9 +14,14 @@ public enum GatewayStores {
     }
 
     /// Opens the gateway's store: SQLite created and migrated when missing, PostgreSQL migrated
-    /// under its advisory lock. A database that cannot be reached is a start-up error.
+    /// under its advisory lock. A database that cannot be reached is a start-up error, unless
+    /// `waitForDatabase` is given: then, while the database does not answer (down, starting up,
+    /// unreachable), it is called with the reason and the pause before the next try (1 s, doubling
+    /// to 30 s), until the database answers or the task is cancelled. A database that answers and
+    /// refuses (authentication, no such database, a newer schema) is an error at once.
     public static func open(
-        _ configuration: GatewayConfiguration, baseDirectory: String, environment: [String: String], logger: Logger? = nil
+        _ configuration: GatewayConfiguration, baseDirectory: String, environment: [String: String], logger: Logger? = nil,
+        waitForDatabase: (@Sendable (_ reason: String, _ retryIn: Duration) -> Void)? = nil
     ) async throws(GatewayStartupError) -> Opened {
         switch configuration.store.kind {
         case .sqlite:
@@ -27,6 +32,18 @@ public enum GatewayStores {
                 settings = try postgresConfiguration(configuration, environment: environment)
             } catch {
                 throw GatewayStartupError("store", error.reason)
+            }
+            if let waitForDatabase {
+                var pause = Duration.seconds(1)
+                while case .unreachable(let reason) = await PostgresOutboxStore.reachability(settings) {
+                    waitForDatabase(reason, pause)
+                    do {
+                        try await Task.sleep(for: pause)
+                    } catch {
+                        throw GatewayStartupError("store", "stopped while waiting for \(settings.displayURL): \(reason)")
+                    }
+                    pause = min(pause * 2, .seconds(30))
+                }
             }
             do {
                 let store = try await PostgresOutboxStore(configuration: settings, logger: logger ?? Logger(label: "swgate.store"))

@@ -29,7 +29,11 @@ struct Serve: AsyncParsableCommand {
                     return handler
                 }
             }
-            server = try await GatewayServer.open(configuration: settings)
+            // A PostgreSQL database that does not answer yet (down, starting up) is waited for,
+            // with a line on standard error at every try; nothing listens meanwhile.
+            server = try await GatewayServer.open(configuration: settings, waitForDatabase: { reason, pause in
+                printError("warning: store not reachable, trying again in \(pause): \(reason)")
+            })
         } catch let error as ConfigurationError {
             throw CommandFailure.usage("configuration: \(error)").exit()
         } catch {

@@ -25,7 +25,12 @@ final class ChildProcess: @unchecked Sendable {
             _ = FileManager.default.createFile(atPath: standardError, contents: nil)
             process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: standardError))
         } else {
+            if let standardError {
+            FileManager.default.createFile(atPath: standardError, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: standardError))
+        } else {
             process.standardError = FileHandle.nullDevice
+        }
         }
         try process.run()
         // Read on Foundation's reader thread, never on the cooperative pool: a blocking read there
