@@ -66,6 +66,7 @@ let package = Package(
                 .product(name: "SWGateNSW", package: "swgate"),
                 .product(name: "SWGateAS4", package: "swgate"),
                 .product(name: "SWGateHTTP", package: "swgate"),
+                .product(name: "SWGateSecurity", package: "swgate"),
                 .product(name: "SWGateStore", package: "swgate"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

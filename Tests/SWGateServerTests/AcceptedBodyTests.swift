@@ -1,4 +1,5 @@
 import Foundation
+import SWGateDomain
 @testable import SWGateServer
 import Testing
 
@@ -21,6 +22,31 @@ struct AcceptedBodyTests {
             #expect(decoded["id"] as? String == accepted.id)
             #expect(decoded["messageId"] as? String == accepted.messageId)
             #expect(decoded["destinations"] as? [String] == accepted.destinations)
+        }
+    }
+}
+
+@Suite("Stored summary written without JSONEncoder")
+struct SummaryJSONTests {
+    @Test("byte for byte what JSONEncoder with sorted keys writes (absent optionals left out, slashes escaped), and it decodes back")
+    func sameAsEncoder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let samples = [
+            DocumentSummary(
+                documentType: "ATIGA-FORM-D", reference: "VN-ID 26/04/000457", function: "ISSUE", issueDate: "2026-04-01", issuingCountry: "VN",
+                importingCountry: "ID"),
+            DocumentSummary(
+                documentType: "IMPORT-EXPORT-LICENCE", reference: "L/1", function: "AMEND", replaces: "L/0", issueDate: "2026-04-01",
+                issuingCountry: "VN"),
+            DocumentSummary(
+                documentType: "a\"b\\c", reference: "tab\there\nnew\rline\u{08}\u{0C}\u{01}\u{1F}", function: "ünïcödé 🙂", replaces: "",
+                issueDate: "", issuingCountry: "", importingCountry: "\u{7F}"),
+        ]
+        for summary in samples {
+            let direct = DocumentIntake.summaryJSON(summary)
+            #expect(direct == (try encoder.encode(summary)), "\(String(decoding: direct, as: UTF8.self))")
+            #expect(try JSONDecoder().decode(DocumentSummary.self, from: direct) == summary)
         }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import SWGateAS4
 import SWGateChannels
-import SWGateNSW
 import SWGateHTTP
+import SWGateNSW
+import SWGateSecurity
 
 #if canImport(Glibc)
     import Glibc
@@ -13,12 +14,22 @@ import SWGateHTTP
 /// `load PORT FIRST COUNT RATE` (RATE 0: as fast as possible) answers
 /// `result PER_SECOND P50_MS P99_MS MAX_MS FAILURES`. It exits when its stdin reaches end of file
 /// or its parent changes (the benchmark ended, however it ended), so it never outlives the benchmark.
-func runPeers(certificates: String, template: String, token: String, concurrency: Int) async throws -> Never {
+///
+/// With `ecdsa`, both simulators sign their answers with the development ECDSA P-256 key
+/// (ECDSA-SHA256, which the signature profiles accept): a partner's signature then costs a small
+/// fraction of an RSA-2048 one, so the end-to-end rate measures the gateway rather than the
+/// simulators sharing its cores. They still verify every RSA-2048 signature the gateway makes.
+func runPeers(certificates: String, template: String, token: String, concurrency: Int, ecdsa: Bool) async throws -> Never {
     let parent = getppid()
-    let nsw = EndpointHost(
-        host: "127.0.0.1", routes: [.init("/", NSWSimulator(security: try SimulatedPartner.nsw.developmentSecurity(certificates: certificates)))])
-    let asw = EndpointHost(
-        host: "127.0.0.1", routes: [.init("/", ASWSimulator(security: try SimulatedPartner.asw.developmentSecurity(certificates: certificates)))])
+    func security(_ partner: SimulatedPartner) throws -> SecurityServices {
+        var configuration = partner.developmentConfiguration(certificates: certificates)
+        if ecdsa {
+            configuration.systemKey = KeySource(keyPath: certificates + "/ecdsa.key", certificatePath: certificates + "/ecdsa.pem")
+        }
+        return try SecurityServices(configuration: configuration, baseDirectory: certificates)
+    }
+    let nsw = EndpointHost(host: "127.0.0.1", routes: [.init("/", NSWSimulator(security: try security(.nsw)))])
+    let asw = EndpointHost(host: "127.0.0.1", routes: [.init("/", ASWSimulator(security: try security(.asw)))])
     let nswPort = try await start(nsw)
     let aswPort = try await start(asw)
     let generator = LoadGenerator(template: template, token: token, concurrency: concurrency)
@@ -77,10 +88,10 @@ final class PeersProcess {
     private(set) var aswPort = 0
     var pid: Int32 { process.processIdentifier }
 
-    init() throws {
+    init(ecdsa: Bool) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["--peers"]
+        process.arguments = ["--peers"] + (ecdsa ? ["--ecdsa-partners"] : [])
         stdin = Pipe()
         stdout = Pipe()
         process.standardInput = stdin

@@ -9,11 +9,19 @@
 // 1. Intake with delivery paused (only the HTTP listener runs): max rate, then paced at 1,000/s.
 // 2. Relay: the engine is started on the queue that intake left and delivers it to both
 //    simulators; the time until every delivery is `delivered` gives relay and end-to-end rates.
-// 3. Peak RSS and CPU seconds of each process, and `openssl speed rsa2048` before and after.
+// 3. Latency: with the engine running, Form Ds paced at 300/s; accept-to-delivered per Form D
+//    (both partners) from the store's accepted and delivered times.
+// 4. Peak RSS and CPU seconds of each process, and `openssl speed rsa2048` before and after; a
+//    summary that states every delivery-cost figure as a ratio to the openssl rate of this run.
 //
-// Run: swift run -c release --package-path Benchmarks server-bench [--quick] [--concurrency N]
+// The simulators sign their answers with ECDSA P-256 (`--rsa-partners`: RSA-2048, as real
+// partners may), so that the end-to-end rate measures the gateway; the gateway's own signatures
+// are RSA-2048 either way.
+//
+// Run: swift run -c release --package-path Benchmarks server-bench [--quick] [--concurrency N] [--rsa-partners]
 import BenchmarkSupport
 import Foundation
+import SWGateSecurity
 import SWGateServer
 import SWGateStore
 
@@ -23,10 +31,13 @@ let template = try String(contentsOf: root.appendingPathComponent("Benchmarks/Fi
 let concurrency = 64
 
 if CommandLine.arguments.contains("--peers") {
-    try await runPeers(certificates: certificates, template: template, token: DevelopmentToken.submitter, concurrency: concurrency)
+    try await runPeers(
+        certificates: certificates, template: template, token: DevelopmentToken.submitter, concurrency: concurrency,
+        ecdsa: CommandLine.arguments.contains("--ecdsa-partners"))
 }
 
 let quick = CommandLine.arguments.contains("--quick")
+let ecdsaPartners = !CommandLine.arguments.contains("--rsa-partners")
 
 func option(_ name: String) -> Int? {
     guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count else { return nil }
@@ -38,7 +49,8 @@ print("date: \(Date())  load average: \(loadAverage())")
 let rsaBefore = opensslRSA2048()
 if let rsa = rsaBefore { print(String(format: "openssl rsa2048 before: %.0f sign/s, %.0f verify/s", rsa.sign, rsa.verify)) }
 
-let peers = try PeersProcess()
+let peers = try PeersProcess(ecdsa: ecdsaPartners)
+print("partner simulators sign with \(ecdsaPartners ? "ECDSA P-256 (bench mode)" : "RSA-2048"); the gateway signs with RSA-2048")
 print("peers process (simulators + load generator): pid \(peers.pid), nsw port \(peers.nswPort), asw port \(peers.aswPort)")
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("server-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -47,6 +59,14 @@ var configuration = GatewayConfiguration()
 configuration.listen.port = 0
 configuration.storePath = directory.appendingPathComponent("gateway.sqlite").path
 configuration.certificatesDirectory = certificates
+if ecdsaPartners {
+    // The simulators' answers are signed with the development ECDSA certificate: pin it for the NSW and the ASW.
+    var security = SecurityConfiguration.development(directory: certificates)
+    for index in security.partners.indices where ["NSW-VN", "TH"].contains(security.partners[index].id) {
+        security.partners[index].certificateFiles.append(certificates + "/ecdsa.pem")
+    }
+    configuration.security = security
+}
 configuration.destinations["nsw"]?.url = "http://127.0.0.1:\(peers.nswPort)/nsw"
 configuration.destinations["asw"]?.url = "http://127.0.0.1:\(peers.aswPort)/as4"
 configuration.logLevel = "error"
@@ -63,16 +83,17 @@ let listenerTask = Task { try await listener.runService() }
 let port = await firstValue(listeningStream)
 
 /// Runs the load generator and prints its figures with the CPU each process spent per request.
-@MainActor func intake(_ name: String, first: Int, count: Int, rate: Double?) -> PeersProcess.LoadResult {
+@MainActor func intake(_ name: String, first: Int, count: Int, rate: Double?) -> (load: PeersProcess.LoadResult, gatewayCPU: Double) {
     let gatewayCPU = ProcessCPU.selfSeconds()
     let peersCPU = ProcessCPU.seconds(pid: peers.pid)
     let r = peers.load(port: port, first: first, count: count, rate: rate)
+    let perRequest = (ProcessCPU.selfSeconds() - gatewayCPU) / Double(count)
     print(
         String(
             format: "%@: %.0f 202/s  p50 %.1f ms  p99 %.1f ms  max %.1f ms  failures %d  CPU per request: gateway %.0f µs, load generator %.0f µs",
-            name, r.perSecond, r.p50, r.p99, r.max, r.failures, (ProcessCPU.selfSeconds() - gatewayCPU) / Double(count) * 1e6,
+            name, r.perSecond, r.p50, r.p99, r.max, r.failures, perRequest * 1e6,
             (ProcessCPU.seconds(pid: peers.pid) - peersCPU) / Double(count) * 1e6))
-    return r
+    return (r, perRequest)
 }
 
 let intakeCount = quick ? 3_000 : 10_000
@@ -80,7 +101,7 @@ let pacedCount = quick ? 2_000 : 5_000
 
 // 1. Intake alone.
 _ = peers.load(port: port, first: 0, count: 500, rate: nil)  // warm-up
-_ = intake(String(format: "intake, %d clients, max (delivery paused)", concurrency), first: 1_000, count: intakeCount, rate: nil)
+let intakeMax = intake(String(format: "intake, %d clients, max (delivery paused)", concurrency), first: 1_000, count: intakeCount, rate: nil)
 _ = intake("intake paced at 1000/s (delivery paused)", first: 100_000, count: pacedCount, rate: 1_000)
 let intakeRSS = ProcessMemory.peakMiB(pid: nil)
 
@@ -124,17 +145,81 @@ for name in ["nsw", "asw"] {
             format: "  %@: mean attempt %.1f ms (sign, store the signed bytes, HTTP exchange, verify the answer)", name,
             value("sum") / max(1, value("count")) * 1000))
 }
+
+// 3. Latency with the engine running: Form Ds offered at 300/s, accept-to-delivered to both partners.
+let latencyCount = quick ? 3_000 : 6_000
+let latencyStart = Date()
+let latencyGatewayCPU = ProcessCPU.selfSeconds()
+let latencyWall = ContinuousClock.now
+let paced = peers.load(port: port, first: 200_000, count: latencyCount, rate: 300)
+let expected = queued * 2 + latencyCount * 2
+// In-memory counters while it runs (polling the store would cost the gateway CPU and page cache),
+// then the store for the last commits, as in the relay phase.
+while (ContinuousClock.now - latencyWall).seconds < 300, delivered() < expected {
+    try await Task.sleep(for: .milliseconds(20))
+}
+while (ContinuousClock.now - latencyWall).seconds < 300, try await gateway.store.stats().total(.delivered) < expected {
+    try await Task.sleep(for: .milliseconds(5))
+}
+let latencySteadyCPU = (ProcessCPU.selfSeconds() - latencyGatewayCPU) / Double(latencyCount)
+// Before the query below, which reads every delivery of the phase through a reader connection.
+let gatewayPeakRSS = ProcessMemory.peakMiB(pid: nil)
+let deliveredRows = try await gateway.store.deliveries(matching: DeliveryFilter(states: [.delivered], acceptedSince: latencyStart))
+var acceptToDelivered: [String: (accepted: Date, delivered: Date, count: Int)] = [:]
+for row in deliveredRows {
+    let previous = acceptToDelivered[row.messageID]
+    acceptToDelivered[row.messageID] = (row.acceptedAt, max(previous?.delivered ?? row.updatedAt, row.updatedAt), (previous?.count ?? 0) + 1)
+}
+let latencies = acceptToDelivered.values.filter { $0.count == 2 }.map { $0.delivered.timeIntervalSince($0.accepted) }
+print(
+    String(
+        format: "accept-to-delivered (both partners), %d Form D offered at 300/s (%.0f 202/s, %d failures): %d complete, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (store times, 1 ms resolution); gateway CPU %.0f µs per Form D at this rate",
+        latencyCount, paced.perSecond, paced.failures, latencies.count, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.9) * 1000,
+        percentile(latencies, 0.99) * 1000, (latencies.max() ?? 0) * 1000, latencySteadyCPU * 1e6))
+
 gateway.engine.stop()
 await engineTask.value
 listenerTask.cancel()
 
 print(
     String(
-        format: "peak RSS: gateway process %.0f MiB after intake, %.0f MiB after relay; peers process (simulators + load generator) %.0f MiB",
-        intakeRSS, ProcessMemory.peakMiB(pid: nil), ProcessMemory.peakMiB(pid: peers.pid)))
+        format: "peak RSS: gateway process %.0f MiB after intake, %.0f MiB at the end of the latency phase; peers process (simulators + load generator) %.0f MiB",
+        intakeRSS, gatewayPeakRSS, ProcessMemory.peakMiB(pid: peers.pid)))
 peers.stop()
-if let rsa = opensslRSA2048() { print(String(format: "openssl rsa2048 after: %.0f sign/s, %.0f verify/s", rsa.sign, rsa.verify)) }
+let rsaAfter = opensslRSA2048()
+if let rsa = rsaAfter { print(String(format: "openssl rsa2048 after: %.0f sign/s, %.0f verify/s", rsa.sign, rsa.verify)) }
 print("load average: \(loadAverage())")
+
+// 4. The delivery-cost summary: every figure against the openssl sign rate of this run.
+let signRates = [rsaBefore?.sign, rsaAfter?.sign].compactMap { $0 }
+let signRate = signRates.isEmpty ? .nan : signRates.reduce(0, +) / Double(signRates.count)
+let threeSignatures = 3 / signRate
+let relayPerFormD = relayGatewayCPU / Double(queued)
+let perFormD = intakeMax.gatewayCPU + relayPerFormD
+let endToEnd = Double(queued) / relaySeconds
+print("")
+print(String(format: "SUMMARY (openssl rsa2048 %@ sign/s, mean %.0f; 3 signatures = %.0f µs)", signRates.map { String(format: "%.0f", $0) }.joined(separator: " → "), signRate, threeSignatures * 1e6))
+print(
+    String(
+        format: "  gateway CPU per Form D delivered to both: %.0f µs (intake %.0f + relay %.0f) = %.2f × three signatures   [target ≤ 1.7 ×: %@]",
+        perFormD * 1e6, intakeMax.gatewayCPU * 1e6, relayPerFormD * 1e6, perFormD / threeSignatures, perFormD / threeSignatures <= 1.7 ? "met" : "not met"))
+print(
+    String(
+        format: "  intake CPU per accepted message (delivery paused): %.0f µs   [target ≤ 150 µs: %@]", intakeMax.gatewayCPU * 1e6,
+        intakeMax.gatewayCPU <= 150e-6 ? "met" : "not met"))
+print(
+    String(
+        format: "  intake rate (delivery paused, %d clients): %.0f/s = %.2f × sign rate   [target ≥ 2 ×: %@]", concurrency,
+        intakeMax.load.perSecond, intakeMax.load.perSecond / signRate, intakeMax.load.perSecond / signRate >= 2 ? "met" : "not met"))
+print(
+    String(
+        format: "  end to end (both partners, simulators in their own process, %@ partners): %.0f Form D/s = %.3f × sign rate   [target ≥ 0.25 ×: %@]",
+        ecdsaPartners ? "ECDSA" : "RSA", endToEnd, endToEnd / signRate, endToEnd / signRate >= 0.25 ? "met" : "not met"))
+print(
+    String(
+        format: "  accept-to-delivered at 300 Form D/s offered: p50 %.1f ms, p99 %.1f ms   [target p99 ≤ 50 ms: %@]", percentile(latencies, 0.5) * 1000,
+        percentile(latencies, 0.99) * 1000, percentile(latencies, 0.99) <= 0.050 && latencies.count == latencyCount ? "met" : "not met"))
+print(String(format: "  gateway peak RSS: %.0f MiB   [target ≤ 150 MB (143 MiB): %@]", gatewayPeakRSS, gatewayPeakRSS * 1.048576 <= 150 ? "met" : "not met"))
 // Top-level `defer` does not run before `exit`: remove the store (hundreds of MB) explicitly.
 try? FileManager.default.removeItem(at: directory)
 exit(0)

@@ -45,12 +45,14 @@ enum JSON {
     }
 }
 
-/// A JSON string literal written as `JSONEncoder` writes it with `.withoutEscapingSlashes`.
+/// A JSON string literal written as `JSONEncoder` writes it with `.withoutEscapingSlashes`, or,
+/// with `escapingSlashes`, as it writes it by default (`/` as `\/`).
 enum JSONString {
-    static func append(_ value: String, to out: inout [UInt8]) {
+    static func append(_ value: String, to out: inout [UInt8], escapingSlashes: Bool = false) {
         out.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
+            case UInt8(ascii: "/") where escapingSlashes: out += [UInt8(ascii: "\\"), UInt8(ascii: "/")]
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
             case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
             case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]

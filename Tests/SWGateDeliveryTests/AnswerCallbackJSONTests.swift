@@ -1,0 +1,40 @@
+import Foundation
+import SWGateStore
+import Testing
+
+@testable import SWGateDelivery
+
+@Suite("Answer callback body written without JSONEncoder")
+struct AnswerCallbackJSONTests {
+    private func delivery(messageID: String, conversation: String) -> ClaimedDelivery {
+        ClaimedDelivery(
+            deliveryID: 7, messageID: messageID, wireMessageID: "6f1c2a8e-3d4b-4c5d-9e6f-7a8b9c0d1e2f", destination: "nsw",
+            conversation: conversation, function: MessageFunction("ISSUE"), payload: Data(), contentType: "application/xml", attempt: 1,
+            acceptedAt: Date(), budgetStartedAt: Date(), owner: "test", leaseExpiresAt: Date())
+    }
+
+    @Test("byte for byte what JSONEncoder writes (sorted keys, slashes unescaped), with and without a document and a reason")
+    func sameAsEncoder() throws {
+        let signed = Data((0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let answers = [
+            PartnerAnswer(event: .received, status: "RECEIVED", document: Receipt(contentType: "application/vnd.swgate.nsw-envelope+xml", body: signed)),
+            PartnerAnswer(event: .accepted, status: "RECEIPT", reason: "a\"b\\c/d\ttab\nnew\rline\u{08}\u{0C}\u{01}\u{1F} ünïcödé 🙂"),
+            PartnerAnswer(event: .rejected, status: "REJECTED", reason: nil, document: Receipt(contentType: "text/xml", body: Data())),
+        ]
+        for answer in answers {
+            for (id, conversation) in [("01J9Z6ZQ6Y3W8Q4H2M1N0P9R8S", "VN-ID 26/04/000457"), ("quote\"slash/", "\u{7F}é\\")] {
+                let callback = AnswerCallback(answer: answer, to: delivery(messageID: id, conversation: conversation), at: Date())
+                #expect(callback.json == callback.encoderJSON, "\(String(decoding: callback.json, as: UTF8.self))")
+                #expect(try JSONSerialization.jsonObject(with: callback.json) is [String: Any])
+            }
+        }
+    }
+
+    @Test("an answer with errors still goes through the encoder")
+    func errorsUseTheEncoder() {
+        let answer = PartnerAnswer(
+            event: .rejected, status: "REJECTED", reason: "bad", errors: [PartnerAnswer.Failure(code: "E1", message: "m", path: "/a/b")])
+        let callback = AnswerCallback(answer: answer, to: delivery(messageID: "x", conversation: "y"), at: Date())
+        #expect(callback.json == callback.encoderJSON)
+    }
+}
