@@ -40,11 +40,10 @@ struct PostgresCommandTests {
         #expect(try cluster.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", database: database) == "0")
     }
 
-    @Test("serve with a PostgreSQL store that is down exits 2 and says which database")
-    func serveWithDatabaseDown() throws {
-        let cluster = try PostgresTestCluster()
-        let url = cluster.url(try cluster.createDatabase())
-        cluster.stop()
+    @Test("serve with a PostgreSQL server that answers and refuses (no such database) exits 2 at once and says which database")
+    func serveWithDatabaseRefusing() throws {
+        let cluster = try PostgresTestCluster.shared()
+        let url = cluster.url("no_such_database")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let config = try directory.write(
@@ -52,7 +51,8 @@ struct PostgresCommandTests {
         let result = try CommandRunner.swgate(["serve", "--config", config], timeout: 60)
         #expect(result.status == 2, "\(result.standardOutput) \(result.standardError)")
         #expect(result.standardError.contains("store"), "\(result.standardError)")
-        #expect(result.standardError.contains("127.0.0.1"), "\(result.standardError)")
+        #expect(result.standardError.contains("no_such_database"), "\(result.standardError)")
+        #expect(!result.standardError.contains("trying again"), "\(result.standardError)")
         #expect(!result.standardOutput.contains("listening"))
     }
 
