@@ -46,7 +46,7 @@ for name in "${selected[@]}"; do
     # Leaks are not checked per input: the gateway keeps process-wide caches (schemas, keys,
     # certificates) that are allocated on first use by design.
     set +e
-    SWGATE_FUZZ_TARGET=$name SWGATE_FUZZ_GENERATED="$generated" SWGATE_REPOSITORY="$root" \
+    SWGATE_FUZZ_TARGET=$name SWGATE_FUZZ_GENERATED="$generated" SWGATE_REPOSITORY="$root" SWIFT_BACKTRACE=enable=no \
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1} \
         "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="${FUZZ_MAX_LEN:-65536}" \
         -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$work/findings/$name-" ${FUZZ_OPTIONS:-} \
