@@ -25,4 +25,28 @@ struct SignatureFuzzRegressionTests {
             }
         }
     }
+
+    /// signature-diff: a signed document changed in one byte of a namespace declaration; libxml2's
+    /// C14N refused the received document, and the native engine reported that as its own
+    /// `internalFailure` while xmlsec said `signatureInvalid`. A C14N refusal of received data is now
+    /// `signatureInvalid` in both engines. The fixture is the fuzz input: flags, offset, XOR value,
+    /// then the document (layout in docs/fuzzing.md).
+    @Test("Both engines call a received document libxml2's C14N refuses signatureInvalid")
+    func canonicalisationRefusedOnReceipt() throws {
+        let input = try Fixtures.bytes("fuzz/signature-diff-c14n-refused.bin")
+        let offset = Int(input[1]) << 8 | Int(input[2])
+        let change = input[3] == 0 ? 1 : input[3]
+        let native = try TestPKI.services(signingAs: "gateway", engine: .native)
+        let xmlsec = try TestPKI.services(signingAs: "gateway", engine: .xmlsec)
+        var signed = try native.signEnvelopedDocument(Array(input[4...]))
+        signed[offset % signed.count] ^= change
+        for (name, services) in [("native", native), ("xmlsec", xmlsec)] {
+            do {
+                _ = try services.verifyEnvelopedDocument(signed, partner: "VN")
+                Issue.record("\(name) verified a changed document")
+            } catch {
+                #expect(error.code == .signatureInvalid, "\(name): \(error)")
+            }
+        }
+    }
 }
