@@ -14,7 +14,7 @@ let package = Package(
     name: "swgate-fuzz",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "swgate", path: ".."),
+        .package(name: "swgate", path: "..")
     ],
     targets: [
         // The prototype of libFuzzer's LLVMFuzzerRunDriver.

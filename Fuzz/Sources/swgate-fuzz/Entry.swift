@@ -7,7 +7,9 @@ import Foundation
 /// signed seeds to SWGATE_FUZZ_GENERATED (scripts/fuzz.sh passes that directory as a corpus too,
 /// so signed messages start out with signatures that verify today).
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> CInt {
+public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?)
+    -> CInt
+{
     let environment = ProcessInfo.processInfo.environment
     guard let name = environment["SWGATE_FUZZ_TARGET"], let target = FuzzTargets.named(name) else {
         FileHandle.standardError.write(Data("set SWGATE_FUZZ_TARGET to one of: \(FuzzTargets.names.joined(separator: ", "))\n".utf8))

@@ -22,7 +22,8 @@ struct NSWInboundTarget: FuzzTarget {
                 let signed = try nsw.signForNSW(document, summary: FuzzEnvironment.summary(document, profile), codes: codes)
                 seeds.append(FuzzEnvironment.soap11(signed))
             }
-            let status = NSWAcknowledgement(function: "STATUS", refMessageId: "fuzz-message", reference: "VN-TH 26/03/000123", status: "PREFERENCE_GIVEN")
+            let status = NSWAcknowledgement(
+                function: "STATUS", refMessageId: "fuzz-message", reference: "VN-TH 26/03/000123", status: "PREFERENCE_GIVEN")
             seeds.append(FuzzEnvironment.soap11(try nsw.signNSWEnvelope(status.envelope(from: .developmentNSW, to: .developmentMinistry))))
             return seeds
         }
@@ -122,14 +123,18 @@ struct AS4AnswerTarget: FuzzTarget {
     init() {
         let gateway = FuzzEnvironment.gateway()
         let profiles = FuzzEnvironment.profiles
-        channel = AS4DeliveryChannel(url: "http://127.0.0.1:9/as4", security: gateway, store: FuzzEnvironment.store(), profiles: profiles, partner: "TH")
+        channel = AS4DeliveryChannel(
+            url: "http://127.0.0.1:9/as4", security: gateway, store: FuzzEnvironment.store(), profiles: profiles, partner: "TH")
         // The message "sent": its digests are what a receipt must echo.
         let asw = self.asw
         (sent, messageId) = FuzzEnvironment.load("a signed AS4 message") {
-            guard let profile = profiles.profile(named: DocumentProfile.formDType), let codes = profile.as4 else { throw FuzzSetupError("no Form D profile") }
+            guard let profile = profiles.profile(named: DocumentProfile.formDType), let codes = profile.as4 else {
+                throw FuzzSetupError("no Form D profile")
+            }
             let document = FuzzEnvironment.formD
             let message = AS4MessageBuilder().userMessage(
-                document: document, summary: FuzzEnvironment.summary(document, profile), codes: codes, certificate: gateway.systemIdentity.certificate,
+                document: document, summary: FuzzEnvironment.summary(document, profile), codes: codes,
+                certificate: gateway.systemIdentity.certificate,
                 messageId: "fuzz-message@swgate")
             let signed = try gateway.signedAS4Message(Array(message.utf8))
             return (signed, try asw.verifyAS4Message(signed.bytes).messageId)

@@ -44,7 +44,8 @@ public struct AS4Endpoint: Endpoint {
         }
         switch check(request.body) {
         case .failure(let refusal):
-            return errorSignal(code: refusal.code, short: refusal.shortDescription, description: refusal.description, ref: refusal.refToMessageId)
+            return errorSignal(
+                code: refusal.code, short: refusal.shortDescription, description: refusal.description, ref: refusal.refToMessageId)
         case .success(let inbound):
             return await store(
                 request.body, verification: inbound.verification, documentType: inbound.documentType, function: inbound.function)
@@ -75,15 +76,21 @@ public struct AS4Endpoint: Endpoint {
         do {
             document = try XMLDocument(bytes: body, limits: validator.limits)
         } catch {
-            return .failure(CheckFailure(code: "EBMS:0004", shortDescription: "Other", description: "the request is not acceptable XML: \(error)", refToMessageId: nil))
+            return .failure(
+                CheckFailure(code: "EBMS:0004", shortDescription: "Other", description: "the request is not acceptable XML: \(error)", refToMessageId: nil))
         }
         let messageId = AS4Signals.messageId(document.root)
         if let violation = validator.schemas.as4Message.validate(document).first {
-            return .failure(CheckFailure(code: "EBMS:0009", shortDescription: "InvalidHeader",
-                description: "not a valid AS4 message: \(violation.message) (line \(violation.line))", refToMessageId: messageId))
+            return .failure(
+                CheckFailure(
+                    code: "EBMS:0009", shortDescription: "InvalidHeader",
+                    description: "not a valid AS4 message: \(violation.message) (line \(violation.line))", refToMessageId: messageId))
         }
         guard AS4Signals.messaging(document.root)?.child("UserMessage") != nil else {
-            return .failure(CheckFailure(code: "EBMS:0009", shortDescription: "InvalidHeader", description: "the message carries no eb:UserMessage", refToMessageId: messageId))
+            return .failure(
+                CheckFailure(
+                    code: "EBMS:0009", shortDescription: "InvalidHeader", description: "the message carries no eb:UserMessage",
+                    refToMessageId: messageId))
         }
         let verification: AS4Verification
         do {
@@ -91,21 +98,29 @@ public struct AS4Endpoint: Endpoint {
             verification = try security.verifyAS4Message(document)
         } catch {
             if error.code == .malformedMessage {
-                return .failure(CheckFailure(code: "EBMS:0009", shortDescription: "InvalidHeader", description: "\(error)", refToMessageId: messageId))
+                return .failure(
+                    CheckFailure(code: "EBMS:0009", shortDescription: "InvalidHeader", description: "\(error)", refToMessageId: messageId))
             }
-            return .failure(CheckFailure(code: "EBMS:0101", shortDescription: "FailedAuthentication", description: "signature check failed: \(error)", refToMessageId: messageId))
+            return .failure(
+                CheckFailure(
+                    code: "EBMS:0101", shortDescription: "FailedAuthentication", description: "signature check failed: \(error)",
+                    refToMessageId: messageId))
         }
         let bodyChildren = document.root.child("Body", namespace: .some(Namespace.soap12))?.children ?? []
         guard bodyChildren.count == 1, let payload = bodyChildren.first, let profile = validator.profiles.profile(for: payload), profile.as4 != nil else {
-            return .failure(CheckFailure(code: "EBMS:0004", shortDescription: "Other",
-                description: "the SOAP Body must hold exactly one business document carried over AS4", refToMessageId: messageId))
+            return .failure(
+                CheckFailure(
+                    code: "EBMS:0004", shortDescription: "Other",
+                    description: "the SOAP Body must hold exactly one business document carried over AS4", refToMessageId: messageId))
         }
         // The payload is checked in place, in the tree already parsed for the schema and the signature.
         let issues = profile.issues(payload, in: document, today: .today())
         if !issues.isEmpty {
             let text = issues.prefix(20).map { "\($0.rule): \($0.message) at \($0.path) line \($0.line)" }
-            return .failure(CheckFailure(code: "EBMS:0004", shortDescription: "Other", description: "the \(profile.documentType) is not valid: " + text.joined(separator: "; "),
-                refToMessageId: verification.messageId))
+            return .failure(
+                CheckFailure(
+                    code: "EBMS:0004", shortDescription: "Other",
+                    description: "the \(profile.documentType) is not valid: " + text.joined(separator: "; "), refToMessageId: verification.messageId))
         }
         let function = profile.summarize(payload)?.function ?? "ISSUE"
         return .success(Inbound(verification: verification, documentType: profile.documentType, function: function))
