@@ -8,6 +8,9 @@
 # Produces (RSA-2048 unless noted, 10-year validity unless noted):
 #   ca.pem / ca.key                 the development CA (trust anchor)
 #   gateway, nsw, asw, portal, officer   end-entity certificates (NAME.pem / NAME.key)
+#                                   the servers (gateway, nsw, asw) carry subjectAltNames: their
+#                                   host name (NAME.swgate.test), localhost and 127.0.0.1, so
+#                                   TLS clients verify them without overrides
 #   ecdsa.pem / ecdsa.key           an ECDSA P-256 end-entity certificate
 #   expired.pem / expired.key       expired in 2021
 #   revoked.pem / revoked.key       revoked; listed in crl.pem
@@ -73,17 +76,24 @@ issue() { # section name subject [startdate enddate] [keyalg]
     if [ -n "$start" ]; then dates=(-startdate "$start" -enddate "$end"); fi
     local ca=ca
     if [ "$section" = rogue ]; then ca=rogue-ca; fi
+    local extensions=(-extensions leaf)
+    if [ -n "${SAN_HOST:-}" ]; then
+        # A server: the leaf extensions plus the names TLS clients check.
+        { echo "[ server ]"; awk '/^\[/ { on = ($0 == "[ leaf ]"); next } on' "$WORK/ca.cnf"
+          echo "subjectAltName = DNS:$SAN_HOST, DNS:localhost, IP:127.0.0.1"; } > "$WORK/$name.ext"
+        extensions=(-extfile "$WORK/$name.ext" -extensions server)
+    fi
     openssl ca -batch -notext -config "$WORK/ca.cnf" -name "$section" -cert "$ca.pem" -keyfile "$ca.key" \
-        -extensions leaf "${dates[@]}" -in "$WORK/$name.csr" -out "$name.pem" 2>/dev/null
+        "${extensions[@]}" "${dates[@]}" -in "$WORK/$name.csr" -out "$name.pem" 2>/dev/null
 }
 
 sed "s#^dir = .*#dir = $WORK/rogue#; s#^\[ dev \]#[ rogue ]#" "$WORK/ca.cnf" | sed -n '/^\[ rogue \]/,/^\[ any \]/p' \
     | sed '$d' >> "$WORK/ca.cnf"
 
 new_ca ca "/C=VN/O=SWGate Development (TEST ONLY)/CN=SWGate Development CA" "$WORK/db"
-issue dev gateway "/C=VN/O=Ministry of Industry and Trade (TEST ONLY)/OU=SWGate/CN=gateway.swgate.test"
-issue dev nsw "/C=VN/O=National Single Window (TEST ONLY)/CN=nsw.swgate.test"
-issue dev asw "/C=TH/O=ASEAN Single Window Access Point (TEST ONLY)/CN=asw.swgate.test"
+SAN_HOST=gateway.swgate.test issue dev gateway "/C=VN/O=Ministry of Industry and Trade (TEST ONLY)/OU=SWGate/CN=gateway.swgate.test"
+SAN_HOST=nsw.swgate.test issue dev nsw "/C=VN/O=National Single Window (TEST ONLY)/CN=nsw.swgate.test"
+SAN_HOST=asw.swgate.test issue dev asw "/C=TH/O=ASEAN Single Window Access Point (TEST ONLY)/CN=asw.swgate.test"
 issue dev portal "/C=VN/O=Ministry of Industry and Trade (TEST ONLY)/OU=Portal/CN=portal.swgate.test"
 issue dev officer "/C=VN/O=Ministry of Industry and Trade (TEST ONLY)/OU=Issuing Officers/CN=Officer Nguyen Van A"
 issue dev ecdsa "/C=VN/O=Ministry of Industry and Trade (TEST ONLY)/CN=ecdsa.swgate.test" "" "" ec

@@ -31,12 +31,16 @@ public struct EndpointHost: Sendable {
     /// When set, the listener speaks HTTPS with this configuration (see ``ListenerTLS``);
     /// with trust roots and certificate verification set, clients must present a certificate.
     public var tls: TLSConfiguration?
+    /// When set (with ``tls`` requiring client certificates), this check decides about every client
+    /// certificate chain instead of the TLS library: chain, validity and revocation (CRLs).
+    public var clientCertificateCheck: ClientCertificateCheck?
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, routes: [Route], maxBodyBytes: Int = 10 * 1024 * 1024, logger: Logger? = nil,
-        tls: TLSConfiguration? = nil
+        tls: TLSConfiguration? = nil, clientCertificateCheck: ClientCertificateCheck? = nil
     ) {
         self.tls = tls
+        self.clientCertificateCheck = clientCertificateCheck
         self.host = host
         self.port = port
         self.routes = routes.sorted { $0.prefix.count > $1.prefix.count }
@@ -64,7 +68,28 @@ public struct EndpointHost: Sendable {
             let certificate = readsClientCertificate ? await Self.clientCertificateDER(of: context.channel) : nil
             return try await Self.respond(to: request, routes: routes, limit: limit, clientCertificateDER: certificate)
         }
-        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
+        let server: HTTPServerBuilder
+        if let tls, readsClientCertificate, let check = clientCertificateCheck {
+            let logger = self.logger
+            let verify: TLSChannelConfiguration.CustomVerificationCallback = { certificates, promise in
+                let chain = certificates.compactMap { try? $0.toDERBytes() }
+                guard !chain.isEmpty, chain.count == certificates.count else {
+                    logger.warning("TLS client refused: its certificate chain cannot be read")
+                    promise.succeed(.failed)
+                    return
+                }
+                switch check(chain) {
+                case .accepted:
+                    promise.succeed(.certificateVerified)
+                case .refused(let reason):
+                    logger.warning("TLS client certificate refused", metadata: ["reason": .string(reason)])
+                    promise.succeed(.failed)
+                }
+            }
+            server = try .tls(.http1(), configuration: TLSChannelConfiguration(tlsConfiguration: tls, customVerificationCallback: verify))
+        } else {
+            server = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
+        }
         return Application(
             responder: responder,
             server: server,

@@ -15,7 +15,8 @@ public struct ListenerTLS: Sendable, Hashable {
     }
 
     /// The server configuration: TLS 1.2 or later; with `clientCAPath`, client certificates are
-    /// required and verified against it (no hostname check: clients are not named by host).
+    /// required and verified against it (no hostname check: clients are not named by host). Revocation is
+    /// not checked here: give ``EndpointHost`` a ``ClientCertificateCheck`` for that (the gateway does).
     /// - Throws: NIOSSL's error when a file is missing or not PEM (the message names no key material).
     public func configuration() throws -> TLSConfiguration {
         let chain = try NIOSSLCertificate.fromPEMFile(certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }

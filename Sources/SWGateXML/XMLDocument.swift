@@ -64,6 +64,14 @@ public final class XMLDocument {
                     if let doc { xmlFreeDoc(doc) }
                     throw Self.malformedError(ctxt)
                 }
+                // libxml2 keeps building the tree after a namespace error (an undeclared prefix, or two
+                // attributes with one expanded name through two prefixes bound to the same URI). Such
+                // a tree has no single canonical form — C14N implementations order the twin
+                // attributes differently — so it must never reach signing or verification.
+                guard ctxt.pointee.nsWellFormed != 0 else {
+                    xmlFreeDoc(doc)
+                    throw Self.malformedError(ctxt, prefix: "not namespace-well-formed XML")
+                }
                 return doc
             }
         }
@@ -125,15 +133,15 @@ public final class XMLDocument {
         }
     }
 
-    private static func malformedError(_ ctxt: xmlParserCtxtPtr) -> XMLError {
+    private static func malformedError(_ ctxt: xmlParserCtxtPtr, prefix: String = "not well-formed XML") -> XMLError {
         guard let last = xmlCtxtGetLastError(ctxt) else {
-            return XMLError(code: .malformed, message: "not well-formed XML", line: 1, column: 1)
+            return XMLError(code: .malformed, message: prefix, line: 1, column: 1)
         }
         let error = last.pointee
-        let text = error.message.map { String(cString: $0) } ?? "not well-formed XML"
+        let text = error.message.map { String(cString: $0) } ?? prefix
         let trimmed = text.trimmingTrailingWhitespace()
         return XMLError(
-            code: .malformed, message: "not well-formed XML: \(trimmed)",
+            code: .malformed, message: "\(prefix): \(trimmed)",
             line: max(Int(error.line), 1), column: max(Int(error.int2), 1))
     }
 

@@ -91,7 +91,7 @@ public struct AS4DeliveryChannel: DeliveryChannel {
 
     /// Reads the answer: ebMS errors by severity, a receipt by signature, reference and digests,
     /// anything that is not ebMS by its HTTP status.
-    func classify(_ answer: HTTPAnswer, messageId: String, sentDigests: [String: String]) -> DeliveryResult {
+    public func classify(_ answer: HTTPAnswer, messageId: String, sentDigests: [String: String]) -> DeliveryResult {
         let status = answer.status
         guard let document = try? XMLDocument(bytes: Array(answer.body)), AS4Signals.messaging(document.root) != nil else {
             if (200..<300).contains(status) {

@@ -47,20 +47,64 @@ public struct AS4Endpoint: Endpoint {
         guard request.mediaType == "application/soap+xml" else {
             return refuse(Refusal(.unsupportedMediaType, "AS4 requests must be application/soap+xml, not \(request.mediaTypeDescription)"))
         }
+        switch check(request.body) {
+        case .failure(let refusal):
+            if let cause = refusal.cause {
+                // The operator sees why a partner was refused (a clock skew names its seconds and the tolerance).
+                logger.warning(
+                    "AS4 message refused: \(refusal.description)",
+                    metadata: ["wire_message_id": "\(refusal.refToMessageId ?? "-")", "reason": "\(cause)", "source": "asw"])
+            }
+            return errorSignal(
+                code: refusal.code, short: refusal.shortDescription, description: refusal.description, ref: refusal.refToMessageId)
+        case .success(let inbound):
+            return await store(
+                request.body, verification: inbound.verification, documentType: inbound.documentType, function: inbound.function)
+        }
+    }
+
+    /// Why a request was refused before anything was stored: the ebMS error it is answered with.
+    public struct CheckFailure: Error, Sendable, Hashable {
+        /// `EBMS:0004`, `EBMS:0009` or `EBMS:0101`.
+        public var code: String
+        public var shortDescription: String
+        public var description: String
+        public var refToMessageId: String?
+        /// The verification's own error code (`timestampStale`, `unknownPartner`, …) when the
+        /// signature check refused the message, for the operator's log.
+        public var cause: String? = nil
+    }
+
+    /// A user message that passed every check: what ``handle(_:)`` stores and receipts.
+    public struct Inbound: Sendable {
+        public var verification: AS4Verification
+        public var documentType: String
+        public var function: String
+    }
+
+    /// Every check of a `POST /as4` body, in order, before anything is stored: hardened parse, the
+    /// AS4 schema, a `UserMessage`, the WS-Security signature bound to the sender, one business
+    /// document carried over AS4 and its rules. ``handle(_:)`` answers a failure with a signed `eb:Error`.
+    public func check(_ body: [UInt8]) -> Result<Inbound, CheckFailure> {
         let document: XMLDocument
         do {
-            document = try XMLDocument(bytes: request.body, limits: validator.limits)
+            document = try XMLDocument(bytes: body, limits: validator.limits)
         } catch {
-            return errorSignal(code: "EBMS:0004", short: "Other", description: "the request is not acceptable XML: \(error)", ref: nil)
+            return .failure(
+                CheckFailure(code: "EBMS:0004", shortDescription: "Other", description: "the request is not acceptable XML: \(error)", refToMessageId: nil))
         }
         let messageId = AS4Signals.messageId(document.root)
         if let violation = validator.schemas.as4Message.validate(document).first {
-            return errorSignal(
-                code: "EBMS:0009", short: "InvalidHeader",
-                description: "not a valid AS4 message: \(violation.message) (line \(violation.line))", ref: messageId)
+            return .failure(
+                CheckFailure(
+                    code: "EBMS:0009", shortDescription: "InvalidHeader",
+                    description: "not a valid AS4 message: \(violation.message) (line \(violation.line))", refToMessageId: messageId))
         }
         guard AS4Signals.messaging(document.root)?.child("UserMessage") != nil else {
-            return errorSignal(code: "EBMS:0009", short: "InvalidHeader", description: "the message carries no eb:UserMessage", ref: messageId)
+            return .failure(
+                CheckFailure(
+                    code: "EBMS:0009", shortDescription: "InvalidHeader", description: "the message carries no eb:UserMessage",
+                    refToMessageId: messageId))
         }
         let verification: AS4Verification
         do {
@@ -68,30 +112,32 @@ public struct AS4Endpoint: Endpoint {
             verification = try security.verifyAS4Message(document)
         } catch {
             if error.code == .malformedMessage {
-                return errorSignal(code: "EBMS:0009", short: "InvalidHeader", description: "\(error)", ref: messageId)
+                return .failure(
+                    CheckFailure(code: "EBMS:0009", shortDescription: "InvalidHeader", description: "\(error)", refToMessageId: messageId))
             }
-            // The operator sees why a partner was refused (a clock skew names its seconds and the tolerance).
-            logger.warning(
-                "AS4 message refused: \(error.message)",
-                metadata: ["wire_message_id": "\(messageId ?? "-")", "reason": "\(error.code)", "source": "asw"])
-            return errorSignal(code: "EBMS:0101", short: "FailedAuthentication", description: "signature check failed: \(error)", ref: messageId)
+            return .failure(
+                CheckFailure(
+                    code: "EBMS:0101", shortDescription: "FailedAuthentication", description: "signature check failed: \(error)",
+                    refToMessageId: messageId, cause: "\(error.code)"))
         }
-        let body = document.root.child("Body", namespace: .some(Namespace.soap12))?.children ?? []
-        guard body.count == 1, let payload = body.first, let profile = validator.profiles.profile(for: payload), profile.as4 != nil else {
-            return errorSignal(
-                code: "EBMS:0004", short: "Other",
-                description: "the SOAP Body must hold exactly one business document carried over AS4", ref: messageId)
+        let bodyChildren = document.root.child("Body", namespace: .some(Namespace.soap12))?.children ?? []
+        guard bodyChildren.count == 1, let payload = bodyChildren.first, let profile = validator.profiles.profile(for: payload), profile.as4 != nil else {
+            return .failure(
+                CheckFailure(
+                    code: "EBMS:0004", shortDescription: "Other",
+                    description: "the SOAP Body must hold exactly one business document carried over AS4", refToMessageId: messageId))
         }
         // The payload is checked in place, in the tree already parsed for the schema and the signature.
         let issues = profile.issues(payload, in: document, today: .today())
         if !issues.isEmpty {
             let text = issues.prefix(20).map { "\($0.rule): \($0.message) at \($0.path) line \($0.line)" }
-            return errorSignal(
-                code: "EBMS:0004", short: "Other", description: "the \(profile.documentType) is not valid: " + text.joined(separator: "; "),
-                ref: verification.messageId)
+            return .failure(
+                CheckFailure(
+                    code: "EBMS:0004", shortDescription: "Other",
+                    description: "the \(profile.documentType) is not valid: " + text.joined(separator: "; "), refToMessageId: verification.messageId))
         }
         let function = profile.summarize(payload)?.function ?? "ISSUE"
-        return await store(request.body, verification: verification, documentType: profile.documentType, function: function)
+        return .success(Inbound(verification: verification, documentType: profile.documentType, function: function))
     }
 
     private func store(_ message: [UInt8], verification: AS4Verification, documentType: String, function: String) async -> EndpointResponse {

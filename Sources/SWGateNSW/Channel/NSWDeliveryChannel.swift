@@ -89,8 +89,9 @@ public struct NSWDeliveryChannel: DeliveryChannel {
     }
 
     /// Reads the SOAP answer: a Fault by its code, an ACK by its signature and content, and
-    /// anything that is not SOAP by its HTTP status.
-    func classify(_ answer: HTTPAnswer, messageId: String) -> DeliveryResult {
+    /// anything that is not SOAP by its HTTP status. Public for the answer fuzz target: it reads
+    /// bytes from outside.
+    public func classify(_ answer: HTTPAnswer, messageId: String) -> DeliveryResult {
         let status = answer.status
         let content: SOAP11.Content
         do {

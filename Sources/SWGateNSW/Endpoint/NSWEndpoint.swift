@@ -63,12 +63,16 @@ public struct NSWEndpoint: Endpoint {
         }
     }
 
-    private struct CheckFailure: Error {
-        var check: String
-        var reason: String
+    /// Why a request was refused before anything was stored: the check that failed (the fault's
+    /// detail: `xml`, `soap-schema`, `soap-structure`, `signature`, `unknown-sender`, `validation`)
+    /// and the reason.
+    public struct CheckFailure: Error, Sendable, Hashable {
+        public var check: String
+        public var reason: String
     }
 
-    private struct Inbound {
+    /// A request that passed every check: what ``handle(_:)`` stores and acknowledges.
+    public struct Inbound: Sendable {
         var envelope: [UInt8]
         var verification: NSWVerification
         var sender: NSWParty
@@ -77,9 +81,14 @@ public struct NSWEndpoint: Endpoint {
         var documentType: String
         /// `Subject/type`, echoed in the acknowledgement.
         var subjectType: String
+        /// `Header/Reference/messageId` of the verified envelope.
+        public var messageId: String { verification.messageId }
     }
 
-    private func check(_ body: [UInt8]) -> Result<Inbound, CheckFailure> {
+    /// Every check of a `POST /nsw` body, in order, before anything is stored: hardened parse, SOAP
+    /// 1.1 schema and structure, the NSW envelope's two signatures bound to the sender, the business
+    /// content. ``handle(_:)`` answers a failure with a `soap:Client` fault naming the check.
+    public func check(_ body: [UInt8]) -> Result<Inbound, CheckFailure> {
         let document: XMLDocument
         do {
             document = try XMLDocument(bytes: body, limits: validator.limits)

@@ -27,10 +27,21 @@ public struct ConfigurationLoader: Sendable {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw ConfigurationError(location: file, keyPath: "", message: "the file is not UTF-8 text")
             }
-            let reader = YAMLConfigurationReader(file: file)
-            try reader.apply(text, to: &configuration)
-            warnings += reader.log.warnings
+            return try load(yaml: text, file: file, warnings: &warnings)
         }
+        try EnvironmentOverrides(environment: environment).apply(to: &configuration)
+        try ConfigurationChecks.check(configuration)
+        return configuration
+    }
+
+    /// Loads the YAML `text` of a configuration file (named `file` in errors) over the embedded
+    /// defaults, then the environment overrides and the checks, as ``load(file:warnings:)`` does
+    /// with a file's contents.
+    public func load(yaml text: String, file: String, warnings: inout [ConfigurationWarning]) throws(ConfigurationError) -> GatewayConfiguration {
+        var configuration = GatewayConfiguration()
+        let reader = YAMLConfigurationReader(file: file)
+        try reader.apply(text, to: &configuration)
+        warnings += reader.log.warnings
         try EnvironmentOverrides(environment: environment).apply(to: &configuration)
         try ConfigurationChecks.check(configuration)
         return configuration

@@ -5,7 +5,8 @@ import SWGateStore
 public import Logging
 
 /// The portal API under `/v1` (docs/api.md): `POST /v1/documents` (any document profile),
-/// `POST /v1/certificates` (Form D), `GET /v1/messages/{id}`, `GET /v1/messages`. Errors are `application/problem+json`, mapped in ``PortalError``.
+/// `POST /v1/certificates` (Form D), `GET /v1/messages/{id}`, `GET /v1/messages`, and the
+/// OpenAPI description of all of them at `GET /v1/openapi.json`. Errors are `application/problem+json`, mapped in ``PortalError``.
 public struct PortalEndpoint: Endpoint {
     public let intake: DocumentIntake
     public let authenticator: PortalAuthenticator
@@ -44,6 +45,10 @@ public struct PortalEndpoint: Endpoint {
     private func route(_ request: EndpointRequest) async throws(PortalError) -> EndpointResponse {
         let path = request.path.hasSuffix("/") && request.path.count > 1 ? String(request.path.dropLast()) : request.path
         switch path {
+        case "/v1/openapi.json":
+            // The published contract (docs/openapi.json), for integrators: no credentials needed.
+            guard request.method == "GET" || request.method == "HEAD" else { throw PortalError(.methodNotAllowed, "use GET /v1/openapi.json") }
+            return EndpointResponse(status: 200, contentType: "application/json", body: Array(OpenAPIDocument.json.utf8))
         case "/v1/certificates":
             guard request.method == "POST" else { throw PortalError(.methodNotAllowed, "use POST /v1/certificates") }
             return try await submit(request, expected: DocumentProfile.formDType)

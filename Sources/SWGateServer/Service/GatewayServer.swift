@@ -38,6 +38,8 @@ public final class GatewayServer: Sendable {
         var security: SecurityServices
         var validator: DocumentValidator
         var tls: TLSConfiguration?
+        /// With client certificates required: chain, validity and CRLs, checked at the handshake.
+        var clientCertificateCheck: ClientCertificateCheck?
     }
 
     /// Opens the store the configuration names (SQLite, or PostgreSQL reached and migrated under
@@ -97,6 +99,7 @@ public final class GatewayServer: Sendable {
             throw GatewayStartupError("schemas", "\(error)")
         }
         var tls: TLSConfiguration?
+        var clientCertificateCheck: ClientCertificateCheck?
         if let certificate = configuration.listen.tlsCertificate, let key = configuration.listen.tlsKey {
             do {
                 tls = try ListenerTLS(
@@ -106,8 +109,17 @@ public final class GatewayServer: Sendable {
             } catch {
                 throw GatewayStartupError("tls", "cannot load the listener's TLS certificate, key or client CA: \(error)")
             }
+            if let clientCA = configuration.listen.tlsClientCA {
+                do {
+                    // The CRLs of the security configuration (or of the development PKI), as signature verification uses them.
+                    clientCertificateCheck = try ClientCertificateTrust.check(
+                        clientCAFile: resolve(clientCA), crlFiles: keys.crls.map { $0.hasPrefix("/") ? $0 : resolve($0) })
+                } catch {
+                    throw GatewayStartupError("tls", "cannot load the listener's client CA or CRLs: \(error)")
+                }
+            }
         }
-        return Prepared(security: security, validator: validator, tls: tls)
+        return Prepared(security: security, validator: validator, tls: tls, clientCertificateCheck: clientCertificateCheck)
     }
 
     /// Builds the engine and the routes over an opened `store`.
@@ -144,7 +156,7 @@ public final class GatewayServer: Sendable {
             logger: logger)
         host = Self.host(
             configuration, store: store, security: prepared.security, validator: prepared.validator, metrics: metrics, engine: engine, gate: gate,
-            logger: logger, tls: prepared.tls)
+            logger: logger, tls: prepared.tls, clientCertificateCheck: prepared.clientCertificateCheck)
     }
 
     private static func destinations(
@@ -174,7 +186,8 @@ public final class GatewayServer: Sendable {
 
     private static func host(
         _ configuration: GatewayConfiguration, store: any SubmissionStore, security: SecurityServices, validator: DocumentValidator,
-        metrics: GatewayMetrics, engine: DeliveryEngine, gate: IntakeGate, logger: Logger, tls: TLSConfiguration?
+        metrics: GatewayMetrics, engine: DeliveryEngine, gate: IntakeGate, logger: Logger, tls: TLSConfiguration?,
+        clientCertificateCheck: ClientCertificateCheck?
     ) -> EndpointHost {
         let wake: @Sendable () -> Void = { engine.wake() }
         let routing = configuration.routingTable
@@ -219,7 +232,7 @@ public final class GatewayServer: Sendable {
                 .init("/as4", gate.guarding(AS4Endpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake, logger: logger))),
                 .init("/healthz", operations), .init("/readyz", operations), .init("/metrics", operations),
             ],
-            maxBodyBytes: configuration.listen.maxBodyBytes, logger: logger, tls: tls)
+            maxBodyBytes: configuration.listen.maxBodyBytes, logger: logger, tls: tls, clientCertificateCheck: clientCertificateCheck)
     }
 
     /// What the console reads beside the store: breakers from the engine, certificates from the keys.

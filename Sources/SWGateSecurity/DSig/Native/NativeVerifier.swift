@@ -32,7 +32,7 @@ enum NativeVerifier {
             guard reference.uri.isEmpty || element != nil else {
                 throw SignatureError(.wrapping, "reference \(reference.uri) is not one the gateway processes")
             }
-            let actual = try CanonicalScope(reference: reference.node, of: structure.node, element: element, shortWalks: shortWalks).digest(with: digest)
+            let actual = try received(CanonicalScope(reference: reference.node, of: structure.node, element: element, shortWalks: shortWalks), digest)
             guard actual == expected else {
                 throw SignatureError(.digestMismatch, "the digest of reference \"\(reference.uri)\" does not match: the signed data was changed")
             }
@@ -64,9 +64,20 @@ enum NativeVerifier {
         } catch {
             throw SignatureError(.signatureInvalid, "the signer's key cannot verify \(structure.signatureMethod): \(error.message)")
         }
-        let hash = try CanonicalScope(signedInfo: signedInfo, shortWalks: shortWalks).digest(with: method.digest)
+        let hash = try received(CanonicalScope(signedInfo: signedInfo, shortWalks: shortWalks), method.digest)
         guard try verifier.verify(signature: value, digest: hash) else {
             throw SignatureError(.signatureInvalid, "the SignatureValue does not verify with the signer's certificate")
+        }
+    }
+
+    /// The digest of received data under C14N. What libxml2's C14N refuses in a received document
+    /// (a relative namespace URI, for one) is the sender's problem, not the gateway's: the
+    /// signature cannot be processed, the code xmlsec gives the same document.
+    private static func received(_ scope: CanonicalScope, _ digest: OpaquePointer) throws(SignatureError) -> [UInt8] {
+        do {
+            return try scope.digest(with: digest)
+        } catch where error.code == .internalFailure && error.message.hasPrefix("canonicalisation failed") {
+            throw SignatureError(.signatureInvalid, "the signature cannot be processed: \(error.message)")
         }
     }
 }
