@@ -119,6 +119,7 @@ struct GatewayKillTests {
             guard let port = fleet.port((first + attempt) % 3) else { continue }
             status = await submit(document, port: port)
             if status == 202 || status == 409 || status == 422 { return status }
+            // A pause between tries while killed instances restart; the loop ends on an answer.
             try? await Task.sleep(for: .milliseconds(500))
         }
         return status

@@ -67,14 +67,7 @@ final class PostgresGroupCommitter: Sendable {
 
     /// Runs `work` in a group-committed transaction and returns its result after the commit.
     func perform<T: Sendable>(_ work: @escaping @Sendable (WriteTransaction) async throws -> T) async throws(OutboxError) -> T {
-        let database = database
-        do {
-            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                queue(Self.job(work, continuation, database: database))
-            }
-        } catch {
-            throw PostgresErrorTranslation.translate(error, database: database)
-        }
+        try await submit(work) { _ in nil }
     }
 
     /// Stores an enqueue in a group-committed transaction, together with the enqueues queued
@@ -82,16 +75,7 @@ final class PostgresGroupCommitter: Sendable {
     func performEnqueue(
         _ unit: BulkEnqueue.Unit, alone: @escaping @Sendable (WriteTransaction) async throws -> EnqueueResult
     ) async throws(OutboxError) -> EnqueueResult {
-        let database = database
-        do {
-            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<EnqueueResult, any Error>) in
-                var job = Self.job(alone, continuation, database: database)
-                job.bulk = .enqueue(unit, resume: { continuation.resume(with: $0.mapError { $0 }) })
-                queue(job)
-            }
-        } catch {
-            throw PostgresErrorTranslation.translate(error, database: database)
-        }
+        try await submit(alone) { continuation in .enqueue(unit, resume: { continuation.resume(with: $0.mapError { $0 }) }) }
     }
 
     /// Records a completion in a group-committed transaction, together with the completions
@@ -99,11 +83,18 @@ final class PostgresGroupCommitter: Sendable {
     func performCompletion(
         _ unit: BulkComplete.Unit, alone: @escaping @Sendable (WriteTransaction) async throws -> CompletionResult
     ) async throws(OutboxError) -> CompletionResult {
+        try await submit(alone) { continuation in .completion(unit, resume: { continuation.resume(with: $0.mapError { $0 }) }) }
+    }
+
+    /// Queues `work` (and its bulk form, if any) and waits for the commit that carries it.
+    private func submit<T: Sendable>(
+        _ work: @escaping @Sendable (WriteTransaction) async throws -> T, bulk: (CheckedContinuation<T, any Error>) -> Bulk?
+    ) async throws(OutboxError) -> T {
         let database = database
         do {
-            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<CompletionResult, any Error>) in
-                var job = Self.job(alone, continuation, database: database)
-                job.bulk = .completion(unit, resume: { continuation.resume(with: $0.mapError { $0 }) })
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                var job = Self.job(work, continuation, database: database)
+                job.bulk = bulk(continuation)
                 queue(job)
             }
         } catch {
