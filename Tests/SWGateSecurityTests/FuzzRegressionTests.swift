@@ -49,4 +49,22 @@ struct SignatureFuzzRegressionTests {
             }
         }
     }
+
+    /// signature-diff: a document with two elements carrying the same Id was signed without
+    /// complaint, and the signed document then failed its own verification (`duplicateId`): the
+    /// gateway produced a signature nobody could accept. Signing now refuses such a document with
+    /// the same code verification gives, in both engines.
+    @Test("Signing refuses a document whose Id values are not unique, with the code verification gives")
+    func duplicateIdRefusedWhenSigning() throws {
+        let document = try Fixtures.bytes("fuzz/signature-duplicate-id.xml")
+        for engine in [SignatureEngine.native, .xmlsec] {
+            let services = try TestPKI.services(signingAs: "gateway", engine: engine)
+            do {
+                _ = try services.signEnvelopedDocument(document)
+                Issue.record("\(engine): signed a document with a duplicate Id")
+            } catch {
+                #expect(error.code == .duplicateId, "\(engine): \(error)")
+            }
+        }
+    }
 }

@@ -8,7 +8,8 @@ extension SecurityServices {
     /// RSA-SHA256/ECDSA-SHA256, X509Data) to the root of `bytes`, with the system key: the same
     /// template-and-sign path as the NSW SystemSignature, for any document. Comments and
     /// processing instructions inside the root are removed before signing; the signed document
-    /// is serialised from the tree.
+    /// is serialised from the tree. A document with an Id value on two elements is refused
+    /// (`duplicateId`), as verification would refuse it.
     public func signEnvelopedDocument(_ bytes: [UInt8]) throws(SignatureError) -> [UInt8] {
         let document = try Self.parse(bytes)
         try document.withRootNode { (root) throws(SignatureError) in
@@ -17,6 +18,8 @@ extension SecurityServices {
                 if node.isElement("Signature", Namespace.xmldsig) { existing += 1 }
             }
             guard existing == 0 else { throw SignatureError(.unexpectedSignature, "the document is already signed") }
+            // A document whose Ids are not unique could not be verified once signed: refuse it now.
+            try DocumentIds.requireUnique(in: root)
             root.removeCommentsAndPIs()
             let identity = systemIdentity
             let template = try SignatureTemplate.create(in: root, references: [("", true)], identity: identity, keyInfo: .x509Data)
