@@ -242,7 +242,7 @@ struct GatewayKillTests {
         let conversations = try cluster.sql(
             "SELECT count(DISTINCT conversation) FROM message WHERE source = 'portal'", database: database)
         #expect(conversations == String(answers.filter { $0.issue == 202 }.count), "each amendment joined its issue's conversation")
-        let verify = try CommandRunner.swgate(["audit", "verify", "--store", url])
+        let verify = try await CommandRunner.swgate(["audit", "verify", "--store", url])
         #expect(verify.status == 0, "\(verify.standardOutput) \(verify.standardError)")
     }
 

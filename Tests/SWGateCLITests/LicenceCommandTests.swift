@@ -43,9 +43,9 @@ struct LicenceCommandTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = directory.path("s.sqlite")
-        let ok = try CommandRunner.swgate(["send", Self.licence, "--to", "nsw", "--store", store])
+        let ok = try await CommandRunner.swgate(["send", Self.licence, "--to", "nsw", "--store", store])
         #expect(ok.status == 0, "\(ok.standardError)")
-        let refused = try CommandRunner.swgate(["send", Self.licence, "--to", "asw", "--store", store])
+        let refused = try await CommandRunner.swgate(["send", Self.licence, "--to", "asw", "--store", store])
         #expect(refused.status == 2)
         #expect(refused.standardError.contains("as4"), "\(refused.standardError)")
         let opened = try SQLiteOutboxStore(path: store)

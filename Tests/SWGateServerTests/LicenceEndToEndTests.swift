@@ -43,12 +43,12 @@ struct LicenceEndToEndTests {
         #expect(text.contains("<reference>BCT-GP 2026/XK-000457</reference>"))
         let file = try harness.directory.write("licence-envelope.xml", envelope)
         let ca = certificatesDirectory + "/ca.pem"
-        let content = try CommandRunner.run(
+        let content = try await CommandRunner.run(
             "/usr/bin/xmlsec1",
             ["--verify", "--trusted-pem", ca, "--id-attr:Id", "urn:swgate:nsw:envelope:1:Content",
              "--node-xpath", "//*[local-name()='Body']/*[local-name()='Signature']", file])
         #expect(content.status == 0, "\(content.standardError)")
-        let system = try CommandRunner.run(
+        let system = try await CommandRunner.run(
             "/usr/bin/xmlsec1",
             ["--verify", "--trusted-pem", ca, "--node-xpath", "//*[local-name()='SystemSignature']/*[local-name()='Signature']", file])
         #expect(system.status == 0, "\(system.standardError)")

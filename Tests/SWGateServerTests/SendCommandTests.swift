@@ -11,7 +11,7 @@ struct SendCommandTests {
         defer { directory.remove() }
         let store = directory.path("s.sqlite")
         let valid = Fixtures.url("valid/formd-single-item.xml").path
-        let ok = try CommandRunner.swgate(["send", valid, "--to", "asw", "--store", store])
+        let ok = try await CommandRunner.swgate(["send", valid, "--to", "asw", "--store", store])
         #expect(ok.status == 0, "\(ok.standardError)")
         #expect(ok.standardOutput.hasPrefix("queued "))
         let opened = try SQLiteOutboxStore(path: store)
@@ -21,11 +21,11 @@ struct SendCommandTests {
         try opened.close()
 
         let invalid = Fixtures.url("invalid/FD-RVC-FOB.xml").path
-        let bad = try CommandRunner.swgate(["send", invalid, "--to", "nsw", "--store", store])
+        let bad = try await CommandRunner.swgate(["send", invalid, "--to", "nsw", "--store", store])
         #expect(bad.status == 1)
         #expect(bad.standardError.contains("FD-RVC-FOB.xml:"))
         #expect(bad.standardError.contains("FD-RVC-FOB"))
-        #expect(try CommandRunner.swgate(["send", valid, "--to", "mars", "--store", store]).status == 2)
-        #expect(try CommandRunner.swgate(["send", directory.path("none.xml"), "--to", "nsw", "--store", store]).status == 2)
+        #expect(try await CommandRunner.swgate(["send", valid, "--to", "mars", "--store", store]).status == 2)
+        #expect(try await CommandRunner.swgate(["send", directory.path("none.xml"), "--to", "nsw", "--store", store]).status == 2)
     }
 }

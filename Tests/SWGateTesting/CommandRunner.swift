@@ -30,7 +30,37 @@ public enum CommandRunner {
         try run(swgatePath, arguments, environment: environment, currentDirectory: currentDirectory, timeout: timeout)
     }
 
-    /// Runs `executable` with `arguments`; the child is killed after `timeout` seconds.
+    /// Runs `swgate` from a task: as ``swgate(_:environment:currentDirectory:timeout:)``, waiting on
+    /// a thread of its own (see ``run(_:_:environment:currentDirectory:standardInput:timeout:)-async``).
+    public static func swgate(
+        _ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil,
+        timeout: TimeInterval = 60
+    ) async throws -> CommandResult {
+        try await run(swgatePath, arguments, environment: environment, currentDirectory: currentDirectory, timeout: timeout)
+    }
+
+    /// Runs a program from a task. The wait for the child happens on a thread of its own: the
+    /// tasks' thread pool has one thread per core (two here), and a test blocking one of them for
+    /// the seconds a child runs (schemathesis, a browser, a gateway) would starve the servers that
+    /// other tests run in this process at the same time.
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        currentDirectory: String? = nil, standardInput: [UInt8]? = nil, timeout: TimeInterval = 60
+    ) async throws -> CommandResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result {
+                        try run(
+                            executable, arguments, environment: environment, currentDirectory: currentDirectory,
+                            standardInput: standardInput, timeout: timeout) as CommandResult
+                    })
+            }
+        }
+    }
+
+    /// Runs `executable` with `arguments`; the child is killed after `timeout` seconds. Blocks the
+    /// calling thread: from a task, use the `async` overload.
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:],
         currentDirectory: String? = nil, standardInput: [UInt8]? = nil, timeout: TimeInterval = 60
