@@ -228,7 +228,10 @@ let package = Package(
         // Helpers shared by the test targets: fixtures, temporary directories, the CLI runner.
         .target(
             name: "SWGateTesting",
-            dependencies: ["SWGateDomain", "SWGateSecurity", "SWGateXML", "SWGateNSW", "SWGateAS4"],
+            dependencies: [
+                "SWGateDomain", "SWGateSecurity", "SWGateXML", "SWGateNSW", "SWGateAS4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             path: "Tests/SWGateTesting",
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
@@ -328,7 +331,7 @@ let package = Package(
         .testTarget(
             name: "SWGateHTTPTests",
             dependencies: [
-                "SWGateHTTP",
+                "SWGateHTTP", "SWGateTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

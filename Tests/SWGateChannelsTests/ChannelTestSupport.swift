@@ -27,7 +27,7 @@ enum ChannelTest {
     /// The ASW access point's (asw key; trusts the gateway as VN).
     static let asw: SecurityServices = try! SimulatedPartner.asw.developmentSecurity(certificates: certificates)
     static let validator: DocumentValidator = try! DocumentValidator.standard()
-    static let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    static let client = HTTPClient.forTest()
 
     static func formD() throws -> [UInt8] { try Fixtures.bytes("valid/formd-single-item.xml") }
 

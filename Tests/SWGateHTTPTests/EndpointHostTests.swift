@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import SWGateHTTP
+import SWGateTesting
 import Testing
 
 /// Echoes what it was given, so the test can see what the host passed on.
@@ -32,7 +33,7 @@ struct EndpointHostTests {
             maxBodyBytes: 1024)
         let (port, task) = try await startHost(host)
         defer { task.cancel() }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient.forTest()
 
         func send(_ method: HTTPMethod, _ path: String, body: [UInt8] = [], type: String? = nil) async throws -> (Int, String) {
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")

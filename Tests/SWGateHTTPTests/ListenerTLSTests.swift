@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 import SWGateHTTP
+import SWGateTesting
 import Testing
 
 @Suite("HTTPS listener with client certificates")
@@ -20,7 +21,7 @@ struct ListenerTLSTests {
             tls.certificateChain = try NIOSSLCertificate.fromPEMFile(Self.certificates + "/\(certificate).pem").map { .certificate($0) }
             tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: Self.certificates + "/\(certificate).key", format: .pem))
         }
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+        return HTTPClient.forTest(configuration: .init(tlsConfiguration: tls))
     }
 
     func get(_ client: HTTPClient, _ url: String) async throws -> Int {
@@ -57,7 +58,7 @@ struct ListenerTLSTests {
         await #expect(throws: (any Error).self) { _ = try await get(rogue, "https://127.0.0.1:\(port)/v1/ping") }
         try await rogue.shutdown()
 
-        let plain = HTTPClient(eventLoopGroupProvider: .singleton)
+        let plain = HTTPClient.forTest()
         await #expect(throws: (any Error).self) { _ = try await get(plain, "http://127.0.0.1:\(port)/v1/ping") }
         try await plain.shutdown()
     }

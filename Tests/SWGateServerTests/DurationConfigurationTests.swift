@@ -105,7 +105,7 @@ struct DurationConfigurationTests {
     func configuredXMLLimits() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient.forTest()
         let deepSOAP = Array(
             """
             <S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><a><b><c><d/></c></b></a></S:Body></S:Envelope>

@@ -91,7 +91,7 @@ struct GatewayEndToEndTests {
         let run = Task { try await server.run { continuation.yield($0) } }
         var iterator = stream.makeAsyncIterator()
         let port = try #require(await iterator.next())
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient.forTest()
         let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
 
         var accepted: [(id: String, messageId: String)] = []
@@ -151,7 +151,7 @@ struct GatewayEndToEndTests {
         let run = Task { try await server.run { continuation.yield($0) } }
         var iterator = stream.makeAsyncIterator()
         let port = try #require(await iterator.next())
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient.forTest()
         let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
         let nswKeys = try SimulatedPartner.nsw.developmentSecurity(certificates: certificatesDirectory)
         let soap = SOAP11.envelope(containing: try nswKeys.signFormDForNSW(try FormDSamples.valid, messageId: "nsw-msg-1"))

@@ -84,7 +84,7 @@ struct GracefulShutdownTests {
             log_level: error
             """
         let config = try directory.write("swgate.yaml", Array(yaml.utf8))
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient.forTest()
         let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
 
         let first = try ServeProcess(config: config, port: port)
@@ -123,7 +123,7 @@ struct GracefulShutdownTests {
         // never answers, and the request waits out its 30 s timeout (the restarted gateway listens
         // within a second: its log says so).
         try await http.shutdown()
-        let restartedHTTP = HTTPClient(eventLoopGroupProvider: .singleton)
+        let restartedHTTP = HTTPClient.forTest()
         let restarted = TestClient(base: "http://127.0.0.1:\(port)", client: restartedHTTP)
         let second = try ServeProcess(config: config, port: port)
         #expect(try await second.waitReady(restarted))

@@ -211,7 +211,7 @@ struct KeysAndTimeTests {
         let run = Task { try await server.run { continuation.yield($0) } }
         var iterator = stream.makeAsyncIterator()
         let port = try #require(await iterator.next())
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient.forTest()
         let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
         defer {
             run.cancel()

@@ -23,7 +23,7 @@ struct ListenerRevocationTests {
             tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificatesDirectory + "/\(certificate).pem").map { .certificate($0) }
             tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: certificatesDirectory + "/\(certificate).key", format: .pem))
         }
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+        return HTTPClient.forTest(configuration: .init(tlsConfiguration: tls))
     }
 
     /// Runs a gateway on 127.0.0.1 with TLS (server certificate `serverCertificate`), requiring client

@@ -18,7 +18,7 @@ struct PortalClientCertificateTests {
         tls.certificateVerification = .fullVerification  // the dev certificate names 127.0.0.1 and localhost too
         tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificatesDirectory + "/\(certificate).pem").map { .certificate($0) }
         tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: certificatesDirectory + "/\(certificate).key", format: .pem))
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+        return HTTPClient.forTest(configuration: .init(tlsConfiguration: tls))
     }
 
     @Test("The portal's certificate submits and reads without a token; another trusted certificate needs one")

@@ -38,7 +38,7 @@ private struct RunningGateway {
         let run = Task { try await server.run { continuation.yield($0) } }
         var iterator = stream.makeAsyncIterator()
         let port = try #require(await iterator.next())
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient.forTest()
         return RunningGateway(directory: directory, server: server, run: run, http: http, client: TestClient(base: "http://127.0.0.1:\(port)", client: http))
     }
 

@@ -120,7 +120,7 @@ struct SecurityConfigurationTests {
         let run = Task { try await server.run { continuation.yield($0) } }
         var iterator = stream.makeAsyncIterator()
         let port = try #require(await iterator.next())
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient.forTest()
         let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
         let accepted = try await client.submit(try FormDSamples.withReference("VN-TH 26/03/000777"))
         #expect(accepted.status == 202, "\(accepted.text)")

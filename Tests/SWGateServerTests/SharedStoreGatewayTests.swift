@@ -46,7 +46,7 @@ struct SharedStoreGatewayTests {
         let second = try await GatewayServer.open(configuration: configuration(partners, url: url, owner: "gw-2"))
         let (port1, run1) = try await start(first)
         let (port2, run2) = try await start(second)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient.forTest()
         let clients = [
             TestClient(base: "http://127.0.0.1:\(port1)", client: http), TestClient(base: "http://127.0.0.1:\(port2)", client: http),
         ]
@@ -146,7 +146,7 @@ struct SharedStoreGatewayTests {
         defer { partners.stop() }
         let server = try await GatewayServer.open(configuration: configuration(partners, url: url, owner: "gw-1"))
         let (port, run) = try await start(server)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient.forTest()
         let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
         do {
             #expect(try await client.submit(try FormDSamples.withReference("VN-TH 26/03/000801")).status == 202)
@@ -180,7 +180,7 @@ struct SharedStoreGatewayTests {
         defer { partners.stop() }
         let server = try await GatewayServer.open(configuration: configuration(partners, url: url, owner: "gw-1"))
         let (port, run) = try await start(server)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient.forTest()
         let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
         #expect(try await client.submit(try FormDSamples.withReference("VN-TH 26/03/000811")).status == 202)
         try await cluster.halt()

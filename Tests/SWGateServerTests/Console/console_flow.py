@@ -14,9 +14,9 @@ import time
 import traceback
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 steps = []
@@ -72,11 +72,27 @@ def main():
     def text(selector):
         return driver.find_element(By.CSS_SELECTOR, selector).text
 
+    def replaced(element):
+        """True once `element` no longer belongs to the current page. While the page is being
+        replaced, Chromium sometimes answers for the old node with an inspector error ("Node with
+        given id does not belong to the document") instead of a stale reference; both mean gone."""
+        def predicate(_):
+            try:
+                element.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return True
+                raise
+        return predicate
+
     def navigating(action):
         """Runs `action`, which leaves the page, and waits (bounded) until the next page has loaded."""
         old = driver.find_element(By.TAG_NAME, "html")
         action()
-        WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+        WebDriverWait(driver, 15).until(replaced(old))
         WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
         sources.append(driver.page_source)
 

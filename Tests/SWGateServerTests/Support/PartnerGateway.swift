@@ -40,7 +40,7 @@ struct PartnerGateway {
         let run = Task { try await server.run { continuation.yield($0) } }
         var iterator = stream.makeAsyncIterator()
         let port = try #require(await iterator.next())
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient.forTest()
         return PartnerGateway(
             directory: directory, partners: partners, server: server, port: port, run: run, http: http,
             client: TestClient(base: "http://127.0.0.1:\(port)", client: http))

@@ -89,7 +89,7 @@ struct PortalHarness {
         let portal = PortalEndpoint(
             intake: intake, authenticator: PortalAuthenticator(clients: GatewayConfiguration().clients), maxDocumentBytes: documentLimit)
         let (port, task) = try await startHost(EndpointHost(routes: [.init("/v1", portal)], maxBodyBytes: hostLimit))
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient.forTest()
         return PortalHarness(directory: directory, store: store, client: TestClient(base: "http://127.0.0.1:\(port)", client: http), task: task, http: http)
     }
 
