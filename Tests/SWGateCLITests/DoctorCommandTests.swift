@@ -222,8 +222,8 @@ struct DoctorCommandTests {
 
     @Test("A PostgreSQL store: without the schema a failure naming it; once migrated, reachable and writable (exit 0 with the partners up)")
     func postgresStore() async throws {
-        let cluster = try PostgresTestCluster.shared()
-        let database = try cluster.createDatabase()
+        let cluster = try await PostgresTestCluster.shared()
+        let database = try await cluster.createDatabase()
         let url = cluster.url(database)
         let partners = try await Partners.start()
         defer { partners.stop() }

@@ -132,8 +132,8 @@ struct GatewayKillTests {
         amendments after their issue; the audit chain verifies
         """)
     func killAtRandom() async throws {
-        let cluster = try PostgresTestCluster.shared()
-        let database = try cluster.createDatabase()
+        let cluster = try await PostgresTestCluster.shared()
+        let database = try await cluster.createDatabase()
         let url = cluster.url(database)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -250,7 +250,7 @@ struct GatewayKillTests {
     func startWhileDatabaseIsDown() async throws {
         let cluster = try PostgresTestCluster()
         defer { cluster.stop() }
-        let database = try cluster.createDatabase()
+        let database = try await cluster.createDatabase()
         let url = cluster.url(database)
         try await cluster.halt()
         let directory = try TemporaryDirectory()

@@ -8,8 +8,8 @@ import Testing
 struct SchemaTests {
     @Test("Instances starting together migrate once; a second start changes nothing")
     func concurrentMigration() async throws {
-        let cluster = try PostgresTestCluster.shared()
-        let database = try cluster.createDatabase()
+        let cluster = try await PostgresTestCluster.shared()
+        let database = try await cluster.createDatabase()
         let configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil, poolSize: 2)
         let stores = try await withThrowingTaskGroup(of: PostgresOutboxStore.self) { group in
             for _ in 0..<3 { group.addTask { try await PostgresOutboxStore(configuration: configuration) } }
@@ -24,8 +24,8 @@ struct SchemaTests {
 
     @Test("A database with a newer schema than the binary knows is refused")
     func newerSchema() async throws {
-        let cluster = try PostgresTestCluster.shared()
-        let database = try cluster.createDatabase()
+        let cluster = try await PostgresTestCluster.shared()
+        let database = try await cluster.createDatabase()
         let configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil)
         let store = try await PostgresOutboxStore(configuration: configuration)
         await store.close()
@@ -41,8 +41,8 @@ struct SchemaTests {
 
     @Test("Without migrate, an empty database is refused and left empty")
     func noMigrate() async throws {
-        let cluster = try PostgresTestCluster.shared()
-        let database = try cluster.createDatabase()
+        let cluster = try await PostgresTestCluster.shared()
+        let database = try await cluster.createDatabase()
         var configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil)
         configuration.migrate = false
         await #expect(throws: OutboxError.self) { _ = try await PostgresOutboxStore(configuration: configuration) }
@@ -51,8 +51,8 @@ struct SchemaTests {
 
     @Test("An edited audit entry is found, with several writers' entries in one chain")
     func tamperedAudit() async throws {
-        let cluster = try PostgresTestCluster.shared()
-        let database = try cluster.createDatabase()
+        let cluster = try await PostgresTestCluster.shared()
+        let database = try await cluster.createDatabase()
         let configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil)
         let a = try await PostgresOutboxStore(configuration: configuration)
         let b = try await PostgresOutboxStore(configuration: configuration)

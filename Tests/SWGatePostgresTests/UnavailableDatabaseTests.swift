@@ -10,7 +10,7 @@ struct UnavailableDatabaseTests {
     func downAtStart() async throws {
         let cluster = try PostgresTestCluster()
         defer { cluster.stop() }
-        let database = try cluster.createDatabase()
+        let database = try await cluster.createDatabase()
         try await cluster.halt()
         var configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil)
         configuration.connectTimeout = .seconds(2)
@@ -28,7 +28,7 @@ struct UnavailableDatabaseTests {
     func downWhileRunning() async throws {
         let cluster = try PostgresTestCluster()
         defer { cluster.stop() }
-        let database = try cluster.createDatabase()
+        let database = try await cluster.createDatabase()
         var configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil, poolSize: 2)
         configuration.connectTimeout = .seconds(2)
         configuration.leaseTimeout = .seconds(3)

@@ -36,8 +36,8 @@ struct SharedStoreGatewayTests {
         "Chains submitted alternately to two instances, partners failing every other request: all delivered, no successor before its predecessor's acknowledgement"
     )
     func chainsAcrossInstances() async throws {
-        let cluster = try PostgresTestCluster.shared()
-        let url = cluster.url(try cluster.createDatabase())
+        let cluster = try await PostgresTestCluster.shared()
+        let url = cluster.url(try await cluster.createDatabase())
         let partners = try await Partners.start()
         defer { partners.stop() }
         await partners.nsw.state.setMode(.unavailableEvery(2))
@@ -121,7 +121,7 @@ struct SharedStoreGatewayTests {
     @Test("A gateway whose database is down does not start: the store error names the database")
     func databaseDown() async throws {
         let cluster = try PostgresTestCluster()
-        let url = cluster.url(try cluster.createDatabase())
+        let url = cluster.url(try await cluster.createDatabase())
         cluster.stop()
         var c = GatewayConfiguration()
         c.store.kind = .postgres
@@ -141,7 +141,7 @@ struct SharedStoreGatewayTests {
     func databaseOutage() async throws {
         let cluster = try PostgresTestCluster()
         defer { cluster.stop() }
-        let url = cluster.url(try cluster.createDatabase())
+        let url = cluster.url(try await cluster.createDatabase())
         let partners = try await Partners.start()
         defer { partners.stop() }
         let server = try await GatewayServer.open(configuration: configuration(partners, url: url, owner: "gw-1"))
@@ -175,7 +175,7 @@ struct SharedStoreGatewayTests {
     func shutdownDuringOutage() async throws {
         let cluster = try PostgresTestCluster()
         defer { cluster.stop() }
-        let url = cluster.url(try cluster.createDatabase())
+        let url = cluster.url(try await cluster.createDatabase())
         let partners = try await Partners.start()
         defer { partners.stop() }
         let server = try await GatewayServer.open(configuration: configuration(partners, url: url, owner: "gw-1"))

@@ -36,6 +36,18 @@ public final class PostgresTestCluster: Sendable {
 
     private static let sharedCluster = Mutex<PostgresTestCluster?>(nil)
 
+    /// ``shared()`` from a task: the first call runs `initdb` and `pg_ctl start` (seconds) and the
+    /// others wait for it, all on threads of their own. Blocking the tasks' pool (one thread per
+    /// core, two here) that long stalls every other test of the process, and their servers.
+    public static func shared() async throws -> PostgresTestCluster {
+        try await offPool { try shared() as PostgresTestCluster }
+    }
+
+    /// ``createDatabase()`` from a task, with `psql` waited for on a thread of its own.
+    public func createDatabase() async throws -> String {
+        try await Self.offPool { try self.createDatabase() as String }
+    }
+
     private static func stopShared() {
         sharedCluster.withLock { $0?.stop() }
     }
