@@ -68,13 +68,9 @@ struct OpenAPIContractTests {
         (try? CommandRunner.run("/usr/bin/env", ["python3", "-c", "import schemathesis.cli"], timeout: 60).status) == 0
     }
 
-    /// Runs a child process off the cooperative thread pool (the gateway answers it in this process).
+    /// Runs a child process, waited for on its own thread (the gateway answers it in this process).
     static func runOffPool(_ arguments: [String], timeout: TimeInterval) async throws -> CommandResult {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try CommandRunner.run("/usr/bin/env", arguments, timeout: timeout) })
-            }
-        }
+        try await CommandRunner.run("/usr/bin/env", arguments, timeout: timeout)
     }
 
     /// What schemathesis checks on every answer.

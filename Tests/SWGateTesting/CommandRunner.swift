@@ -30,8 +30,7 @@ public enum CommandRunner {
         try run(swgatePath, arguments, environment: environment, currentDirectory: currentDirectory, timeout: timeout)
     }
 
-    /// Runs `swgate` from a task: as ``swgate(_:environment:currentDirectory:timeout:)``, waiting on
-    /// a thread of its own (see ``run(_:_:environment:currentDirectory:standardInput:timeout:)-async``).
+    /// Runs `swgate` from a task, waiting for the child on a thread of its own (``onOwnThread(_:)``).
     public static func swgate(
         _ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil,
         timeout: TimeInterval = 60
@@ -39,23 +38,15 @@ public enum CommandRunner {
         try await run(swgatePath, arguments, environment: environment, currentDirectory: currentDirectory, timeout: timeout)
     }
 
-    /// Runs a program from a task. The wait for the child happens on a thread of its own: the
-    /// tasks' thread pool has one thread per core (two here), and a test blocking one of them for
-    /// the seconds a child runs (schemathesis, a browser, a gateway) would starve the servers that
-    /// other tests run in this process at the same time.
+    /// Runs a program from a task, waiting for the child on a thread of its own (``onOwnThread(_:)``).
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:],
         currentDirectory: String? = nil, standardInput: [UInt8]? = nil, timeout: TimeInterval = 60
     ) async throws -> CommandResult {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(
-                    with: Result {
-                        try run(
-                            executable, arguments, environment: environment, currentDirectory: currentDirectory,
-                            standardInput: standardInput, timeout: timeout) as CommandResult
-                    })
-            }
+        try await onOwnThread {
+            try run(
+                executable, arguments, environment: environment, currentDirectory: currentDirectory, standardInput: standardInput,
+                timeout: timeout) as CommandResult
         }
     }
 

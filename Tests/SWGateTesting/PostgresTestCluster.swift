@@ -37,15 +37,14 @@ public final class PostgresTestCluster: Sendable {
     private static let sharedCluster = Mutex<PostgresTestCluster?>(nil)
 
     /// ``shared()`` from a task: the first call runs `initdb` and `pg_ctl start` (seconds) and the
-    /// others wait for it, all on threads of their own. Blocking the tasks' pool (one thread per
-    /// core, two here) that long stalls every other test of the process, and their servers.
+    /// others wait for it, all on threads of their own (``onOwnThread(_:)``).
     public static func shared() async throws -> PostgresTestCluster {
-        try await offPool { try shared() as PostgresTestCluster }
+        try await onOwnThread { try shared() as PostgresTestCluster }
     }
 
     /// ``createDatabase()`` from a task, with `psql` waited for on a thread of its own.
     public func createDatabase() async throws -> String {
-        try await Self.offPool { try self.createDatabase() as String }
+        try await onOwnThread { try self.createDatabase() as String }
     }
 
     private static func stopShared() {
@@ -108,7 +107,7 @@ public final class PostgresTestCluster: Sendable {
     /// thread of its own, not on the tasks' thread pool.
     public func halt() async throws {
         let (bin, directory) = (binDirectory, directory)
-        let result = try await Self.offPool {
+        let result = try await onOwnThread {
             try Self.run(bin + "/pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"], asServerUser: true)
         }
         guard result.status == 0 else { throw Failure(description: "pg_ctl stop failed: \(result.output)") }
@@ -117,16 +116,8 @@ public final class PostgresTestCluster: Sendable {
     /// Starts the server again on the same port after ``halt()``.
     public func start() async throws {
         let (bin, directory, port) = (binDirectory, directory, port)
-        if let error = try await Self.offPool({ try Self.startServer(bin: bin, directory: directory, port: port) }) {
+        if let error = try await onOwnThread({ try Self.startServer(bin: bin, directory: directory, port: port) }) {
             throw Failure(description: error)
-        }
-    }
-
-    /// Runs blocking work (a child process waited for) on a thread of its own, so that the few
-    /// threads that run the tests' tasks stay free.
-    private static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
         }
     }
 

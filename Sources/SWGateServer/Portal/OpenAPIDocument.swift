@@ -51,15 +51,7 @@ enum OpenAPIDocument {
         ],
         "parameters": [
           {
-            "name": "Idempotency-Key",
-            "in": "header",
-            "required": false,
-            "description": "Retries with the same key and content get the original answer; the same key with other content is `409 idempotency-conflict`.",
-            "schema": {
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 255
-            }
+            "$ref": "#/components/parameters/IdempotencyKey"
           }
         ],
         "requestBody": {
@@ -86,120 +78,31 @@ enum OpenAPIDocument {
         },
         "responses": {
           "202": {
-            "description": "Durably queued (or a duplicate answered with the original).",
-            "headers": {
-              "Location": {
-                "required": true,
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`/v1/messages/{id}`"
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Accepted"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Accepted"
           },
           "400": {
-            "description": "`invalid-document` (not acceptable XML, schema or business rule failures in `errors[]`, wrong document type) or `bad-request` (bad `Idempotency-Key`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidDocument"
           },
           "401": {
-            "description": "Missing or unknown token or client certificate (`urn:swgate:problem:unauthenticated`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "required": true,
-                "description": "`Bearer realm=\"swgate\"`"
-              }
-            }
+            "$ref": "#/components/responses/Unauthenticated"
           },
           "403": {
-            "description": "The client lacks the `submit` permission (`forbidden`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/SubmitForbidden"
           },
           "409": {
-            "description": "`idempotency-conflict`, `reference-conflict` or `unknown-predecessor`.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/SubmissionConflict"
           },
           "413": {
-            "description": "Over the body limit (`too-large`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooLarge"
           },
           "415": {
-            "description": "Not `application/xml` or `text/xml` (`unsupported-media-type`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnsupportedMediaType"
           },
           "422": {
-            "description": "No routing rule sends the document anywhere, or a destination cannot carry it (`unroutable`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unroutable"
           },
           "503": {
-            "description": "Shutting down, overloaded, or the store cannot be read or written (`unavailable`, `shutting-down`, `overloaded`); retry later.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "headers": {
-              "Retry-After": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "Seconds to wait, when shutting down or overloaded."
-              }
-            }
+            "$ref": "#/components/responses/Unavailable"
           }
         }
       }
@@ -222,15 +125,7 @@ enum OpenAPIDocument {
         ],
         "parameters": [
           {
-            "name": "Idempotency-Key",
-            "in": "header",
-            "required": false,
-            "description": "Retries with the same key and content get the original answer; the same key with other content is `409 idempotency-conflict`.",
-            "schema": {
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 255
-            }
+            "$ref": "#/components/parameters/IdempotencyKey"
           }
         ],
         "requestBody": {
@@ -257,120 +152,31 @@ enum OpenAPIDocument {
         },
         "responses": {
           "202": {
-            "description": "Durably queued (or a duplicate answered with the original).",
-            "headers": {
-              "Location": {
-                "required": true,
-                "schema": {
-                  "type": "string"
-                },
-                "description": "`/v1/messages/{id}`"
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Accepted"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Accepted"
           },
           "400": {
-            "description": "`invalid-document` (not acceptable XML, schema or business rule failures in `errors[]`, wrong document type) or `bad-request` (bad `Idempotency-Key`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidDocument"
           },
           "401": {
-            "description": "Missing or unknown token or client certificate (`urn:swgate:problem:unauthenticated`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "required": true,
-                "description": "`Bearer realm=\"swgate\"`"
-              }
-            }
+            "$ref": "#/components/responses/Unauthenticated"
           },
           "403": {
-            "description": "The client lacks the `submit` permission (`forbidden`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/SubmitForbidden"
           },
           "409": {
-            "description": "`idempotency-conflict`, `reference-conflict` or `unknown-predecessor`.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/SubmissionConflict"
           },
           "413": {
-            "description": "Over the body limit (`too-large`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooLarge"
           },
           "415": {
-            "description": "Not `application/xml` or `text/xml` (`unsupported-media-type`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnsupportedMediaType"
           },
           "422": {
-            "description": "No routing rule sends the document anywhere, or a destination cannot carry it (`unroutable`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unroutable"
           },
           "503": {
-            "description": "Shutting down, overloaded, or the store cannot be read or written (`unavailable`, `shutting-down`, `overloaded`); retry later.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "headers": {
-              "Retry-After": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "Seconds to wait, when shutting down or overloaded."
-              }
-            }
+            "$ref": "#/components/responses/Unavailable"
           }
         }
       }
@@ -473,23 +279,7 @@ enum OpenAPIDocument {
             }
           },
           "401": {
-            "description": "Missing or unknown token or client certificate (`urn:swgate:problem:unauthenticated`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "required": true,
-                "description": "`Bearer realm=\"swgate\"`"
-              }
-            }
+            "$ref": "#/components/responses/Unauthenticated"
           },
           "403": {
             "description": "The client lacks the `read` permission (`forbidden`).",
@@ -502,22 +292,7 @@ enum OpenAPIDocument {
             }
           },
           "503": {
-            "description": "Shutting down, overloaded, or the store cannot be read or written (`unavailable`, `shutting-down`, `overloaded`); retry later.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "headers": {
-              "Retry-After": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "Seconds to wait, when shutting down or overloaded."
-              }
-            }
+            "$ref": "#/components/responses/Unavailable"
           }
         }
       }
@@ -561,23 +336,7 @@ enum OpenAPIDocument {
             }
           },
           "401": {
-            "description": "Missing or unknown token or client certificate (`urn:swgate:problem:unauthenticated`).",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                },
-                "required": true,
-                "description": "`Bearer realm=\"swgate\"`"
-              }
-            }
+            "$ref": "#/components/responses/Unauthenticated"
           },
           "403": {
             "description": "The client lacks the `read` permission (`forbidden`).",
@@ -600,22 +359,7 @@ enum OpenAPIDocument {
             }
           },
           "503": {
-            "description": "Shutting down, overloaded, or the store cannot be read or written (`unavailable`, `shutting-down`, `overloaded`); retry later.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "headers": {
-              "Retry-After": {
-                "schema": {
-                  "type": "string"
-                },
-                "description": "Seconds to wait, when shutting down or overloaded."
-              }
-            }
+            "$ref": "#/components/responses/Unavailable"
           }
         }
       }
@@ -737,6 +481,137 @@ enum OpenAPIDocument {
       "mutualTLS": {
         "type": "mutualTLS",
         "description": "When the listener requires client certificates: a request without `Authorization` is the client whose `certificate_sha256` is the certificate's fingerprint."
+      }
+    },
+    "parameters": {
+      "IdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": false,
+        "description": "Retries with the same key and content get the original answer; the same key with other content is `409 idempotency-conflict`.",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 255
+        }
+      }
+    },
+    "responses": {
+      "Accepted": {
+        "description": "Durably queued (or a duplicate answered with the original).",
+        "headers": {
+          "Location": {
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "`/v1/messages/{id}`"
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Accepted"
+            }
+          }
+        }
+      },
+      "InvalidDocument": {
+        "description": "`invalid-document` (not acceptable XML, schema or business rule failures in `errors[]`, wrong document type) or `bad-request` (bad `Idempotency-Key`).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "Unauthenticated": {
+        "description": "Missing or unknown token or client certificate (`urn:swgate:problem:unauthenticated`).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        },
+        "headers": {
+          "WWW-Authenticate": {
+            "schema": {
+              "type": "string"
+            },
+            "required": true,
+            "description": "`Bearer realm=\"swgate\"`"
+          }
+        }
+      },
+      "SubmitForbidden": {
+        "description": "The client lacks the `submit` permission (`forbidden`).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "SubmissionConflict": {
+        "description": "`idempotency-conflict`, `reference-conflict` or `unknown-predecessor`.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "TooLarge": {
+        "description": "Over the body limit (`too-large`).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "UnsupportedMediaType": {
+        "description": "Not `application/xml` or `text/xml` (`unsupported-media-type`).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "Unroutable": {
+        "description": "No routing rule sends the document anywhere, or a destination cannot carry it (`unroutable`).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "Unavailable": {
+        "description": "Shutting down, overloaded, or the store cannot be read or written (`unavailable`, `shutting-down`, `overloaded`); retry later.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        },
+        "headers": {
+          "Retry-After": {
+            "schema": {
+              "type": "string"
+            },
+            "description": "Seconds to wait, when shutting down or overloaded."
+          }
+        }
       }
     },
     "schemas": {

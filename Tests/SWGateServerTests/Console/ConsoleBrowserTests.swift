@@ -94,17 +94,8 @@ enum BrowserTools {
         return missing
     }
 
-    /// Runs a Python script on its own thread (not on the test's cooperative pool), killed after `timeout` seconds.
+    /// Runs a Python script, waited for on its own thread, killed after `timeout` seconds.
     static func runScript(_ path: String, _ arguments: [String], timeout: TimeInterval) async throws -> CommandResult {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                do {
-                    continuation.resume(returning: try CommandRunner.run("/usr/bin/env", ["python3", path] + arguments, timeout: timeout))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-            thread.start()
-        }
+        try await CommandRunner.run("/usr/bin/env", ["python3", path] + arguments, timeout: timeout)
     }
 }
