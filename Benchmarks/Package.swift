@@ -10,8 +10,6 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "swgate", path: ".."),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "BenchmarkSupport", swiftSettings: swiftSettings),
@@ -68,8 +66,6 @@ let package = Package(
                 .product(name: "SWGateHTTP", package: "swgate"),
                 .product(name: "SWGateSecurity", package: "swgate"),
                 .product(name: "SWGateStore", package: "swgate"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

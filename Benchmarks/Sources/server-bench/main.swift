@@ -2,7 +2,7 @@
 //
 // The benchmark re-executes itself with `--peers`: that child runs the NSW and ASW simulators
 // (real signatures: they verify the gateway's and sign their answers) and the load generator
-// (AsyncHTTPClient, 64 concurrent clients posting 5 KB Form Ds to POST /v1/certificates), all on
+// (64 clients on kept-alive blocking sockets posting 5 KB Form Ds to POST /v1/certificates), all on
 // 127.0.0.1. It exits when its stdin closes, which happens when this process ends for any reason.
 // This process holds only the gateway, so its CPU time and RSS are the gateway's.
 //
