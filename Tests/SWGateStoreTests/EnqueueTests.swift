@@ -40,6 +40,18 @@ struct EnqueueTests {
         }
     }
 
+    @Test("Every connection's page cache is bounded: the writer's, a reader's and the checkpointer's")
+    func pageCacheBounded() async throws {
+        try await withStore { store, _ in
+            for index in 0..<50 { _ = try await store.enqueue(formD("M-\(index)")) }
+            let bound = -SQLiteOutboxStore.pageCacheKiB
+            #expect(bound == -8192)
+            let sizes = try await store.pageCacheSizes()
+            #expect(sizes.count == 3)
+            #expect(sizes.allSatisfy { $0 == bound })
+        }
+    }
+
     @Test("A repeated Idempotency-Key returns the original message and stores nothing new")
     func submissionIdempotency() async throws {
         try await withStore { store, _ in

@@ -35,6 +35,11 @@ final class BackgroundCheckpointer: Sendable {
         try connection.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     }
 
+    /// This connection's `cache_size` (negative: KiB).
+    func cacheSize() throws -> Int {
+        try connection.read { try Int.fetchOne($0, sql: "PRAGMA cache_size") ?? 0 }
+    }
+
     /// Counts the `units` of a commit of at least `minimumBatch`; every `unitsPerCheckpoint` of them
     /// start a passive checkpoint, or ask the running one to go once more.
     func commitDidHappen(units: Int) {

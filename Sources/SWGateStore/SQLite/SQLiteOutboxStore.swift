@@ -32,6 +32,13 @@ public final class SQLiteOutboxStore: OutboxStore {
         public init() {}
     }
 
+    /// The page cache of each connection (writer, readers, checkpointer), in KiB: 8 MiB, 512 pages
+    /// of 16 KiB, enough for the hot index pages of a queue of 100,000 deliveries (the pages behind
+    /// it stay in the operating system's cache). With 32 MiB per connection the gateway's resident
+    /// memory grew with the database to 127-159 MiB after intake and delivery; with 8 MiB it stays
+    /// near 80 MiB at the same throughput (`docs/benchmarks-server.md`).
+    public static let pageCacheKiB = 8192
+
     let pool: any DatabaseWriter
     let committer: GroupCommitter
     let checkpointer: BackgroundCheckpointer?
@@ -60,8 +67,8 @@ public final class SQLiteOutboxStore: OutboxStore {
             // Takes effect only when the file is created: 16 KiB pages hold a 5 KB signed document
             // in one page instead of an overflow chain, halving WAL frames and write calls.
             try db.execute(sql: "PRAGMA page_size = 16384")
-            // A bounded page cache (32 MiB) keeps the hot index pages of a deep queue in memory.
-            try db.execute(sql: "PRAGMA cache_size = -32768")
+            // A bounded page cache per connection (see `pageCacheKiB`).
+            try db.execute(sql: "PRAGMA cache_size = -\(SQLiteOutboxStore.pageCacheKiB)")
             // Each group-committed unit runs in a savepoint; keep its statement journal in memory
             // rather than in a temporary file opened and written per unit.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
@@ -116,6 +123,22 @@ public final class SQLiteOutboxStore: OutboxStore {
             return try await pool.writeWithoutTransaction { db in
                 (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
             }
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// The `cache_size` of the writer, of a reader and of the checkpointer's connection (negative:
+    /// KiB), as SQLite reports them: each is `-pageCacheKiB`.
+    public func pageCacheSizes() async throws(OutboxError) -> [Int] {
+        do {
+            let query = "PRAGMA cache_size"
+            var sizes = [
+                try await pool.writeWithoutTransaction { try Int.fetchOne($0, sql: query) ?? 0 },
+                try await pool.read { try Int.fetchOne($0, sql: query) ?? 0 },
+            ]
+            if let checkpointer { sizes.append(try checkpointer.cacheSize()) }
+            return sizes
         } catch {
             throw Self.translate(error, path: path)
         }
