@@ -35,6 +35,28 @@ struct NSWChannelTests {
         #expect(record.deliveries.first?.contentType == ChannelContentType.nswEnvelope)
     }
 
+    @Test("The NSW simulator verifies what it receives: a tampered envelope gets a SOAP Client fault and no ACK")
+    func simulatorRefusesTamperedEnvelope() async throws {
+        let simulator = NSWSimulator(security: ChannelTest.nsw)
+        let (url, task) = try await ChannelTest.host(simulator)
+        defer { task.cancel() }
+        let signed = try ChannelTest.gateway.signFormDForNSW(try ChannelTest.formD(), messageId: "nsw-tampered-1")
+        let intact = ChannelTest.text(signed)
+        let tampered = intact.replacingOccurrences(of: "<Number>1200</Number>", with: "<Number>1300</Number>")
+        #expect(tampered != intact)
+        let (status, _, body) = try await ChannelTest.post(
+            url + "/nsw", SOAP11.envelope(containing: Array(tampered.utf8)), contentType: ChannelContentType.soap11)
+        #expect(status == 500)
+        #expect(ChannelTest.text(body).contains("<faultcode>soap:Client</faultcode>"))
+        #expect(ChannelTest.text(body).contains("signature check failed"))
+        #expect(await simulator.state.received.isEmpty)
+        // The same envelope untouched is acknowledged.
+        let (okStatus, _, ack) = try await ChannelTest.post(url + "/nsw", SOAP11.envelope(containing: signed), contentType: ChannelContentType.soap11)
+        #expect(okStatus == 200)
+        #expect(ChannelTest.text(ack).contains("<RefMessageId>nsw-tampered-1</RefMessageId>"))
+        #expect(await simulator.state.received == ["nsw-tampered-1"])
+    }
+
     @Test("The signed bytes are stored before sending; a retry sends exactly those bytes")
     func signedPayloadPersisted() async throws {
         let (store, directory) = try ChannelTest.store()

@@ -43,14 +43,17 @@ public struct NSWSimulator: Endpoint {
         let reaction = await state.react(to: request)
         if reaction == .unavailable { return SimulatorControl.unavailable }
         guard request.mediaType == "text/xml" else { return fault("Client", "expected text/xml", status: 415) }
-        let envelope: [UInt8]
+        let envelope: XMLDocument
         let element: XMLElement
         do {
             guard case .element(let body) = try SOAP11.content(of: XMLDocument(bytes: request.body)),
                 body.isNamed("Envelope", namespace: Namespace.nswEnvelope)
             else { return fault("Client", "the SOAP Body holds no NSW Envelope") }
+            // Verified in a copy of the element's subtree, as the gateway verifies an ACK: the
+            // request is parsed once, not serialised and parsed again.
+            guard let copy = body.copiedAsDocument() else { return fault("Client", "the NSW Envelope cannot be copied out of the SOAP Body") }
             element = body
-            envelope = body.serializedAsDocument()
+            envelope = copy
         } catch {
             return fault("Client", "not a SOAP 1.1 message: \(error)")
         }
@@ -65,7 +68,7 @@ public struct NSWSimulator: Endpoint {
         case .clientFault: return fault("Client", "simulated refusal")
         default: break
         }
-        // `envelope` is `element` serialised: read the verified header from the element, not from a third parse.
+        // `envelope` is a copy of `element`: read the verified header from the element.
         let ns: String?? = .some(Namespace.nswEnvelope)
         let header = element.child("Header", namespace: ns)
         let reference = header?.child("Subject", namespace: ns)?.child("reference", namespace: ns)?.text.trimmed ?? ""
