@@ -18,7 +18,7 @@
 // partners may), so that the end-to-end rate measures the gateway; the gateway's own signatures
 // are RSA-2048 either way.
 //
-// Run: swift run -c release --package-path Benchmarks server-bench [--quick] [--concurrency N] [--rsa-partners]
+// Run: swift run -c release --package-path Benchmarks server-bench [--quick] [--concurrency N] [--rsa-partners] [--latency-rate N]
 import BenchmarkSupport
 import Foundation
 import SWGateSecurity
@@ -160,12 +160,13 @@ for name in ["nsw", "asw"] {
             value("sum") / max(1, value("count")) * 1000))
 }
 
-// 3. Latency with the engine running: Form Ds offered at 300/s, accept-to-delivered to both partners.
-let latencyCount = quick ? 3_000 : 6_000
+// 3. Latency with the engine running: Form Ds offered at 300/s (`--latency-rate N`: N/s), accept-to-delivered to both partners.
+let latencyRate = option("--latency-rate") ?? 300
+let latencyCount = (quick ? 10 : 20) * latencyRate
 let latencyStart = Date()
 let latencyGatewayCPU = ProcessCPU.selfSeconds()
 let latencyWall = ContinuousClock.now
-let paced = peers.load(port: port, first: 200_000, count: latencyCount, rate: 300)
+let paced = peers.load(port: port, first: 200_000, count: latencyCount, rate: Double(latencyRate))
 let expected = queued * 2 + latencyCount * 2
 // In-memory counters while it runs (polling the store would cost the gateway CPU and page cache),
 // then the store for the last commits, as in the relay phase.
@@ -187,8 +188,8 @@ for row in deliveredRows {
 let latencies = acceptToDelivered.values.filter { $0.count == 2 }.map { $0.delivered.timeIntervalSince($0.accepted) }
 print(
     String(
-        format: "accept-to-delivered (both partners), %d Form D offered at 300/s (%.0f 202/s, %d failures): %d complete, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (store times, 1 ms resolution); gateway CPU %.0f µs per Form D at this rate",
-        latencyCount, paced.perSecond, paced.failures, latencies.count, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.9) * 1000,
+        format: "accept-to-delivered (both partners), %d Form D offered at %d/s (%.0f 202/s, %d failures): %d complete, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (store times, 1 ms resolution); gateway CPU %.0f µs per Form D at this rate",
+        latencyCount, latencyRate, paced.perSecond, paced.failures, latencies.count, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.9) * 1000,
         percentile(latencies, 0.99) * 1000, (latencies.max() ?? 0) * 1000, latencySteadyCPU * 1e6))
 
 gateway.engine.stop()
@@ -231,8 +232,9 @@ print(
         ecdsaPartners ? "ECDSA" : "RSA", endToEnd, endToEnd / signRate, endToEnd / signRate >= 0.25 ? "met" : "not met"))
 print(
     String(
-        format: "  accept-to-delivered at 300 Form D/s offered: p50 %.1f ms, p99 %.1f ms   [target p99 ≤ 50 ms: %@]", percentile(latencies, 0.5) * 1000,
-        percentile(latencies, 0.99) * 1000, percentile(latencies, 0.99) <= 0.050 && latencies.count == latencyCount ? "met" : "not met"))
+        format: "  accept-to-delivered at %d Form D/s offered: p50 %.1f ms, p99 %.1f ms   [target p99 ≤ 50 ms at 300/s: %@]", latencyRate,
+        percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000,
+        latencyRate != 300 ? "not the target's rate" : percentile(latencies, 0.99) <= 0.050 && latencies.count == latencyCount ? "met" : "not met"))
 print(String(format: "  gateway peak RSS: %.0f MiB   [target ≤ 150 MB (143 MiB): %@]", gatewayPeakRSS, gatewayPeakRSS * 1.048576 <= 150 ? "met" : "not met"))
 // Top-level `defer` does not run before `exit`: remove the store (hundreds of MB) explicitly.
 try? FileManager.default.removeItem(at: directory)
