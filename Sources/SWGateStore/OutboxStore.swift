@@ -20,6 +20,13 @@ public protocol OutboxStore: Sendable {
     /// Claimed deliveries become `sending`, leased to `owner` until `now + leaseDuration`.
     func claim(destination: String, limit: Int, owner: String, leaseDuration: Duration, now: Date) async throws -> [ClaimedDelivery]
 
+    /// ``claim(destination:limit:owner:leaseDuration:now:)`` for several destinations at once, in
+    /// the order given; a store that can do it in one transaction does (the delivery engine claims
+    /// for every destination with free slots in one call, so a Form D for the NSW and the ASW costs
+    /// one claim transaction, not two). A destination whose claim failed is listed in `failures`
+    /// and claimed nothing; what the others claimed is returned (and leased) all the same.
+    func claim(_ requests: [ClaimRequest], owner: String, leaseDuration: Duration, now: Date) async -> ClaimOutcome
+
     /// Records an attempt and, if `owner` still holds the lease, moves the delivery to its next state.
     func complete(_ completion: DeliveryCompletion) async throws -> CompletionResult
 
@@ -73,7 +80,44 @@ public protocol OutboxStore: Sendable {
     func close() async throws
 }
 
+/// How many deliveries to claim for one destination (see ``OutboxStore/claim(_:owner:leaseDuration:now:)``).
+public struct ClaimRequest: Sendable, Hashable {
+    public var destination: String
+    public var limit: Int
+
+    public init(destination: String, limit: Int) {
+        self.destination = destination
+        self.limit = limit
+    }
+}
+
+/// What ``OutboxStore/claim(_:owner:leaseDuration:now:)`` claimed, and for which destinations the
+/// claim failed (and why).
+public struct ClaimOutcome: Sendable {
+    public var claimed: [ClaimedDelivery]
+    public var failures: [(destination: String, error: String)]
+
+    public init(claimed: [ClaimedDelivery] = [], failures: [(destination: String, error: String)] = []) {
+        self.claimed = claimed
+        self.failures = failures
+    }
+}
+
 extension OutboxStore {
+    /// One destination after the other, each in its own transaction.
+    public func claim(_ requests: [ClaimRequest], owner: String, leaseDuration: Duration, now: Date) async -> ClaimOutcome {
+        var outcome = ClaimOutcome()
+        for request in requests where request.limit > 0 {
+            do {
+                outcome.claimed += try await claim(
+                    destination: request.destination, limit: request.limit, owner: owner, leaseDuration: leaseDuration, now: now)
+            } catch {
+                outcome.failures.append((request.destination, "\(error)"))
+            }
+        }
+        return outcome
+    }
+
     /// Ready when the store answers a query.
     public func readinessProblem() async -> String? {
         do {

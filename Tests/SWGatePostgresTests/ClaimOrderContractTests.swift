@@ -25,6 +25,24 @@ struct ClaimOrderContractTests {
         }
     }
 
+    @Test("Claiming for several destinations in one call: each within its limit, in conversation order", arguments: StoreKind.allCases)
+    func severalDestinations(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            _ = try await store.enqueue(formD("I-1", conversation: "C-1", destinations: ["nsw", "asw"]))
+            _ = try await store.enqueue(formD("A-1", conversation: "C-1", function: .amend, destinations: ["nsw", "asw"]))
+            _ = try await store.enqueue(formD("I-2", conversation: "C-2", destinations: ["nsw", "asw"]))
+            let outcome = await store.claim(
+                [ClaimRequest(destination: "nsw", limit: 1), ClaimRequest(destination: "asw", limit: 10)], owner: "test",
+                leaseDuration: .seconds(60), now: Date())
+            #expect(outcome.failures.isEmpty)
+            #expect(outcome.claimed.filter { $0.destination == "nsw" }.map(\.wireMessageID) == ["I-1"])
+            #expect(outcome.claimed.filter { $0.destination == "asw" }.map(\.wireMessageID) == ["I-1", "I-2"])
+            #expect(outcome.claimed.allSatisfy { $0.owner == "test" })
+            #expect(try await store.claimNow("nsw").map(\.wireMessageID) == ["I-2"])
+            #expect(try await store.claimNow("asw").isEmpty, "the AMEND waits for its ISSUE")
+        }
+    }
+
     @Test("Order is per destination: a blocked ASW does not hold back the NSW", arguments: StoreKind.allCases)
     func perDestination(kind: StoreKind) async throws {
         try await withStore(kind) { store in

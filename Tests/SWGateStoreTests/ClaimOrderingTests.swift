@@ -4,6 +4,32 @@ import Testing
 
 @Suite("Claiming: FIFO per conversation and destination, leases")
 struct ClaimOrderingTests {
+    @Test("Claims for several destinations are one store unit and one transaction, each within its own limit")
+    func claimSeveralDestinationsAtOnce() async throws {
+        try await withStore { store, _ in
+            var messages: [String] = []
+            for index in 0..<3 {
+                messages.append(try await store.enqueue(formD("M-\(index)", conversation: "VN-\(index)", destinations: ["nsw", "asw"])).id)
+            }
+            let before = store.counters
+            let outcome = await store.claim(
+                [ClaimRequest(destination: "nsw", limit: 2), ClaimRequest(destination: "asw", limit: 5), ClaimRequest(destination: "portal", limit: 0)],
+                owner: "test", leaseDuration: .seconds(60), now: Date())
+            let after = store.counters
+            #expect(outcome.failures.isEmpty)
+            let claimed = outcome.claimed
+            #expect(after.units - before.units == 1)
+            #expect(after.transactions - before.transactions == 1)
+            #expect(claimed.filter { $0.destination == "nsw" }.map(\.messageID) == Array(messages.prefix(2)))
+            #expect(claimed.filter { $0.destination == "asw" }.map(\.messageID) == messages)
+            // Each claimed delivery is leased and audited as for a claim of its destination alone.
+            #expect(try await store.claimNow("asw").isEmpty)
+            #expect(try await store.claimNow("nsw").map(\.messageID) == [messages[2]])
+            let audit = try await store.auditEntries(messageID: messages[0])
+            #expect(audit.filter { $0.event == .sending }.map(\.destination) == ["nsw", "asw"])
+        }
+    }
+
     @Test("An AMEND is not claimed while its ISSUE is pending, sending, retrying, failed or dead")
     func amendNeverOvertakesIssue() async throws {
         try await withStore { store, _ in

@@ -165,6 +165,8 @@ let latencyRate = option("--latency-rate") ?? 300
 let latencyCount = (quick ? 10 : 20) * latencyRate
 let latencyStart = Date()
 let latencyGatewayCPU = ProcessCPU.selfSeconds()
+let latencyCounters = (gateway.store as? SQLiteOutboxStore)?.counters
+let latencyWritten = ProcessIO.writtenBytes()
 let latencyWall = ContinuousClock.now
 let paced = peers.load(port: port, first: 200_000, count: latencyCount, rate: Double(latencyRate))
 let expected = queued * 2 + latencyCount * 2
@@ -177,6 +179,14 @@ while (ContinuousClock.now - latencyWall).seconds < 300, try await gateway.store
     try await Task.sleep(for: .milliseconds(5))
 }
 let latencySteadyCPU = (ProcessCPU.selfSeconds() - latencyGatewayCPU) / Double(latencyCount)
+let latencyBytes = ProcessIO.writtenBytes() - latencyWritten
+if let before = latencyCounters, let after = (gateway.store as? SQLiteOutboxStore)?.counters {
+    print(
+        String(
+            format: "latency phase store writes per Form D (intake and both deliveries): %.1f units in %.2f transactions; %.1f KB written",
+            Double(after.units - before.units) / Double(latencyCount), Double(after.transactions - before.transactions) / Double(latencyCount),
+            latencyBytes / Double(latencyCount) / 1000))
+}
 // Before the query below, which reads every delivery of the phase through a reader connection.
 let gatewayPeakRSS = ProcessMemory.peakMiB(pid: nil)
 let deliveredRows = try await gateway.store.deliveries(matching: DeliveryFilter(states: [.delivered], acceptedSince: latencyStart))

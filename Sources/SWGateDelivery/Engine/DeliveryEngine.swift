@@ -67,37 +67,46 @@ public actor DeliveryEngine {
                         logger.warning("reclaiming expired leases failed: \(error)")
                     }
                 }
-                for destination in destinations {
-                    for claimed in await claim(for: destination, now: clock.now) {
-                        let channel = destination.channel
-                        group.addTask { await self.attempt(claimed, channel: channel) }
-                    }
+                for (claimed, channel) in await claimForAll(now: clock.now) {
+                    group.addTask { await self.attempt(claimed, channel: channel) }
                 }
                 await signal.wait(timeout: configuration.pollInterval)
             }
         }
     }
 
-    /// Claims what `destination` may take now, given its free slots and its breaker.
-    private func claim(for destination: DeliveryDestination, now: ContinuousClock.Instant) async -> [ClaimedDelivery] {
-        let name = destination.name
-        let free = destination.maximumConcurrency - inFlight[name, default: 0]
-        let permitted = breakers[name]?.permittedAttempts(now: now) ?? Int.max
-        let limit = min(free, permitted, configuration.claimBatch)
-        guard limit > 0 else { return [] }
-        // Reserve the slots before suspending, so the loop never over-claims.
-        inFlight[name, default: 0] += limit
-        let claimed: [ClaimedDelivery]
-        do {
-            claimed = try await store.claim(
-                destination: name, limit: limit, owner: configuration.owner, leaseDuration: configuration.leaseDuration, now: Date())
-        } catch {
-            logger.warning("claiming for \(name) failed: \(error)")
-            claimed = []
+    /// Claims what every destination may take now, given its free slots and its breaker, in one
+    /// store call (one transaction in the SQLite store, however many destinations have room).
+    private func claimForAll(now: ContinuousClock.Instant) async -> [(ClaimedDelivery, any DeliveryChannel)] {
+        var requests: [ClaimRequest] = []
+        for destination in destinations {
+            let name = destination.name
+            let free = destination.maximumConcurrency - inFlight[name, default: 0]
+            let permitted = breakers[name]?.permittedAttempts(now: now) ?? Int.max
+            let limit = min(free, permitted, configuration.claimBatch)
+            guard limit > 0 else { continue }
+            // Reserve the slots before suspending, so the loop never over-claims.
+            inFlight[name, default: 0] += limit
+            requests.append(ClaimRequest(destination: name, limit: limit))
         }
-        inFlight[name, default: 0] -= limit - claimed.count
-        for _ in claimed { breakers[name]?.attemptStarted() }
-        return claimed
+        guard !requests.isEmpty else { return [] }
+        let outcome = await store.claim(requests, owner: configuration.owner, leaseDuration: configuration.leaseDuration, now: Date())
+        for failure in outcome.failures {
+            logger.warning("claiming for \(failure.destination) failed: \(failure.error)")
+        }
+        let claimed = outcome.claimed
+        var result: [(ClaimedDelivery, any DeliveryChannel)] = []
+        for request in requests {
+            let name = request.destination
+            let mine = claimed.filter { $0.destination == name }
+            inFlight[name, default: 0] -= request.limit - mine.count
+            guard let channel = destinations.first(where: { $0.name == name })?.channel else { continue }
+            for delivery in mine {
+                breakers[name]?.attemptStarted()
+                result.append((delivery, channel))
+            }
+        }
+        return result
     }
 
     /// One attempt: send, classify, decide the next state, record it.

@@ -17,44 +17,68 @@ extension SQLiteOutboxStore {
         """
 
     public func claim(destination: String, limit: Int, owner: String, leaseDuration: Duration, now: Date) async throws -> [ClaimedDelivery] {
-        guard limit > 0 else { return [] }
+        try await claimAll([ClaimRequest(destination: destination, limit: limit)], owner: owner, leaseDuration: leaseDuration, now: now)
+    }
+
+    /// Every destination's claim in one store unit: one transaction (shared with other queued
+    /// units by group commit) for all of them. If it fails, every destination of the call is
+    /// listed as failed with the store's error, and nothing was claimed.
+    public func claim(_ requests: [ClaimRequest], owner: String, leaseDuration: Duration, now: Date) async -> ClaimOutcome {
+        do {
+            return ClaimOutcome(claimed: try await claimAll(requests, owner: owner, leaseDuration: leaseDuration, now: now))
+        } catch {
+            return ClaimOutcome(failures: requests.filter { $0.limit > 0 }.map { ($0.destination, "\(error)") })
+        }
+    }
+
+    private func claimAll(_ requests: [ClaimRequest], owner: String, leaseDuration: Duration, now: Date) async throws -> [ClaimedDelivery] {
+        let requests = requests.filter { $0.limit > 0 }
+        guard !requests.isEmpty else { return [] }
         let nowMS = now.storeMilliseconds
         let expires = nowMS + leaseDuration.milliseconds
         return try await write { db in
-            let ids = try Int64.fetchAll(db.cachedStatement(sql: Self.readySQL), arguments: [destination, nowMS, limit])
             var claimed: [ClaimedDelivery] = []
-            for id in ids {
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE delivery SET state = 'sending', lease_owner = ?, lease_expires_at = ?,
-                            attempt_count = attempt_count + 1, budget_attempts = budget_attempts + 1, updated_at = ?
-                        WHERE id = ?
-                        """
-                ).execute(arguments: [owner, expires, nowMS, id])
-                guard
-                    let row = try Row.fetchOne(
-                        db.cachedStatement(
-                            sql: """
-                                SELECT d.id, d.destination, d.conversation, d.payload, d.content_type, d.budget_attempts,
-                                    d.budget_started_at, m.id AS message_id, m.wire_message_id, m.function, m.source, m.summary, m.accepted_at
-                                FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
-                                """),
-                        arguments: [id])
-                else { continue }
-                let delivery = ClaimedDelivery(
-                    deliveryID: id, messageID: row["message_id"], wireMessageID: row["wire_message_id"],
-                    destination: row["destination"], conversation: row["conversation"], function: MessageFunction(row["function"]),
-                    payload: row["payload"], contentType: row["content_type"], attempt: row["budget_attempts"],
-                    acceptedAt: Date(storeMilliseconds: row["accepted_at"]),
-                    budgetStartedAt: Date(storeMilliseconds: row["budget_started_at"]), owner: owner,
-                    leaseExpiresAt: Date(storeMilliseconds: expires), source: row["source"], summary: row["summary"])
-                try AuditLog.append(
-                    db, at: nowMS, event: .sending, messageID: delivery.messageID, destination: destination, actor: owner,
-                    detail: "attempt \(delivery.attempt), lease until \(expires)")
-                claimed.append(delivery)
+            for request in requests {
+                claimed += try Self.claim(db, destination: request.destination, limit: request.limit, owner: owner, nowMS: nowMS, expires: expires)
             }
             return claimed
         }
+    }
+
+    private static func claim(_ db: Database, destination: String, limit: Int, owner: String, nowMS: Int64, expires: Int64) throws -> [ClaimedDelivery] {
+        let ids = try Int64.fetchAll(db.cachedStatement(sql: Self.readySQL), arguments: [destination, nowMS, limit])
+        var claimed: [ClaimedDelivery] = []
+        for id in ids {
+            try db.cachedStatement(
+                sql: """
+                    UPDATE delivery SET state = 'sending', lease_owner = ?, lease_expires_at = ?,
+                        attempt_count = attempt_count + 1, budget_attempts = budget_attempts + 1, updated_at = ?
+                    WHERE id = ?
+                    """
+            ).execute(arguments: [owner, expires, nowMS, id])
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT d.id, d.destination, d.conversation, d.payload, d.content_type, d.budget_attempts,
+                                d.budget_started_at, m.id AS message_id, m.wire_message_id, m.function, m.source, m.summary, m.accepted_at
+                            FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
+                            """),
+                    arguments: [id])
+            else { continue }
+            let delivery = ClaimedDelivery(
+                deliveryID: id, messageID: row["message_id"], wireMessageID: row["wire_message_id"],
+                destination: row["destination"], conversation: row["conversation"], function: MessageFunction(row["function"]),
+                payload: row["payload"], contentType: row["content_type"], attempt: row["budget_attempts"],
+                acceptedAt: Date(storeMilliseconds: row["accepted_at"]),
+                budgetStartedAt: Date(storeMilliseconds: row["budget_started_at"]), owner: owner,
+                leaseExpiresAt: Date(storeMilliseconds: expires), source: row["source"], summary: row["summary"])
+            try AuditLog.append(
+                db, at: nowMS, event: .sending, messageID: delivery.messageID, destination: destination, actor: owner,
+                detail: "attempt \(delivery.attempt), lease until \(expires)")
+            claimed.append(delivery)
+        }
+        return claimed
     }
 
     public func complete(_ completion: DeliveryCompletion) async throws -> CompletionResult {
