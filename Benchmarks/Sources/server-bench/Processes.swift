@@ -88,10 +88,10 @@ final class PeersProcess {
     private(set) var aswPort = 0
     var pid: Int32 { process.processIdentifier }
 
-    init(ecdsa: Bool) throws {
+    init(ecdsa: Bool, clients: Int) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["--peers"] + (ecdsa ? ["--ecdsa-partners"] : [])
+        process.arguments = ["--peers", "--clients", String(clients)] + (ecdsa ? ["--ecdsa-partners"] : [])
         stdin = Pipe()
         stdout = Pipe()
         process.standardInput = stdin

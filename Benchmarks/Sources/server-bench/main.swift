@@ -18,7 +18,8 @@
 // partners may), so that the end-to-end rate measures the gateway; the gateway's own signatures
 // are RSA-2048 either way.
 //
-// Run: swift run -c release --package-path Benchmarks server-bench [--quick] [--concurrency N] [--rsa-partners] [--latency-rate N]
+// Run: swift run -c release --package-path Benchmarks server-bench [--quick] [--concurrency N] [--rsa-partners] [--latency-rate N] [--clients N]
+// (`--concurrency`: attempts in flight per destination, default 16; `--clients`: load generator clients, default 64)
 import BenchmarkSupport
 import Foundation
 import SWGateSecurity
@@ -28,7 +29,14 @@ import SWGateStore
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardized
 let certificates = root.appendingPathComponent("Certificates").path
 let template = try String(contentsOf: root.appendingPathComponent("Benchmarks/Fixtures/formd-5kb.xml"), encoding: .utf8)
-let concurrency = 64
+
+func option(_ name: String) -> Int? {
+    guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count else { return nil }
+    return Int(CommandLine.arguments[index + 1])
+}
+
+/// The load generator's clients (the intake phases' concurrency).
+let concurrency = option("--clients") ?? 64
 
 if CommandLine.arguments.contains("--peers") {
     try await runPeers(
@@ -39,17 +47,12 @@ if CommandLine.arguments.contains("--peers") {
 let quick = CommandLine.arguments.contains("--quick")
 let ecdsaPartners = !CommandLine.arguments.contains("--rsa-partners")
 
-func option(_ name: String) -> Int? {
-    guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count else { return nil }
-    return Int(CommandLine.arguments[index + 1])
-}
-
 print("machine: \(machineDescription())")
 print("date: \(Date())  load average: \(loadAverage())")
 let rsaBefore = opensslRSA2048()
 if let rsa = rsaBefore { print(String(format: "openssl rsa2048 before: %.0f sign/s, %.0f verify/s", rsa.sign, rsa.verify)) }
 
-let peers = try PeersProcess(ecdsa: ecdsaPartners)
+let peers = try PeersProcess(ecdsa: ecdsaPartners, clients: concurrency)
 print("partner simulators sign with \(ecdsaPartners ? "ECDSA P-256 (bench mode)" : "RSA-2048"); the gateway signs with RSA-2048")
 print("peers process (simulators + load generator): pid \(peers.pid), nsw port \(peers.nswPort), asw port \(peers.aswPort)")
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("server-bench-\(UUID().uuidString)")
