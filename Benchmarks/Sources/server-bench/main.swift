@@ -108,6 +108,18 @@ let intakeMax = intake(String(format: "intake, %d clients, max (delivery paused)
 _ = intake("intake paced at 1000/s (delivery paused)", first: 100_000, count: pacedCount, rate: 1_000)
 let intakeRSS = ProcessMemory.peakMiB(pid: nil)
 
+/// The store's units of work and transactions, and the bytes the process wrote, per Form D since
+/// `before` / `writtenBefore`, for `count` Form D (a line of the report, prefixed with `label`).
+func printStoreWrites(_ label: String, since before: StoreCounters?, writtenBefore: Double, count: Int) {
+    guard let before, let after = (gateway.store as? SQLiteOutboxStore)?.counters else { return }
+    let n = Double(count)
+    print(
+        String(
+            format: "%@ store writes per Form D: %.1f units in %.2f transactions; %.1f KB written (write-ahead log, checkpoints and sockets)",
+            label, Double(after.units - before.units) / n, Double(after.transactions - before.transactions) / n,
+            (ProcessIO.writtenBytes() - writtenBefore) / n / 1000))
+}
+
 // 2. Relay of everything intake queued; the listener keeps running (idle).
 let queued = 500 + intakeCount + pacedCount
 let gatewayCPU = ProcessCPU.selfSeconds()
@@ -128,14 +140,7 @@ while (ContinuousClock.now - start).seconds < 900, try await gateway.store.stats
 let relaySeconds = (ContinuousClock.now - start).seconds
 let relayGatewayCPU = ProcessCPU.selfSeconds() - gatewayCPU
 let relayPeersCPU = ProcessCPU.seconds(pid: peers.pid) - peersCPU
-let relayBytes = ProcessIO.writtenBytes() - relayWritten
-if let before = relayCounters, let after = (gateway.store as? SQLiteOutboxStore)?.counters {
-    print(
-        String(
-            format: "relay store writes per Form D: %.1f units in %.2f transactions; %.1f KB written (write-ahead log, checkpoints and sockets)",
-            Double(after.units - before.units) / Double(queued), Double(after.transactions - before.transactions) / Double(queued),
-            relayBytes / Double(queued) / 1000))
-}
+printStoreWrites("relay", since: relayCounters, writtenBefore: relayWritten, count: queued)
 let stats = try await gateway.store.stats()
 print(
     String(
@@ -182,14 +187,7 @@ while (ContinuousClock.now - latencyWall).seconds < 300, try await gateway.store
     try await Task.sleep(for: .milliseconds(5))
 }
 let latencySteadyCPU = (ProcessCPU.selfSeconds() - latencyGatewayCPU) / Double(latencyCount)
-let latencyBytes = ProcessIO.writtenBytes() - latencyWritten
-if let before = latencyCounters, let after = (gateway.store as? SQLiteOutboxStore)?.counters {
-    print(
-        String(
-            format: "latency phase store writes per Form D (intake and both deliveries): %.1f units in %.2f transactions; %.1f KB written",
-            Double(after.units - before.units) / Double(latencyCount), Double(after.transactions - before.transactions) / Double(latencyCount),
-            latencyBytes / Double(latencyCount) / 1000))
-}
+printStoreWrites("latency phase (intake and both deliveries)", since: latencyCounters, writtenBefore: latencyWritten, count: latencyCount)
 // Before the query below, which reads every delivery of the phase through a reader connection.
 let gatewayPeakRSS = ProcessMemory.peakMiB(pid: nil)
 let deliveredRows = try await gateway.store.deliveries(matching: DeliveryFilter(states: [.delivered], acceptedSince: latencyStart))

@@ -79,6 +79,7 @@ public actor DeliveryEngine {
     /// store call (one transaction in the SQLite store, however many destinations have room).
     private func claimForAll(now: ContinuousClock.Instant) async -> [(ClaimedDelivery, any DeliveryChannel)] {
         var requests: [ClaimRequest] = []
+        var channels: [String: any DeliveryChannel] = [:]
         for destination in destinations {
             let name = destination.name
             let free = destination.maximumConcurrency - inFlight[name, default: 0]
@@ -88,6 +89,7 @@ public actor DeliveryEngine {
             // Reserve the slots before suspending, so the loop never over-claims.
             inFlight[name, default: 0] += limit
             requests.append(ClaimRequest(destination: name, limit: limit))
+            channels[name] = destination.channel
         }
         guard !requests.isEmpty else { return [] }
         let outcome = await store.claim(requests, owner: configuration.owner, leaseDuration: configuration.leaseDuration, now: Date())
@@ -100,7 +102,7 @@ public actor DeliveryEngine {
             let name = request.destination
             let mine = claimed.filter { $0.destination == name }
             inFlight[name, default: 0] -= request.limit - mine.count
-            guard let channel = destinations.first(where: { $0.name == name })?.channel else { continue }
+            guard let channel = channels[name] else { continue }
             for delivery in mine {
                 breakers[name]?.attemptStarted()
                 result.append((delivery, channel))
