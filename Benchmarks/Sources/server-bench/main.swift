@@ -44,6 +44,9 @@ if CommandLine.arguments.contains("--peers") {
         ecdsa: CommandLine.arguments.contains("--ecdsa-partners"))
 }
 
+// The gateway's log handler, as `swgate serve` installs it (text format).
+TextLogHandler.bootstrap()
+
 let quick = CommandLine.arguments.contains("--quick")
 let ecdsaPartners = !CommandLine.arguments.contains("--rsa-partners")
 
@@ -157,6 +160,10 @@ let metricsText = gateway.metrics.render(stats: nil).split(separator: "\n")
 // the cost measured); the portal destination is a closed port here, so they are not delivered.
 let callbacks = stats.rows.filter { $0.destination == "portal" }.map(\.count).reduce(0, +)
 print(String(format: "callbacks queued for the portal: %d (%.1f per Form D; not delivered in this benchmark)", callbacks, Double(callbacks) / Double(queued)))
+let portalStates = stats.rows.filter { $0.destination == "portal" }.map { "\($0.state) \($0.count)" }.joined(separator: ", ")
+let portalFailures = metricsText.filter { $0.hasPrefix("swgate_failed_attempts_total{destination=\"portal\"") }
+    .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+print(String(format: "  portal callbacks by state: %@; failed attempts during the relay: %.0f", portalStates, portalFailures))
 for name in ["nsw", "asw"] {
     func value(_ series: String) -> Double {
         metricsText.first { $0.hasPrefix("swgate_delivery_seconds_\(series){destination=\"\(name)\"}") }

@@ -31,9 +31,10 @@ public struct AS4MessageBuilder: Sendable {
     /// reference when not given.
     public func userMessage(
         document: [UInt8], summary: DocumentSummary, codes: DocumentProfile.AS4Codes, certificate: Certificate,
-        messageId: String = "\(UUID().uuidString.lowercased())@swgate", refToMessageId: String? = nil, conversationId: String? = nil,
+        messageId: String? = nil, refToMessageId: String? = nil, conversationId: String? = nil,
         at date: Date = Date()
     ) -> String {
+        let messageId = messageId ?? "\(MessageIdentifier.random())@swgate"
         let e = XMLText.escape
         var info = "<eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp><eb:MessageId>\(e(messageId))</eb:MessageId>"
         if let refToMessageId { info += "<eb:RefToMessageId>\(e(refToMessageId))</eb:RefToMessageId>" }
@@ -57,7 +58,8 @@ public struct AS4MessageBuilder: Sendable {
     /// A signed-receipt signal for a verified user message: `eb:Receipt` with the verified
     /// reference digests as ebbp:NonRepudiationInformation.
     public func receipt(for verification: AS4Verification, certificate: Certificate,
-                        messageId: String = "\(UUID().uuidString.lowercased())@swgate", at date: Date = Date()) -> String {
+                        messageId: String? = nil, at date: Date = Date()) -> String {
+        let messageId = messageId ?? "\(MessageIdentifier.random())@swgate"
         let e = XMLText.escape
         var parts = ""
         for reference in verification.signature.references {
@@ -80,8 +82,9 @@ public struct AS4MessageBuilder: Sendable {
     /// An error signal (`eb:SignalMessage` with one `eb:Error`), to be signed like every signal.
     public func error(
         code: String, severity: String, shortDescription: String, description: String, refToMessageId: String?,
-        certificate: Certificate, messageId: String = "\(UUID().uuidString.lowercased())@swgate", at date: Date = Date()
+        certificate: Certificate, messageId: String? = nil, at date: Date = Date()
     ) -> String {
+        let messageId = messageId ?? "\(MessageIdentifier.random())@swgate"
         let e = XMLText.escape
         var info = "<eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp><eb:MessageId>\(e(messageId))</eb:MessageId>"
         var refAttribute = ""
@@ -98,7 +101,7 @@ public struct AS4MessageBuilder: Sendable {
     }
 
     private struct Ids {
-        let suffix = UUID().uuidString.lowercased()
+        let suffix = MessageIdentifier.random()
         var body: String { "body-" + suffix }
         var messaging: String { "messaging-" + suffix }
         var timestamp: String { "ts-" + suffix }

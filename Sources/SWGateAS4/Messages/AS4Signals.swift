@@ -81,7 +81,7 @@ enum AS4Signals {
         let e = XMLText.escape
         var info =
             "<eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp>"
-            + "<eb:MessageId>\(UUID().uuidString.lowercased())@swgate</eb:MessageId>"
+            + "<eb:MessageId>\(MessageIdentifier.random())@swgate</eb:MessageId>"
         var refAttribute = ""
         if let refToMessageId, !refToMessageId.isEmpty {
             info += "<eb:RefToMessageId>\(e(refToMessageId))</eb:RefToMessageId>"

@@ -131,7 +131,7 @@ public struct AnswerCallback: Sendable, Hashable, Encodable {
     public func message(for delivery: ClaimedDelivery, routing: AnswerRouting) -> NewMessage {
         let body = json
         return NewMessage(
-            wireMessageID: UUID().uuidString.lowercased(), conversation: delivery.conversation, documentType: Self.documentType,
+            wireMessageID: MessageIdentifier.random(), conversation: delivery.conversation, documentType: Self.documentType,
             function: MessageFunction(event.rawValue.uppercased()), source: delivery.destination,
             payloads: [OutboundPayload(destination: routing.destination, body: body, contentType: Self.contentType)])
     }

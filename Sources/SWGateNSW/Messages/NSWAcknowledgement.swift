@@ -48,7 +48,8 @@ public struct NSWAcknowledgement: Sendable, Hashable {
     }
 
     /// The unsigned NSW envelope carrying this acknowledgement from `from` to `to`.
-    public func envelope(from: NSWParty, to: NSWParty, messageId: String = UUID().uuidString.lowercased(), date: Date = Date()) -> [UInt8] {
+    public func envelope(from: NSWParty, to: NSWParty, messageId: String? = nil, date: Date = Date()) -> [UInt8] {
+        let messageId = messageId ?? MessageIdentifier.random()
         let e = XMLText.escape
         var content =
             "<Acknowledgement><RefMessageId>\(e(refMessageId))</RefMessageId><Reference>\(e(reference))</Reference>"

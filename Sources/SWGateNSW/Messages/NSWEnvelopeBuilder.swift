@@ -27,9 +27,10 @@ public struct NSWEnvelopeBuilder: Sendable {
     /// The envelope for business `document` (its bytes, embedded unchanged apart from the XML
     /// declaration), announced in `Subject` by its summary and its profile's NSW codes.
     public func envelope(
-        document: [UInt8], summary: DocumentSummary, codes: DocumentProfile.NSWCodes, messageId: String = UUID().uuidString.lowercased(),
+        document: [UInt8], summary: DocumentSummary, codes: DocumentProfile.NSWCodes, messageId: String? = nil,
         sendDate: Date = Date()
     ) -> String {
+        let messageId = messageId ?? MessageIdentifier.random()
         let e = XMLText.escape
         var subject = "<documentType>\(e(codes.documentType))</documentType><type>\(e(codes.type))</type>"
             + "<function>\(e(summary.function))</function><reference>\(e(summary.reference))</reference>"

@@ -11,7 +11,7 @@ extension SecurityServices {
     /// envelope from ``SecurityConfiguration/localParty`` to ``SecurityConfiguration/nswParty`` and
     /// signs it (Content signature + SystemSignature).
     public func signForNSW(
-        _ document: [UInt8], summary: DocumentSummary, codes: DocumentProfile.NSWCodes, messageId: String = UUID().uuidString.lowercased(),
+        _ document: [UInt8], summary: DocumentSummary, codes: DocumentProfile.NSWCodes, messageId: String? = nil,
         at date: Date = Date()
     ) throws(SignatureError) -> [UInt8] {
         let builder = NSWEnvelopeBuilder(from: configuration.localParty, to: configuration.nswParty)

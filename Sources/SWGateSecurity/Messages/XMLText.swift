@@ -3,21 +3,37 @@ package import Foundation
 
 /// Helpers for writing XML as text, shared by the envelope builders here and the channels.
 package enum XMLText {
-    /// `text` escaped for element content and attribute values.
+    /// `text` escaped for element content and attribute values. Works on the UTF-8 bytes (the
+    /// five characters escaped are ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte
+    /// sequence); text without any of them, the usual case, is returned as it is.
     package static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            default: result.append(character)
+        var text = text
+        let plain = text.withUTF8 { utf8 in !utf8.contains { $0 <= UInt8(ascii: ">") && escapes[Int($0)] != nil } }
+        if plain { return text }
+        return text.withUTF8 { utf8 -> String in
+            var result = [UInt8]()
+            result.reserveCapacity(utf8.count + 16)
+            for byte in utf8 {
+                if byte <= UInt8(ascii: ">"), let replacement = escapes[Int(byte)] {
+                    result.append(contentsOf: replacement)
+                } else {
+                    result.append(byte)
+                }
             }
+            return String(decoding: result, as: UTF8.self)
         }
-        return result
+    }
+
+    /// The replacement of each ASCII byte up to `>` that ``escape(_:)`` escapes.
+    private static let escapes: [[UInt8]?] = (0...Int(UInt8(ascii: ">"))).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "&"): Array("&amp;".utf8)
+        case UInt8(ascii: "<"): Array("&lt;".utf8)
+        case UInt8(ascii: ">"): Array("&gt;".utf8)
+        case UInt8(ascii: "\""): Array("&quot;".utf8)
+        case UInt8(ascii: "'"): Array("&apos;".utf8)
+        default: nil
+        }
     }
 
     /// `document` without a UTF-8 byte order mark and XML declaration, so it can be embedded.

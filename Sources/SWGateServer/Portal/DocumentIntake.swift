@@ -205,7 +205,7 @@ public struct DocumentIntake: Sendable {
         let body = Data(bytes)
         let summary = checked.summary
         return NewMessage(
-            wireMessageID: UUID().uuidString.lowercased(), conversation: summary.replaces ?? summary.reference,
+            wireMessageID: MessageIdentifier.random(), conversation: summary.replaces ?? summary.reference,
             documentType: summary.documentType, function: MessageFunction(summary.function), source: source,
             payloads: destinations.map { destination in
                 // Partner protocols get the unsigned document, signed at delivery; an HTTP destination the document as is.

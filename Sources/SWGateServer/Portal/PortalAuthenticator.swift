@@ -41,7 +41,7 @@ public struct PortalAuthenticator: Sendable {
     /// The client name when the `Authorization` header carries a known token allowed `permission`;
     /// else 401 (no or unknown token) or 403 (known client, not allowed).
     public func authorize(authorization: String?, for permission: PortalPermission) throws(PortalError) -> String {
-        guard let authorization, authorization.count > 7, Self.hasBearerScheme(authorization) else {
+        guard let authorization, authorization.utf8.count > 7, Self.hasBearerScheme(authorization) else {
             throw PortalError(.unauthenticated, "send Authorization: Bearer <token>")
         }
         let token = authorization.dropFirst(7).trimmingWhitespace()

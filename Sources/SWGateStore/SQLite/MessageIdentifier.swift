@@ -22,10 +22,32 @@ package enum MessageIdentifier {
         bytes.5 = UInt8(truncatingIfNeeded: time)
         bytes.6 = (bytes.6 & 0x0f) | 0x70
         bytes.8 = (bytes.8 & 0x3f) | 0x80
-        // The canonical lower-case 8-4-4-4-12 form, written directly (UUID.uuidString plus
-        // lowercased() made two strings per message on the writer thread).
-        let digits = Array("0123456789abcdef".utf8)
-        return withUnsafeBytes(of: bytes) { raw in
+        return canonical(bytes)
+    }
+
+    /// A random (version 4) UUID in the canonical lower-case form, for the ids of messages sent on
+    /// the wire (SOAP and ebMS message ids, callbacks). From the same buffered random bits as
+    /// ``next(milliseconds:)``: Foundation's `UUID()` opens and reads `/dev/urandom` on every call,
+    /// and `uuidString.lowercased()` makes two strings.
+    package static func random() -> String {
+        let (high, low) = randomBits.withLock { $0.next() }
+        var bytes: uuid_t = (
+            UInt8(truncatingIfNeeded: high >> 56), UInt8(truncatingIfNeeded: high >> 48), UInt8(truncatingIfNeeded: high >> 40),
+            UInt8(truncatingIfNeeded: high >> 32), UInt8(truncatingIfNeeded: high >> 24), UInt8(truncatingIfNeeded: high >> 16),
+            UInt8(truncatingIfNeeded: high >> 8), UInt8(truncatingIfNeeded: high),
+            UInt8(truncatingIfNeeded: low >> 56), UInt8(truncatingIfNeeded: low >> 48), UInt8(truncatingIfNeeded: low >> 40),
+            UInt8(truncatingIfNeeded: low >> 32), UInt8(truncatingIfNeeded: low >> 24), UInt8(truncatingIfNeeded: low >> 16),
+            UInt8(truncatingIfNeeded: low >> 8), UInt8(truncatingIfNeeded: low)
+        )
+        bytes.6 = (bytes.6 & 0x0f) | 0x40
+        bytes.8 = (bytes.8 & 0x3f) | 0x80
+        return canonical(bytes)
+    }
+
+    /// `bytes` as the canonical lower-case 8-4-4-4-12 form, written directly.
+    /// (`UUID.uuidString` plus `lowercased()` made two strings per id.)
+    private static func canonical(_ bytes: uuid_t) -> String {
+        withUnsafeBytes(of: bytes) { raw in
             String(unsafeUninitializedCapacity: 36) { buffer in
                 var index = 0
                 for (offset, byte) in raw.enumerated() {
@@ -42,6 +64,7 @@ package enum MessageIdentifier {
         }
     }
 
+    private static let digits = Array("0123456789abcdef".utf8)
     private static let randomBits = Mutex(RandomBits())
 
     /// Random bits for ids, fetched from the kernel 4 KiB at a time: one `getrandom(2)` (through

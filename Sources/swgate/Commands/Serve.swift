@@ -28,6 +28,8 @@ struct Serve: AsyncParsableCommand {
                     handler.logLevel = level
                     return handler
                 }
+            } else {
+                TextLogHandler.bootstrap()
             }
             // A PostgreSQL database that does not answer yet (down, starting up) is waited for,
             // with a line on standard error at every try; nothing listens meanwhile.
