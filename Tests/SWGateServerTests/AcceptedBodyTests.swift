@@ -47,6 +47,39 @@ struct SummaryJSONTests {
             let direct = DocumentIntake.summaryJSON(summary)
             #expect(direct == (try encoder.encode(summary)), "\(String(decoding: direct, as: UTF8.self))")
             #expect(try JSONDecoder().decode(DocumentSummary.self, from: direct) == summary)
+            // Read back without the decoder where it can be (no \u escapes), else left to it.
+            let hasUnicodeEscape = String(decoding: direct, as: UTF8.self).contains("\\u")
+            #expect(DocumentSummary(storedJSON: direct) == (hasUnicodeEscape ? nil : summary))
+        }
+    }
+
+    @Test("The stored summary reader takes what JSONDecoder takes for this shape, and refuses everything else")
+    func storedReader() throws {
+        let full = DocumentSummary(
+            documentType: "ATIGA-FORM-D", reference: "VN-ID 26/04/000457", function: "ISSUE", replaces: "VN-ID 26/04/000456",
+            issueDate: "2026-04-01", issuingCountry: "VN", importingCountry: "ID")
+        let accepted: [(String, DocumentSummary)] = [
+            (#"{"documentType":"ATIGA-FORM-D","function":"ISSUE","importingCountry":"ID","issueDate":"2026-04-01","issuingCountry":"VN","reference":"VN-ID 26\/04\/000457","replaces":"VN-ID 26\/04\/000456"}"#, full),
+            (#" { "reference" : "VN-ID 26/04/000457", "documentType":"ATIGA-FORM-D", "function":"ISSUE", "replaces":"VN-ID 26/04/000456", "issueDate":"2026-04-01","issuingCountry":"VN","importingCountry":"ID", "extra": "ignored" } "#, full),
+            (#"{"documentType":"T","function":"F","issueDate":"","issuingCountry":"VN","reference":"a\"b\\c\nd","replaces":null}"#,
+             DocumentSummary(documentType: "T", reference: "a\"b\\c\nd", function: "F", issueDate: "", issuingCountry: "VN")),
+        ]
+        for (json, expected) in accepted {
+            let data = Data(json.utf8)
+            #expect(try JSONDecoder().decode(DocumentSummary.self, from: data) == expected)
+            #expect(DocumentSummary(storedJSON: data) == expected, "\(json)")
+        }
+        let refused = [
+            "", "{", "[]", "{}", #"{"documentType":"T"}"#,  // required fields missing
+            #"{"documentType":"T","function":"F","issueDate":"","issuingCountry":"VN","reference":"R"} x"#,  // trailing text
+            #"{"documentType":"T","function":"F","issueDate":"","issuingCountry":"VN","reference":"R","reference":"S"}"#,  // repeated key
+            #"{"documentType":"T","function":"F","issueDate":"","issuingCountry":"VN","reference":1}"#,  // not a string
+            #"{"documentType":"T","function":"F","issueDate":"","issuingCountry":"VN","reference":"\u0041"}"#,  // \u: left to the decoder
+            "{\"documentType\":\"T\u{01}\",\"function\":\"F\",\"issueDate\":\"\",\"issuingCountry\":\"VN\",\"reference\":\"R\"}",  // raw control character
+            #"{"documentType":"T","function":"F","issueDate":"","issuingCountry":"VN","reference":"R"#,  // cut off
+        ]
+        for json in refused {
+            #expect(DocumentSummary(storedJSON: Data(json.utf8)) == nil, "\(json)")
         }
     }
 }

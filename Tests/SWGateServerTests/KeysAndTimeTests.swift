@@ -22,13 +22,17 @@ final class SteppedClock: Sendable {
     var now: @Sendable () -> Date { { self.date.withLock { $0 } } }
 }
 
-/// Passes every request to `inner` and keeps the request bodies.
+/// Passes every request to `inner` and keeps the request bodies and headers.
 final class RecordingEndpoint: Endpoint {
     let inner: any Endpoint
     let bodies = Mutex<[[UInt8]]>([])
+    let headers = Mutex<[[String: String]]>([])
     init(_ inner: any Endpoint) { self.inner = inner }
     func handle(_ request: EndpointRequest) async -> EndpointResponse {
-        if request.method == "POST" { bodies.withLock { $0.append(request.body) } }
+        if request.method == "POST" {
+            bodies.withLock { $0.append(request.body) }
+            headers.withLock { $0.append(request.headers) }
+        }
         return await inner.handle(request)
     }
 }
@@ -236,6 +240,11 @@ struct KeysAndTimeTests {
         }
 
         let before = try await deliver("VN-TH 26/03/000501")
+        // Signed XML goes out and comes back as it is: the gateway asks no partner to compress.
+        for partner in [nsw, asw] {
+            let sent = partner.headers.withLock { $0 }
+            #expect(!sent.isEmpty && sent.allSatisfy { $0["accept-encoding"] == nil }, "\(sent)")
+        }
         #expect(before.nsw.contains(old) && !before.nsw.contains(new))
         #expect(before.asw.contains(old) && !before.asw.contains(new))
         clock.set(instant("2030-01-02T00:00:00Z"))

@@ -19,7 +19,9 @@ package struct UnsignedDocument {
     package init?(_ delivery: ClaimedDelivery, profiles: DocumentProfiles) {
         guard let profile = profiles.profile(mediaType: delivery.contentType) else { return nil }
         self.profile = profile
-        if let stored = delivery.summary, let summary = try? Self.decoder.decode(DocumentSummary.self, from: stored) {
+        if let stored = delivery.summary,
+            let summary = DocumentSummary(storedJSON: stored) ?? (try? Self.decoder.decode(DocumentSummary.self, from: stored))
+        {
             self.summary = summary
         } else if let document = try? XMLDocument(bytes: Array(delivery.payload)), let summary = profile.summarize(document.root) {
             self.summary = summary
