@@ -34,7 +34,7 @@ public struct AS4MessageBuilder: Sendable {
         messageId: String? = nil, refToMessageId: String? = nil, conversationId: String? = nil,
         at date: Date = Date()
     ) -> String {
-        let messageId = messageId ?? "\(MessageIdentifier.random())@swgate"
+        let messageId = messageId ?? Self.newMessageId()
         let e = XMLText.escape
         var info = "<eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp><eb:MessageId>\(e(messageId))</eb:MessageId>"
         if let refToMessageId { info += "<eb:RefToMessageId>\(e(refToMessageId))</eb:RefToMessageId>" }
@@ -59,7 +59,7 @@ public struct AS4MessageBuilder: Sendable {
     /// reference digests as ebbp:NonRepudiationInformation.
     public func receipt(for verification: AS4Verification, certificate: Certificate,
                         messageId: String? = nil, at date: Date = Date()) -> String {
-        let messageId = messageId ?? "\(MessageIdentifier.random())@swgate"
+        let messageId = messageId ?? Self.newMessageId()
         let e = XMLText.escape
         var parts = ""
         for reference in verification.signature.references {
@@ -84,7 +84,7 @@ public struct AS4MessageBuilder: Sendable {
         code: String, severity: String, shortDescription: String, description: String, refToMessageId: String?,
         certificate: Certificate, messageId: String? = nil, at date: Date = Date()
     ) -> String {
-        let messageId = messageId ?? "\(MessageIdentifier.random())@swgate"
+        let messageId = messageId ?? Self.newMessageId()
         let e = XMLText.escape
         var info = "<eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp><eb:MessageId>\(e(messageId))</eb:MessageId>"
         var refAttribute = ""
@@ -99,6 +99,9 @@ public struct AS4MessageBuilder: Sendable {
             """
         return envelope(messaging: signal, body: "", certificate: certificate, ids: Ids(), at: date)
     }
+
+    /// A new ebMS `MessageId`: a random UUID at `swgate`.
+    static func newMessageId() -> String { MessageIdentifier.random() + "@swgate" }
 
     private struct Ids {
         let suffix = MessageIdentifier.random()

@@ -81,7 +81,7 @@ enum AS4Signals {
         let e = XMLText.escape
         var info =
             "<eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp>"
-            + "<eb:MessageId>\(MessageIdentifier.random())@swgate</eb:MessageId>"
+            + "<eb:MessageId>\(AS4MessageBuilder.newMessageId())</eb:MessageId>"
         var refAttribute = ""
         if let refToMessageId, !refToMessageId.isEmpty {
             info += "<eb:RefToMessageId>\(e(refToMessageId))</eb:RefToMessageId>"

@@ -24,7 +24,9 @@ enum FlatJSONObject {
     static func strings(in bytes: UnsafeRawBufferPointer) -> [String: String?]? {
         var index = 0
         func skipSpace() {
-            while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+                index += 1
+            }
         }
         func take(_ byte: UInt8) -> Bool {
             skipSpace()
