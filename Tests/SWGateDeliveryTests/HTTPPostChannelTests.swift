@@ -84,4 +84,22 @@ struct HTTPPostChannelTests {
         }
         #expect(failure.reason == .timeout)
     }
+
+    @Test("An answer whose body stops coming is a transient timeout within the exchange's timeout, not the client's read timeout")
+    func bodyStallsAfterHead() async throws {
+        // The head and part of the body arrive at once; the rest never does. The client's own read
+        // timeout is 90 s: the exchange's 0.3 s must bound the body too.
+        let server = try await LoopbackHTTPServer(stallBody: true) { _, _ in (200, "<partial") }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result = await HTTPPostChannel(url: server.url, timeout: .milliseconds(300)).deliver(delivery())
+        let elapsed = clock.now - started
+        try await server.shutdown()
+        guard case .failed(let failure) = result else {
+            Issue.record("expected a failure, got \(result)")
+            return
+        }
+        #expect(failure.reason == .timeout, "\(failure)")
+        #expect(elapsed < .seconds(20), "the exchange took \(elapsed)")
+    }
 }

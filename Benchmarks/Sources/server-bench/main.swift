@@ -88,6 +88,13 @@ let listener = try gateway.host.service(onListening: { port in listening.yield(p
 let listenerTask = Task { try await listener.runService() }
 let port = await firstValue(listeningStream)
 
+/// Voluntary and involuntary context switches of this process's threads so far.
+func threadSwitches() -> Int {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return usage.ru_nvcsw + usage.ru_nivcsw
+}
+
 /// Runs the load generator and prints its figures with the CPU each process spent per request.
 @MainActor func intake(_ name: String, first: Int, count: Int, rate: Double?) -> (load: PeersProcess.LoadResult, gatewayCPU: Double) {
     let gatewayCPU = ProcessCPU.selfSeconds()
@@ -129,6 +136,7 @@ let gatewayCPU = ProcessCPU.selfSeconds()
 let peersCPU = ProcessCPU.seconds(pid: peers.pid)
 let relayWritten = ProcessIO.writtenBytes()
 let relayCounters = (gateway.store as? SQLiteOutboxStore)?.counters
+let relaySwitches = threadSwitches()
 let start = ContinuousClock.now
 let engineTask = Task { await gateway.engine.run() }
 // The gateway's in-memory counters, not a store query: polling the store would cost the gateway.
@@ -143,6 +151,7 @@ while (ContinuousClock.now - start).seconds < 900, try await gateway.store.stats
 let relaySeconds = (ContinuousClock.now - start).seconds
 let relayGatewayCPU = ProcessCPU.selfSeconds() - gatewayCPU
 let relayPeersCPU = ProcessCPU.seconds(pid: peers.pid) - peersCPU
+let relaySwitchesPerFormD = Double(threadSwitches() - relaySwitches) / Double(queued)
 printStoreWrites("relay", since: relayCounters, writtenBefore: relayWritten, count: queued)
 let stats = try await gateway.store.stats()
 print(
@@ -152,9 +161,9 @@ print(
         stats.total(.dead) + stats.total(.failed)))
 print(
     String(
-        format: "relay CPU per Form D: gateway %.0f µs, simulators %.0f µs (CPU use: gateway %.2f cores, simulators %.2f cores)",
+        format: "relay CPU per Form D: gateway %.0f µs, simulators %.0f µs (CPU use: gateway %.2f cores, simulators %.2f cores); gateway thread switches per Form D: %.1f",
         relayGatewayCPU / Double(queued) * 1e6, relayPeersCPU / Double(queued) * 1e6, relayGatewayCPU / relaySeconds,
-        relayPeersCPU / relaySeconds))
+        relayPeersCPU / relaySeconds, relaySwitchesPerFormD))
 let metricsText = gateway.metrics.render(stats: nil).split(separator: "\n")
 // The answers are queued as callbacks for the portal in the transaction that records them (part of
 // the cost measured); the portal destination is a closed port here, so they are not delivered.

@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 package import SWGateDelivery
 
-/// One POST to a partner, with the same timeout and connection classification as ``HTTPPostChannel``.
+/// One POST to a partner through ``HTTPExchange``, as ``HTTPPostChannel`` sends.
 package struct PartnerHTTP {
     package var client: HTTPClient
     package var url: String
@@ -19,26 +19,7 @@ package struct PartnerHTTP {
     }
 
     package func post(_ body: [UInt8], headers: [(String, String)]) async -> Result<HTTPAnswer, DeliveryFailure> {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let (seconds, attoseconds) = timeout.components
-        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-        do {
-            let response = try await client.execute(request, timeout: .milliseconds(milliseconds))
-            let answer = try await response.body.collect(upTo: maximumAnswerBytes)
-            return .success(
-                HTTPAnswer(
-                    status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
-                    body: Data(answer.readableBytesView)))
-        } catch let error as HTTPClientError
-            where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout || error == .writeTimeout
-        {
-            return .failure(DeliveryFailure(.timeout, "no answer from \(url) within \(timeout): \(error)"))
-        } catch {
-            return .failure(DeliveryFailure(.connection, "\(url): \(error)"))
-        }
+        await HTTPExchange.post(client: client, url: url, headers: headers, body: body, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
     }
 }
 

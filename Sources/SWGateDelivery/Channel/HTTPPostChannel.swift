@@ -1,7 +1,4 @@
 public import AsyncHTTPClient
-import Foundation
-import NIOCore
-import NIOHTTP1
 public import SWGateStore
 
 /// POSTs the stored bytes to a fixed URL over AsyncHTTPClient and classifies the answer.
@@ -32,33 +29,16 @@ public struct HTTPPostChannel: DeliveryChannel {
     }
 
     public func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: delivery.contentType)
-        request.headers.add(name: "X-SWGate-Message-Id", value: delivery.wireMessageID)
-        request.headers.add(name: "X-SWGate-Conversation", value: delivery.conversation)
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(bytes: delivery.payload))
-        do {
-            let response = try await client.execute(request, timeout: .milliseconds(timeout.wholeMilliseconds))
-            let body = try await response.body.collect(upTo: maximumAnswerBytes)
-            return classifier.classify(
-                HTTPAnswer(status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"), body: Data(body.readableBytesView)))
-        } catch let error as HTTPClientError where Self.isTimeout(error) {
-            return .failed(DeliveryFailure(.timeout, "no answer from \(url) within \(timeout): \(error)"))
-        } catch {
-            return .failed(DeliveryFailure(.connection, "\(url): \(error)"))
+        let fields =
+            [
+                ("Content-Type", delivery.contentType), ("X-SWGate-Message-Id", delivery.wireMessageID),
+                ("X-SWGate-Conversation", delivery.conversation),
+            ] + headers
+        switch await HTTPExchange.post(
+            client: client, url: url, headers: fields, body: delivery.payload, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
+        {
+        case .success(let answer): return classifier.classify(answer)
+        case .failure(let failure): return .failed(failure)
         }
-    }
-
-    private static func isTimeout(_ error: HTTPClientError) -> Bool {
-        error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout || error == .writeTimeout
-    }
-}
-
-extension Duration {
-    var wholeMilliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

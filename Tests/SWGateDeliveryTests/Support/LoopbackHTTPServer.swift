@@ -28,7 +28,9 @@ final class LoopbackHTTPServer: Sendable {
     var url: String { "http://127.0.0.1:\(port)/inbox" }
     var requests: [Request] { log.requests.withLock { $0 } }
 
-    init(respond: @escaping Responder) async throws {
+    /// - Parameter stallBody: announce the answer's length but send only its bytes so far, never
+    ///   the rest (a partner that stops in the middle of its answer).
+    init(stallBody: Bool = false, respond: @escaping Responder) async throws {
         let log = RequestLog()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.log = log
@@ -39,7 +41,7 @@ final class LoopbackHTTPServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Handler(respond: respond, record: record))
+                    try channel.pipeline.syncOperations.addHandler(Handler(stallBody: stallBody, respond: respond, record: record))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -56,10 +58,12 @@ final class LoopbackHTTPServer: Sendable {
 
         let respond: Responder
         let record: @Sendable (Request) -> Void
+        let stallBody: Bool
         var head: HTTPRequestHead?
         var body = Data()
 
-        init(respond: @escaping Responder, record: @escaping @Sendable (Request) -> Void) {
+        init(stallBody: Bool, respond: @escaping Responder, record: @escaping @Sendable (Request) -> Void) {
+            self.stallBody = stallBody
             self.respond = respond
             self.record = record
         }
@@ -77,9 +81,13 @@ final class LoopbackHTTPServer: Sendable {
                 record(Request(messageID: messageID, conversation: head?.headers.first(name: "X-SWGate-Conversation"), body: body, status: answer.status))
                 var headers = HTTPHeaders()
                 headers.add(name: "Content-Type", value: "text/plain")
-                headers.add(name: "Content-Length", value: String(answer.body.utf8.count))
+                headers.add(name: "Content-Length", value: String(answer.body.utf8.count + (stallBody ? 1000 : 0)))
                 let responseHead = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: answer.status), headers: headers)
                 context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+                if stallBody {
+                    context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)
+                    return
+                }
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             }
