@@ -82,8 +82,10 @@ public struct AS4DeliveryChannel: DeliveryChannel {
             sentDigests = AS4Signals.signedDigests(sent.root)
         case .failure(let failure): return .failed(failure)
         }
-        let http = PartnerHTTP(client: httpClient, url: url, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
-        switch await http.post(message, headers: [("Content-Type", ChannelContentType.soap12), ("X-SWGate-Message-Id", messageId)]) {
+        let headers = [("Content-Type", ChannelContentType.soap12), ("X-SWGate-Message-Id", messageId)]
+        switch await HTTPExchange.post(
+            client: httpClient, url: url, headers: headers, body: message, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
+        {
         case .failure(let failure): return .failed(failure)
         case .success(let answer): return classify(answer, messageId: messageId, sentDigests: sentDigests)
         }

@@ -1,27 +1,6 @@
 public import AsyncHTTPClient
-package import Foundation
 import NIOCore
-import NIOHTTP1
 package import SWGateDelivery
-
-/// One POST to a partner through ``HTTPExchange``, as ``HTTPPostChannel`` sends.
-package struct PartnerHTTP {
-    package var client: HTTPClient
-    package var url: String
-    package var timeout: Duration
-    package var maximumAnswerBytes: Int
-
-    package init(client: HTTPClient, url: String, timeout: Duration, maximumAnswerBytes: Int) {
-        self.client = client
-        self.url = url
-        self.timeout = timeout
-        self.maximumAnswerBytes = maximumAnswerBytes
-    }
-
-    package func post(_ body: [UInt8], headers: [(String, String)]) async -> Result<HTTPAnswer, DeliveryFailure> {
-        await HTTPExchange.post(client: client, url: url, headers: headers, body: body, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
-    }
-}
 
 extension DeliveryResult {
     /// A failure with `reason`, keeping the HTTP status.

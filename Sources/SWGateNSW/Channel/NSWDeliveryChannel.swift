@@ -75,13 +75,12 @@ public struct NSWDeliveryChannel: DeliveryChannel {
             }
         case .failure(let failure): return .failed(failure)
         }
-        let http = PartnerHTTP(client: httpClient, url: url, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
-        let sent = await http.post(
-            SOAP11.envelope(containing: envelope),
-            headers: [
-                ("Content-Type", ChannelContentType.soap11), ("SOAPAction", "\"\(SOAP11.submitAction)\""),
-                ("X-SWGate-Message-Id", messageId),
-            ])
+        let headers = [
+            ("Content-Type", ChannelContentType.soap11), ("SOAPAction", "\"\(SOAP11.submitAction)\""), ("X-SWGate-Message-Id", messageId),
+        ]
+        let sent = await HTTPExchange.post(
+            client: httpClient, url: url, headers: headers, body: SOAP11.envelope(containing: envelope), timeout: timeout,
+            maximumAnswerBytes: maximumAnswerBytes)
         switch sent {
         case .failure(let failure): return .failed(failure)
         case .success(let answer): return classify(answer, messageId: messageId)

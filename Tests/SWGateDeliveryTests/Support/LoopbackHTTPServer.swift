@@ -84,12 +84,12 @@ final class LoopbackHTTPServer: Sendable {
                 headers.add(name: "Content-Length", value: String(answer.body.utf8.count + (stallBody ? 1000 : 0)))
                 let responseHead = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: answer.status), headers: headers)
                 context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
-                if stallBody {
-                    context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)
-                    return
-                }
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                if stallBody {
+                    context.flush()
+                } else {
+                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                }
             }
         }
     }
