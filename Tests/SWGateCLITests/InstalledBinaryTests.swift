@@ -18,11 +18,49 @@ struct InstalledBinaryTests {
             root = try TemporaryDirectory(prefix: "swgate-install")
             try FileManager.default.createDirectory(atPath: root.path("bin"), withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: root.path("run"), withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: CommandRunner.swgatePath, toPath: root.path("bin/swgate"))
+            try Self.copyExecutable(from: CommandRunner.swgatePath, to: root.path("bin/swgate"))
         }
 
         func swgate(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
-            try CommandRunner.run(binary, arguments, environment: environment, currentDirectory: run, timeout: 60)
+            try Self.retryingWhileBusy {
+                try CommandRunner.run(binary, arguments, environment: environment, currentDirectory: run, timeout: 60)
+            }
+        }
+
+        /// Copies the binary through a descriptor opened close-on-exec. A copy written through a
+        /// plain descriptor can be inherited by a child another test spawns at that moment, and
+        /// the kernel refuses to execute a file still open for writing ("Text file busy").
+        static func copyExecutable(from source: String, to destination: String) throws {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: source))
+            let descriptor = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+            guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            defer { close(descriptor) }
+            try bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    guard written > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+                    offset += written
+                }
+            }
+        }
+
+        /// Runs `launch` again while it fails with ETXTBSY: between another test's fork and exec,
+        /// the child still holds every descriptor the parent had open, the copy's included. The
+        /// window is short; 50 tries 20 ms apart bound it.
+        static func retryingWhileBusy<T>(_ launch: () throws -> T) throws -> T {
+            for _ in 0..<50 {
+                do { return try launch() } catch let error as NSError where Self.isTextFileBusy(error) {
+                    Thread.sleep(forTimeInterval: 0.02)
+                }
+            }
+            return try launch()
+        }
+
+        static func isTextFileBusy(_ error: NSError) -> Bool {
+            if error.domain == NSPOSIXErrorDomain && error.code == Int(ETXTBSY) { return true }
+            guard let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError else { return false }
+            return isTextFileBusy(underlying)
         }
 
         /// Copies the files a production-like `security` section names into `run/keys/` and writes
@@ -93,7 +131,9 @@ struct InstalledBinaryTests {
         let installation = try Installation()
         defer { installation.root.remove() }
         try installation.writeConfiguration()
-        let server = try BackgroundProcess(installation.binary, ["serve", "--config", "swgate.yaml"], currentDirectory: installation.run)
+        let server = try Installation.retryingWhileBusy {
+            try BackgroundProcess(installation.binary, ["serve", "--config", "swgate.yaml"], currentDirectory: installation.run)
+        }
         defer { server.stop() }
         let line = try #require(server.waitForOutput(containing: "listening on", seconds: 60), "\(server.errors())")
         let address = try #require(line.range(of: "127.0.0.1:"), "\(line)")
