@@ -43,6 +43,24 @@ struct HTTPPostChannelTests {
         #expect(failure.reason.disposition == .permanent)
     }
 
+    @Test("A redirect is a permanent failure naming its target; the redirected address is never called")
+    func redirectNotFollowed() async throws {
+        // The document's POST is redirected; a GET of the other address (what a followed 302 turns
+        // into) would be answered 200, and the callback taken for delivered without the document.
+        let server = try await LoopbackHTTPServer(location: "/moved") { _, body in body.isEmpty ? (200, "moved here") : (302, "") }
+        let result = await HTTPPostChannel(url: server.url).deliver(delivery())
+        try await server.shutdown()
+        guard case .failed(let failure) = result else {
+            Issue.record("expected a failure, got \(result)")
+            return
+        }
+        #expect(failure.reason == .httpRedirect)
+        #expect(failure.reason.disposition == .permanent)
+        #expect(failure.httpStatus == 302)
+        #expect(failure.description.contains("redirects to /moved"), "\(failure.description)")
+        #expect(server.requests.map { "\($0.method) \($0.uri)" } == ["POST /inbox"])
+    }
+
     @Test("A refused connection is a transient connection failure")
     func connectionRefused() async throws {
         // A port bound but not listening refuses connections, and stays ours while the socket is

@@ -58,13 +58,13 @@ struct PolicyTests {
     @Test("Failure classes carry SPEC 4's dispositions")
     func dispositions() {
         let transient: [FailureReason] = [.connection, .timeout, .httpServerError, .soapServerFault, .ebmsWarning]
-        let permanent: [FailureReason] = [.httpClientError, .soapClientFault, .ebmsFailure, .badAnswerSignature, .unexpectedAnswer]
+        let permanent: [FailureReason] = [.httpClientError, .soapClientFault, .ebmsFailure, .badAnswerSignature, .unexpectedAnswer, .httpRedirect]
         #expect(transient.allSatisfy { $0.disposition == .transient })
         #expect(permanent.allSatisfy { $0.disposition == .permanent })
         #expect(FailureReason("as4-pull-pending", .transient).disposition == .transient)
     }
 
-    @Test("HTTP status classification: 2xx delivered with receipt, 5xx transient, 4xx permanent")
+    @Test("HTTP status classification: 2xx delivered with receipt, 5xx transient, 4xx and 3xx permanent, 1xx unexpected")
     func httpClassification() {
         let classifier = HTTPStatusClassifier()
         guard case .delivered(let receipt?, 200, _) = classifier.classify(HTTPAnswer(status: 200, contentType: "text/xml", body: .init("<ACK/>".utf8))) else {
@@ -72,7 +72,9 @@ struct PolicyTests {
             return
         }
         #expect(receipt.body == .init("<ACK/>".utf8))
-        for (status, reason) in [(500, FailureReason.httpServerError), (503, .httpServerError), (400, .httpClientError), (404, .httpClientError), (302, .unexpectedAnswer)] {
+        for (status, reason) in [
+            (500, FailureReason.httpServerError), (503, .httpServerError), (400, .httpClientError), (404, .httpClientError), (302, .httpRedirect), (308, .httpRedirect), (101, .unexpectedAnswer),
+        ] {
             guard case .failed(let failure) = classifier.classify(HTTPAnswer(status: status, contentType: nil, body: .init())) else {
                 Issue.record("\(status) not a failure")
                 continue

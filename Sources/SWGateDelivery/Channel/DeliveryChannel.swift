@@ -64,8 +64,11 @@ public struct FailureReason: Sendable, Hashable, CustomStringConvertible {
     public static let httpServerError = FailureReason("http-5xx", .transient)
     /// HTTP 4xx: the destination refuses this message; sending it again will not help.
     public static let httpClientError = FailureReason("http-4xx", .permanent)
-    /// An answer the channel cannot interpret (1xx/3xx status, garbage).
+    /// An answer the channel cannot interpret (1xx status, garbage).
     public static let unexpectedAnswer = FailureReason("unexpected-answer", .permanent)
+    /// HTTP 3xx: the destination moved or points elsewhere. Not followed: a redirected POST
+    /// becomes a GET without the document, and the signed bytes go only where they are configured to.
+    public static let httpRedirect = FailureReason("http-redirect", .permanent)
     /// SOAP fault with a Server (1.1) / Receiver (1.2) code.
     public static let soapServerFault = FailureReason("soap-server-fault", .transient)
     /// SOAP fault with a Client (1.1) / Sender (1.2) code.

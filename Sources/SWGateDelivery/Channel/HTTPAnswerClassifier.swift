@@ -6,11 +6,14 @@ public struct HTTPAnswer: Sendable, Hashable {
     public var status: Int
     public var contentType: String?
     public var body: Data
+    /// The `Location` header, which a redirect names its target with.
+    public var location: String?
 
-    public init(status: Int, contentType: String?, body: Data) {
+    public init(status: Int, contentType: String?, body: Data, location: String? = nil) {
         self.status = status
         self.contentType = contentType
         self.body = body
+        self.location = location
     }
 }
 
@@ -21,7 +24,8 @@ public protocol HTTPAnswerClassifier: Sendable {
 }
 
 /// The plain HTTP rule (SPEC 4): 2xx delivered (a non-empty body is kept as the receipt), 5xx
-/// transient, 4xx permanent, anything else permanent as unexpected.
+/// transient, 4xx permanent, a redirect permanent (the partners' client never follows one: see
+/// `HTTPClient.partners`), anything else permanent as unexpected.
 public struct HTTPStatusClassifier: HTTPAnswerClassifier {
     public init() {}
 
@@ -34,6 +38,13 @@ public struct HTTPStatusClassifier: HTTPAnswerClassifier {
             return .failed(DeliveryFailure(.httpServerError, "HTTP \(answer.status)\(Self.excerpt(answer.body))", httpStatus: answer.status))
         case 400..<500:
             return .failed(DeliveryFailure(.httpClientError, "HTTP \(answer.status)\(Self.excerpt(answer.body))", httpStatus: answer.status))
+        case 300..<400:
+            let target = answer.location.map { "redirects to \($0)" } ?? "answers with a redirect without a Location"
+            return .failed(
+                DeliveryFailure(
+                    .httpRedirect,
+                    "HTTP \(answer.status): the destination \(target); a delivery is never sent on to another address: configure that address if it is the right one",
+                    httpStatus: answer.status))
         default:
             return .failed(DeliveryFailure(.unexpectedAnswer, "unexpected HTTP \(answer.status)", httpStatus: answer.status))
         }

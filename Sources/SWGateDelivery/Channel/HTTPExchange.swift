@@ -39,7 +39,7 @@ package enum HTTPExchange {
             return .success(
                 HTTPAnswer(
                     status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
-                    body: response.body.map { Data($0.readableBytesView) } ?? Data()))
+                    body: response.body.map { Data($0.readableBytesView) } ?? Data(), location: response.headers.first(name: "Location")))
         } catch let error as HTTPClientError
             where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout || error == .writeTimeout
         {

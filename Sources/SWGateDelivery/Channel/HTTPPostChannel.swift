@@ -14,10 +14,11 @@ public struct HTTPPostChannel: DeliveryChannel {
     private let client: HTTPClient
 
     /// - Parameters:
-    ///   - client: the HTTP client; `HTTPClient.shared` by default (never shut down by the channel).
+    ///   - client: the HTTP client; `HTTPClient.partners` by default, which never follows a
+    ///     redirect (never shut down by the channel).
     ///   - timeout: for the whole exchange; keep it well under the engine's lease duration.
     public init(
-        url: String, client: HTTPClient = .shared, timeout: Duration = .seconds(30), maximumAnswerBytes: Int = 1 << 20,
+        url: String, client: HTTPClient = .partners, timeout: Duration = .seconds(30), maximumAnswerBytes: Int = 1 << 20,
         classifier: any HTTPAnswerClassifier = HTTPStatusClassifier(), headers: [(String, String)] = []
     ) {
         self.url = url

@@ -8,6 +8,8 @@ import Synchronization
 /// `respond` decides each answer; every request is recorded.
 final class LoopbackHTTPServer: Sendable {
     struct Request: Sendable {
+        var method: String
+        var uri: String
         var messageID: String?
         var conversation: String?
         var body: Data
@@ -28,9 +30,11 @@ final class LoopbackHTTPServer: Sendable {
     var url: String { "http://127.0.0.1:\(port)/inbox" }
     var requests: [Request] { log.requests.withLock { $0 } }
 
-    /// - Parameter stallBody: announce the answer's length but send only its bytes so far, never
-    ///   the rest (a partner that stops in the middle of its answer).
-    init(stallBody: Bool = false, respond: @escaping Responder) async throws {
+    /// - Parameters:
+    ///   - stallBody: announce the answer's length but send only its bytes so far, never the rest
+    ///     (a partner that stops in the middle of its answer).
+    ///   - location: a `Location` header sent with every answer (for redirects).
+    init(stallBody: Bool = false, location: String? = nil, respond: @escaping Responder) async throws {
         let log = RequestLog()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.log = log
@@ -41,7 +45,7 @@ final class LoopbackHTTPServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Handler(stallBody: stallBody, respond: respond, record: record))
+                    try channel.pipeline.syncOperations.addHandler(Handler(stallBody: stallBody, location: location, respond: respond, record: record))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -59,11 +63,13 @@ final class LoopbackHTTPServer: Sendable {
         let respond: Responder
         let record: @Sendable (Request) -> Void
         let stallBody: Bool
+        let location: String?
         var head: HTTPRequestHead?
         var body = Data()
 
-        init(stallBody: Bool, respond: @escaping Responder, record: @escaping @Sendable (Request) -> Void) {
+        init(stallBody: Bool, location: String?, respond: @escaping Responder, record: @escaping @Sendable (Request) -> Void) {
             self.stallBody = stallBody
+            self.location = location
             self.respond = respond
             self.record = record
         }
@@ -78,9 +84,13 @@ final class LoopbackHTTPServer: Sendable {
             case .end:
                 let messageID = head?.headers.first(name: "X-SWGate-Message-Id")
                 let answer = respond(messageID, body)
-                record(Request(messageID: messageID, conversation: head?.headers.first(name: "X-SWGate-Conversation"), body: body, status: answer.status))
+                record(
+                    Request(
+                        method: head.map { "\($0.method)" } ?? "", uri: head?.uri ?? "", messageID: messageID,
+                        conversation: head?.headers.first(name: "X-SWGate-Conversation"), body: body, status: answer.status))
                 var headers = HTTPHeaders()
                 headers.add(name: "Content-Type", value: "text/plain")
+                if let location { headers.add(name: "Location", value: location) }
                 headers.add(name: "Content-Length", value: String(answer.body.utf8.count + (stallBody ? 1000 : 0)))
                 let responseHead = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: answer.status), headers: headers)
                 context.write(wrapOutboundOut(.head(responseHead)), promise: nil)

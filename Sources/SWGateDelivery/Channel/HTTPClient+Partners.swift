@@ -1,0 +1,24 @@
+public import AsyncHTTPClient
+import NIOCore
+
+extension HTTPClient {
+    /// The client every delivery channel (NSW, AS4, HTTP) uses by default: ``HTTPClient/shared``'s
+    /// settings, but
+    /// - **no redirects followed**: a partner answering 3xx has its answer classified as it is
+    ///   (`http-redirect`, permanent), because following it would send a POST's signed document to
+    ///   an address nobody configured, or turn it into a GET without the document (301, 302, 303)
+    ///   and take that GET's answer for the partner's;
+    /// - up to 64 kept-alive connections per partner instead of 8, so that a destination's
+    ///   concurrent attempts (16 by default) do not queue for a connection;
+    /// - no response decompression: partners answer with signed XML as it is (no `Accept-Encoding`
+    ///   is sent), and a decompressing handler in every connection's pipeline was work on every answer.
+    ///
+    /// A process-wide value, never shut down.
+    public static let partners: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool = .init(idleTimeout: .seconds(600), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.decompression = .disabled
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+}
