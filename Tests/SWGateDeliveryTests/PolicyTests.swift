@@ -1,6 +1,6 @@
 import Foundation
-import SWGateStore
 import SWGateDelivery
+import SWGateStore
 import Testing
 
 @Suite("Backoff, retry budget, circuit breaker, classification")
@@ -67,13 +67,16 @@ struct PolicyTests {
     @Test("HTTP status classification: 2xx delivered with receipt, 5xx transient, 4xx and 3xx permanent, 1xx unexpected")
     func httpClassification() {
         let classifier = HTTPStatusClassifier()
-        guard case .delivered(let receipt?, 200, _) = classifier.classify(HTTPAnswer(status: 200, contentType: "text/xml", body: .init("<ACK/>".utf8))) else {
+        guard
+            case .delivered(let receipt?, 200, _) = classifier.classify(HTTPAnswer(status: 200, contentType: "text/xml", body: .init("<ACK/>".utf8)))
+        else {
             Issue.record("200 not delivered with receipt")
             return
         }
         #expect(receipt.body == .init("<ACK/>".utf8))
         for (status, reason) in [
-            (500, FailureReason.httpServerError), (503, .httpServerError), (400, .httpClientError), (404, .httpClientError), (302, .httpRedirect), (308, .httpRedirect), (101, .unexpectedAnswer),
+            (500, FailureReason.httpServerError), (503, .httpServerError), (400, .httpClientError), (404, .httpClientError), (302, .httpRedirect),
+            (308, .httpRedirect), (101, .unexpectedAnswer),
         ] {
             guard case .failed(let failure) = classifier.classify(HTTPAnswer(status: status, contentType: nil, body: .init())) else {
                 Issue.record("\(status) not a failure")

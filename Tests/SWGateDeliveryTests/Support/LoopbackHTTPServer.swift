@@ -45,7 +45,8 @@ final class LoopbackHTTPServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Handler(stallBody: stallBody, location: location, respond: respond, record: record))
+                    try channel.pipeline.syncOperations.addHandler(
+                        Handler(stallBody: stallBody, location: location, respond: respond, record: record))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
