@@ -7,6 +7,11 @@ import Foundation
 /// libxml2 compiles a schema from a file and resolves its `xs:import`s relative to it, so the
 /// schemas are written once per process to a private temporary directory (`mkdtemp`, mode 0700,
 /// under `$TMPDIR`), removed again when the process exits normally.
+///
+/// A process that is killed (SIGKILL, the OOM killer) cannot remove its copy, so every copy holds
+/// an exclusive `flock` on its `.lock` file for as long as its process lives, and the next process
+/// that writes a copy removes every `swgate-schemas-*` directory whose lock it can take: the kernel
+/// drops a lock when its process dies, so a copy still in use is never touched, whatever the pids.
 public enum SchemaDirectory {
     /// Why the schemas could not be written out.
     public struct Failure: Error, Sendable, CustomStringConvertible {
@@ -37,13 +42,19 @@ public enum SchemaDirectory {
     /// under concurrent first use).
     private static let written: Result<String, Failure> = Result { () throws(Failure) in try write() }
 
+    static let prefix = "swgate-schemas-"
+    static let lockName = ".lock"
+
     private static func write() throws(Failure) -> String {
-        var template = Array((FileManager.default.temporaryDirectory.path + "/swgate-schemas-XXXXXX").utf8CString)
+        let temporary = FileManager.default.temporaryDirectory.path
+        removeAbandonedCopies(in: temporary)
+        var template = Array((temporary + "/" + prefix + "XXXXXX").utf8CString)
         guard mkdtemp(&template) != nil else {
-            throw Failure(description: "cannot create a temporary directory for the schemas under \(FileManager.default.temporaryDirectory.path)")
+            throw Failure(description: "cannot create a temporary directory for the schemas under \(temporary)")
         }
         let directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         atexit { SchemaDirectory.removeWrittenCopy() }
+        try holdLock(in: directory)
         for (relativePath, text) in EmbeddedSchemas.files {
             let url = URL(fileURLWithPath: directory + "/" + relativePath)
             do {
@@ -54,6 +65,35 @@ public enum SchemaDirectory {
             }
         }
         return directory
+    }
+
+    /// Locks `directory/.lock` for the rest of the process (the descriptor is never closed). The
+    /// lock is taken on a file of another name, then renamed: a `.lock` that another process can
+    /// see is always already locked, so it never takes a copy being written for abandoned.
+    private static func holdLock(in directory: String) throws(Failure) {
+        let pending = directory + "/" + lockName + ".pending"
+        let descriptor = open(pending, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0, flock(descriptor, LOCK_EX) == 0, rename(pending, directory + "/" + lockName) == 0 else {
+            throw Failure(description: "cannot lock the schema directory \(directory): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Removes the copies in `temporary` whose process has died: those whose `.lock` can be
+    /// locked. Only real directories of this user are looked at (not a link someone else put in a
+    /// shared `/tmp`); a directory without a `.lock` (being created, or left by a version without
+    /// locks) is kept.
+    static func removeAbandonedCopies(in temporary: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporary) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let directory = temporary + "/" + name
+            var status = stat()
+            guard lstat(directory, &status) == 0, status.st_mode & S_IFMT == S_IFDIR, status.st_uid == getuid() else { continue }
+            let descriptor = open(directory + "/" + lockName, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+            guard descriptor >= 0 else { continue }
+            defer { close(descriptor) }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     private static func removeWrittenCopy() {

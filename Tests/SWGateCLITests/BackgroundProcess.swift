@@ -6,9 +6,12 @@ final class BackgroundProcess {
     private let outputPath = NSTemporaryDirectory() + "swgate-bg-out-\(UUID().uuidString)"
     private let errorPath = NSTemporaryDirectory() + "swgate-bg-err-\(UUID().uuidString)"
 
-    init(_ executable: String, _ arguments: [String], currentDirectory: String) throws {
+    init(_ executable: String, _ arguments: [String], currentDirectory: String, environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory)
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)

@@ -143,6 +143,53 @@ struct InstalledBinaryTests {
         #expect(FileManager.default.fileExists(atPath: installation.run + "/state/outbox.sqlite"))
     }
 
+    @Test("A gateway killed with SIGKILL leaves its schema copy behind; the next swgate removes it and keeps a running one's")
+    func abandonedSchemaCopiesRemoved() throws {
+        let installation = try Installation()
+        defer { installation.root.remove() }
+        try installation.writeConfiguration()
+        try FileManager.default.copyItem(atPath: Fixtures.url("valid/formd-single-item.xml").path, toPath: installation.run + "/formd.xml")
+        let temporary = installation.root.path("tmp")
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        let environment = ["TMPDIR": temporary]
+        func copies() throws -> Set<String> {
+            Set(try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("swgate-schemas-") })
+        }
+        func serve() throws -> BackgroundProcess {
+            let server = try Installation.retryingWhileBusy {
+                try BackgroundProcess(
+                    installation.binary, ["serve", "--config", "swgate.yaml"], currentDirectory: installation.run, environment: environment)
+            }
+            if server.waitForOutput(containing: "listening on", seconds: 60) == nil {
+                server.stop()
+                throw CommandFailure(description: "serve did not start: \(server.errors())")
+            }
+            return server
+        }
+
+        let killed = try serve()
+        let abandoned = try copies()
+        #expect(abandoned.count == 1, "\(abandoned)")
+        kill(killed.process.processIdentifier, SIGKILL)
+        killed.process.waitUntilExit()
+        killed.stop()
+        #expect(try copies() == abandoned, "a killed process cannot remove its own copy")
+
+        let running = try serve()
+        defer { running.stop() }
+        let live = try copies().subtracting(abandoned)
+        #expect(live.count == 1, "\(live)")
+
+        // `validate` writes a copy of its own, removing the abandoned one first, and its own at exit.
+        let validated = try installation.swgate(["validate", "formd.xml"], environment: environment)
+        #expect(validated.status == 0, "\(validated.standardOutput)\(validated.standardError)")
+        #expect(try copies() == live, "the running gateway's copy is kept, the killed one's removed")
+    }
+
+    struct CommandFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
     @Test("serve without keys exits 2, says where it looked, prints deprecations, and leaves the directory empty")
     func refusedStartChangesNothing() throws {
         let installation = try Installation()
