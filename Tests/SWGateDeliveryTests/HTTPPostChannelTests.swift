@@ -83,6 +83,10 @@ struct HTTPPostChannelTests {
         }
         #expect(failure.reason.disposition == .transient)
         #expect(failure.reason == .connection || failure.reason == .timeout)
+        if failure.reason == .connection {
+            // What the system said, not NIO's "connection reset (error set): Connection refused) (errno: 111)".
+            #expect(failure.description == "connection: \(url): Connection refused (errno 111)")
+        }
     }
 
     @Test("No answer within the timeout is a transient timeout")

@@ -44,6 +44,10 @@ package enum HTTPExchange {
             where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout || error == .writeTimeout
         {
             return .failure(DeliveryFailure(.timeout, "no answer from \(url) within \(timeout): \(error)"))
+        } catch let error as IOError {
+            // NIO describes a refused connect as "connection reset (error set): Connection refused)
+            // (errno: 111)": the operator reading the attempt needs only what the system said.
+            return .failure(DeliveryFailure(.connection, "\(url): \(String(cString: strerror(error.errnoCode))) (errno \(error.errnoCode))"))
         } catch {
             return .failure(DeliveryFailure(.connection, "\(url): \(error)"))
         }
