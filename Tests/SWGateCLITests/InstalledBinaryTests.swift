@@ -27,6 +27,13 @@ struct InstalledBinaryTests {
             }
         }
 
+        /// `swgate serve --config swgate.yaml` started in `run/`, left running.
+        func serve(environment: [String: String] = [:]) throws -> BackgroundProcess {
+            try Self.retryingWhileBusy {
+                try BackgroundProcess(binary, ["serve", "--config", "swgate.yaml"], currentDirectory: run, environment: environment)
+            }
+        }
+
         /// Copies the binary through a descriptor opened close-on-exec. A copy written through a
         /// plain descriptor can be inherited by a child another test spawns at that moment, and
         /// the kernel refuses to execute a file still open for writing ("Text file busy").
@@ -131,9 +138,7 @@ struct InstalledBinaryTests {
         let installation = try Installation()
         defer { installation.root.remove() }
         try installation.writeConfiguration()
-        let server = try Installation.retryingWhileBusy {
-            try BackgroundProcess(installation.binary, ["serve", "--config", "swgate.yaml"], currentDirectory: installation.run)
-        }
+        let server = try installation.serve()
         defer { server.stop() }
         let line = try #require(server.waitForOutput(containing: "listening on", seconds: 60), "\(server.errors())")
         let address = try #require(line.range(of: "127.0.0.1:"), "\(line)")
@@ -156,10 +161,7 @@ struct InstalledBinaryTests {
             Set(try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("swgate-schemas-") })
         }
         func serve() throws -> BackgroundProcess {
-            let server = try Installation.retryingWhileBusy {
-                try BackgroundProcess(
-                    installation.binary, ["serve", "--config", "swgate.yaml"], currentDirectory: installation.run, environment: environment)
-            }
+            let server = try installation.serve(environment: environment)
             if server.waitForOutput(containing: "listening on", seconds: 60) == nil {
                 server.stop()
                 throw CommandFailure(description: "serve did not start: \(server.errors())")
