@@ -1,6 +1,7 @@
 import Foundation
 import SWGatePostgres
 import SWGateStore
+import SWGateTesting
 import Synchronization
 import Testing
 
@@ -120,6 +121,37 @@ struct TwoInstanceTests {
         }
     }
 
+    @Test("A delivery committed after a later one of its conversation waits while that one is in flight")
+    func visibleOutOfOrder() async throws {
+        let configuration = try freshPostgresConfiguration()
+        let store = try await PostgresOutboxStore(configuration: configuration)
+        do {
+            try await claimsInCommitOrder(store, database: configuration.database)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    private func claimsInCommitOrder(_ store: PostgresOutboxStore, database: String) async throws {
+        let cluster = try await PostgresTestCluster.shared()
+        // Two instances enqueue into one conversation at once: the first insert takes the smaller
+        // id, the second commits first. Moving the earlier row out of sight and back reproduces
+        // what the claims see in between.
+        let earlier = try await store.enqueue(formD("ANSWER-1", conversation: "C-1", destinations: ["portal"]))
+        _ = try await store.enqueue(formD("ANSWER-2", conversation: "C-1", destinations: ["portal"]))
+        let hide = "UPDATE delivery SET destination = 'not-yet-committed' WHERE message_seq = (SELECT seq FROM message WHERE id = '\(earlier.id)')"
+        _ = try cluster.sql(hide, database: database)
+        let first = try await store.claimNow("portal", owner: "node-a")
+        #expect(first.map(\.wireMessageID) == ["ANSWER-2"])
+        let show = "UPDATE delivery SET destination = 'portal' WHERE destination = 'not-yet-committed'"
+        _ = try cluster.sql(show, database: database)
+        #expect(try await store.claimNow("portal", owner: "node-b").isEmpty, "ANSWER-2 is still in flight")
+        try await store.finish(first[0], .delivered(receipt: nil))
+        #expect(try await store.claimNow("portal", owner: "node-b").map(\.wireMessageID) == ["ANSWER-1"])
+    }
+
     @Test("One Idempotency-Key submitted to two instances at once is stored once")
     func submissionKeyAcrossInstances() async throws {
         try await withTwoInstances { a, b in
@@ -136,7 +168,7 @@ struct TwoInstanceTests {
         }
     }
 
-    @Test("An enqueue on one instance wakes a listener on the other")
+    @Test("An enqueue on one instance wakes a listener on the other", .timeLimit(.minutes(1)))
     func notifications() async throws {
         try await withTwoInstances { a, b in
             let (wakes, continuation) = AsyncStream.makeStream(of: Void.self)

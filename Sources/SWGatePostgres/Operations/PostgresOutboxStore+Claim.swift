@@ -10,7 +10,11 @@ extension PostgresOutboxStore {
     /// another instance is claiming or completing is skipped, and a row whose state changed since
     /// the statement began is checked again once locked. The earlier delivery of a conversation is
     /// `pending`, `sending` or not `delivered` until the transaction that delivered it commits, so
-    /// a later one is never taken early. Each candidate must also win
+    /// a later one is never taken early. Ids are handed out when a row is inserted, not when its
+    /// transaction commits, so two instances enqueueing into one conversation at once (the answers
+    /// to one Form D from both partners, say) can make the later id visible first; a delivery of
+    /// that conversation still `sending` therefore holds back every other one, whatever its id,
+    /// and at most one is in flight. Each candidate must also win
     /// `pg_try_advisory_xact_lock` on its destination and conversation, so that two instances
     /// can never hold deliveries of one conversation at once; the winners become `sending`,
     /// leased to `owner`, with one `sending` audit entry each.
@@ -28,7 +32,8 @@ extension PostgresOutboxStore {
                     WHERE d.destination = \(destination) AND d.state = 'pending' AND d.next_attempt_at <= \(nowMS)
                       AND NOT EXISTS (
                         SELECT 1 FROM delivery e
-                        WHERE e.destination = d.destination AND e.conversation = d.conversation AND e.id < d.id AND e.state <> 'delivered')
+                        WHERE e.destination = d.destination AND e.conversation = d.conversation AND e.state <> 'delivered'
+                          AND (e.id < d.id OR e.state = 'sending'))
                     ORDER BY d.next_attempt_at, d.id
                     LIMIT \(limit)
                     FOR UPDATE OF d SKIP LOCKED
