@@ -56,6 +56,41 @@ struct PostgresCommandTests {
         #expect(!result.standardOutput.contains("listening"))
     }
 
+    @Test("send, outbox show, replay and purge with --config: the store section's URL, pool and password variable")
+    func configuredStoreWithPassword() throws {
+        let cluster = try PostgresTestCluster.shared()
+        let role = "operator_\(UUID().uuidString.prefix(8).lowercased())"
+        let database = try cluster.createDatabase(ownedBy: role, password: "s3cret-word")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let url = "postgres://\(role)@127.0.0.1:\(cluster.port)/\(database)"
+        let config = try directory.write(
+            "gw.yaml", Array("store:\n  kind: postgres\n  url: \(url)\n  pool: 3\n  password_env: GW_DB_SECRET\n".utf8))
+        let valid = Fixtures.url("valid/formd-single-item.xml").path
+        let refused = try CommandRunner.swgate(["send", valid, "--to", "nsw", "--config", config], environment: ["GW_DB_SECRET": "wrong"])
+        #expect(refused.status == 2, "\(refused.standardOutput) \(refused.standardError)")
+        #expect(refused.standardError.contains("password authentication failed"), "\(refused.standardError)")
+        let secret = ["GW_DB_SECRET": "s3cret-word"]
+        let sent = try CommandRunner.swgate(["send", valid, "--to", "nsw", "--config", config], environment: secret)
+        #expect(sent.status == 0, "\(sent.standardError)")
+        let id = try #require(sent.standardOutput.split(separator: " ").dropFirst().first.map(String.init), "\(sent.standardOutput)")
+        let shown = try CommandRunner.swgate(["outbox", "show", id, "--json", "--config", config], environment: secret)
+        #expect(shown.status == 0, "\(shown.standardError)")
+        #expect(shown.standardOutput.contains("\"pending\""), "\(shown.standardOutput)")
+        // Nothing failed yet: a replay of the pending delivery moves nothing and exits 1.
+        let replay = try CommandRunner.swgate(["outbox", "replay", id, "--operator", "alice", "--config", config], environment: secret)
+        #expect(replay.status == 1, "\(replay.standardOutput) \(replay.standardError)")
+        try cluster.sql("UPDATE delivery SET state = 'dead'", database: database)
+        let replayed = try CommandRunner.swgate(
+            ["outbox", "replay", "--status", "dead", "--operator", "alice", "--json", "--config", config], environment: secret)
+        #expect(replayed.status == 0, "\(replayed.standardError)")
+        #expect(try cluster.sql("SELECT state FROM delivery", database: database) == "pending")
+        #expect(try cluster.sql("SELECT actor FROM audit_log WHERE event = 'replayed'", database: database) == "alice")
+        let purge = try CommandRunner.swgate(["outbox", "purge", "--delivered", "--older-than", "1d", "--config", config], environment: secret)
+        #expect(purge.status == 0, "\(purge.standardError)")
+        #expect(try cluster.sql("SELECT count(*) FROM message", database: database) == "1", "a pending message is never purged")
+    }
+
     /// The development PKI of the repository.
     private var certificates: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

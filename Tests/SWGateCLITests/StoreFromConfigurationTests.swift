@@ -66,6 +66,20 @@ struct StoreFromConfigurationTests {
         #expect(missing.standardError.contains("none.yaml"))
     }
 
+    @Test("Every command that reads --config prints its deprecation warnings, as serve does")
+    func deprecationWarnings() throws {
+        let directory = try TemporaryDirectory(prefix: "swgate-old-config")
+        defer { directory.remove() }
+        let config = try directory.write(
+            "old.yaml", Array("store:\n  path: \(directory.path("outbox.sqlite"))\ndelivery:\n  initial_backoff_ms: 500\n".utf8))
+        let formD = Fixtures.url("valid/formd-single-item.xml").path
+        for arguments in [["send", formD, "--to", "nsw"], ["outbox", "stats"], ["audit", "verify"], ["validate", formD], ["sign", formD]] {
+            let result = try CommandRunner.swgate(arguments + ["--config", config])
+            #expect(result.standardError.contains("old.yaml:4:3: delivery.initial_backoff_ms"), "\(arguments): \(result.standardError)")
+            #expect(result.standardError.contains("write delivery.initial_backoff: 500ms"), "\(arguments): \(result.standardError)")
+        }
+    }
+
     @Test("swgate --version prints the version and exits 0")
     func version() throws {
         let result = try CommandRunner.swgate(["--version"])

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
+import SWGateConsole
 import SWGateServer
 import SWGateStore
 import SWGateTesting
@@ -49,6 +50,8 @@ struct DurationConfigurationTests {
         #expect(c.shutdownGrace == .seconds(10))
         #expect(c.listen.xmlLimits.maxBytes == 65536 && c.listen.xmlLimits.maxDepth == 12 && c.listen.xmlLimits.maxNodes == 5000)
         #expect(try load("shutdown_grace: 0s\n").0.shutdownGrace == .zero)
+        let console = try load("console:\n  certificate_warning: 10d\n")
+        #expect(console.0.console.certificateWarningDays == 10 && console.1.isEmpty)
     }
 
     @Test("Deprecated integer keys still work and each yields a warning naming file:line and the new key")
@@ -78,6 +81,10 @@ struct DurationConfigurationTests {
         #expect(backoff.description.contains("delivery.initial_backoff: 500ms"), "\(backoff)")
         #expect(warnings.contains { $0.description.contains("destinations.asw.circuit_cool_down: 90s") })
         #expect(warnings.contains { $0.description.contains("shutdown_grace: 30s") })
+        let console = try load("console:\n  certificate_warning_days: 14\n")
+        #expect(console.0.console.certificateWarningDays == 14)
+        #expect(console.1.map(\.keyPath) == ["console.certificate_warning_days"])
+        #expect(console.1.first?.description.contains("console.certificate_warning: 14d") == true, "\(console.1)")
     }
 
     @Test("Both spellings of one setting, a bad duration or one out of range is a located error")

@@ -92,6 +92,19 @@ public final class PostgresTestCluster: Sendable {
         return name
     }
 
+    /// Creates a role that must log in with `password` (SCRAM-SHA-256 over TCP, where every other
+    /// user is trusted) and a fresh database it owns; returns the database's name.
+    public func createDatabase(ownedBy role: String, password: String) throws -> String {
+        try sql("CREATE ROLE \(role) LOGIN PASSWORD '\(password)'", database: "postgres")
+        let name = try createDatabase()
+        try sql("ALTER DATABASE \(name) OWNER TO \(role)", database: "postgres")
+        let rules = directory + "/data/pg_hba.conf"
+        let existing = try String(contentsOfFile: rules, encoding: .utf8)
+        try ("host all \(role) 127.0.0.1/32 scram-sha-256\n" + existing).write(toFile: rules, atomically: false, encoding: .utf8)
+        try sql("SELECT pg_reload_conf()", database: "postgres")
+        return name
+    }
+
     /// Runs SQL with `psql` (as the test user), returning its unaligned, tuples-only output.
     @discardableResult
     public func sql(_ statement: String, database: String) throws -> String {

@@ -2,7 +2,7 @@ import Foundation
 import SWGateConsole
 import Yams
 
-// New keys: only the duration spelling is read (the integer spelling DurationSetting names is never matched).
+// Session keys are new: only their duration spelling is read (the integer spelling DurationSetting names is never matched).
 extension DurationSetting {
     static let sessionIdle = DurationSetting(
         key: "session_idle", deprecatedKey: "session_idle_seconds", deprecatedUnit: .seconds(1), range: .seconds(60)...(.seconds(86_400)))
@@ -10,6 +10,10 @@ extension DurationSetting {
         key: "session_lifetime", deprecatedKey: "session_lifetime_seconds", deprecatedUnit: .seconds(1), range: .seconds(60)...(.seconds(7 * 86_400)))
     static let signInWindow = DurationSetting(
         key: "sign_in_window", deprecatedKey: "sign_in_window_seconds", deprecatedUnit: .seconds(1), range: .seconds(10)...(.seconds(86_400)))
+    /// Read in both spellings: `certificate_warning_days` was an integer before durations were one convention.
+    static let certificateWarning = DurationSetting(
+        key: "certificate_warning", deprecatedKey: "certificate_warning_days", deprecatedUnit: .seconds(86_400),
+        range: .seconds(86_400)...(.seconds(3650 * 86_400)))
 }
 
 extension YAMLConfigurationReader {
@@ -32,7 +36,9 @@ extension YAMLConfigurationReader {
             case "session_lifetime": settings.sessionLifetime = try duration(k, v, .sessionLifetime, in: "console")
             case "sign_in_window": settings.signInWindow = try duration(k, v, .signInWindow, in: "console")
             case "sign_in_failures": settings.signInFailures = try integer(v, path, 1...1000)
-            case "certificate_warning_days": settings.certificateWarningDays = try integer(v, path, 1...3650)
+            case "certificate_warning", "certificate_warning_days":
+                let window = try duration(k, v, .certificateWarning, in: "console")
+                settings.certificateWarningDays = Int(window.components.seconds / 86_400)
             case "operators":
                 settings.operators = try sequence(v, path).enumerated().map { index, item throws(ConfigurationError) in
                     try consoleOperator(item, "\(path)[\(index)]")

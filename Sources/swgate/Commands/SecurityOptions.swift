@@ -39,7 +39,7 @@ struct SecurityOptions: ParsableArguments {
     /// The gateway configuration `--config` names (or the embedded defaults); a bad one exits 2.
     func gatewayConfiguration() throws -> GatewayConfiguration {
         do {
-            return try ConfigurationLoader().load(file: config)
+            return try loadConfiguration(file: config)
         } catch {
             throw CommandFailure.usage("configuration: \(error)")
         }
@@ -58,8 +58,9 @@ struct SecurityOptions: ParsableArguments {
             guard let key, let cert else {
                 throw CommandFailure.usage("--key and --cert go together")
             }
-            configuration.systemKey = KeySource(keyPath: absolute(key), certificatePath: absolute(cert),
-                                                passphraseEnvironmentVariable: passphraseEnv)
+            configuration.systemKey = KeySource(
+                keyPath: absolute(key), certificatePath: absolute(cert),
+                passphraseEnvironmentVariable: passphraseEnv)
             configuration.systemKeySchedule = []
         }
         if !trust.isEmpty { configuration.trustAnchors = trust.map(absolute) }

@@ -1,8 +1,8 @@
 import ArgumentParser
-import Logging
 import Foundation
-import SWGateSecurity
+import Logging
 import SWGateConsole
+import SWGateSecurity
 import SWGateServer
 import SWGateStore
 
@@ -17,9 +17,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let server: GatewayServer
         do {
-            var warnings: [ConfigurationWarning] = []
-            let settings = try ConfigurationLoader().load(file: config, warnings: &warnings)
-            for warning in warnings { printError("warning: \(warning)") }
+            let settings = try loadConfiguration(file: config)
             if settings.logFormat == .json {
                 // Every logger of the process (the HTTP server's, the database driver's) writes JSON lines too.
                 let level = Logger.Level(rawValue: settings.logLevel) ?? .info
@@ -33,9 +31,11 @@ struct Serve: AsyncParsableCommand {
             }
             // A PostgreSQL database that does not answer yet (down, starting up) is waited for,
             // with a line on standard error at every try; nothing listens meanwhile.
-            server = try await GatewayServer.open(configuration: settings, waitForDatabase: { reason, pause in
-                printError("warning: store not reachable, trying again in \(pause): \(reason)")
-            })
+            server = try await GatewayServer.open(
+                configuration: settings,
+                waitForDatabase: { reason, pause in
+                    printError("warning: store not reachable, trying again in \(pause): \(reason)")
+                })
         } catch let error as ConfigurationError {
             throw CommandFailure.usage("configuration: \(error)").exit()
         } catch {

@@ -18,7 +18,7 @@ struct StoreOptions: ParsableArguments {
     /// with the `SWGATE_…` overrides, exactly as `serve` loads it. A bad one exits 2.
     func gatewayConfiguration() throws -> GatewayConfiguration {
         do {
-            return try ConfigurationLoader().load(file: config)
+            return try loadConfiguration(file: config)
         } catch {
             throw CommandFailure.usage("configuration: \(error)")
         }
@@ -35,9 +35,7 @@ struct StoreOptions: ParsableArguments {
     /// and migrated when missing, a PostgreSQL schema migrated).
     func openForIntake() async throws -> any SubmissionStore {
         if let store { return try await OperatorStore.openForIntake(location: Self.resolved(store)) }
-        let configuration = try resolvedConfiguration()
-        return try await OperatorStore.openForIntake(
-            location: configuration.store.kind == .postgres ? configuration.store.url ?? "" : configuration.storePath)
+        return try await OperatorStore.openForIntake(configuration: resolvedConfiguration())
     }
 
     /// The configuration with a relative SQLite path resolved against the working directory.

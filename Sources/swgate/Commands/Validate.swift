@@ -52,7 +52,7 @@ struct Validate: AsyncParsableCommand {
     func run() async throws {
         let configured: XMLLimits
         do {
-            configured = try ConfigurationLoader().load(file: config).listen.xmlLimits
+            configured = try loadConfiguration(file: config).listen.xmlLimits
         } catch {
             printError("error: configuration: \(error)")
             throw ExitCode(2)

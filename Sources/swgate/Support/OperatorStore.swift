@@ -12,15 +12,7 @@ import SWGateStore
 enum OperatorStore {
     /// Opens an existing store without creating or migrating it. Store errors exit with code 2.
     static func open(location: String, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> any SubmissionStore {
-        var configuration = GatewayConfiguration()
-        if isDatabaseURL(location) {
-            configuration.store.kind = .postgres
-            configuration.store.url = location
-            configuration.store.pool = 2
-        } else {
-            configuration.storePath = location
-        }
-        return try await open(configuration: configuration, environment: environment)
+        try await open(configuration: configuration(location: location), environment: environment)
     }
 
     /// Opens the store a gateway configuration names, as an operator tool: never creates a SQLite
@@ -54,6 +46,25 @@ enum OperatorStore {
     static func openForIntake(location: String, environment: [String: String] = ProcessInfo.processInfo.environment) async throws
         -> any SubmissionStore
     {
+        try await openForIntake(configuration: configuration(location: location), environment: environment)
+    }
+
+    /// ``openForIntake(location:environment:)`` for the store a gateway configuration names, with
+    /// its pool size and password variable.
+    static func openForIntake(configuration: GatewayConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment)
+        async throws -> any SubmissionStore
+    {
+        do {
+            return try await GatewayStores.open(configuration, baseDirectory: FileManager.default.currentDirectoryPath, environment: environment)
+                .store
+        } catch {
+            throw CommandFailure.usage("error: \(error.message)")
+        }
+    }
+
+    /// A configuration whose store is `location`: a SQLite file, or a PostgreSQL URL with a pool of
+    /// two connections.
+    private static func configuration(location: String) -> GatewayConfiguration {
         var configuration = GatewayConfiguration()
         if isDatabaseURL(location) {
             configuration.store.kind = .postgres
@@ -62,12 +73,7 @@ enum OperatorStore {
         } else {
             configuration.storePath = location
         }
-        do {
-            return try await GatewayStores.open(configuration, baseDirectory: FileManager.default.currentDirectoryPath, environment: environment)
-                .store
-        } catch {
-            throw CommandFailure.usage("error: \(error.message)")
-        }
+        return configuration
     }
 
     static func isDatabaseURL(_ location: String) -> Bool {
