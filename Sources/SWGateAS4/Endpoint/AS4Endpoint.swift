@@ -1,7 +1,7 @@
-import SWGateDelivery
+import Foundation
 public import Logging
 public import SWGateChannels
-import Foundation
+import SWGateDelivery
 public import SWGateDomain
 public import SWGateHTTP
 public import SWGateSecurity
@@ -58,8 +58,7 @@ public struct AS4Endpoint: Endpoint {
             return errorSignal(
                 code: refusal.code, short: refusal.shortDescription, description: refusal.description, ref: refusal.refToMessageId)
         case .success(let inbound):
-            return await store(
-                request.body, verification: inbound.verification, documentType: inbound.documentType, function: inbound.function)
+            return await store(request.body, inbound)
         }
     }
 
@@ -80,6 +79,11 @@ public struct AS4Endpoint: Endpoint {
         public var verification: AS4Verification
         public var documentType: String
         public var function: String
+        /// The conversation before its link is resolved (`CollaborationInfo/ConversationId`, the
+        /// C/O reference), and the link: a replacing document joins the chain of the document it
+        /// replaces when the gateway knows it.
+        public var conversation: String
+        public var link: ConversationLink
     }
 
     /// Every check of a `POST /as4` body, in order, before anything is stored: hardened parse, the
@@ -91,7 +95,8 @@ public struct AS4Endpoint: Endpoint {
             document = try XMLDocument(bytes: body, limits: validator.limits)
         } catch {
             return .failure(
-                CheckFailure(code: "EBMS:0004", shortDescription: "Other", description: "the request is not acceptable XML: \(error)", refToMessageId: nil))
+                CheckFailure(
+                    code: "EBMS:0004", shortDescription: "Other", description: "the request is not acceptable XML: \(error)", refToMessageId: nil))
         }
         let messageId = AS4Signals.messageId(document.root)
         if let violation = validator.schemas.as4Message.validate(document).first {
@@ -121,7 +126,8 @@ public struct AS4Endpoint: Endpoint {
                     refToMessageId: messageId, cause: "\(error.code)"))
         }
         let bodyChildren = document.root.child("Body", namespace: .some(Namespace.soap12))?.children ?? []
-        guard bodyChildren.count == 1, let payload = bodyChildren.first, let profile = validator.profiles.profile(for: payload), profile.as4 != nil else {
+        guard bodyChildren.count == 1, let payload = bodyChildren.first, let profile = validator.profiles.profile(for: payload), profile.as4 != nil
+        else {
             return .failure(
                 CheckFailure(
                     code: "EBMS:0004", shortDescription: "Other",
@@ -136,11 +142,17 @@ public struct AS4Endpoint: Endpoint {
                     code: "EBMS:0004", shortDescription: "Other",
                     description: "the \(profile.documentType) is not valid: " + text.joined(separator: "; "), refToMessageId: verification.messageId))
         }
-        let function = profile.summarize(payload)?.function ?? "ISSUE"
-        return .success(Inbound(verification: verification, documentType: profile.documentType, function: function))
+        let summary = profile.summarize(payload)
+        let conversation = verification.conversationId ?? verification.messageId
+        return .success(
+            Inbound(
+                verification: verification, documentType: profile.documentType, function: summary?.function ?? "ISSUE",
+                conversation: conversation,
+                link: summary.map { .partnerDocument(reference: $0.reference, replaces: $0.replaces) } ?? .answer(about: conversation)))
     }
 
-    private func store(_ message: [UInt8], verification: AS4Verification, documentType: String, function: String) async -> EndpointResponse {
+    private func store(_ message: [UInt8], _ inbound: Inbound) async -> EndpointResponse {
+        let (verification, documentType, function) = (inbound.verification, inbound.documentType, inbound.function)
         let receipt: [UInt8]
         do {
             receipt = try security.signedReceipt(for: verification)
@@ -151,8 +163,8 @@ public struct AS4Endpoint: Endpoint {
         }
         let outcome = await intake.enqueue(
             sender: verification.fromParty ?? "", source: "asw", messageId: verification.messageId,
-            conversation: verification.conversationId ?? verification.messageId, documentType: documentType,
-            function: function, payload: message, contentType: ChannelContentType.as4Message, acknowledgement: receipt)
+            conversation: inbound.conversation, link: inbound.link, documentType: documentType, function: function, payload: message,
+            contentType: ChannelContentType.as4Message, acknowledgement: receipt)
         switch outcome {
         case .accepted(let id):
             onAccepted()
@@ -161,7 +173,7 @@ public struct AS4Endpoint: Endpoint {
                     "AS4 message accepted",
                     metadata: [
                         "message_id": "\(id)", "wire_message_id": "\(verification.messageId)",
-                        "conversation": "\(verification.conversationId ?? verification.messageId)", "sender": "\(verification.fromParty ?? "-")",
+                        "conversation": "\(inbound.conversation)", "sender": "\(verification.fromParty ?? "-")",
                         "document_type": "\(documentType)", "function": "\(function)",
                     ])
             }

@@ -31,8 +31,8 @@ package struct InboundIntake {
     }
 
     package func enqueue(
-        sender: String, source: String, messageId: String, conversation: String, documentType: String, function: String,
-        payload: [UInt8], contentType: String, acknowledgement: [UInt8]
+        sender: String, source: String, messageId: String, conversation: String, link: ConversationLink, documentType: String,
+        function: String, payload: [UInt8], contentType: String, acknowledgement: [UInt8]
     ) async -> Outcome {
         let destinations = route(source, documentType, function)
         guard !destinations.isEmpty else {
@@ -42,9 +42,10 @@ package struct InboundIntake {
             wireMessageID: messageId, conversation: conversation, documentType: documentType, function: MessageFunction(function),
             source: source, idempotencyKey: .inbound(sender: sender, messageID: messageId), acknowledgement: Data(acknowledgement),
             payloads: destinations.map { OutboundPayload(destination: $0, body: Data(payload), contentType: contentType) },
-            // An answer or document about a reference joins that reference's conversation when the
-            // gateway knows it, so it reaches the portal behind what the portal sent before.
-            link: .answer(about: conversation))
+            // An answer joins the conversation of the reference it is about, a replacing document
+            // that of its predecessor, when the gateway knows it: it reaches the portal behind what
+            // came before in its chain.
+            link: link)
         do {
             let result = try await store.enqueue(message)
             return result.isDuplicate ? .duplicate(acknowledgement: result.acknowledgement.map { Array($0) }) : .accepted(id: result.id)

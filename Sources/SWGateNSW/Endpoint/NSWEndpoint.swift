@@ -1,11 +1,11 @@
-import SWGateDelivery
-public import SWGateChannels
 import Foundation
+public import Logging
+public import SWGateChannels
+import SWGateDelivery
 public import SWGateDomain
 public import SWGateHTTP
 public import SWGateSecurity
 public import SWGateStore
-public import Logging
 import SWGateXML
 
 /// `POST /nsw`: messages from the National Single Window (SOAP 1.1; see `docs/channels.md`).
@@ -77,6 +77,11 @@ public struct NSWEndpoint: Endpoint {
         var verification: NSWVerification
         var sender: NSWParty
         var reference: String
+        /// The conversation the message is stored under before its link is resolved, and the link:
+        /// an answer joins the conversation of the reference it answers, a business document that
+        /// of the document it replaces (`Subject/preReference`).
+        var conversation: String
+        var link: ConversationLink
         var function: String
         var documentType: String
         /// `Subject/type`, echoed in the acknowledgement.
@@ -96,7 +101,8 @@ public struct NSWEndpoint: Endpoint {
             return .failure(CheckFailure(check: "xml", reason: "the request is not acceptable XML: \(error)"))
         }
         if let violation = validator.schemas.soap11Message.validate(document).first {
-            return .failure(CheckFailure(check: "soap-schema", reason: "not a valid SOAP 1.1 envelope: \(violation.message) (line \(violation.line))"))
+            return .failure(
+                CheckFailure(check: "soap-schema", reason: "not a valid SOAP 1.1 envelope: \(violation.message) (line \(violation.line))"))
         }
         let element: XMLElement
         do {
@@ -140,9 +146,12 @@ public struct NSWEndpoint: Endpoint {
         }
         // A business document is routed by its profile's document type, an acknowledgement by the NSW's code.
         let documentType = report.summary?.documentType ?? nswDocumentType
+        // The validator checked that Subject/preReference names the document the content replaces.
+        let replaces = report.summary?.replaces
         return .success(
             Inbound(
-                envelope: envelope, verification: verification, sender: sender, reference: reference,
+                envelope: envelope, verification: verification, sender: sender, reference: reference, conversation: replaces ?? reference,
+                link: report.summary == nil ? .answer(about: reference) : .partnerDocument(reference: reference, replaces: replaces),
                 function: function, documentType: documentType,
                 subjectType: subject?.child("type", namespace: ns)?.text.trimmed ?? "CO"))
     }
@@ -158,8 +167,8 @@ public struct NSWEndpoint: Endpoint {
             return Self.serverFault("the acknowledgement cannot be signed: \(error)", status: 500)
         }
         let outcome = await intake.enqueue(
-            sender: inbound.verification.sender, source: "nsw", messageId: inbound.verification.messageId, conversation: inbound.reference,
-            documentType: inbound.documentType, function: inbound.function, payload: inbound.envelope,
+            sender: inbound.verification.sender, source: "nsw", messageId: inbound.verification.messageId, conversation: inbound.conversation,
+            link: inbound.link, documentType: inbound.documentType, function: inbound.function, payload: inbound.envelope,
             contentType: ChannelContentType.nswEnvelope, acknowledgement: answer)
         switch outcome {
         case .accepted(let id):

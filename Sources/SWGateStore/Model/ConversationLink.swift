@@ -35,6 +35,15 @@ public struct ConversationLink: Sendable, Hashable {
         ConversationLink(joins: predecessor, reference: reference, ifUnknown: .refuse)
     }
 
+    /// A business document from a partner (the NSW, the ASW): joins the conversation of the
+    /// document it replaces when the gateway knows it, and records its own reference for the next
+    /// link. The partner is the authority on its documents, so an unknown predecessor is not
+    /// refused: the message keeps the conversation it was given (the predecessor's reference, so a
+    /// late ISSUE still joins it) and is delivered in the order it arrived.
+    public static func partnerDocument(reference: String, replaces predecessor: String?) -> ConversationLink {
+        ConversationLink(joins: predecessor, reference: reference, ifUnknown: .keepConversation)
+    }
+
     /// A partner's answer about `reference`: joins that reference's conversation when it is known.
     public static func answer(about reference: String) -> ConversationLink {
         ConversationLink(joins: reference, reference: nil, ifUnknown: .keepConversation)
