@@ -27,6 +27,8 @@ public struct Refusal: Sendable, Hashable, CustomStringConvertible {
         public static let overloaded = Reason(code: "overloaded", status: 503, isTransient: true)
         /// The body is larger than the listener's limit.
         public static let tooLarge = Reason(code: "too-large", status: 413, isTransient: false)
+        /// The route does not take the request's method (the response names the ones it takes in `Allow`).
+        public static let methodNotAllowed = Reason(code: "method-not-allowed", status: 405, isTransient: false)
         /// The body's media type is not one the route reads.
         public static let unsupportedMediaType = Reason(code: "unsupported-media-type", status: 415, isTransient: false)
     }

@@ -1,18 +1,18 @@
-import NIOHTTP1
-import SWGateStore
 import AsyncHTTPClient
 import Foundation
+import NIOHTTP1
 import SWGateHTTP
 import SWGateSecurity
 import SWGateServer
+import SWGateStore
 import SWGateTesting
 import SWGateXML
 import Synchronization
 import Testing
 
+@testable import SWGateAS4
 @testable import SWGateChannels
 @testable import SWGateNSW
-@testable import SWGateAS4
 
 /// The ASW access point's keys: verifies the gateway's signed ebMS errors as a partner would.
 private let aswKeys: SecurityServices = try! SimulatedPartner.asw.developmentSecurity(certificates: certificatesDirectory)
@@ -39,7 +39,8 @@ private struct RunningGateway {
         var iterator = stream.makeAsyncIterator()
         let port = try #require(await iterator.next())
         let http = HTTPClient.forTest()
-        return RunningGateway(directory: directory, server: server, run: run, http: http, client: TestClient(base: "http://127.0.0.1:\(port)", client: http))
+        return RunningGateway(
+            directory: directory, server: server, run: run, http: http, client: TestClient(base: "http://127.0.0.1:\(port)", client: http))
     }
 
     func stop() async {
@@ -106,6 +107,21 @@ struct ProtocolRefusalTests {
         #expect(soapFault(nsw)?.code == "Client")
         let as4 = try await gateway.as4(Array("{}".utf8), type: "application/json")
         #expect(as4.status == 415)
+        #expect(try signedEbmsErrors(as4).first?.severity == "failure")
+        await gateway.stop()
+    }
+
+    @Test("Wrong method: a SOAP Client fault (405) on /nsw, a signed ebMS failure (405) on /as4, each with Allow")
+    func method() async throws {
+        let gateway = try await RunningGateway.start()
+        let nsw = try await gateway.client.send(.PUT, "/nsw", headers: [("Content-Type", "text/xml")], body: Array("<x/>".utf8))
+        #expect(nsw.status == 405)
+        #expect(nsw.headers["allow"] == "GET, HEAD, POST")
+        let fault = try #require(soapFault(nsw), "\(nsw.text)")
+        #expect(fault.code == "Client" && fault.check?.contains("method-not-allowed") == true)
+        let as4 = try await gateway.client.send(.GET, "/as4")
+        #expect(as4.status == 405)
+        #expect(as4.headers["allow"] == "POST")
         #expect(try signedEbmsErrors(as4).first?.severity == "failure")
         await gateway.stop()
     }

@@ -42,7 +42,9 @@ public struct AS4Endpoint: Endpoint {
 
     public func handle(_ request: EndpointRequest) async -> EndpointResponse {
         guard request.method == "POST" else {
-            return EndpointResponse(status: 405, headers: ["allow": "POST"], body: [])
+            var refused = refuse(Refusal(.methodNotAllowed, "\(request.method) is not a method of this endpoint: POST an AS4 user message"))
+            refused.headers["allow"] = "POST"
+            return refused
         }
         guard request.mediaType == "application/soap+xml" else {
             return refuse(Refusal(.unsupportedMediaType, "AS4 requests must be application/soap+xml, not \(request.mediaTypeDescription)"))

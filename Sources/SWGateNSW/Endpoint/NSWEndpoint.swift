@@ -47,7 +47,9 @@ public struct NSWEndpoint: Endpoint {
             return NSWServiceDescription.answer(request)
         }
         guard request.method == "POST" else {
-            return EndpointResponse(status: 405, headers: ["allow": "GET, POST"], body: [])
+            var refused = refuse(Refusal(.methodNotAllowed, "\(request.method) is not a method of this endpoint: POST a SOAP request, GET ?wsdl"))
+            refused.headers["allow"] = "GET, HEAD, POST"
+            return refused
         }
         guard request.mediaType == "text/xml" else {
             return refuse(Refusal(.unsupportedMediaType, "SOAP 1.1 requests must be text/xml, not \(request.mediaTypeDescription)"))

@@ -35,6 +35,13 @@ public struct PortalError: Error, Sendable, Hashable {
         public static let unavailable = Code("unavailable", 503, "The gateway cannot accept the request now")
         public static let shuttingDown = Code("shutting-down", 503, "The gateway is shutting down")
         public static let overloaded = Code("overloaded", 503, "Too many requests in progress")
+
+        /// Every code, in the order `docs/api.md` and the OpenAPI document list them.
+        public static let all: [Code] = [
+            .invalidDocument, .notWellFormed, .doctypeForbidden, .xmlLimitExceeded, .badRequest, .unauthenticated, .forbidden, .notFound,
+            .methodNotAllowed, .idempotencyConflict, .referenceConflict, .unknownPredecessor, .tooLarge, .unsupportedMediaType, .unroutable,
+            .unavailable, .shuttingDown, .overloaded,
+        ]
     }
 
     public var code: Code
