@@ -52,6 +52,11 @@ final class BackgroundProcess {
 /// A plain HTTP/1.1 GET on 127.0.0.1 with a bounded wait; the raw answer (status line, headers,
 /// body), or nil when nothing answers.
 func httpGet(port: Int, path: String, seconds: Int = 10) throws -> String? {
+    try httpRequest(port: port, "GET", path, seconds: seconds)
+}
+
+/// One HTTP/1.1 request on a fresh loopback connection; the whole answer as text, nil when none came.
+func httpRequest(port: Int, _ method: String, _ path: String, headers: [String] = [], body: [UInt8] = [], seconds: Int = 10) throws -> String? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -65,7 +70,8 @@ func httpGet(port: Int, path: String, seconds: Int = 10) throws -> String? {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     guard connected == 0 else { return nil }
-    let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+    let fields = (headers + (body.isEmpty ? [] : ["Content-Length: \(body.count)"])).map { $0 + "\r\n" }.joined()
+    let request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\(fields)\r\n".utf8) + body
     guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == request.count else { return nil }
     var answer: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)

@@ -4,6 +4,9 @@ import Testing
 
 /// `swgate` as an operator installs it: the binary copied alone into a directory, run from another
 /// directory that does not lead to the source tree, with keys and store given by a configuration.
+/// Every run of the copy happens with the source tree (the build directory included) hidden from
+/// it: in a mount namespace of its own, an empty file system is mounted over the repository, so
+/// anything the binary would still read from the build tree is simply not there.
 @Suite("The installed binary", .serialized)
 struct InstalledBinaryTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
@@ -22,16 +25,26 @@ struct InstalledBinaryTests {
         }
 
         func swgate(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
-            try Self.retryingWhileBusy {
-                try CommandRunner.run(binary, arguments, environment: environment, currentDirectory: run, timeout: 60)
+            let (program, wrapped) = Self.withSourceTreeHidden(binary, arguments)
+            return try Self.retryingWhileBusy {
+                try CommandRunner.run(program, wrapped, environment: environment, currentDirectory: run, timeout: 60)
             }
         }
 
         /// `swgate serve --config swgate.yaml` started in `run/`, left running.
         func serve(environment: [String: String] = [:]) throws -> BackgroundProcess {
-            try Self.retryingWhileBusy {
-                try BackgroundProcess(binary, ["serve", "--config", "swgate.yaml"], currentDirectory: run, environment: environment)
+            let (program, wrapped) = Self.withSourceTreeHidden(binary, ["serve", "--config", "swgate.yaml"])
+            return try Self.retryingWhileBusy {
+                try BackgroundProcess(program, wrapped, currentDirectory: run, environment: environment)
             }
+        }
+
+        /// `binary arguments` run by `unshare` in a private mount namespace where an empty tmpfs
+        /// covers the repository (and so `.build`); the shell checks the tree is gone, then execs
+        /// the binary in its own place (same process id, signals reach it). Needs root, as CI has.
+        static func withSourceTreeHidden(_ binary: String, _ arguments: [String]) -> (String, [String]) {
+            let script = #"mount -t tmpfs -o size=64k swgate-hidden "$0" && test ! -e "$0/Package.swift" && exec "$@""#
+            return ("/usr/bin/unshare", ["--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, repository, binary] + arguments)
         }
 
         /// Copies the binary through a descriptor opened close-on-exec. A copy written through a
@@ -133,11 +146,12 @@ struct InstalledBinaryTests {
         #expect(!missing.standardError.contains("passphrase"))
     }
 
-    @Test("serve --config starts from any directory and answers /healthz")
+    @Test("serve --config starts from any directory, is ready, and accepts and stores a Form D")
     func serveWithConfiguration() throws {
         let installation = try Installation()
         defer { installation.root.remove() }
-        try installation.writeConfiguration()
+        // The partners are not running: the deliveries in flight at shutdown get one second.
+        try installation.writeConfiguration(extra: "shutdown_grace: 1s")
         let server = try installation.serve()
         defer { server.stop() }
         let line = try #require(server.waitForOutput(containing: "listening on", seconds: 60), "\(server.errors())")
@@ -145,7 +159,18 @@ struct InstalledBinaryTests {
         let port = try #require(Int(line[address.upperBound...].prefix { $0.isNumber }), "\(line)")
         let health = try #require(try httpGet(port: port, path: "/healthz"), "no answer on port \(port)")
         #expect(health.hasPrefix("HTTP/1.1 200"), "\(health)")
+        let ready = try #require(try httpGet(port: port, path: "/readyz"), "no answer on port \(port)")
+        #expect(ready.hasPrefix("HTTP/1.1 200"), "\(ready)")
+        let formD = try Data(contentsOf: Fixtures.url("valid/formd-single-item.xml"))
+        let accepted = try #require(
+            try httpRequest(
+                port: port, "POST", "/v1/documents", headers: ["Content-Type: application/xml", "Authorization: Bearer swgate-dev-token"],
+                body: [UInt8](formD)), "no answer on port \(port)")
+        #expect(accepted.hasPrefix("HTTP/1.1 202"), "\(accepted)")
         #expect(FileManager.default.fileExists(atPath: installation.run + "/state/outbox.sqlite"))
+        let stats = try installation.swgate(["outbox", "stats", "--json", "--config", "swgate.yaml"])
+        #expect(stats.status == 0, "\(stats.standardError)")
+        #expect(stats.standardOutput.contains("\"messages\":1") || stats.standardOutput.contains("\"messages\" : 1"), "\(stats.standardOutput)")
     }
 
     @Test("A gateway killed with SIGKILL leaves its schema copy behind; the next swgate removes it and keeps a running one's")
