@@ -7,9 +7,9 @@ import SWGateStore
 import SWGateTesting
 import Testing
 
+@testable import SWGateAS4
 @testable import SWGateChannels
 @testable import SWGateNSW
-@testable import SWGateAS4
 
 /// Two gateways on one PostgreSQL database, in process: what a load balancer in front of two
 /// instances would see.
@@ -163,6 +163,43 @@ struct SharedStoreGatewayTests {
             // The refused certificate was not stored; the other two were.
             let stored = try await server.store.deliveries(matching: DeliveryFilter(destination: "nsw")).count
             #expect(stored == 2)
+        } catch {
+            Issue.record(error)
+        }
+        run.cancel()
+        _ = try? await run.value
+        try? await http.shutdown()
+    }
+
+    @Test("A submission whose COMMIT fails is answered 503, not 202, and nothing of it is stored", .timeLimit(.minutes(2)))
+    func commitFails() async throws {
+        let cluster = try await PostgresTestCluster.shared()
+        let database = try await cluster.createDatabase()
+        let partners = try await Partners.start()
+        defer { partners.stop() }
+        let server = try await GatewayServer.open(configuration: configuration(partners, url: cluster.url(database), owner: "gw-1"))
+        let (port, run) = try await start(server)
+        let http = HTTPClient.forTest()
+        let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
+        do {
+            // A deferred constraint trigger raises at COMMIT, after every statement of the
+            // transaction succeeded: the only way to see it is to wait for COMMIT's answer.
+            try cluster.sql(
+                """
+                CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'refused at commit'; END $$;
+                CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON message
+                    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_at_commit();
+                """, database: database)
+            let refused = try await client.submit(try FormDSamples.withReference("VN-TH 26/03/000811"))
+            #expect(refused.status == 503, "\(refused.text)")
+            #expect(refused.json["type"] as? String == "urn:swgate:problem:unavailable", "\(refused.text)")
+            #expect(try cluster.sql("SELECT count(*) FROM message", database: database) == "0")
+            #expect(try cluster.sql("SELECT count(*) FROM delivery", database: database) == "0")
+            try cluster.sql("DROP TRIGGER refuse_at_commit ON message", database: database)
+            let accepted = try await client.submit(try FormDSamples.withReference("VN-TH 26/03/000812"))
+            #expect(accepted.status == 202, "\(accepted.text)")
+            #expect(try cluster.sql("SELECT count(*) FROM message", database: database) == "1")
         } catch {
             Issue.record(error)
         }
