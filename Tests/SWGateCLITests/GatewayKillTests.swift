@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import SWGateTesting
+import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -35,8 +35,8 @@ struct GatewayKillTests {
               owner: \(owner)
               lease: 3s
               lease_reap_interval: 1s
-              initial_backoff_ms: 100
-              max_backoff_seconds: 1
+              initial_backoff: 100ms
+              max_backoff: 1s
             log_level: error
             """
         return try directory.write("\(owner).yaml", Array(text.utf8))
@@ -246,6 +246,60 @@ struct GatewayKillTests {
         #expect(verify.status == 0, "\(verify.standardOutput) \(verify.standardError)")
     }
 
+    @Test("An instance killed while it holds leases is taken over by another instance's lease reaper, which delivers")
+    func takeoverAfterKill() async throws {
+        let cluster = try await PostgresTestCluster.shared()
+        let database = try await cluster.createDatabase()
+        let url = cluster.url(database)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = ["SWGATE_HOME": Self.root]
+        // gw-1's partners accept connections and never answer: its attempts hang, leased to it.
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let doomed = try await ChildProcess(
+            ["serve", "--config", try configuration(url: url, owner: "gw-1", nsw: silent.port, asw: silent.port, directory: directory)],
+            environment: home)
+        defer { doomed.kill() }
+        let reference = "VN-TH 26/03/000980"
+        let document = try Fixtures.text("valid/formd-single-item.xml").replacingOccurrences(of: "VN-TH 26/03/000123", with: reference)
+        #expect(await submit(document, port: doomed.port) == 202)
+        let leased = "SELECT count(*) FROM delivery WHERE state = 'sending' AND lease_owner = 'gw-1'"
+        var held = "0"
+        for _ in 0..<100 where held != "2" {
+            held = try cluster.sql(leased, database: database)
+            if held != "2" { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(held == "2", "gw-1 never held both deliveries")
+        doomed.kill()
+
+        // gw-1 is never started again: only the other instance can return its leases.
+        let nsw = try await ChildProcess(["simulate", "nsw", "--port", "0"], environment: home)
+        defer { nsw.stop() }
+        let asw = try await ChildProcess(["simulate", "asw", "--port", "0"], environment: home)
+        defer { asw.stop() }
+        let survivor = try await ChildProcess(
+            ["serve", "--config", try configuration(url: url, owner: "gw-2", nsw: nsw.port, asw: asw.port, directory: directory)],
+            environment: home)
+        defer { survivor.kill() }
+        var delivered = "0"
+        for _ in 0..<300 where delivered != "2" {
+            delivered = try cluster.sql(
+                "SELECT count(*) FROM delivery WHERE destination IN ('nsw', 'asw') AND state = 'delivered'", database: database)
+            if delivered != "2" { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(delivered == "2", "the deliveries gw-1 held were not delivered by gw-2")
+        let reclaimed = try cluster.sql(
+            "SELECT count(*) FROM audit_log WHERE event = 'lease-reclaimed' AND actor = 'lease-reaper' AND detail = 'lease expired (was leased to gw-1)'",
+            database: database)
+        #expect(reclaimed == "2", "gw-1's leases expired and were reclaimed by the reaper")
+        let deliveredBy = try cluster.sql(
+            "SELECT DISTINCT actor FROM audit_log WHERE event = 'sending' AND destination IN ('nsw', 'asw') ORDER BY actor", database: database)
+        #expect(deliveredBy == "gw-1\ngw-2", "\(deliveredBy)")
+        let verify = try await CommandRunner.swgate(["audit", "verify", "--store", url])
+        #expect(verify.status == 0, "\(verify.standardOutput) \(verify.standardError)")
+    }
+
     @Test("swgate serve started while its database is down says so, waits, and serves once the database is back")
     func startWhileDatabaseIsDown() async throws {
         let cluster = try PostgresTestCluster()
@@ -276,4 +330,29 @@ struct GatewayKillTests {
         #expect(await submit(document, port: gateway.port) == 202)
         #expect(try cluster.sql("SELECT count(*) FROM message WHERE source = 'portal'", database: database) == "1")
     }
+}
+
+/// A loopback TCP listener that never accepts: connections complete in the kernel's backlog and
+/// requests are never answered, as with a partner that hangs.
+private final class SilentListener: Sendable {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
+                bind(fd, pointer, length) == 0 && listen(fd, 64) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard fd >= 0, bound else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
 }
