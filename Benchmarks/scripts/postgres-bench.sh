@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a throw-away PostgreSQL 15 (fsync and synchronous_commit on, as in production), runs
 # pgbench on it for a reference of what this machine's server commits, then postgres-bench on a
-# fresh database of the same server, and stops it. Run from the repository root, as root or as a
+# fresh database of the same server (one, two and three instances), and stops it; then the
+# SQLite store's outbox-bench --quick, for the embedded store's figures of the same run. Run from the repository root, as root or as a
 # user that may run postgres (root runs the server as the postgres user).
 set -euo pipefail
 BIN=${SWGATE_PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -24,4 +25,6 @@ echo "== pgbench simple-update (-N), 16 clients, 20 s"
 echo "== pgbench select-only (-S), 16 clients, 10 s"
 "$BIN/pgbench" -h 127.0.0.1 -p "$PORT" -U swgate -S -c 16 -j 2 -T 10 pgbench 2>/dev/null | grep -E "^tps"
 echo "== postgres-bench"
-swift run -c release --package-path Benchmarks postgres-bench --url "postgres://swgate@127.0.0.1:$PORT/outbox" "$@"
+stdbuf -oL swift run -c release --package-path Benchmarks postgres-bench --url "postgres://swgate@127.0.0.1:$PORT/outbox" "$@"
+echo "== outbox-bench --quick (the embedded SQLite store, same machine, same run)"
+swift run -c release --package-path Benchmarks outbox-bench --quick

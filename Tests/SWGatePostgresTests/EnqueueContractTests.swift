@@ -76,6 +76,34 @@ struct EnqueueContractTests {
         }
     }
 
+    @Test(
+        "Concurrent submissions with one Idempotency-Key and different content: one stored, every other one a conflict", arguments: StoreKind.allCases
+    )
+    func concurrentSubmissionKeyConflict(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let key = IdempotencyKey.submission(client: "portal", key: "K-clash")
+            let outcomes = await withTaskGroup(of: Result<EnqueueResult, OutboxError>.self) { group in
+                for index in 0..<16 {
+                    group.addTask {
+                        do {
+                            return .success(try await store.enqueue(formD("M-clash-\(index)"), rememberingSubmission: key))
+                        } catch {
+                            return .failure(error as? OutboxError ?? OutboxError(.storeUnavailable, "\(error)"))
+                        }
+                    }
+                }
+                return await group.reduce(into: [Result<EnqueueResult, OutboxError>]()) { $0.append($1) }
+            }
+            let stored = outcomes.compactMap { try? $0.get() }
+            #expect(stored.count == 1 && stored.first?.isDuplicate == false, "\(outcomes)")
+            let refusals = outcomes.compactMap { if case .failure(let error) = $0 { error.code } else { nil } }
+            #expect(refusals == Array(repeating: OutboxError.Code.submissionConflict, count: 15), "\(refusals)")
+            #expect(try await store.stats().messageCount == 1)
+            let remembered = try await store.submission(key)
+            #expect(remembered?.messageID == stored.first?.id)
+        }
+    }
+
     /// What many concurrent enqueues get: the answers they would get one by one, whether the store
     /// commits them one at a time (SQLite) or decides a whole batch together (PostgreSQL).
     @Test("Concurrent enqueues of every kind get the answers they would get one by one", arguments: StoreKind.allCases)
@@ -97,24 +125,40 @@ struct EnqueueContractTests {
                 for index in 0..<8 {
                     group.addTask { ("same-key", await attempt { try await store.enqueue(formD("W-shared", key: messageKey)) }) }
                     group.addTask {
-                        ("own-submission", await attempt { try await store.enqueue(formD("S-\(index)", conversation: "S-\(index)"),
-                            rememberingSubmission: .submission(client: "portal", key: "K-\(index)")) })
+                        (
+                            "own-submission",
+                            await attempt {
+                                try await store.enqueue(
+                                    formD("S-\(index)", conversation: "S-\(index)"),
+                                    rememberingSubmission: .submission(client: "portal", key: "K-\(index)"))
+                            }
+                        )
                     }
                 }
                 for index in 0..<6 {
                     group.addTask {
-                        ("amend-\(index)", await attempt {
-                            try await store.enqueue(formD("A-\(index)", conversation: "A-\(index)", function: .amend,
-                                link: .document(reference: "A-\(index)", replaces: "R-\(index)")))
-                        })
+                        (
+                            "amend-\(index)",
+                            await attempt {
+                                try await store.enqueue(
+                                    formD(
+                                        "A-\(index)", conversation: "A-\(index)", function: .amend,
+                                        link: .document(reference: "A-\(index)", replaces: "R-\(index)")))
+                            }
+                        )
                     }
                 }
                 for index in 0..<3 {
                     group.addTask {
-                        ("orphan", await attempt {
-                            try await store.enqueue(formD("O-\(index)", conversation: "O-\(index)", function: .cancel,
-                                link: .document(reference: "O-\(index)", replaces: "NEVER-SEEN-\(index)")))
-                        })
+                        (
+                            "orphan",
+                            await attempt {
+                                try await store.enqueue(
+                                    formD(
+                                        "O-\(index)", conversation: "O-\(index)", function: .cancel,
+                                        link: .document(reference: "O-\(index)", replaces: "NEVER-SEEN-\(index)")))
+                            }
+                        )
                     }
                 }
                 return await group.reduce(into: [(String, Outcome)]()) { $0.append($1) }

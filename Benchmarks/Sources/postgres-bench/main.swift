@@ -1,6 +1,7 @@
 // postgres-bench: the PostgreSQL outbox store on a real server: durable enqueue rate (group commit
-// per instance, synchronous_commit on), claim-and-complete rate with one and with two store
-// instances (two gateways) on one database.
+// per instance, synchronous_commit on) and claim-and-complete rate with one, two and three store
+// instances (gateways, each with its own connection pool and group committer) on one database,
+// in two interleaved rounds so that the machine's drift shows.
 // Run: swift run -c release --package-path Benchmarks postgres-bench --url postgres://user@host:port/db
 //      [--messages N] [--producers P] [--transactions T]   (password, if any, in SWGATE_STORE_PASSWORD)
 // Benchmarks/scripts/postgres-bench.sh starts a throw-away server, runs pgbench on it, then this.
@@ -33,6 +34,9 @@ func openStore(pool: Int = 8) async throws -> PostgresOutboxStore {
         url: url, password: ProcessInfo.processInfo.environment["SWGATE_STORE_PASSWORD"], poolSize: pool)
     configuration.maximumBatch = 256
     configuration.concurrentTransactions = transactions
+    // A checkpoint after pgbench's writes can hold a commit for seconds on a shared virtual disk;
+    // the gateway would answer 503 then, the benchmark waits.
+    configuration.operationTimeout = .seconds(120)
     return try await PostgresOutboxStore(configuration: configuration)
 }
 
@@ -100,21 +104,25 @@ func drain(_ stores: [PostgresOutboxStore], destination: String, workersPerStore
 
 print("postgres-bench \(Date()) on \(machineDescription())")
 print("store \(url), \(messages) messages of 5 KB, \(producers) producers, \(transactions) write transactions at once per instance")
-let store = try await openStore()
-let before = store.counters
-let enqueueRate = try await enqueue([store], destination: "nsw", prefix: "E")
-let after = store.counters
-let perTransaction = Double(after.units - before.units) / Double(max(1, after.transactions - before.transactions))
-print(String(format: "durable enqueue, one instance: %.0f messages/s, %.1f units per transaction", enqueueRate, perTransaction))
-let single = try await drain([store], destination: "nsw")
-print(String(format: "claim-and-complete, one instance (4 workers): %.0f deliveries/s", single.rate))
-let second = try await openStore()
-let twoEnqueueRate = try await enqueue([store, second], destination: "asw", prefix: "F")
-print(String(format: "durable enqueue, two instances (%d producers each): %.0f messages/s", producers / 2, twoEnqueueRate))
-let both = try await drain([store, second], destination: "asw")
-print(String(format: "claim-and-complete, two instances (4 workers each): %.0f deliveries/s (%d / %d)", both.rate, both.perStore[0], both.perStore[1]))
-let report = try await store.verifyAudit()
+let stores = [try await openStore(), try await openStore(), try await openStore()]
+print("instances | durable enqueue (messages/s) | units per transaction | claim-and-complete (deliveries/s) | completions per instance")
+for round in 1...2 {
+    for count in 1...3 {
+        let used = Array(stores.prefix(count))
+        let before = used.map(\.counters)
+        let destination = "d\(round)-\(count)"
+        let enqueueRate = try await enqueue(used, destination: destination, prefix: "E\(round)-\(count)")
+        let after = used.map(\.counters)
+        let units = zip(before, after).map { $1.units - $0.units }.reduce(0, +)
+        let transactions = zip(before, after).map { $1.transactions - $0.transactions }.reduce(0, +)
+        let drained = try await drain(used, destination: destination)
+        print(
+            String(
+                format: "%d (round %d) | %.0f | %.1f | %.0f | %@", count, round, enqueueRate, Double(units) / Double(max(1, transactions)),
+                drained.rate, drained.perStore.map(String.init).joined(separator: " / ")))
+    }
+}
+let report = try await stores[0].verifyAudit()
 print("audit chain: \(report.isIntact ? "intact" : "BROKEN"), \(report.entryCount) entries")
 print(String(format: "peak RSS %.1f MiB", peakResidentMiB()))
-await second.close()
-await store.close()
+for store in stores { await store.close() }

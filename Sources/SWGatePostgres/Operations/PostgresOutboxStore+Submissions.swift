@@ -9,17 +9,6 @@ extension PostgresOutboxStore {
         }
     }
 
-    public func recordSubmission(_ key: IdempotencyKey, messageID: String, contentDigest: String) async throws {
-        try await write { transaction in
-            try await transaction.rows(
-                """
-                INSERT INTO submission_key (scope, key, message_id, content_digest) VALUES (\(key.scope), \(key.key), \(messageID), \(contentDigest))
-                ON CONFLICT (scope, key) DO NOTHING
-                """)
-            return ()
-        }
-    }
-
     public func enqueue(_ message: NewMessage, rememberingSubmission key: IdempotencyKey) async throws -> EnqueueResult {
         let prepared = try PreparedMessage(message)
         return try await committer.performEnqueue(BulkEnqueue.Unit(prepared: prepared, submission: key)) { transaction in

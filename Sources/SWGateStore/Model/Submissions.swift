@@ -6,13 +6,10 @@ public protocol SubmissionStore: OutboxStore {
     /// The message remembered under a client's `Idempotency-Key`, with the digest of its content.
     func submission(_ key: IdempotencyKey) async throws -> SubmissionRecord?
 
-    /// Remembers `key` for `messageID` (first writer wins; a repeated call changes nothing).
-    func recordSubmission(_ key: IdempotencyKey, messageID: String, contentDigest: String) async throws
-
-    /// ``OutboxStore/enqueue(_:)`` and ``recordSubmission(_:messageID:contentDigest:)`` for the
-    /// resulting message, with the message's content digest, committed together: a submission with
-    /// an `Idempotency-Key` costs one commit, and the key is never remembered for a message that
-    /// was not stored (nor the message stored without its key).
+    /// ``OutboxStore/enqueue(_:)`` that also remembers `key` for the resulting message, with the
+    /// message's content digest, committed together: a submission with an `Idempotency-Key` costs
+    /// one commit, the key is never remembered for a message that was not stored (nor the message
+    /// stored without its key), and of concurrent submissions with one key exactly one is stored.
     func enqueue(_ message: NewMessage, rememberingSubmission key: IdempotencyKey) async throws -> EnqueueResult
 
     /// One page of messages, newest last, after `query.cursor`.

@@ -32,12 +32,6 @@ extension SQLiteOutboxStore: SubmissionStore {
         }
     }
 
-    public func recordSubmission(_ key: IdempotencyKey, messageID: String, contentDigest: String) async throws {
-        try await write { db in
-            guard try Self.remembered(db, key) == nil else { return }
-            try Self.remember(db, key, messageID: messageID, contentDigest: contentDigest)
-        }
-    }
 
     public func enqueue(_ message: NewMessage, rememberingSubmission key: IdempotencyKey) async throws -> EnqueueResult {
         try Self.validate(message)
