@@ -8,8 +8,8 @@ public import SWGateStore
 /// use at once (`docs/high-availability.md`).
 ///
 /// - Writes of one instance are group-committed (`PostgresGroupCommitter`); every writing
-///   transaction locks the audit head last, just before it commits, so the audit chain stays one
-///   chain while the work before it runs concurrently on every instance.
+///   transaction locks the head of its instance's audit chain last, just before it commits: each
+///   chain stays one verifiable chain, and instances never wait for each other's commits.
 /// - Claims take `pending` rows with `FOR UPDATE SKIP LOCKED`, keep the ordering rule per
 ///   conversation and destination, and lease what they take; any instance reclaims expired leases.
 /// - Idempotency (reference keys and `Idempotency-Key`s) rests on unique constraints.
@@ -48,7 +48,8 @@ public final class PostgresOutboxStore: SubmissionStore {
         self.pool = pool
         committer = PostgresGroupCommitter(
             pool: pool, logger: logger, maximumBatch: configuration.maximumBatch,
-            concurrentTransactions: configuration.concurrentTransactions, channel: configuration.notificationChannel, database: name)
+            concurrentTransactions: configuration.concurrentTransactions, channel: configuration.notificationChannel,
+            chain: configuration.auditChain, database: name)
     }
 
     /// Write transactions committed by this instance and the units of work they carried.

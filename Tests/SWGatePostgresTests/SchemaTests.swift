@@ -1,8 +1,9 @@
 import Foundation
-import SWGatePostgres
 import SWGateStore
 import SWGateTesting
 import Testing
+
+@testable import SWGatePostgres
 
 @Suite("PostgreSQL: schema migrations and refusals")
 struct SchemaTests {
@@ -16,10 +17,12 @@ struct SchemaTests {
             return try await group.reduce(into: [PostgresOutboxStore]()) { $0.append($1) }
         }
         for store in stores { await store.close() }
-        #expect(try cluster.sql("SELECT string_agg(version::text || ':' || name, ',') FROM swgate_schema_version", database: database) == "1:outbox")
+        #expect(
+            try cluster.sql("SELECT string_agg(version::text || ':' || name, ',') FROM swgate_schema_version", database: database)
+                == "1:outbox,2:audit-chain-per-instance")
         let again = try await PostgresOutboxStore(configuration: configuration)
         await again.close()
-        #expect(try cluster.sql("SELECT count(*) FROM swgate_schema_version", database: database) == "1")
+        #expect(try cluster.sql("SELECT count(*) FROM swgate_schema_version", database: database) == "2")
     }
 
     @Test("A database with a newer schema than the binary knows is refused")
@@ -49,25 +52,71 @@ struct SchemaTests {
         #expect(try cluster.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", database: database) == "0")
     }
 
-    @Test("An edited audit entry is found, with several writers' entries in one chain")
+    @Test("Each instance writes its own audit chain; an edited or deleted entry is found and its chain named")
     func tamperedAudit() async throws {
         let cluster = try await PostgresTestCluster.shared()
         let database = try await cluster.createDatabase()
-        let configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil)
+        var configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil)
+        configuration.auditChain = "gw-1"
         let a = try await PostgresOutboxStore(configuration: configuration)
+        configuration.auditChain = "gw-2"
         let b = try await PostgresOutboxStore(configuration: configuration)
         _ = try await a.enqueue(formD("M-1", conversation: "C-1"))
         _ = try await b.enqueue(formD("M-2", conversation: "C-2"))
         _ = try await b.claimNow()
-        #expect(try await a.verifyAudit().isIntact)
+        _ = try await a.enqueue(formD("M-3", conversation: "C-3"))
+        #expect(
+            try cluster.sql("SELECT string_agg(chain || ':' || position, ',' ORDER BY seq) FROM audit_log", database: database)
+                == "gw-1:1,gw-2:1,gw-2:2,gw-2:3,gw-1:2")
+        #expect(
+            try cluster.sql("SELECT string_agg(chain || ':' || position, ',' ORDER BY chain) FROM audit_chain_head", database: database)
+                == "gw-1:2,gw-2:3")
+        let intact = try await a.verifyAudit()
+        #expect(intact.isIntact && intact.entryCount == 5, "\(intact)")
         try cluster.sql("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", database: database)
         let report = try await b.verifyAudit()
         #expect(report.problems.first?.sequence == 2)
-        #expect(report.problems.first?.reason.contains("edited") == true)
-        try cluster.sql("DELETE FROM audit_log WHERE seq = 4", database: database)
-        #expect(try await a.verifyAudit().problems.contains { $0.reason.contains("deleted") })
+        #expect(report.problems.first?.reason.contains("chain gw-2: entry 1 was edited") == true, "\(report.problems)")
+        try cluster.sql("DELETE FROM audit_log WHERE seq = 5", database: database)
+        #expect(try await a.verifyAudit().problems.contains { $0.reason.contains("chain gw-1") && $0.reason.contains("deleted") })
         await a.close()
         await b.close()
+    }
+
+    @Test("A version 1 database keeps its audit chain through the migration to chains per instance")
+    func auditChainMigration() async throws {
+        let cluster = try await PostgresTestCluster.shared()
+        let database = try await cluster.createDatabase()
+        // A database as version 1 left it: its schema, and three chained entries under its one head.
+        try cluster.sql(PostgresSchema.migrations[0].statements.joined(separator: ";\n"), database: database)
+        try cluster.sql(
+            "CREATE TABLE swgate_schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());"
+                + "INSERT INTO swgate_schema_version (version, name) VALUES (1, 'outbox')", database: database)
+        var previous = AuditEntry.genesisHash
+        for sequence in Int64(1)...3 {
+            let hash = AuditEntry.canonicalHash(
+                sequence: sequence, atMilliseconds: 1_700_000_000_000 + sequence, event: "accepted", messageID: "m-\(sequence)",
+                destination: nil, actor: "portal", detail: "v1 entry", previousHash: previous)
+            try cluster.sql(
+                """
+                INSERT INTO audit_log (seq, at, event, message_id, destination, actor, detail, prev_hash, hash)
+                VALUES (\(sequence), \(1_700_000_000_000 + sequence), 'accepted', 'm-\(sequence)', NULL, 'portal', 'v1 entry', '\(previous)', '\(hash)');
+                UPDATE audit_head SET seq = \(sequence), hash = '\(hash)'
+                """, database: database)
+            previous = hash
+        }
+        var configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil)
+        configuration.auditChain = "gw-1"
+        let store = try await PostgresOutboxStore(configuration: configuration)
+        _ = try await store.enqueue(formD("M-1", conversation: "C-1"))
+        let report = try await store.verifyAudit()
+        #expect(report.isIntact && report.entryCount == 4, "\(report)")
+        #expect(
+            try cluster.sql("SELECT string_agg(chain || ':' || position || ':' || seq, ',' ORDER BY seq) FROM audit_log", database: database)
+                == ":1:1,:2:2,:3:3,gw-1:1:4")
+        try cluster.sql("UPDATE audit_log SET detail = 'rewritten' WHERE seq = 2", database: database)
+        #expect(try await store.verifyAudit().problems.map(\.sequence) == [2])
+        await store.close()
     }
 
     @Test("Configuration URLs: user, host, port and database; a password in the URL is refused")

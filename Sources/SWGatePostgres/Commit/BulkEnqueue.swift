@@ -48,7 +48,8 @@ enum BulkEnqueue {
         let missing = Set(submissions.values.map(\.messageID)).subtracting(byKey.values.map(\.result.id))
         for stored in try await storedMessages(transaction, ids: Array(missing)) { byID[stored.result.id] = stored }
         for stored in byKey.values { byID[stored.result.id] = stored }
-        var links = try await knownLinks(transaction, units.compactMap(\.prepared.message.link).flatMap { [$0.joins, $0.reference].compactMap(\.self) })
+        var links = try await knownLinks(
+            transaction, units.compactMap(\.prepared.message.link).flatMap { [$0.joins, $0.reference].compactMap(\.self) })
 
         var results: [Result<EnqueueResult, OutboxError>] = []
         var rows: [NewRow] = []
@@ -60,7 +61,10 @@ enum BulkEnqueue {
             let digest = unit.prepared.digest
             if let key = unit.submission, let earlier = submissions[key] {
                 if earlier.contentDigest != digest {
-                    results.append(.failure(OutboxError(.submissionConflict, "Idempotency-Key \(key.key) was used for different content (message \(earlier.messageID))")))
+                    results.append(
+                        .failure(
+                            OutboxError(
+                                .submissionConflict, "Idempotency-Key \(key.key) was used for different content (message \(earlier.messageID))")))
                 } else if let original = byID[earlier.messageID] {
                     results.append(.success(original.result))
                 } else {
@@ -94,7 +98,8 @@ enum BulkEnqueue {
                             .failure(
                                 OutboxError(
                                     .unknownPredecessor,
-                                    "\(message.function.rawValue) names \(joins) as the document it replaces, and no message with that reference was accepted")))
+                                    "\(message.function.rawValue) names \(joins) as the document it replaces, and no message with that reference was accepted"
+                                )))
                         continue
                     }
                 }

@@ -51,15 +51,17 @@ final class PostgresGroupCommitter: Sendable {
     private let maximumBatch: Int
     private let concurrentTransactions: Int
     private let channel: String
+    private let chain: String
     private let database: String
     private let state = Mutex(State())
 
-    init(pool: ResilientPool, logger: Logger, maximumBatch: Int, concurrentTransactions: Int, channel: String, database: String) {
+    init(pool: ResilientPool, logger: Logger, maximumBatch: Int, concurrentTransactions: Int, channel: String, chain: String, database: String) {
         self.concurrentTransactions = max(1, concurrentTransactions)
         self.pool = pool
         self.logger = logger
         self.maximumBatch = max(1, maximumBatch)
         self.channel = channel
+        self.chain = chain
         self.database = database
     }
 
@@ -144,20 +146,20 @@ final class PostgresGroupCommitter: Sendable {
     private func commit(_ batch: [Job]) async {
         let resumptions: [@Sendable () -> Void]
         do {
-            resumptions = try await pool.withConnection { [logger, channel] connection in
+            resumptions = try await pool.withConnection { [logger, channel, chain] connection in
                 // Optimistically every unit straight in the transaction; if one fails, the batch
                 // runs again with a savepoint per unit, so only that one is rolled back. (Savepoints
                 // on every unit cost two more round trips each.)
                 if batch.count > 1 || batch[0].bulk != nil,
                     let resumptions = try await Self.transaction(
-                        connection, logger: logger, channel: channel,
+                        connection, logger: logger, channel: channel, chain: chain,
                         { transaction in
                             await Self.runOptimistically(batch, in: transaction)
                         })
                 {
                     return resumptions
                 }
-                return try await Self.transaction(connection, logger: logger, channel: channel) { transaction in
+                return try await Self.transaction(connection, logger: logger, channel: channel, chain: chain) { transaction in
                     try await Self.run(batch, in: transaction)
                 } ?? []
             }
@@ -175,7 +177,7 @@ final class PostgresGroupCommitter: Sendable {
     /// One write transaction around `body`: committed when `body` returns its resumptions, rolled
     /// back (returning nil) when it returns nil, rolled back and rethrown when anything throws.
     private static func transaction(
-        _ connection: PostgresConnection, logger: Logger, channel: String,
+        _ connection: PostgresConnection, logger: Logger, channel: String, chain: String,
         _ body: (WriteTransaction) async throws -> [@Sendable () -> Void]?
     ) async throws -> [@Sendable () -> Void]? {
         try await connection.query("BEGIN", logger: logger).all()
@@ -185,7 +187,7 @@ final class PostgresGroupCommitter: Sendable {
                 try await connection.query("ROLLBACK", logger: logger).all()
                 return nil
             }
-            try await transaction.finish(channel: channel)
+            try await transaction.finish(channel: channel, chain: chain)
             try await connection.query("COMMIT", logger: logger).all()
             return resumptions
         } catch {

@@ -6,19 +6,19 @@ import SWGateStore
 /// One open write transaction of a group commit, as the units of work see it: its connection,
 /// the audit entries its units appended, and whether a wake-up is to be sent at commit.
 ///
-/// The audit chain stays one linear chain whatever the number of gateway instances: just before
-/// `COMMIT`, ``finish(channel:)`` locks the single row of `audit_head` (`SELECT … FOR UPDATE`),
-/// numbers and hashes the transaction's entries after it, and writes them. Only that last step
-/// and the commit are serialised across instances; the units themselves (claims with
-/// `FOR UPDATE SKIP LOCKED`, completions under their row lock, enqueues under unique
-/// constraints) run concurrently on every instance. The head is the last lock a writer takes and
-/// its holder takes no other, so writers cannot deadlock on it.
+/// Each instance appends to an audit chain of its own (`PostgresStoreConfiguration.auditChain`):
+/// just before `COMMIT`, ``finish(channel:chain:)`` locks that chain's row of `audit_chain_head`
+/// (`SELECT … FOR UPDATE`), numbers and hashes the transaction's entries after it (`position`),
+/// and writes them; their `seq`, the order across chains, comes from a sequence at insert. Only
+/// the transactions of one instance wait for each other there, so several instances commit side
+/// by side (and PostgreSQL flushes their commits together) instead of one after the other. The
+/// head is the last lock a writer takes and its holder takes no other, so writers cannot deadlock.
 ///
 /// Not `Sendable`: a transaction belongs to the one flush task that runs its units in order.
 final class WriteTransaction {
     let connection: PostgresConnection
     let logger: Logger
-    /// Entries appended in this transaction, chained and inserted together by ``finish(channel:)``.
+    /// Entries appended in this transaction, chained and inserted together by ``finish(channel:chain:)``.
     private var pending: [PendingEntry] = []
     /// Set by a unit that stored work another instance may take: NOTIFY is sent before COMMIT and
     /// delivered by PostgreSQL only if the transaction commits.
@@ -64,17 +64,24 @@ final class WriteTransaction {
         pending.removeLast(pending.count - mark.pendingCount)
     }
 
-    /// Locks the audit head, writes the appended entries after it and the head they reach, and
-    /// queues the wake-up (two statements); call before `COMMIT`.
-    func finish(channel: String) async throws {
+    /// Locks the head of audit chain `chain`, writes the appended entries after it and the head
+    /// they reach, and queues the wake-up (two statements; three on a chain's first write); call
+    /// before `COMMIT`.
+    func finish(channel: String, chain: String) async throws {
         guard !pending.isEmpty else {
             if notify { try await rows("SELECT pg_notify(\(channel), '')") }
             return
         }
-        guard let row = try await rows("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE").first else {
-            throw OutboxError(.storeCorrupted, "the audit head row is missing")
+        let lock: PostgresQuery = "SELECT position, hash FROM audit_chain_head WHERE chain = \(chain) FOR UPDATE"
+        var head = try await rows(lock).first
+        if head == nil {
+            // A chain's first entry: its head starts at position 0 with the genesis hash.
+            try await rows(
+                "INSERT INTO audit_chain_head (chain, position, hash) VALUES (\(chain), 0, \(AuditEntry.genesisHash)) ON CONFLICT DO NOTHING")
+            head = try await rows(lock).first
         }
-        var sequence = try row.value("seq", as: Int64.self)
+        guard let row = head else { throw OutboxError(.storeCorrupted, "the head of audit chain '\(chain)' cannot be read") }
+        var sequence = try row.value("position", as: Int64.self)
         var hash = try row.value("hash", as: String.self)
         var sequences: [Int64] = []
         var previous: [String] = []
@@ -92,15 +99,15 @@ final class WriteTransaction {
         try await rows(
             """
             WITH entry AS (
-                INSERT INTO audit_log (seq, at, event, message_id, destination, actor, detail, prev_hash, hash)
-                SELECT s, a, e, CASE WHEN hm THEN m END, CASE WHEN hd THEN d END, ac, de, p, h
+                INSERT INTO audit_log (chain, position, at, event, message_id, destination, actor, detail, prev_hash, hash)
+                SELECT \(chain), s, a, e, CASE WHEN hm THEN m END, CASE WHEN hd THEN d END, ac, de, p, h
                 FROM unnest(\(sequences)::bigint[], \(entries.map(\.at))::bigint[], \(entries.map(\.event))::text[],
                     \(entries.map { $0.messageID ?? "" })::text[], \(entries.map { $0.messageID != nil })::bool[],
                     \(entries.map { $0.destination ?? "" })::text[], \(entries.map { $0.destination != nil })::bool[],
                     \(entries.map(\.actor))::text[], \(entries.map(\.detail))::text[], \(previous)::text[], \(hashes)::text[])
                     AS entry(s, a, e, m, hm, d, hd, ac, de, p, h)
             ), head AS (
-                UPDATE audit_head SET seq = \(sequence), hash = \(hash) WHERE id = 1
+                UPDATE audit_chain_head SET position = \(sequence), hash = \(hash) WHERE chain = \(chain)
             )
             SELECT CASE WHEN \(notify) THEN pg_notify(\(channel), '') END
             """)

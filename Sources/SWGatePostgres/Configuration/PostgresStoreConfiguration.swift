@@ -35,6 +35,10 @@ public struct PostgresStoreConfiguration: Sendable, Hashable, CustomStringConver
     public var maximumBatch: Int
     /// The channel NOTIFY and LISTEN use for wake-ups.
     public var notificationChannel: String
+    /// The audit chain this instance appends to (its `delivery.owner`; `""` is the chain of
+    /// operator tools and of databases written before schema version 2). Each chain has its own
+    /// head, so instances never wait for each other's commits to write audit entries.
+    public var auditChain = ""
 
     public init(
         host: String = "127.0.0.1", port: Int = 5432, username: String, password: String? = nil, database: String, poolSize: Int = 8,

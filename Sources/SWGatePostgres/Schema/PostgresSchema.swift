@@ -7,7 +7,8 @@ enum PostgresSchema {
     static let migrationLockKey: Int64 = 0x5357_4761_7465_0001
 
     static let migrations: [PostgresMigration] = [
-        PostgresMigration(version: 1, name: "outbox", statements: outbox)
+        PostgresMigration(version: 1, name: "outbox", statements: outbox),
+        PostgresMigration(version: 2, name: "audit-chain-per-instance", statements: auditChainPerInstance),
     ]
 
     /// The newest version this binary knows.
@@ -114,5 +115,27 @@ enum PostgresSchema {
         )
         """,
         "CREATE TABLE conversation_link (reference text PRIMARY KEY, conversation text NOT NULL)",
+    ]
+
+    /// Version 2: an audit chain per instance. With one chain, every writing transaction of every
+    /// instance locked the one head row until its commit was flushed, so a second instance made
+    /// commits queue behind each other instead of sharing flushes. Each entry now belongs to a
+    /// `chain` (the writing instance's owner name) at a `position` in it; `seq` is taken from a
+    /// sequence at insert and orders entries across chains (an effect always after its cause).
+    /// The entries and head written before become chain `""` unchanged: their hashes were made
+    /// over their position, which is their old `seq`, so they still verify.
+    private static let auditChainPerInstance = [
+        "ALTER TABLE audit_log ADD COLUMN chain text NOT NULL DEFAULT ''",
+        "ALTER TABLE audit_log ADD COLUMN position bigint",
+        "UPDATE audit_log SET position = seq",
+        "ALTER TABLE audit_log ALTER COLUMN position SET NOT NULL",
+        "ALTER TABLE audit_log ALTER COLUMN chain DROP DEFAULT",
+        "CREATE UNIQUE INDEX audit_chain_position ON audit_log (chain, position)",
+        "CREATE SEQUENCE audit_log_seq OWNED BY audit_log.seq",
+        "SELECT setval('audit_log_seq', (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_log), false)",
+        "ALTER TABLE audit_log ALTER COLUMN seq SET DEFAULT nextval('audit_log_seq')",
+        "CREATE TABLE audit_chain_head (chain text PRIMARY KEY, position bigint NOT NULL, hash text NOT NULL)",
+        "INSERT INTO audit_chain_head (chain, position, hash) SELECT '', seq, hash FROM audit_head WHERE seq > 0",
+        "DROP TABLE audit_head",
     ]
 }

@@ -74,7 +74,10 @@ public enum GatewayStores {
         guard let url = configuration.store.url else {
             throw OutboxError(.invalidRequest, "store.url is required with store.kind postgres")
         }
-        return try PostgresStoreConfiguration(
+        var settings = try PostgresStoreConfiguration(
             url: url, password: environment[configuration.store.passwordEnvironment], poolSize: configuration.store.pool)
+        // One audit chain per instance, named after its lease owner (docs/high-availability.md).
+        settings.auditChain = configuration.delivery.owner
+        return settings
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// - a log that ends before the recorded head lost entries **at its end**.
 package struct AuditVerifier {
     package struct Row {
-        var sequence: Int64
+        package var sequence: Int64
         var atMilliseconds: Int64
         var event: String
         var messageID: String?
