@@ -53,6 +53,9 @@ public protocol OutboxStore: Sendable {
 
     /// Puts `failed` and `dead` deliveries back to `pending` with a fresh retry budget, and records
     /// the operator in the audit log. A dry run changes nothing. Unknown ids throw `.unknownID`.
+    /// `to` is set exactly for the deliveries this call moved: one that another replay (of this or
+    /// another instance) moved first is reported left alone, so that two racing replays of the same
+    /// delivery report it replayed once, as the audit log does.
     func replay(_ request: ReplayRequest) async throws -> [ReplayChange]
 
     /// Removes messages all of whose deliveries were delivered before `cutoff`. Undelivered
