@@ -71,6 +71,10 @@ public protocol OutboxStore: Sendable {
     /// Checks the audit chain end to end.
     func verifyAudit() async throws -> AuditReport
 
+    /// Appends one audit entry for an operator's action that changed no delivery (a sign-in, a
+    /// download, a verification run); returns once it is committed.
+    func record(_ action: OperatorAction) async throws
+
     /// Whether the store can take work now (for `/readyz`): nil when ready, else what is wrong.
     func readinessProblem() async -> String?
 

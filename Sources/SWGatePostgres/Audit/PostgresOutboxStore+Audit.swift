@@ -16,6 +16,16 @@ extension PostgresOutboxStore {
         }
     }
 
+    /// Chained with the entries of the group-commit transaction it joins, like every other entry.
+    public func record(_ action: OperatorAction) async throws {
+        let at = action.at.storeMilliseconds
+        try await write { transaction in
+            try await transaction.append(
+                at: at, event: action.event, messageID: action.messageID, destination: action.destination, actor: action.actor,
+                detail: action.detail)
+        }
+    }
+
     /// Streams the whole chain through the verifier in one REPEATABLE READ snapshot, so that the
     /// log and the head are seen as of one instant while other instances keep appending.
     public func verifyAudit() async throws -> AuditReport {
