@@ -107,10 +107,20 @@ public struct ConsoleEndpoint: Endpoint {
                 return Self.html(status: 404, layout.page(title: "Not found", section: nil, body: "<p>No such page.</p>"))
             }
         } catch {
-            logger.error("console: \(request.method) \(sub): \(error)")
-            return Self.html(
-                status: 500, layout.page(title: "Something went wrong", section: nil, body: "<p class=\"notice bad\">\(h("\(error)"))</p>"))
+            return failure(error, "\(request.method) \(sub)", layout: layout)
         }
+    }
+
+    /// The 500 page. The error's text can name files, hosts or SQL, so it goes to the gateway's
+    /// log under a random reference, and the page shows only that reference.
+    func failure(_ error: any Error, _ action: String, layout: Layout?) -> EndpointResponse {
+        let reference = String(RandomToken.make().prefix(12))
+        logger.error("console: \(action) failed (reference \(reference)): \(error)")
+        let body =
+            #"<p class="notice bad" id="failure">The gateway could not complete this request. Its log has the details under reference "#
+            + #"<code id="reference">\#(reference)</code>; quote it when you report the problem.</p>"#
+        guard let layout else { return Self.html(status: 500, Self.bare(title: "Something went wrong", body: body)) }
+        return Self.html(status: 500, layout.page(title: "Something went wrong", section: nil, body: body))
     }
 
     /// `/console/…` paths only: never redirect to another site.

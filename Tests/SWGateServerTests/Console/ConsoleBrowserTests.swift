@@ -57,7 +57,8 @@ struct ConsoleBrowserTests {
                 [
                     "--base", "http://127.0.0.1:\(gateway.port)", "--operator", "alice:\(operatorPassword)", "--viewer", "victor:\(viewerPassword)",
                     "--reference", reference, "--screenshots", Self.screenshots, "--forbidden", operatorHash, "--forbidden", viewerHash,
-                    "--forbidden", operatorPassword, "--forbidden", DevelopmentToken.submitter,
+                    "--forbidden", operatorPassword, "--forbidden", viewerPassword, "--forbidden", DevelopmentToken.submitter,
+                    "--forbidden", "PRIVATE KEY",
                 ], timeout: 240)
             let last = result.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
             let report = (try? JSONSerialization.jsonObject(with: Data(last.utf8))) as? [String: Any]
