@@ -17,12 +17,19 @@ extension ConsoleEndpoint {
             guard let deliveryID = Int64(parts[2]), record.deliveries.contains(where: { $0.id == deliveryID }),
                 let payload = try await context.store.payload(deliveryID: deliveryID)
             else { break }
+            try await appendAudit(
+                .payloadDownloaded, by: layout.session.operatorName, Self.describe(payload.body, contentType: payload.contentType),
+                messageID: record.id, destination: payload.destination)
             return Self.download(payload.body, contentType: payload.contentType, filename: "\(record.id)-\(payload.destination).xml")
         case 4 where parts[1] == "receipt":
             guard let deliveryID = Int64(parts[2]), let index = Int(parts[3]), let delivery = record.deliveries.first(where: { $0.id == deliveryID }),
                 delivery.receipts.indices.contains(index)
             else { break }
             let receipt = delivery.receipts[index]
+            try await appendAudit(
+                .receiptDownloaded, by: layout.session.operatorName,
+                "receipt \(index + 1): " + Self.describe(receipt.body, contentType: receipt.contentType), messageID: record.id,
+                destination: delivery.destination)
             return Self.download(
                 receipt.body, contentType: receipt.contentType, filename: "\(record.id)-\(delivery.destination)-receipt-\(index + 1).xml")
         default:

@@ -72,6 +72,14 @@ struct ConsoleBrowserTests {
             let replays = try await gateway.server.store.auditEntries(messageID: id).filter { $0.event == .replayed }
             #expect(replays.map(\.actor) == ["alice"])
             #expect(try await gateway.server.store.verifyAudit().isIntact)
+            // And so is every other action of both operators, in order.
+            let console: Set<String> = ["signed-in", "sign-in-failed", "signed-out", "audit-verified", "payload-downloaded", "exported"]
+            let actions = try await gateway.server.store.auditEntries(messageID: nil).filter { console.contains($0.event.rawValue) }
+            #expect(
+                actions.map { "\($0.event.rawValue) by \($0.actor)" } == [
+                    "sign-in-failed by alice", "signed-in by alice", "audit-verified by alice", "signed-out by alice", "signed-in by victor",
+                    "signed-out by victor",
+                ])
         } catch {
             await gateway.stop()
             throw error
