@@ -77,7 +77,7 @@ extension ConsoleEndpoint {
                 """
             body += "<h3>\(t("Attempts"))</h3>"
             body += Layout.table(
-                headers: t(["#", "Started", "Duration", "Outcome", "HTTP", "Error", "By"]),
+                id: "attempts-\(delivery.destination)", headers: t(["#", "Started", "Duration", "Outcome", "HTTP", "Error", "By"]),
                 rows: delivery.attempts.map { a in
                     "<tr><td>\(a.number)</td><td class=when>\(h(display.format(a.startedAt)))</td><td>\(a.durationMilliseconds) ms</td><td>\(h(a.outcome.rawValue))</td>"
                         + "<td>\(a.httpStatus.map(String.init) ?? "–")</td><td>\(h(a.error ?? ""))</td><td>\(h(a.owner))</td></tr>"
@@ -85,7 +85,7 @@ extension ConsoleEndpoint {
             body += "<h3>\(t("Receipts"))</h3>"
             let verification = context.receiptVerification[delivery.destination] ?? ""
             body += Layout.table(
-                headers: t(["Received", "Type", "Size", "Checked", ""]),
+                id: "receipts-\(delivery.destination)", headers: t(["Received", "Type", "Size", "Checked", ""]),
                 rows: delivery.receipts.enumerated().map { index, r in
                     "<tr><td class=when>\(h(display.format(r.receivedAt)))</td><td>\(h(r.contentType))</td><td>\(r.body.count) bytes</td>"
                         + "<td>\(h(verification))</td>"
