@@ -327,6 +327,7 @@ let package = Package(
             name: "SWGateConsoleTests",
             dependencies: [
                 "SWGateConsole", "SWGateStore", "SWGateHTTP", "SWGateTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
