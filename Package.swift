@@ -325,7 +325,11 @@ let package = Package(
         // The console's pieces: password hashing, sessions, sign-in limits, CSRF, escaping, forms.
         .testTarget(
             name: "SWGateConsoleTests",
-            dependencies: ["SWGateConsole", "SWGateStore", "SWGateHTTP", "SWGateTesting"],
+            dependencies: [
+                "SWGateConsole", "SWGateStore", "SWGateHTTP", "SWGateTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

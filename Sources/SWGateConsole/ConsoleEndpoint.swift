@@ -5,7 +5,8 @@ import SWGateStore
 
 /// The operator console at `/console`: server-rendered pages over the outbox, behind operator
 /// sign-in. No JavaScript; every state change is a POST form carrying the session's CSRF token,
-/// and a replay is audited with the operator's name as its actor.
+/// and every action (sign-in and sign-out, replays, downloads, exports, chain verifications) is
+/// audited with the operator's name as its actor.
 ///
 /// Routes (below `/console`): `/sign-in`, `/sign-out`, `/` (dashboard), `/messages` (search,
 /// `?format=csv`), `/messages/<id>` (one message), `/messages/<id>/payload/<delivery>` and
@@ -50,7 +51,11 @@ public struct ConsoleEndpoint: Endpoint {
         case ("GET", "/sign-in"):
             return signInPage(problem: nil, notice: request.query["signed-out"] != nil ? "You are signed out." : nil)
         case ("POST", "/sign-in"):
-            return signIn(request)
+            do {
+                return try await signIn(request)
+            } catch {
+                return failure(error, "POST /sign-in", layout: nil)
+            }
         default:
             break
         }
@@ -92,12 +97,14 @@ public struct ConsoleEndpoint: Endpoint {
                 return try await audit(FormData(query: request), verification: nil, layout, display)
             case ("POST", "/audit/verify"):
                 let report = try await context.store.verifyAudit()
+                try await appendAudit(.auditVerified, by: session.operatorName, Self.summary(report))
                 return try await audit(form, verification: report, layout, display)
             case ("POST", "/preferences"):
                 if let zone = form["zone"].flatMap(TimeZone.init(identifier:)) { sessions.setTimeZone(zone, id: id) }
                 if let language = form["language"].flatMap(ConsoleLanguage.init(rawValue:)) { sessions.setLanguage(language, id: id) }
                 return Self.redirect(request.headers["referer"].flatMap(Self.sameConsolePath) ?? "/console/")
             case ("POST", "/sign-out"):
+                try await appendAudit(.signedOut, by: session.operatorName, "signed out")
                 sessions.close(id: id)
                 logger.info("console: \(session.operatorName) signed out")
                 var response = Self.redirect("/console/sign-in?signed-out=1")
@@ -107,10 +114,20 @@ public struct ConsoleEndpoint: Endpoint {
                 return Self.html(status: 404, layout.page(title: "Not found", section: nil, body: "<p>No such page.</p>"))
             }
         } catch {
-            logger.error("console: \(request.method) \(sub): \(error)")
-            return Self.html(
-                status: 500, layout.page(title: "Something went wrong", section: nil, body: "<p class=\"notice bad\">\(h("\(error)"))</p>"))
+            return failure(error, "\(request.method) \(sub)", layout: layout)
         }
+    }
+
+    /// The 500 page. The error's text can name files, hosts or SQL, so it goes to the gateway's
+    /// log under a random reference, and the page shows only that reference.
+    func failure(_ error: any Error, _ action: String, layout: Layout?) -> EndpointResponse {
+        let reference = String(RandomToken.make().prefix(12))
+        logger.error("console: \(action) failed (reference \(reference)): \(error)")
+        let body =
+            #"<p class="notice bad" id="failure">The gateway could not complete this request. Its log has the details under reference "#
+            + #"<code id="reference">\#(reference)</code>; quote it when you report the problem.</p>"#
+        guard let layout else { return Self.html(status: 500, Self.bare(title: "Something went wrong", body: body)) }
+        return Self.html(status: 500, layout.page(title: "Something went wrong", section: nil, body: body))
     }
 
     /// `/console/…` paths only: never redirect to another site.

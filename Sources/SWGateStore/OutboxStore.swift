@@ -53,6 +53,9 @@ public protocol OutboxStore: Sendable {
 
     /// Puts `failed` and `dead` deliveries back to `pending` with a fresh retry budget, and records
     /// the operator in the audit log. A dry run changes nothing. Unknown ids throw `.unknownID`.
+    /// `to` is set exactly for the deliveries this call moved: one that another replay (of this or
+    /// another instance) moved first is reported left alone, so that two racing replays of the same
+    /// delivery report it replayed once, as the audit log does.
     func replay(_ request: ReplayRequest) async throws -> [ReplayChange]
 
     /// Removes messages all of whose deliveries were delivered before `cutoff`. Undelivered
@@ -67,6 +70,10 @@ public protocol OutboxStore: Sendable {
 
     /// Checks the audit chain end to end.
     func verifyAudit() async throws -> AuditReport
+
+    /// Appends one audit entry for an operator's action that changed no delivery (a sign-in, a
+    /// download, a verification run); returns once it is committed.
+    func record(_ action: OperatorAction) async throws
 
     /// Whether the store can take work now (for `/readyz`): nil when ready, else what is wrong.
     func readinessProblem() async -> String?

@@ -70,6 +70,26 @@ struct OperatorContractTests {
         }
     }
 
+    @Test("An operator's action without a message is chained like any entry, with no message and no destination", arguments: StoreKind.allCases)
+    func operatorAction(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let stored = try await store.enqueue(formD("M-1", conversation: "C-1"))
+            let at = Date(timeIntervalSince1970: 1_800_000_000.123)
+            try await store.record(OperatorAction(event: AuditEvent("signed-in"), actor: "lan.nguyen", detail: "signed in as operator", at: at))
+            try await store.record(
+                OperatorAction(
+                    event: AuditEvent("payload-downloaded"), actor: "lan.nguyen", detail: "sha256 …", messageID: stored.id, destination: "nsw"))
+            let entries = try await store.auditEntries(messageID: nil)
+            #expect(entries.map(\.event.rawValue) == ["accepted", "signed-in", "payload-downloaded"])
+            let signIn = entries[1]
+            #expect(signIn.messageID == nil && signIn.destination == nil && signIn.actor == "lan.nguyen" && signIn.detail == "signed in as operator")
+            #expect(abs(signIn.at.timeIntervalSince(at)) < 0.001)
+            #expect(try await store.auditEntries(messageID: stored.id).map(\.event.rawValue) == ["accepted", "payload-downloaded"])
+            let report = try await store.verifyAudit()
+            #expect(report.isIntact && report.entryCount == 3)
+        }
+    }
+
     @Test("The audit chain of a busy history verifies, entry by entry", arguments: StoreKind.allCases)
     func audit(kind: StoreKind) async throws {
         try await withStore(kind) { store in

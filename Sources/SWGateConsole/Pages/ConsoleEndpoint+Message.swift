@@ -17,12 +17,19 @@ extension ConsoleEndpoint {
             guard let deliveryID = Int64(parts[2]), record.deliveries.contains(where: { $0.id == deliveryID }),
                 let payload = try await context.store.payload(deliveryID: deliveryID)
             else { break }
+            try await appendAudit(
+                .payloadDownloaded, by: layout.session.operatorName, Self.describe(payload.body, contentType: payload.contentType),
+                messageID: record.id, destination: payload.destination)
             return Self.download(payload.body, contentType: payload.contentType, filename: "\(record.id)-\(payload.destination).xml")
         case 4 where parts[1] == "receipt":
             guard let deliveryID = Int64(parts[2]), let index = Int(parts[3]), let delivery = record.deliveries.first(where: { $0.id == deliveryID }),
                 delivery.receipts.indices.contains(index)
             else { break }
             let receipt = delivery.receipts[index]
+            try await appendAudit(
+                .receiptDownloaded, by: layout.session.operatorName,
+                "receipt \(index + 1): " + Self.describe(receipt.body, contentType: receipt.contentType), messageID: record.id,
+                destination: delivery.destination)
             return Self.download(
                 receipt.body, contentType: receipt.contentType, filename: "\(record.id)-\(delivery.destination)-receipt-\(index + 1).xml")
         default:
@@ -70,7 +77,7 @@ extension ConsoleEndpoint {
                 """
             body += "<h3>\(t("Attempts"))</h3>"
             body += Layout.table(
-                headers: t(["#", "Started", "Duration", "Outcome", "HTTP", "Error", "By"]),
+                id: "attempts-\(delivery.destination)", headers: t(["#", "Started", "Duration", "Outcome", "HTTP", "Error", "By"]),
                 rows: delivery.attempts.map { a in
                     "<tr><td>\(a.number)</td><td class=when>\(h(display.format(a.startedAt)))</td><td>\(a.durationMilliseconds) ms</td><td>\(h(a.outcome.rawValue))</td>"
                         + "<td>\(a.httpStatus.map(String.init) ?? "–")</td><td>\(h(a.error ?? ""))</td><td>\(h(a.owner))</td></tr>"
@@ -78,7 +85,7 @@ extension ConsoleEndpoint {
             body += "<h3>\(t("Receipts"))</h3>"
             let verification = context.receiptVerification[delivery.destination] ?? ""
             body += Layout.table(
-                headers: t(["Received", "Type", "Size", "Checked", ""]),
+                id: "receipts-\(delivery.destination)", headers: t(["Received", "Type", "Size", "Checked", ""]),
                 rows: delivery.receipts.enumerated().map { index, r in
                     "<tr><td class=when>\(h(display.format(r.receivedAt)))</td><td>\(h(r.contentType))</td><td>\(r.body.count) bytes</td>"
                         + "<td>\(h(verification))</td>"

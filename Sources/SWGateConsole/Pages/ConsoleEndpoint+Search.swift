@@ -28,6 +28,9 @@ extension ConsoleEndpoint {
                     r.acceptedAt.formatted(iso), r.updatedAt.formatted(iso), r.lastError ?? "",
                 ])
             }
+            let matching = criteria.isEmpty ? "all" : criteria.fields.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
+            try await appendAudit(
+                .exported, by: layout.session.operatorName, "CSV of \(rows.count) deliver\(rows.count == 1 ? "y" : "ies"); search: \(matching)")
             return Self.download(Data(csv.utf8), contentType: "text/csv; charset=utf-8", filename: "swgate-messages.csv")
         }
         let page = max(1, Int(form["page"] ?? "") ?? 1)

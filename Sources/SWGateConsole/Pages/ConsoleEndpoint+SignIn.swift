@@ -28,7 +28,9 @@ extension ConsoleEndpoint {
     }
 
     /// Checks the form token, the rate limit and the password; opens a session on success.
-    func signIn(_ request: EndpointRequest) -> EndpointResponse {
+    /// Failures and successes are audited (a refusal by the rate limit is only logged, so that
+    /// the limit also bounds what a password-guessing run adds to the audit log).
+    func signIn(_ request: EndpointRequest) async throws -> EndpointResponse {
         let form = FormData(bytes: request.body)
         let cookies = Cookies.parse(request.headers["cookie"])
         guard let token = form["csrf"], let expected = cookies[Cookies.signIn], ConstantTime.equal(token, expected) else {
@@ -48,9 +50,11 @@ extension ConsoleEndpoint {
         guard hash.verify(password), let account else {
             limiter.recordFailure(name: name)
             logger.warning("console: failed sign-in for \(name)")
+            try await appendAudit(.signInFailed, by: String(name.prefix(Self.typedNameLimit)), "wrong operator name or password")
             return signInPage(problem: "Wrong operator name or password.", status: 401, name: name)
         }
         limiter.recordSuccess(name: name)
+        try await appendAudit(.signedIn, by: account.name, "signed in as \(account.role.rawValue)")
         let session = sessions.open(for: account)
         logger.info("console: \(account.name) signed in (\(account.role.rawValue))")
         var response = Self.redirect("/console/")

@@ -16,6 +16,16 @@ extension PostgresOutboxStore {
         }
     }
 
+    /// Chained with the entries of the group-commit transaction it joins, like every other entry.
+    public func record(_ action: OperatorAction) async throws {
+        let at = action.at.storeMilliseconds
+        try await write { transaction in
+            try await transaction.append(
+                at: at, event: action.event, messageID: action.messageID, destination: action.destination, actor: action.actor,
+                detail: action.detail)
+        }
+    }
+
     /// Streams every chain through a verifier of its own in one REPEATABLE READ snapshot, so that
     /// the log and the heads are seen as of one instant while instances keep appending. A chain is
     /// checked by its positions (what its hashes cover); a problem names the chain, and its

@@ -9,16 +9,25 @@ extension PostgresOutboxStore {
             return try await read { connection in try await Self.replayPlan(connection, request) }
         }
         return try await write { transaction in
-            let plan = try await Self.replayPlan(transaction.connection, request)
+            var plan = try await Self.replayPlan(transaction.connection, request)
             let now = request.now.storeMilliseconds
-            for change in plan where change.to != nil {
+            for index in plan.indices where plan[index].to != nil {
+                let change = plan[index]
                 let updated = try await transaction.rows(
                     """
                     UPDATE delivery SET state = 'pending', next_attempt_at = \(now), budget_attempts = 0, budget_started_at = \(now),
                         lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now)
                     WHERE id = \(change.deliveryID) AND state IN ('failed', 'dead') RETURNING id
                     """)
-                guard !updated.isEmpty else { continue }
+                guard !updated.isEmpty else {
+                    // The plan was read without row locks: a replay committed by another transaction
+                    // (or instance) since then moved the delivery. It is reported as it is now, left alone.
+                    plan[index].to = nil
+                    if let row = try await transaction.rows("SELECT state FROM delivery WHERE id = \(change.deliveryID)").first {
+                        plan[index].from = DeliveryState(rawValue: try row.value("state", as: String.self)) ?? change.from
+                    }
+                    continue
+                }
                 try await transaction.append(
                     at: now, event: .replayed, messageID: change.messageID, destination: change.destination, actor: request.operatorName,
                     detail: "replayed from \(change.from.rawValue) by \(request.operatorName)")

@@ -119,7 +119,9 @@ extension SQLiteOutboxStore {
                     """,
                 arguments: [deliveryID]
             ).map { r in
-                StoredPayload(messageID: r["message_id"], deliveryID: deliveryID, destination: r["destination"], contentType: r["content_type"], body: r["payload"])
+                StoredPayload(
+                    messageID: r["message_id"], deliveryID: deliveryID, destination: r["destination"], contentType: r["content_type"],
+                    body: r["payload"])
             }
         }
     }
@@ -145,6 +147,14 @@ extension SQLiteOutboxStore {
 
     public func verifyAudit() async throws -> AuditReport {
         try await read { db in try AuditLog.verify(db) }
+    }
+
+    public func record(_ action: OperatorAction) async throws {
+        try await write { db in
+            try AuditLog.append(
+                db, at: action.at.storeMilliseconds, event: action.event, messageID: action.messageID, destination: action.destination,
+                actor: action.actor, detail: action.detail)
+        }
     }
 }
 

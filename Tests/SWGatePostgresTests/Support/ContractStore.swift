@@ -90,3 +90,32 @@ func outboxErrorCode(_ body: () async throws -> Void) async -> OutboxError.Code?
         return OutboxError.Code("unexpected: \(error)")
     }
 }
+
+/// Two stores of `kind` on one fresh database, standing for two gateway instances (two processes
+/// on one SQLite file, or two instances on one PostgreSQL database), closed afterwards.
+func withTwoInstances<T>(_ kind: StoreKind, _ body: (any OutboxStore, any OutboxStore) async throws -> T) async throws -> T {
+    switch kind {
+    case .sqlite:
+        let directory = try TemporaryDirectory(prefix: "swgate-contract")
+        defer { directory.remove() }
+        let a = try SQLiteOutboxStore(path: directory.path("outbox.sqlite"))
+        defer { try? a.close() }
+        let b = try SQLiteOutboxStore(path: directory.path("outbox.sqlite"))
+        defer { try? b.close() }
+        return try await body(a, b)
+    case .postgres:
+        let configuration = try freshPostgresConfiguration()
+        let a = try await PostgresOutboxStore(configuration: configuration)
+        let b = try await PostgresOutboxStore(configuration: configuration)
+        do {
+            let value = try await body(a, b)
+            await a.close()
+            await b.close()
+            return value
+        } catch {
+            await a.close()
+            await b.close()
+            throw error
+        }
+    }
+}

@@ -57,7 +57,8 @@ struct ConsoleBrowserTests {
                 [
                     "--base", "http://127.0.0.1:\(gateway.port)", "--operator", "alice:\(operatorPassword)", "--viewer", "victor:\(viewerPassword)",
                     "--reference", reference, "--screenshots", Self.screenshots, "--forbidden", operatorHash, "--forbidden", viewerHash,
-                    "--forbidden", operatorPassword, "--forbidden", DevelopmentToken.submitter,
+                    "--forbidden", operatorPassword, "--forbidden", viewerPassword, "--forbidden", DevelopmentToken.submitter,
+                    "--forbidden", "PRIVATE KEY",
                 ], timeout: 240)
             let last = result.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
             let report = (try? JSONSerialization.jsonObject(with: Data(last.utf8))) as? [String: Any]
@@ -71,6 +72,14 @@ struct ConsoleBrowserTests {
             let replays = try await gateway.server.store.auditEntries(messageID: id).filter { $0.event == .replayed }
             #expect(replays.map(\.actor) == ["alice"])
             #expect(try await gateway.server.store.verifyAudit().isIntact)
+            // And so is every other action of both operators, in order.
+            let console: Set<String> = ["signed-in", "sign-in-failed", "signed-out", "audit-verified", "payload-downloaded", "exported"]
+            let actions = try await gateway.server.store.auditEntries(messageID: nil).filter { console.contains($0.event.rawValue) }
+            #expect(
+                actions.map { "\($0.event.rawValue) by \($0.actor)" } == [
+                    "sign-in-failed by alice", "signed-in by alice", "audit-verified by alice", "signed-out by alice", "signed-in by victor",
+                    "signed-out by victor",
+                ])
         } catch {
             await gateway.stop()
             throw error

@@ -191,8 +191,10 @@ def main():
         # Audit: by operator, then verify the chain.
         go("/console/audit?actor=" + operator_name)
         check("replayed" in text("#audit"), "the audit view does not list the operator's replay")
+        check("signed-in" in text("#audit"), "the audit view does not list the operator's sign-in")
         click("#verify-chain")
         check("intact" in text("#verification"), "verification: " + text("#verification"))
+        check("audit-verified" in text("#audit"), "the audit view does not list the verification just run")
         shot("audit")
         step("verified the audit chain")
 
