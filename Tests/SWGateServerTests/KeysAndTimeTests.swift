@@ -264,6 +264,51 @@ struct KeysAndTimeTests {
         #expect(seconds.map { abs($0 - ecdsa.notAfter.timeIntervalSince(instant("2030-01-02T00:00:00Z"))) < 2 } == true, "\(seconds ?? -1)")
     }
 
+    @Test(
+        "A running gateway's /metrics raises swgate_certificate_expiry_warning once its clock is within the window of the key in force's end and no key takes over"
+    )
+    func expiryWarningMetricEndToEnd() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var configuration = GatewayConfiguration()
+        configuration.listen.port = 0
+        configuration.storePath = directory.path("gw.sqlite")
+        // The first key signs until 2030-01-15; the second only from 2030-02-01: nothing takes over.
+        var gap = Self.rolloverSecurity()
+        gap.systemKeySchedule[1].useFrom = instant("2030-02-01T00:00:00Z")
+        configuration.security = gap
+        configuration.logLevel = "error"
+        // 45 days before the first key's end: outside the default 30-day window.
+        let clock = SteppedClock(instant("2029-12-01T00:00:00Z"))
+        let server = try GatewayServer(configuration: configuration, now: clock.now)
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let run = Task { try await server.run { continuation.yield($0) } }
+        var iterator = stream.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        let http = HTTPClient.forTest()
+        let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
+        defer {
+            run.cancel()
+            Task { try? await http.shutdown() }
+        }
+        let first = "swgate_certificate_expiry_warning{role=\"system key 1\",subject=\"\(try Self.certificate("gateway.pem").subject)\"}"
+        let second = "swgate_certificate_expiry_warning{role=\"system key 2\",subject=\"\(try Self.certificate("ecdsa.pem").subject)\"}"
+        func scrape() async throws -> [String] {
+            let response = try await client.send(.GET, "/metrics")
+            #expect(response.status == 200)
+            return response.text.split(separator: "\n").map(String.init)
+        }
+
+        let outside = try await scrape()
+        #expect(outside.contains("\(first) 0.0"), "\(outside.filter { $0.hasPrefix("swgate_certificate_expiry") })")
+        #expect(outside.contains("\(second) 0.0"), "\(outside.filter { $0.hasPrefix("swgate_certificate_expiry") })")
+        // Ten days before the first key's end: the series the alert rule watches turns 1.
+        clock.set(instant("2030-01-05T00:00:00Z"))
+        let within = try await scrape()
+        #expect(within.contains("\(first) 1.0"), "\(within.filter { $0.hasPrefix("swgate_certificate_expiry") })")
+        #expect(within.contains("\(second) 0.0"), "\(within.filter { $0.hasPrefix("swgate_certificate_expiry") })")
+    }
+
     @Test("Organisation keys roll over the same way: Content is signed with the organisation key in force, the SystemSignature with the system key")
     func organisationKeyRollover() throws {
         var security = SecurityConfiguration.development(directory: certificatesDirectory)
