@@ -366,6 +366,47 @@ struct KeysAndTimeTests {
     }
 
     @Test(
+        "An AS4 partner's old and new certificates are both accepted over /as4 while both are configured; a third certificate of the same CA is refused"
+    )
+    func as4PartnerOverlap() async throws {
+        let gateway = try await PartnerGateway.start { configuration in
+            var security = SecurityConfiguration.development(directory: certificatesDirectory)
+            if let index = security.partners.firstIndex(where: { $0.id == "TH" }) {
+                security.partners[index].certificateFiles = ["asw.pem", "officer.pem"].map { certificatesDirectory + "/" + $0 }
+            }
+            configuration.security = security
+        }
+        defer { Task { await gateway.stop() } }
+        /// A UserMessage from TH carrying a Form D, signed with `key` (its certificate as the token).
+        func message(_ id: String, reference: String, signedWith key: String) throws -> [UInt8] {
+            var configuration = SimulatedPartner.asw.developmentConfiguration(certificates: certificatesDirectory)
+            configuration.systemKey = KeySource(keyPath: key + ".key", certificatePath: key + ".pem").resolved(against: certificatesDirectory)
+            let partner = try SecurityServices(configuration: configuration)
+            let document = try FormDSamples.withReference(reference)
+            var summary = try SecurityServices.formDSummary(document)
+            summary.issuingCountry = "TH"
+            summary.importingCountry = "VN"
+            let text = AS4MessageBuilder().userMessage(
+                document: document, summary: summary, codes: SecurityServices.formDProfile.as4!, certificate: partner.systemIdentity.certificate,
+                messageId: id, at: Date())
+            return try partner.signAS4Message(Array(text.utf8))
+        }
+        func send(_ body: [UInt8]) async throws -> HTTPResult {
+            try await gateway.client.send(.POST, "/as4", headers: [("Content-Type", "application/soap+xml")], body: body)
+        }
+        // The certificate in use until the partner renews, and its successor, during the overlap.
+        let old = try await send(try message("overlap-old@th", reference: "VN-TH 26/03/000611", signedWith: "asw"))
+        #expect(old.status == 200 && old.text.contains("<eb:Receipt>"), "\(old.text)")
+        let new = try await send(try message("overlap-new@th", reference: "VN-TH 26/03/000612", signedWith: "officer"))
+        #expect(new.status == 200 && new.text.contains("<eb:Receipt>"), "\(new.text)")
+        // Trusted by the CA but not configured for TH: refused, whoever issued it.
+        let other = try await send(try message("overlap-other@th", reference: "VN-TH 26/03/000613", signedWith: "portal"))
+        #expect(other.status >= 400, "\(other.text)")
+        #expect(!other.text.contains("<eb:Receipt>"), "\(other.text)")
+        #expect(other.text.contains("EBMS:0101") && other.text.contains("is not a certificate configured for partner TH"), "\(other.text)")
+    }
+
+    @Test(
         "Certificate validity is judged with the configured tolerance: a signer valid from 60 s ahead is accepted with 120 s, refused with 30 s naming the gap"
     )
     func certificateValidityTolerance() throws {
