@@ -11,6 +11,13 @@ struct NoContentEndpoint: Endpoint {
     func handle(_ request: EndpointRequest) async -> EndpointResponse { EndpointResponse(status: 204) }
 }
 
+/// Answers every request with `status` and `headers`: a partner endpoint that moved or is missing.
+struct FixedAnswerEndpoint: Endpoint {
+    var status: Int
+    var headers: [String: String] = [:]
+    func handle(_ request: EndpointRequest) async -> EndpointResponse { EndpointResponse(status: status, headers: headers) }
+}
+
 /// `swgate doctor` against the partner simulators running as real servers on loopback, and against
 /// broken setups: an unreachable partner, a key that does not match its certificate, an expired
 /// certificate.
@@ -41,6 +48,19 @@ struct DoctorCommandTests {
         }
 
         func stop() { for task in tasks { task.cancel() } }
+    }
+
+    /// Serves `endpoint` on a free loopback port until the task is cancelled.
+    static func host(_ endpoint: any Endpoint) async throws -> (port: Int, task: Task<Void, any Error>) {
+        let host = EndpointHost(routes: [.init("/", endpoint)])
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task { try await host.run { continuation.yield($0) } }
+        var iterator = stream.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            task.cancel()
+            throw ChildFailure(description: "the loopback partner did not start")
+        }
+        return (port, task)
     }
 
     /// A configuration over the development PKI with the partners' ports; `extra` is appended.
@@ -140,6 +160,55 @@ struct DoctorCommandTests {
         #expect(failures.first?["subject"]?.hasPrefix("asw (as4)") == true)
         #expect(failures.first?["detail"]?.contains("unreachable") == true, "\(failures)")
         #expect(Self.findings(report).contains { $0["subject"]?.hasPrefix("nsw (nsw)") == true && $0["status"] == "ok" })
+    }
+
+    @Test("A partner that redirects is a failure naming the Location (exit 2): the probe follows no redirect, as delivery does")
+    func redirectingPartner() async throws {
+        let partners = try await Partners.start()
+        defer { partners.stop() }
+        // The ASW moved: its configured address redirects to the simulator, which answers the GET.
+        let moved = "http://127.0.0.1:\(partners.asw)/as4"
+        let redirecting = try await Self.host(FixedAnswerEndpoint(status: 301, headers: ["location": moved]))
+        defer { redirecting.task.cancel() }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try Self.configuration(directory, nsw: partners.nsw, asw: redirecting.port, portal: partners.portal)
+        let result = try await Self.swgate(["doctor", "--config", file, "--json"], currentDirectory: directory.url.path)
+        #expect(result.status == 2, "\(result.standardOutput)\(result.standardError)")
+        let failures = Self.findings(try Self.report(result)).filter { $0["status"] == "failure" }
+        #expect(failures.count == 1, "\(failures)")
+        let failure = try #require(failures.first)
+        #expect(failure["check"] == "partner")
+        #expect(failure["subject"] == "asw (as4) http://127.0.0.1:\(redirecting.port)/as4")
+        #expect(failure["detail"]?.hasPrefix("HTTP 301 to GET: the destination redirects to \(moved);") == true, "\(failure)")
+        #expect(failure["detail"]?.contains("http-redirect") == true, "\(failure)")
+    }
+
+    @Test(
+        "An AS4 or HTTP partner answering 404 or 410 is a failure (exit 2): nothing at that path, deliveries would fail; an NSW's 404 to ?wsdl only a missing WSDL"
+    )
+    func missingPath() async throws {
+        let partners = try await Partners.start()
+        defer { partners.stop() }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for status in [404, 410] {
+            let missing = try await Self.host(FixedAnswerEndpoint(status: status))
+            defer { missing.task.cancel() }
+            let file = try Self.configuration(directory, nsw: missing.port, asw: missing.port, portal: partners.portal)
+            let result = try await Self.swgate(["doctor", "--config", file, "--json"], currentDirectory: directory.url.path)
+            #expect(result.status == 2, "\(status): \(result.standardOutput)\(result.standardError)")
+            let findings = Self.findings(try Self.report(result))
+            // An NSW may answer ?wsdl so without publishing its WSDL there.
+            let nsw = findings.first { $0["check"] == "partner" && $0["subject"]?.hasPrefix("nsw (nsw) ") == true }
+            #expect(nsw?["status"] == "warning", "\(status): \(nsw ?? [:])")
+            #expect(nsw?["detail"] == "answers, but HTTP \(status) and no WSDL at ?wsdl", "\(status): \(nsw ?? [:])")
+            let failures = findings.filter { $0["status"] == "failure" }
+            #expect(failures.count == 1, "\(status): \(failures)")
+            #expect(failures.first?["check"] == "partner")
+            #expect(failures.first?["subject"]?.hasPrefix("asw (as4) ") == true, "\(failures)")
+            #expect(failures.first?["detail"]?.hasPrefix("HTTP \(status) to GET: nothing at this path") == true, "\(failures)")
+        }
     }
 
     @Test("A key that does not match its certificate is a failure naming the key (exit 2)")

@@ -264,6 +264,51 @@ struct KeysAndTimeTests {
         #expect(seconds.map { abs($0 - ecdsa.notAfter.timeIntervalSince(instant("2030-01-02T00:00:00Z"))) < 2 } == true, "\(seconds ?? -1)")
     }
 
+    @Test(
+        "A running gateway's /metrics raises swgate_certificate_expiry_warning once its clock is within the window of the key in force's end and no key takes over"
+    )
+    func expiryWarningMetricEndToEnd() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var configuration = GatewayConfiguration()
+        configuration.listen.port = 0
+        configuration.storePath = directory.path("gw.sqlite")
+        // The first key signs until 2030-01-15; the second only from 2030-02-01: nothing takes over.
+        var gap = Self.rolloverSecurity()
+        gap.systemKeySchedule[1].useFrom = instant("2030-02-01T00:00:00Z")
+        configuration.security = gap
+        configuration.logLevel = "error"
+        // 45 days before the first key's end: outside the default 30-day window.
+        let clock = SteppedClock(instant("2029-12-01T00:00:00Z"))
+        let server = try GatewayServer(configuration: configuration, now: clock.now)
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let run = Task { try await server.run { continuation.yield($0) } }
+        var iterator = stream.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        let http = HTTPClient.forTest()
+        let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
+        defer {
+            run.cancel()
+            Task { try? await http.shutdown() }
+        }
+        let first = "swgate_certificate_expiry_warning{role=\"system key 1\",subject=\"\(try Self.certificate("gateway.pem").subject)\"}"
+        let second = "swgate_certificate_expiry_warning{role=\"system key 2\",subject=\"\(try Self.certificate("ecdsa.pem").subject)\"}"
+        func scrape() async throws -> [String] {
+            let response = try await client.send(.GET, "/metrics")
+            #expect(response.status == 200)
+            return response.text.split(separator: "\n").map(String.init)
+        }
+
+        let outside = try await scrape()
+        #expect(outside.contains("\(first) 0.0"), "\(outside.filter { $0.hasPrefix("swgate_certificate_expiry") })")
+        #expect(outside.contains("\(second) 0.0"), "\(outside.filter { $0.hasPrefix("swgate_certificate_expiry") })")
+        // Ten days before the first key's end: the series the alert rule watches turns 1.
+        clock.set(instant("2030-01-05T00:00:00Z"))
+        let within = try await scrape()
+        #expect(within.contains("\(first) 1.0"), "\(within.filter { $0.hasPrefix("swgate_certificate_expiry") })")
+        #expect(within.contains("\(second) 0.0"), "\(within.filter { $0.hasPrefix("swgate_certificate_expiry") })")
+    }
+
     @Test("Organisation keys roll over the same way: Content is signed with the organisation key in force, the SystemSignature with the system key")
     func organisationKeyRollover() throws {
         var security = SecurityConfiguration.development(directory: certificatesDirectory)
@@ -318,6 +363,47 @@ struct KeysAndTimeTests {
         } catch {
             #expect((error as? SignatureError)?.code == .signerNotPartner)
         }
+    }
+
+    @Test(
+        "An AS4 partner's old and new certificates are both accepted over /as4 while both are configured; a third certificate of the same CA is refused"
+    )
+    func as4PartnerOverlap() async throws {
+        let gateway = try await PartnerGateway.start { configuration in
+            var security = SecurityConfiguration.development(directory: certificatesDirectory)
+            if let index = security.partners.firstIndex(where: { $0.id == "TH" }) {
+                security.partners[index].certificateFiles = ["asw.pem", "officer.pem"].map { certificatesDirectory + "/" + $0 }
+            }
+            configuration.security = security
+        }
+        defer { Task { await gateway.stop() } }
+        /// A UserMessage from TH carrying a Form D, signed with `key` (its certificate as the token).
+        func message(_ id: String, reference: String, signedWith key: String) throws -> [UInt8] {
+            var configuration = SimulatedPartner.asw.developmentConfiguration(certificates: certificatesDirectory)
+            configuration.systemKey = KeySource(keyPath: key + ".key", certificatePath: key + ".pem").resolved(against: certificatesDirectory)
+            let partner = try SecurityServices(configuration: configuration)
+            let document = try FormDSamples.withReference(reference)
+            var summary = try SecurityServices.formDSummary(document)
+            summary.issuingCountry = "TH"
+            summary.importingCountry = "VN"
+            let text = AS4MessageBuilder().userMessage(
+                document: document, summary: summary, codes: SecurityServices.formDProfile.as4!, certificate: partner.systemIdentity.certificate,
+                messageId: id, at: Date())
+            return try partner.signAS4Message(Array(text.utf8))
+        }
+        func send(_ body: [UInt8]) async throws -> HTTPResult {
+            try await gateway.client.send(.POST, "/as4", headers: [("Content-Type", "application/soap+xml")], body: body)
+        }
+        // The certificate in use until the partner renews, and its successor, during the overlap.
+        let old = try await send(try message("overlap-old@th", reference: "VN-TH 26/03/000611", signedWith: "asw"))
+        #expect(old.status == 200 && old.text.contains("<eb:Receipt>"), "\(old.text)")
+        let new = try await send(try message("overlap-new@th", reference: "VN-TH 26/03/000612", signedWith: "officer"))
+        #expect(new.status == 200 && new.text.contains("<eb:Receipt>"), "\(new.text)")
+        // Trusted by the CA but not configured for TH: refused, whoever issued it.
+        let other = try await send(try message("overlap-other@th", reference: "VN-TH 26/03/000613", signedWith: "portal"))
+        #expect(other.status >= 400, "\(other.text)")
+        #expect(!other.text.contains("<eb:Receipt>"), "\(other.text)")
+        #expect(other.text.contains("EBMS:0101") && other.text.contains("is not a certificate configured for partner TH"), "\(other.text)")
     }
 
     @Test(

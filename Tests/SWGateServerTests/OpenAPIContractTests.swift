@@ -9,7 +9,8 @@ import Testing
 /// `GET /v1/openapi.json`, and checked against a running gateway by schemathesis, an independent
 /// OpenAPI test generator (PyPI; `.ci/run` installs it): no 5xx, every status, content type,
 /// header and body as documented, schema-violating input refused, no operation open without
-/// credentials.
+/// credentials, and the hostile bodies the document gives as examples refused with the problems
+/// it documents for them (scripts/schemathesis/documented_refusals.py).
 @Suite("OpenAPI contract of the portal API")
 struct OpenAPIContractTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
@@ -69,15 +70,19 @@ struct OpenAPIContractTests {
     }
 
     /// Runs a child process, waited for on its own thread (the gateway answers it in this process).
-    static func runOffPool(_ arguments: [String], timeout: TimeInterval) async throws -> CommandResult {
-        try await CommandRunner.run("/usr/bin/env", arguments, timeout: timeout)
+    static func runOffPool(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval) async throws -> CommandResult {
+        try await CommandRunner.run("/usr/bin/env", arguments, environment: environment, timeout: timeout)
     }
 
-    /// What schemathesis checks on every answer.
+    /// What schemathesis checks on every answer; `documented_refusals` is the project's own check.
     static let checks = [
         "not_a_server_error", "status_code_conformance", "content_type_conformance", "response_headers_conformance",
-        "response_schema_conformance", "negative_data_rejection", "ignored_auth",
+        "response_schema_conformance", "negative_data_rejection", "ignored_auth", "documented_refusals",
     ].joined(separator: ",")
+
+    /// The hostile bodies docs/openapi.json documents for both submitting operations, each with the
+    /// problem it is refused with.
+    static let hostileExamples = ["doctype", "entityExpansion", "notWellFormed", "tooDeep"]
 
     @Test("schemathesis finds no disagreement between the gateway and its OpenAPI document")
     func schemathesisAgrees() async throws {
@@ -95,6 +100,7 @@ struct OpenAPIContractTests {
                 let accepted = try await client.submit(try FormDSamples.withReference(reference))
                 #expect(accepted.status == 202, "\(accepted.text)")
             }
+            let checked = reports.path("documented-refusals.txt")
             let result = try await Self.runOffPool(
                 [
                     "python3", "-m", "schemathesis.cli", "run", base + "/v1/openapi.json", "--url", base,
@@ -103,11 +109,19 @@ struct OpenAPIContractTests {
                     "--phases", "examples,coverage,fuzzing,stateful", "--max-examples", "40", "--seed", "20261205", "--workers", "2",
                     "--request-timeout", "20", "--no-color", "--suppress-health-check", "all",
                     "--generation-database", "none", "--report-dir", reports.path("schemathesis"),
+                ],
+                environment: [
+                    "SCHEMATHESIS_HOOKS": Self.repository + "/scripts/schemathesis/documented_refusals.py",
+                    "SWGATE_DOCUMENTED_REFUSALS_REPORT": checked,
                 ], timeout: 600)
             let output = result.standardOutput + result.standardError
             #expect(result.status == 0, "schemathesis exit \(result.status):\n\(output.suffix(12000))")
             // It tested every operation of the document, not an empty schema.
             #expect(output.contains("Selected: 7/7") && output.contains("Tested: 7"), "\(output.suffix(4000))")
+            // Every hostile example was sent to both submitting operations and refused as documented.
+            let pairs = Set((try? String(contentsOfFile: checked, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? [])
+            let expected = Set(["submitDocument", "submitCertificate"].flatMap { operation in Self.hostileExamples.map { "\(operation) \($0)" } })
+            #expect(pairs == expected, "checked: \(pairs.sorted()), expected: \(expected.sorted())\n\(output.suffix(4000))")
         }
     }
 }

@@ -1,9 +1,9 @@
 public import AsyncHTTPClient
 import NIOCore
 
-extension HTTPClient {
-    /// The client every delivery channel (NSW, AS4, HTTP) uses by default: ``HTTPClient/shared``'s
-    /// settings, but
+extension HTTPClient.Configuration {
+    /// The settings every delivery channel (NSW, AS4, HTTP) reaches partners with, and
+    /// `swgate doctor` probes them with: ``HTTPClient/shared``'s settings, but
     /// - **no redirects followed**: a partner answering 3xx has its answer classified as it is
     ///   (`http-redirect`, permanent), because following it would send a POST's signed document to
     ///   an address nobody configured, or turn it into a GET without the document (301, 302, 303)
@@ -12,13 +12,17 @@ extension HTTPClient {
     ///   concurrent attempts (16 by default) do not queue for a connection;
     /// - no response decompression: partners answer with signed XML as it is (no `Accept-Encoding`
     ///   is sent), and a decompressing handler in every connection's pipeline was work on every answer.
-    ///
-    /// A process-wide value, never shut down.
-    public static let partners: HTTPClient = {
+    public static var partners: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.connectionPool = .init(idleTimeout: .seconds(600), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         configuration.decompression = .disabled
         configuration.redirectConfiguration = .disallow
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+        return configuration
+    }
+}
+
+extension HTTPClient {
+    /// The client every delivery channel uses by default, with ``HTTPClient/Configuration/partners``.
+    /// A process-wide value, never shut down.
+    public static let partners = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .partners)
 }

@@ -2,9 +2,11 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SWGateDelivery
 
 /// Reaches each configured destination the way delivery does (the same HTTP client settings and
-/// TLS trust) with a `GET`, and reads the partner's clock from its `Date` header.
+/// TLS trust: ``HTTPClient/Configuration/partners``, which follows no redirect) with a `GET`, and
+/// reads the partner's clock from its `Date` header.
 struct PartnerProbe {
     var timeout: Duration
     /// The clock skew partners tolerate (the gateway's `security.clock_skew`), in seconds.
@@ -12,7 +14,7 @@ struct PartnerProbe {
     var now: @Sendable () -> Date
 
     func findings(_ configuration: GatewayConfiguration) async -> [DoctorFinding] {
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .singletonConfiguration)
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .partners)
         var findings: [DoctorFinding] = []
         for (name, destination) in configuration.destinations.sorted(by: { $0.key < $1.key }) {
             findings += await probe(name: name, kind: destination.kind, url: destination.url, client: client)
@@ -43,24 +45,48 @@ struct PartnerProbe {
         let received = now()
         var findings: [DoctorFinding] = []
         let transport = url.hasPrefix("https:") ? "TLS handshake and certificate verified; " : ""
-        switch kind {
-        case .nsw:
-            if status == 200, body.contains("definitions"), body.contains("http://schemas.xmlsoap.org/wsdl/") {
-                findings.append(.init(check: "partner", subject: subject, status: .ok, detail: transport + "serves its WSDL at ?wsdl"))
-            } else {
-                findings.append(
-                    .init(
-                        check: "partner", subject: subject, status: .warning, detail: transport + "answers, but HTTP \(status) and no WSDL at ?wsdl"))
-            }
-        case .as4, .http:
-            if status >= 500 {
-                findings.append(.init(check: "partner", subject: subject, status: .warning, detail: transport + "answers HTTP \(status) to GET"))
-            } else {
-                findings.append(.init(check: "partner", subject: subject, status: .ok, detail: transport + "answers (HTTP \(status) to GET)"))
+        if let refusal = Self.refusal(status: status, location: headers.first(name: "Location"), kind: kind) {
+            findings.append(.init(check: "partner", subject: subject, status: .failure, detail: transport + refusal))
+        } else {
+            switch kind {
+            case .nsw:
+                if status == 200, body.contains("definitions"), body.contains("http://schemas.xmlsoap.org/wsdl/") {
+                    findings.append(.init(check: "partner", subject: subject, status: .ok, detail: transport + "serves its WSDL at ?wsdl"))
+                } else {
+                    findings.append(
+                        .init(
+                            check: "partner", subject: subject, status: .warning,
+                            detail: transport + "answers, but HTTP \(status) and no WSDL at ?wsdl"))
+                }
+            case .as4, .http:
+                if status >= 500 {
+                    findings.append(.init(check: "partner", subject: subject, status: .warning, detail: transport + "answers HTTP \(status) to GET"))
+                } else {
+                    findings.append(.init(check: "partner", subject: subject, status: .ok, detail: transport + "answers (HTTP \(status) to GET)"))
+                }
             }
         }
         findings.append(clock(subject: subject, header: headers.first(name: "Date"), sent: sent, received: received))
         return findings
+    }
+
+    /// Why an answer shows that deliveries to the URL cannot succeed: a redirect, whatever the
+    /// destination's kind (delivery follows none and fails with `http-redirect`); for an `as4` or
+    /// `http` destination 404 or 410, nothing at that path (a wrong URL: deliveries fail with
+    /// `http-client-error`). An NSW's 404 to `?wsdl` may only mean it does not publish its WSDL
+    /// there, so it stays the warning of a missing WSDL. Nil for any other answer.
+    static func refusal(status: Int, location: String?, kind: DestinationKind) -> String? {
+        switch status {
+        case 300..<400:
+            let target = location.map { "redirects to \($0)" } ?? "answers with a redirect without a Location"
+            return "HTTP \(status) to GET: the destination \(target); deliveries follow no redirect and fail (http-redirect): "
+                + "configure that address if it is the right one"
+        case 404, 410:
+            guard kind != .nsw else { return nil }
+            return "HTTP \(status) to GET: nothing at this path; deliveries would fail (http-client-error): check the destination's URL"
+        default:
+            return nil
+        }
     }
 
     /// The partner's clock against ours: the `Date` header (whole seconds) against the middle of the

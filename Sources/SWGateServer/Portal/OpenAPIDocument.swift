@@ -66,6 +66,26 @@ enum OpenAPIDocument {
                 "licence": {
                   "summary": "An export licence for precursor chemicals",
                   "value": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Licence xmlns=\"urn:swgate:licence:1\">\n  <LicenceNumber>BCT-GP 2026/XK-000457</LicenceNumber>\n  <Function>ISSUE</Function>\n  <LicenceType>EXPORT</LicenceType>\n  <IssuingCountry>VN</IssuingCountry>\n  <IssueDate>2026-10-15</IssueDate>\n  <ValidFrom>2026-10-15</ValidFrom>\n  <ValidTo>2030-12-31</ValidTo>\n  <Holder>\n    <Name>Công ty TNHH Hóa chất Công nghiệp Đồng Nai</Name>\n    <Address>Lô 12, Khu công nghiệp Nhơn Trạch 3, Huyện Nhơn Trạch, Tỉnh Đồng Nai, Việt Nam</Address>\n    <Country>VN</Country>\n    <TaxId>3600254987</TaxId>\n  </Holder>\n  <IssuingAuthority>\n    <Name>Cục Hóa chất - Bộ Công Thương</Name>\n    <Officer>Phạm Minh Tuấn</Officer>\n  </IssuingAuthority>\n  <GoodsLine>\n    <LineNumber>1</LineNumber>\n    <HSCode>29143100</HSCode>\n    <Description>Phenylacetone (1-phenylpropan-2-one), industrial grade, in 200 L steel drums</Description>\n    <Quantity>4000.000</Quantity>\n    <Unit>KGM</Unit>\n    <CountryOfOrigin>VN</CountryOfOrigin>\n    <CountryOfDestination>TH</CountryOfDestination>\n    <Port>Cát Lái, Thành phố Hồ Chí Minh</Port>\n  </GoodsLine>\n  <GoodsLine>\n    <LineNumber>2</LineNumber>\n    <HSCode>2915240000</HSCode>\n    <Description>Acetic anhydride, 99 % min, in ISO tank containers</Description>\n    <Quantity>20000</Quantity>\n    <Unit>LTR</Unit>\n    <CountryOfDestination>MY</CountryOfDestination>\n  </GoodsLine>\n  <Remarks>Tiền chất công nghiệp nhóm 2 (industrial precursors, group 2); each shipment is declared against this licence at clearance.</Remarks>\n</Licence>\n"
+                },
+                "doctype": {
+                  "summary": "Refused: a DOCTYPE declaring an external entity (XXE)",
+                  "description": "No DTD, entity declaration or external entity is processed: any DOCTYPE is refused before the document is read (`400 doctype-forbidden`).",
+                  "value": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE FormD [\n  <!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n]>\n<FormD xmlns=\"urn:swgate:atiga:form-d:1\">\n  <ReferenceNumber>&xxe;</ReferenceNumber>\n</FormD>\n"
+                },
+                "entityExpansion": {
+                  "summary": "Refused: nested entities that expand exponentially (\"billion laughs\")",
+                  "description": "A DOCTYPE too, refused the same way before any entity is expanded (`400 doctype-forbidden`).",
+                  "value": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE FormD [\n  <!ENTITY a \"aaaaaaaaaa\">\n  <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n  <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n  <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n]>\n<FormD xmlns=\"urn:swgate:atiga:form-d:1\">\n  <Remarks>&d;</Remarks>\n</FormD>\n"
+                },
+                "tooDeep": {
+                  "summary": "Refused: elements nested deeper than the limit",
+                  "description": "100 levels of elements; the limit is `listen.xml.max_depth` (64 by default) (`400 xml-limit-exceeded`).",
+                  "value": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FormD xmlns=\"urn:swgate:atiga:form-d:1\"><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></FormD>\n"
+                },
+                "notWellFormed": {
+                  "summary": "Refused: not well-formed XML",
+                  "description": "An end tag that does not match its start tag (`400 not-well-formed`, the parser's message with line and column).",
+                  "value": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FormD xmlns=\"urn:swgate:atiga:form-d:1\">\n  <ReferenceNumber>VN-TH 26/03/000123</Reference>\n</FormD>\n"
                 }
               }
             },
@@ -140,6 +160,26 @@ enum OpenAPIDocument {
                 "formD": {
                   "summary": "A Form D with one item",
                   "value": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FormD xmlns=\"urn:swgate:atiga:form-d:1\">\n  <ReferenceNumber>VN-TH 26/03/000123</ReferenceNumber>\n  <Function>ISSUE</Function>\n  <IssuingCountry>VN</IssuingCountry>\n  <ImportingCountry>TH</ImportingCountry>\n  <IssueDate>2026-03-12</IssueDate>\n  <Exporter>\n    <Name>Công ty Cổ phần Xuất nhập khẩu Thủy sản Cà Mau</Name>\n    <Address>Số 8 đường Lê Lợi, Phường 2, Thành phố Cà Mau, Tỉnh Cà Mau, Việt Nam</Address>\n    <Country>VN</Country>\n    <TaxId>2000107265</TaxId>\n  </Exporter>\n  <Consignee>\n    <Name>Siam Seafood Trading Co., Ltd.</Name>\n    <Address>88 Rama III Road, Bang Kho Laem, Bangkok 10120</Address>\n    <Country>TH</Country>\n  </Consignee>\n  <Transport>\n    <DepartureDate>2026-03-11</DepartureDate>\n    <Mode>SEA</Mode>\n    <VesselOrFlight>WAN HAI 305 V.S112</VesselOrFlight>\n    <PortOfLoading>Cát Lái, Thành phố Hồ Chí Minh</PortOfLoading>\n    <PortOfDischarge>Laem Chabang, Thailand</PortOfDischarge>\n  </Transport>\n  <Item>\n    <ItemNumber>1</ItemNumber>\n    <MarksAndNumbers>CMS/TH/2603 1-1200</MarksAndNumbers>\n    <Packages>\n      <Number>1200</Number>\n      <Kind>CARTONS</Kind>\n    </Packages>\n    <Description>Tôm sú đông lạnh (Frozen black tiger shrimp, Penaeus monodon), size 16/20</Description>\n    <HSCode>03061711</HSCode>\n    <OriginCriterion>WO</OriginCriterion>\n    <Quantity>\n      <GrossWeight unit=\"KGM\">12600.000</GrossWeight>\n    </Quantity>\n    <Invoice>\n      <Number>CMS-2026-0311</Number>\n      <Date>2026-03-05</Date>\n    </Invoice>\n  </Item>\n  <ExporterDeclaration>\n    <Place>Cà Mau</Place>\n    <Date>2026-03-10</Date>\n    <Signatory>Nguyễn Thị Hồng Nhung, Giám đốc</Signatory>\n  </ExporterDeclaration>\n  <Certification>\n    <Authority>Phòng Quản lý Xuất nhập khẩu khu vực TP. Hồ Chí Minh - Bộ Công Thương</Authority>\n    <Place>Thành phố Hồ Chí Minh</Place>\n    <Date>2026-03-12</Date>\n    <Officer>Trần Văn Đức</Officer>\n  </Certification>\n</FormD>\n"
+                },
+                "doctype": {
+                  "summary": "Refused: a DOCTYPE declaring an external entity (XXE)",
+                  "description": "No DTD, entity declaration or external entity is processed: any DOCTYPE is refused before the document is read (`400 doctype-forbidden`).",
+                  "value": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE FormD [\n  <!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n]>\n<FormD xmlns=\"urn:swgate:atiga:form-d:1\">\n  <ReferenceNumber>&xxe;</ReferenceNumber>\n</FormD>\n"
+                },
+                "entityExpansion": {
+                  "summary": "Refused: nested entities that expand exponentially (\"billion laughs\")",
+                  "description": "A DOCTYPE too, refused the same way before any entity is expanded (`400 doctype-forbidden`).",
+                  "value": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE FormD [\n  <!ENTITY a \"aaaaaaaaaa\">\n  <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n  <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n  <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n]>\n<FormD xmlns=\"urn:swgate:atiga:form-d:1\">\n  <Remarks>&d;</Remarks>\n</FormD>\n"
+                },
+                "tooDeep": {
+                  "summary": "Refused: elements nested deeper than the limit",
+                  "description": "100 levels of elements; the limit is `listen.xml.max_depth` (64 by default) (`400 xml-limit-exceeded`).",
+                  "value": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FormD xmlns=\"urn:swgate:atiga:form-d:1\"><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item><Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></Item></FormD>\n"
+                },
+                "notWellFormed": {
+                  "summary": "Refused: not well-formed XML",
+                  "description": "An end tag that does not match its start tag (`400 not-well-formed`, the parser's message with line and column).",
+                  "value": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FormD xmlns=\"urn:swgate:atiga:form-d:1\">\n  <ReferenceNumber>VN-TH 26/03/000123</Reference>\n</FormD>\n"
                 }
               }
             },
@@ -517,11 +557,85 @@ enum OpenAPIDocument {
         }
       },
       "InvalidDocument": {
-        "description": "`invalid-document` (not acceptable XML, schema or business rule failures in `errors[]`, wrong document type) or `bad-request` (bad `Idempotency-Key`).",
+        "description": "The body was refused: `doctype-forbidden` (a DOCTYPE), `xml-limit-exceeded` (nesting or node count over `listen.xml.*`), `not-well-formed`, `invalid-document` (schema or business rule failures in `errors[]`, no known or the wrong document type) or `bad-request` (bad `Idempotency-Key`). Each hostile request example has its answer here under the same name.",
         "content": {
           "application/problem+json": {
             "schema": {
               "$ref": "#/components/schemas/Problem"
+            },
+            "examples": {
+              "doctype": {
+                "summary": "The answer to a DOCTYPE declaring an external entity (XXE)",
+                "value": {
+                  "type": "urn:swgate:problem:doctype-forbidden",
+                  "title": "DOCTYPE declarations are not allowed",
+                  "status": 400,
+                  "detail": "DOCTYPE declarations are not allowed (no DTD, entity declaration or external entity is processed) (line 2, column 17)",
+                  "errors": [
+                    {
+                      "rule": "XML-DTD-FORBIDDEN",
+                      "message": "DOCTYPE declarations are not allowed (no DTD, entity declaration or external entity is processed)",
+                      "path": "",
+                      "line": 2,
+                      "column": 17
+                    }
+                  ]
+                }
+              },
+              "entityExpansion": {
+                "summary": "The answer to nested entities that expand exponentially (\"billion laughs\")",
+                "value": {
+                  "type": "urn:swgate:problem:doctype-forbidden",
+                  "title": "DOCTYPE declarations are not allowed",
+                  "status": 400,
+                  "detail": "DOCTYPE declarations are not allowed (no DTD, entity declaration or external entity is processed) (line 2, column 17)",
+                  "errors": [
+                    {
+                      "rule": "XML-DTD-FORBIDDEN",
+                      "message": "DOCTYPE declarations are not allowed (no DTD, entity declaration or external entity is processed)",
+                      "path": "",
+                      "line": 2,
+                      "column": 17
+                    }
+                  ]
+                }
+              },
+              "tooDeep": {
+                "summary": "The answer to elements nested deeper than the limit",
+                "value": {
+                  "type": "urn:swgate:problem:xml-limit-exceeded",
+                  "title": "The document exceeds the gateway's XML limits",
+                  "status": 400,
+                  "detail": "elements are nested deeper than the limit of 64 levels (line 2, column 425)",
+                  "errors": [
+                    {
+                      "rule": "XML-TOO-DEEP",
+                      "message": "elements are nested deeper than the limit of 64 levels",
+                      "path": "",
+                      "line": 2,
+                      "column": 425
+                    }
+                  ]
+                }
+              },
+              "notWellFormed": {
+                "summary": "The answer to not well-formed XML",
+                "value": {
+                  "type": "urn:swgate:problem:not-well-formed",
+                  "title": "The body is not well-formed XML",
+                  "status": 400,
+                  "detail": "not well-formed XML: Opening and ending tag mismatch: ReferenceNumber line 3 and Reference (line 3, column 50)",
+                  "errors": [
+                    {
+                      "rule": "XML-MALFORMED",
+                      "message": "not well-formed XML: Opening and ending tag mismatch: ReferenceNumber line 3 and Reference",
+                      "path": "",
+                      "line": 3,
+                      "column": 50
+                    }
+                  ]
+                }
+              }
             }
           }
         }
@@ -617,7 +731,8 @@ enum OpenAPIDocument {
     "schemas": {
       "XMLDocument": {
         "type": "string",
-        "description": "An XML document (UTF-8). No DOCTYPE; size, depth and node counts are capped (`listen.xml.*`)."
+        "description": "An XML document: the body's bytes as they are, UTF-8 (`format: binary`, so that tools send examples and generated bodies unchanged rather than wrapping them in an element). No DOCTYPE; size, depth and node counts are capped (`listen.xml.*`).",
+        "format": "binary"
       },
       "DeliveryState": {
         "type": "string",

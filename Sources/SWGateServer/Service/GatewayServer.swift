@@ -1,18 +1,18 @@
 public import Foundation
 public import Logging
 import NIOSSL
-import SWGatePostgres
-import ServiceLifecycle
-import UnixSignals
-import SWGateChannels
-import SWGateNSW
 import SWGateAS4
+import SWGateChannels
 import SWGateConsole
 public import SWGateDelivery
 public import SWGateDomain
 public import SWGateHTTP
+import SWGateNSW
+import SWGatePostgres
 public import SWGateSecurity
 public import SWGateStore
+import ServiceLifecycle
+import UnixSignals
 
 /// The gateway process: one store (embedded SQLite, or PostgreSQL shared with other instances),
 /// the keys, the validator with its document profiles, the delivery engine with one channel per
@@ -55,7 +55,8 @@ public final class GatewayServer: Sendable {
         let prepared = try prepare(configuration, baseDirectory: baseDirectory, environment: environment, profiles: profiles, now: now)
         let opened = try await GatewayStores.open(
             configuration, baseDirectory: baseDirectory, environment: environment, logger: logger, waitForDatabase: waitForDatabase)
-        return GatewayServer(configuration: configuration, prepared: prepared, store: opened.store, storeDescription: opened.description, logger: logger)
+        return GatewayServer(
+            configuration: configuration, prepared: prepared, store: opened.store, storeDescription: opened.description, logger: logger)
     }
 
     /// The gateway on the embedded SQLite store of `configuration` (``open(configuration:baseDirectory:environment:profiles:logger:)``
@@ -63,7 +64,8 @@ public final class GatewayServer: Sendable {
     /// builds the engine and the routes. Relative paths in `configuration` are resolved against
     /// `baseDirectory`; key passphrases are read from `environment` (the variables the `security`
     /// section names); the development PKI is looked for as ``DevelopmentPKI/locate(_:baseDirectory:)`` says.
-    /// `now` is the clock that chooses the signing key in force (a test steps it across a rollover).
+    /// `now` is the clock that chooses the signing key in force (a test steps it across a rollover) and
+    /// judges client certificates' validity at the TLS handshake.
     public convenience init(
         configuration: GatewayConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
         environment: [String: String] = ProcessInfo.processInfo.environment, profiles: [DocumentProfile] = [],
@@ -111,9 +113,11 @@ public final class GatewayServer: Sendable {
             }
             if let clientCA = configuration.listen.tlsClientCA {
                 do {
-                    // The CRLs of the security configuration (or of the development PKI), as signature verification uses them.
+                    // The CRLs and clock skew of the security configuration (or of the development PKI), and the
+                    // gateway's clock, as signature verification uses them.
                     clientCertificateCheck = try ClientCertificateTrust.check(
-                        clientCAFile: resolve(clientCA), crlFiles: keys.crls.map { $0.hasPrefix("/") ? $0 : resolve($0) })
+                        clientCAFile: resolve(clientCA), crlFiles: keys.crls.map { $0.hasPrefix("/") ? $0 : resolve($0) },
+                        tolerance: keys.clockSkewSeconds, now: now)
                 } catch {
                     throw GatewayStartupError("tls", "cannot load the listener's client CA or CRLs: \(error)")
                 }
@@ -228,8 +232,14 @@ public final class GatewayServer: Sendable {
             host: configuration.listen.host, port: configuration.listen.port,
             routes: consoleRoutes + [
                 .init("/v1", gate.guarding(portal)),
-                .init("/nsw", gate.guarding(NSWEndpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake, logger: logger))),
-                .init("/as4", gate.guarding(AS4Endpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake, logger: logger))),
+                .init(
+                    "/nsw",
+                    gate.guarding(NSWEndpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake, logger: logger))
+                ),
+                .init(
+                    "/as4",
+                    gate.guarding(AS4Endpoint(security: security, store: store, validator: validator, route: route, onAccepted: wake, logger: logger))
+                ),
                 .init("/healthz", operations), .init("/readyz", operations), .init("/metrics", operations),
             ],
             maxBodyBytes: configuration.listen.maxBodyBytes, logger: logger, tls: tls, clientCertificateCheck: clientCertificateCheck)
@@ -254,7 +264,8 @@ public final class GatewayServer: Sendable {
                         let seconds = max(0, Int((until - now).components.seconds))
                         result.append(.init(destination: name, state: "open", detail: "trial attempt in \(seconds) s"))
                     case .halfOpen(let probing)?:
-                        result.append(.init(destination: name, state: "half-open", detail: probing ? "trial attempt in flight" : "next attempt is a trial"))
+                        result.append(
+                            .init(destination: name, state: "half-open", detail: probing ? "trial attempt in flight" : "next attempt is a trial"))
                     case nil:
                         break
                     }
