@@ -29,11 +29,13 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
     return Double(s) + Double(atto) / 1e18
 }
 
-func openStore(pool: Int = 8) async throws -> PostgresOutboxStore {
+func openStore(instance: Int, pool: Int = 8) async throws -> PostgresOutboxStore {
     var configuration = try PostgresStoreConfiguration(
         url: url, password: ProcessInfo.processInfo.environment["SWGATE_STORE_PASSWORD"], poolSize: pool)
     configuration.maximumBatch = 256
     configuration.concurrentTransactions = transactions
+    // Each gateway instance appends to its own audit chain, named after its owner.
+    configuration.auditChain = "gw-\(instance)"
     // A checkpoint after pgbench's writes can hold a commit for seconds on a shared virtual disk;
     // the gateway would answer 503 then, the benchmark waits.
     configuration.operationTimeout = .seconds(120)
@@ -104,7 +106,7 @@ func drain(_ stores: [PostgresOutboxStore], destination: String, workersPerStore
 
 print("postgres-bench \(Date()) on \(machineDescription())")
 print("store \(url), \(messages) messages of 5 KB, \(producers) producers, \(transactions) write transactions at once per instance")
-let stores = [try await openStore(), try await openStore(), try await openStore()]
+let stores = [try await openStore(instance: 1), try await openStore(instance: 2), try await openStore(instance: 3)]
 print("instances | durable enqueue (messages/s) | units per transaction | claim-and-complete (deliveries/s) | completions per instance")
 for round in 1...2 {
     for count in 1...3 {

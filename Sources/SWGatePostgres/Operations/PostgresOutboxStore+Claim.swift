@@ -24,16 +24,21 @@ extension PostgresOutboxStore {
         let expires = nowMS + leaseDuration.milliseconds
         return try await write { transaction in
             // One statement: the candidates, locked or skipped; those whose conversation lock is
-            // won; their update. (Volatile and locking CTEs are evaluated once, not inlined.)
+            // won; their update. (Volatile and locking CTEs are evaluated once, not inlined.) The
+            // ordering rule is a scalar sub-select, not a bare NOT EXISTS: PostgreSQL would turn
+            // that into an anti-join, and with statistics that lag a busy table (a new destination
+            // counted as one row) it chose to scan the whole destination for every candidate —
+            // 190 ms a claim instead of 0.4 ms. As a sub-select it is always one index probe on
+            // (destination, conversation) per candidate.
             let rows = try await transaction.rows(
                 """
                 WITH candidate AS (
                     SELECT d.id, d.destination, d.conversation FROM delivery d
                     WHERE d.destination = \(destination) AND d.state = 'pending' AND d.next_attempt_at <= \(nowMS)
-                      AND NOT EXISTS (
+                      AND (SELECT NOT EXISTS (
                         SELECT 1 FROM delivery e
                         WHERE e.destination = d.destination AND e.conversation = d.conversation AND e.state <> 'delivered'
-                          AND (e.id < d.id OR e.state = 'sending'))
+                          AND (e.id < d.id OR e.state = 'sending')))
                     ORDER BY d.next_attempt_at, d.id
                     LIMIT \(limit)
                     FOR UPDATE OF d SKIP LOCKED
