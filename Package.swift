@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "SWGateSchemas",
             path: "Schemas",
-            exclude: ["README.md", "atiga-form-d.xsd", "nsw-envelope.xsd", "standard"],
+            exclude: ["README.md", "atiga-form-d.xsd", "import-export-licence.xsd", "nsw-envelope.xsd", "standard"],
             sources: ["SchemaDirectory.swift", "EmbeddedSchemas.swift"],
             swiftSettings: swiftSettings
         ),

@@ -55,4 +55,37 @@ struct DestinationKindTests {
         let answers = error("answers_to: nowhere\n")
         #expect(answers?.keyPath == "answers_to")
     }
+
+    @Test("A rule that inbound messages can reach may name http destinations only: a partner's message is never relayed raw to a partner")
+    func inboundRoutesReachHTTPOnly() throws {
+        let toPartner = error("routes:\n  - {source: portal, destinations: [nsw, asw]}\n  - {source: nsw, destinations: [portal, asw]}\n")
+        #expect(toPartner?.keyPath == "routes[1].destinations", "\(String(describing: toPartner))")
+        #expect(toPartner?.message.contains("\"asw\" is a destination of kind as4") == true, "\(String(describing: toPartner))")
+        #expect(toPartner?.message.contains("messages from nsw") == true)
+        // A rule without a source matches inbound messages too.
+        let anySource = error("routes:\n  - {document_type: ATIGA-FORM-D, destinations: [nsw]}\n")
+        #expect(anySource?.keyPath == "routes[0].destinations", "\(String(describing: anySource))")
+        #expect(anySource?.message.contains("kind nsw") == true, "\(String(describing: anySource))")
+        let fromASW = error("routes:\n  - {source: asw, function: ISSUE, destinations: [portal]}\n  - {source: asw, destinations: [nsw]}\n")
+        #expect(
+            fromASW?.keyPath == "routes[1].destinations" && fromASW?.message.contains("messages from asw") == true, "\(String(describing: fromASW))")
+        // Accepted: inbound rules to http destinations (a second callback included); a rule no inbound
+        // message can reach (after rules that take every message of both partners, or with an importing
+        // country, which inbound messages are not routed by) may name partners.
+        let accepted = try load(
+            """
+            destinations:
+              archive:
+                kind: http
+                url: http://127.0.0.1:9204/archive
+            routes:
+              - {source: portal, document_type: ATIGA-FORM-D, destinations: [nsw, asw]}
+              - {importing_country: MY, destinations: [asw]}
+              - {source: nsw, function: STATUS, destinations: [archive, portal]}
+              - {source: nsw, destinations: [portal]}
+              - {source: asw, destinations: [archive]}
+              - {destinations: [nsw]}
+            """)
+        #expect(accepted.routes.count == 6)
+    }
 }

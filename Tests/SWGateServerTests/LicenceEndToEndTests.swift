@@ -11,9 +11,9 @@ import SWGateXML
 import Synchronization
 import Testing
 
+@testable import SWGateAS4
 @testable import SWGateChannels
 @testable import SWGateNSW
-@testable import SWGateAS4
 
 @Suite("The import/export licence, end to end", .serialized)
 struct LicenceEndToEndTests {
@@ -45,8 +45,10 @@ struct LicenceEndToEndTests {
         let ca = certificatesDirectory + "/ca.pem"
         let content = try await CommandRunner.run(
             "/usr/bin/xmlsec1",
-            ["--verify", "--trusted-pem", ca, "--id-attr:Id", "urn:swgate:nsw:envelope:1:Content",
-             "--node-xpath", "//*[local-name()='Body']/*[local-name()='Signature']", file])
+            [
+                "--verify", "--trusted-pem", ca, "--id-attr:Id", "urn:swgate:nsw:envelope:1:Content",
+                "--node-xpath", "//*[local-name()='Body']/*[local-name()='Signature']", file,
+            ])
         #expect(content.status == 0, "\(content.standardError)")
         let system = try await CommandRunner.run(
             "/usr/bin/xmlsec1",
@@ -89,22 +91,43 @@ struct LicenceEndToEndTests {
         await harness.stop()
     }
 
-    @Test("A second AS4 partner is configuration: destination 'asw-my' of kind as4 receives the Form D routed to it")
+    @Test(
+        "A second AS4 partner is configuration: destination 'asw-my' of kind as4 and partner MY gets the Form D for Malaysia addressed to MY, and its receipt is verified as MY's"
+    )
     func secondAS4Partner() async throws {
-        let second = ASWSimulator(security: try SimulatedPartner.asw.developmentSecurity(certificates: certificatesDirectory))
+        // Malaysia's access point signs with a key of the development PKI that the gateway binds to
+        // MY and not to TH (the NSW's key, for this test): a receipt judged as TH's would not verify.
+        var malaysia = SimulatedPartner.asw.developmentConfiguration(certificates: certificatesDirectory)
+        malaysia.systemKey = KeySource(keyPath: certificatesDirectory + "/nsw.key", certificatePath: certificatesDirectory + "/nsw.pem")
+        let second = ASWSimulator(security: try SecurityServices(configuration: malaysia))
         let (secondPort, secondTask) = try await startHost(EndpointHost(routes: [.init("/", second)]))
         defer { secondTask.cancel() }
         let harness = try await PartnerGateway.start { configuration in
-            var destination = GatewayConfiguration.Destination(kind: .as4, url: "http://127.0.0.1:\(secondPort)/as4", partner: "TH")
+            var security = SecurityConfiguration.development(directory: certificatesDirectory)
+            security.partners.append(PartnerConfiguration(id: "MY", certificateFiles: [certificatesDirectory + "/nsw.pem"]))
+            configuration.security = security
+            var destination = GatewayConfiguration.Destination(kind: .as4, url: "http://127.0.0.1:\(secondPort)/as4", partner: "MY")
             destination.timeout = .seconds(10)
             configuration.destinations["asw-my"] = destination
-            configuration.routes = [RoutingRule(source: "portal", destinations: ["asw-my"])]
+            configuration.routes = [RoutingRule(source: "portal", importingCountry: "MY", destinations: ["asw-my"])]
         }
-        let accepted = try await harness.client.submit(try FormDSamples.withReference("VN-TH 26/03/000910"))
+        let formD = try Fixtures.text("valid/formd-single-item.xml")
+            .replacingOccurrences(of: "VN-TH 26/03/000123", with: "VN-MY 26/03/000910")
+            .replacingOccurrences(of: "<ImportingCountry>TH</ImportingCountry>", with: "<ImportingCountry>MY</ImportingCountry>")
+            .replacingOccurrences(of: "<Country>TH</Country>", with: "<Country>MY</Country>")
+        let accepted = try await harness.client.submit(Array(formD.utf8))
         #expect(accepted.status == 202, "\(accepted.text)")
         #expect(accepted.json["destinations"] as? [String] == ["asw-my"])
-        #expect(try await eventually { await second.state.received.count == 1 })
+        let id = try #require(accepted.json["id"] as? String)
+        // Delivered: the receipt was signed by the key bound to MY.
+        #expect(try await eventually { try await harness.client.get("/v1/messages/\(id)").json["status"] as? String == "delivered" })
+        #expect(await second.state.received.count == 1)
         #expect(await harness.partners.asw.state.requestCount == 0)
+        // On the wire: the user message is addressed to MY.
+        let wire = try XMLDocument(bytes: try #require(await second.state.lastRequestBody))
+        let party = AS4Signals.messaging(wire.root)?.child("UserMessage")?.child("PartyInfo")
+        #expect(party?.child("To")?.child("PartyId")?.text == "MY")
+        #expect(party?.child("From")?.child("PartyId")?.text == "VN")
         await harness.stop()
     }
 }

@@ -23,6 +23,23 @@ struct EmbeddedSchemasTests {
         }
     }
 
+    @Test("Every schema beside the SWGateSchemas sources is excluded from that target in Package.swift (else SwiftPM warns of an unhandled file)")
+    func everySchemaIsExcludedFromTheTarget() throws {
+        let manifest = try String(contentsOf: Self.schemas.appendingPathComponent("../Package.swift").standardized, encoding: .utf8)
+        let target = try #require(manifest.range(of: #"name: "SWGateSchemas","#), "no SWGateSchemas target in Package.swift")
+        let exclude = try #require(
+            manifest[target.upperBound...].firstMatch(of: /exclude: \[([^\]]*)\]/), "the SWGateSchemas target has no exclude list")
+        let excluded = Set(
+            exclude.1.split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            })
+        // Files in Schemas/standard/ are excluded with their folder.
+        for file in try schemaFiles() where !file.contains("/") {
+            #expect(excluded.contains(file), "add \"\(file)\" to the exclude list of the SWGateSchemas target in Package.swift")
+        }
+        #expect(excluded.contains("standard"))
+    }
+
     @Test("The schemas are written once per process to a private directory outside the source tree")
     func writtenToAPrivateDirectory() throws {
         let directory = try SchemaDirectory.directory()

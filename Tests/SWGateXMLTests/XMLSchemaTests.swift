@@ -10,7 +10,7 @@ struct XMLSchemaTests {
     @Test("Every bundled schema compiles from local files only")
     func bundledSchemasCompile() throws {
         for file in [
-            "atiga-form-d.xsd", "nsw-envelope.xsd", "standard/as4-message.xsd", "standard/soap11-message.xsd",
+            "atiga-form-d.xsd", "import-export-licence.xsd", "nsw-envelope.xsd", "standard/as4-message.xsd", "standard/soap11-message.xsd",
             "standard/soap12-envelope.xsd", "standard/xmldsig-core-schema.xsd",
         ] {
             _ = try XMLSchema(path: SchemaDirectory.file(file))
@@ -26,7 +26,8 @@ struct XMLSchemaTests {
         for location in ["file:///etc/passwd", "http://127.0.0.1:\(listener.port)/x.xsd", "../outside.xsd", "/etc/hostname"] {
             let path = try directory.write(
                 "bad.xsd",
-                Array("""
+                Array(
+                    """
                     <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t">
                       <xs:import namespace="urn:other" schemaLocation="\(location)"/>
                       <xs:element name="a" type="xs:string"/>
@@ -38,7 +39,8 @@ struct XMLSchemaTests {
         #expect(!listener.receivedConnection(waitingMilliseconds: 200))
         let including = try directory.write(
             "include.xsd",
-            Array("""
+            Array(
+                """
                 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t">
                   <xs:include schemaLocation="file:///etc/passwd"/>
                 </xs:schema>
@@ -52,7 +54,8 @@ struct XMLSchemaTests {
         defer { directory.remove() }
         let path = try directory.write(
             "t.xsd",
-            Array("""
+            Array(
+                """
                 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t" elementFormDefault="qualified">
                   <xs:element name="r"><xs:complexType><xs:sequence>
                     <xs:element name="code" maxOccurs="unbounded"><xs:simpleType><xs:restriction base="xs:string">

@@ -11,10 +11,10 @@ import SWGateXML
 /// `POST /as4`: AS4 user messages from the ASEAN Single Window access point (see `docs/channels.md`).
 ///
 /// Checks media type `application/soap+xml` (else 415), hardened parse, the AS4 schema, the
-/// WS-Security signature with the signer bound to `PartyInfo/From/PartyId`, and the Form D in the
-/// Body. Then stores the exact received message for ``portalDestination`` once per (sender,
-/// MessageId) and — only after the store committed — answers 200 with a signed `eb:Receipt`. A
-/// duplicate gets the original receipt. Errors are `eb:Error` signals: EBMS:0009 (invalid header or
+/// WS-Security signature with the signer bound to `PartyInfo/From/PartyId`, and the business
+/// document in the Body. Then stores the exact received message for the destinations the routing
+/// table gives source `asw` (`route`), once per (sender, MessageId), and — only after the store
+/// committed — answers 200 with a signed `eb:Receipt`. A duplicate gets the original receipt. Errors are `eb:Error` signals: EBMS:0009 (invalid header or
 /// structure), EBMS:0101 (signature, unknown sender), EBMS:0004 (anything else; severity `warning`
 /// with HTTP 503 when the store cannot take the message now, `failure` with HTTP 500 otherwise).
 public struct AS4Endpoint: Endpoint {

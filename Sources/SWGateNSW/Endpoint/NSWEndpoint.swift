@@ -13,8 +13,9 @@ import SWGateXML
 /// Checks, in order: media type `text/xml` (else 415), hardened parse, the SOAP 1.1 schema and
 /// structure, an NSW `Envelope` as the Body's one element, both signatures against the partner
 /// named in `Header/From/identity`, and the business content. Then stores the verified envelope for
-/// ``portalDestination`` once per (sender, messageId) and — only after the store committed —
-/// answers 200 with a signed ACK envelope. A duplicate gets the original ACK again.
+/// the destinations the routing table gives source `nsw` (`route`), once per (sender, messageId),
+/// and — only after the store committed — answers 200 with a signed ACK envelope. A duplicate gets
+/// the original ACK again.
 ///
 /// Faults: `soap:Client` (HTTP 500, as SOAP 1.1 and WS-I BP require) naming the failed check;
 /// `soap:Server` with HTTP 503 when the store cannot take the message now.

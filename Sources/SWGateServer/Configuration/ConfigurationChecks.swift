@@ -1,7 +1,7 @@
 import Foundation
 import SWGatePostgres
-import SWGateStore
 import SWGateSecurity
+import SWGateStore
 
 /// Range and consistency checks on a loaded configuration, so that start-up fails with a precise
 /// message instead of a later, obscure one.
@@ -22,7 +22,9 @@ enum ConfigurationChecks {
         case .sqlite:
             guard !c.storePath.isEmpty else { throw fail("store.path", "must not be empty") }
         case .postgres:
-            guard let url = c.store.url, !url.isEmpty else { throw fail("store.url", "is required with store.kind postgres (postgres://user@host:port/database)") }
+            guard let url = c.store.url, !url.isEmpty else {
+                throw fail("store.url", "is required with store.kind postgres (postgres://user@host:port/database)")
+            }
             do {
                 _ = try PostgresStoreConfiguration(url: url, password: nil, poolSize: c.store.pool)
             } catch {
@@ -33,7 +35,9 @@ enum ConfigurationChecks {
             throw fail("answers_to", "unknown destination \"\(answers)\"")
         }
         for (name, destination) in c.destinations.sorted(by: { $0.key < $1.key }) where destination.kind != .http && destination.partner == nil {
-            throw fail("destinations.\(name).partner", "is required for a \(destination.kind.rawValue) destination: the partner whose certificate signs its answers")
+            throw fail(
+                "destinations.\(name).partner",
+                "is required for a \(destination.kind.rawValue) destination: the partner whose certificate signs its answers")
         }
         for (name, destination) in c.destinations {
             guard let url = URL(string: destination.url), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
@@ -46,7 +50,9 @@ enum ConfigurationChecks {
             let partners = Set(security.partners.map(\.id))
             for (name, destination) in c.destinations.sorted(by: { $0.key < $1.key }) {
                 if let partner = destination.partner, !partners.contains(partner) {
-                    throw fail("destinations.\(name).partner", "\"\(partner)\" is not one of security.partners (\(partners.sorted().joined(separator: ", ")))")
+                    throw fail(
+                        "destinations.\(name).partner",
+                        "\"\(partner)\" is not one of security.partners (\(partners.sorted().joined(separator: ", ")))")
                 }
             }
         }
@@ -62,7 +68,9 @@ enum ConfigurationChecks {
                 throw fail("portal.clients.\(client.name)", "needs token_sha256 or certificate_sha256")
             }
             if client.certificateSHA256 != nil, c.listen.tlsClientCA == nil {
-                throw fail("portal.clients.\(client.name).certificate_sha256", "needs listen.tls_client_ca: client certificates are only read when the listener requires them")
+                throw fail(
+                    "portal.clients.\(client.name).certificate_sha256",
+                    "needs listen.tls_client_ca: client certificates are only read when the listener requires them")
             }
         }
         for (index, rule) in c.routes.enumerated() {
@@ -70,6 +78,7 @@ enum ConfigurationChecks {
                 throw fail("routes[\(index)].destinations", "unknown destination \"\(destination)\"")
             }
         }
+        try checkInboundRoutes(c)
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.logLevel) else {
             throw fail("log_level", "unknown level \"\(c.logLevel)\"")
         }
