@@ -4,7 +4,7 @@ import SWGateServer
 
 /// `swgate`: the gateway's command line. Each subcommand lives in `Commands/`.
 ///
-/// Exit codes follow SPEC 3.2: 0 success, 1 the command ran and found problems, 2 usage or
+/// Exit codes follow docs/cli.md: 0 success, 1 the command ran and found problems, 2 usage or
 /// configuration error (argument-parser's own usage code 64 is mapped to 2).
 @main
 struct SWGate: AsyncParsableCommand {
@@ -27,7 +27,7 @@ struct SWGate: AsyncParsableCommand {
         ]
     )
 
-    /// Runs the command; usage errors exit with 2 (SPEC 3.2) rather than ArgumentParser's 64.
+    /// Runs the command; usage errors exit with 2 (docs/cli.md) rather than ArgumentParser's 64.
     static func main() async {
         do {
             var command = try parseAsRoot()

@@ -55,7 +55,7 @@ struct PolicyTests {
         #expect(breaker.state == .closed(consecutiveFailures: 0))
     }
 
-    @Test("Failure classes carry SPEC 4's dispositions")
+    @Test("Failure classes carry the dispositions of docs/delivery.md")
     func dispositions() {
         let transient: [FailureReason] = [.connection, .timeout, .httpServerError, .soapServerFault, .ebmsWarning]
         let permanent: [FailureReason] = [.httpClientError, .soapClientFault, .ebmsFailure, .badAnswerSignature, .unexpectedAnswer, .httpRedirect]

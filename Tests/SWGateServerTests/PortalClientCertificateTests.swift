@@ -7,7 +7,7 @@ import SWGateServer
 import SWGateTesting
 import Testing
 
-/// SPEC 3.1: the portal authenticates with a bearer token or with mTLS. Over a listener that
+/// docs/api.md: the portal authenticates with a bearer token or with mTLS. Over a listener that
 /// requires client certificates, a request without `Authorization` is the portal client whose
 /// configured `certificate_sha256` is the fingerprint of the connection's certificate.
 @Suite("Portal clients identified by their TLS client certificate")

@@ -6,7 +6,7 @@ import SWGateChannels
 public import SWGateDomain
 public import Foundation
 
-/// Writes unsigned AS4 messages (SPEC 2.3): a SOAP 1.2 envelope with `eb:Messaging` and a
+/// Writes unsigned AS4 messages (docs/as4-profile.md): a SOAP 1.2 envelope with `eb:Messaging` and a
 /// `wsse:Security` header holding the timestamp and the signer's certificate as a
 /// BinarySecurityToken. ``SecurityServices/signAS4Message(_:)`` then adds the signature.
 public struct AS4MessageBuilder: Sendable {

@@ -37,7 +37,7 @@ public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String { "\(reason.code): \(message)" }
 }
 
-/// A failure class with its disposition (SPEC 4). A struct with static members, so protocol
+/// A failure class with its disposition (docs/delivery.md). A struct with static members, so protocol
 /// channels add their own classes (``soapServerFault``, ``ebmsWarning``, …) without touching the engine.
 public struct FailureReason: Sendable, Hashable, CustomStringConvertible {
     /// Transient failures are retried with backoff; permanent ones go to `failed` at once.

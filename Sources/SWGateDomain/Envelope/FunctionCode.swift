@@ -1,4 +1,4 @@
-/// The `function` of an NSW message (SPEC 2.2), and the code table that maps it to a
+/// The `function` of an NSW message (docs/nsw-profile.md), and the code table that maps it to a
 /// partner's numeric codes where a partner needs them.
 public enum FunctionCode: String, Sendable, Hashable, Codable, CaseIterable {
     /// A new certificate.

@@ -1,6 +1,6 @@
 public import SWGateXML
 
-/// The business rules of ATIGA Form D that a schema cannot express (SPEC 2.1).
+/// The business rules of ATIGA Form D that a schema cannot express (docs/validation-rules.md).
 ///
 /// Rules read the tree defensively: an element that is missing or malformed is the schema's
 /// to report, so a rule that depends on it is skipped rather than reported twice. Every rule

@@ -6,7 +6,7 @@ import SWGateDomain
 public import SWGateSecurity
 public import SWGateXML
 
-/// An NSW `Acknowledgement` (SPEC 2.2): the answer to a message — received (`ACK`/`RECEIVED`),
+/// An NSW `Acknowledgement` (docs/nsw-profile.md): the answer to a message — received (`ACK`/`RECEIVED`),
 /// refused (`REJECT`/`REJECTED`, with errors) or a decision (`STATUS`).
 public struct NSWAcknowledgement: Sendable, Hashable {
     /// One error of a rejection.

@@ -6,7 +6,7 @@ import SWGateChannels
 public import SWGateDomain
 public import Foundation
 
-/// Writes an unsigned NSW envelope (SPEC 2.2) around a business document; ``SecurityServices``
+/// Writes an unsigned NSW envelope (docs/nsw-profile.md) around a business document; ``SecurityServices``
 /// then adds the Content signature and the SystemSignature.
 public struct NSWEnvelopeBuilder: Sendable {
     /// Header `From`.

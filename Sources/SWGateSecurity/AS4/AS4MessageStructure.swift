@@ -2,7 +2,7 @@ import SWGateXML
 import SWGateDomain
 import Foundation
 
-/// The parts of an AS4 message (SPEC 2.3) that the WS-Security signature must bind, found by
+/// The parts of an AS4 message (docs/as4-profile.md) that the WS-Security signature must bind, found by
 /// their one allowed position: `S12:Envelope/S12:Header/eb:Messaging`,
 /// `S12:Envelope/S12:Header/wsse:Security/wsu:Timestamp` and `S12:Envelope/S12:Body`.
 struct AS4MessageStructure {

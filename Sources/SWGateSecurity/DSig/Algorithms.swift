@@ -1,7 +1,7 @@
 import SWGateXML
 internal import CXMLSec
 
-/// The algorithm allow-list of SPEC 2.4, as URIs and as xmlsec transform classes.
+/// The algorithm allow-list of docs/signatures.md, as URIs and as xmlsec transform classes.
 enum Algorithm {
     static let exclusiveC14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
     static let envelopedSignature = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"

@@ -18,7 +18,7 @@ struct SignatureStructure {
     let references: [ReferenceStructure]
     let keyInfo: NodePointer?
 
-    /// Reads `signature` and applies the algorithm allow-list (SPEC 2.4).
+    /// Reads `signature` and applies the algorithm allow-list (docs/signatures.md).
     /// - Parameter enveloped: whether this signature may (and must) use the enveloped transform.
     init(_ signature: NodePointer, allowSHA1: Bool, enveloped: Bool) throws(SignatureError) {
         let ds = Namespace.xmldsig

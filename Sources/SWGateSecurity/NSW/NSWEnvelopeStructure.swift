@@ -2,7 +2,7 @@ import SWGateXML
 import SWGateDomain
 import Foundation
 
-/// The parts of an NSW envelope (SPEC 2.2) that the signatures bind, found by position, with
+/// The parts of an NSW envelope (docs/nsw-profile.md) that the signatures bind, found by position, with
 /// every structural deviation that could hide a second business document refused.
 struct NSWEnvelopeStructure {
     let root: NodePointer

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 public import SWGateHTTP
 
-/// Authentication of portal clients, by bearer token or by TLS client certificate (SPEC 3.1).
+/// Authentication of portal clients, by bearer token or by TLS client certificate (docs/api.md).
 ///
 /// Configuration holds only SHA-256 hashes of the tokens; a presented token is hashed and compared
 /// with every configured hash in constant time, so neither the comparison nor the number of clients

@@ -1,4 +1,4 @@
-/// The business function of a message (SPEC 2.2 `function` codes). A struct so that
+/// The business function of a message (the `function` codes of docs/nsw-profile.md). A struct so that
 /// partners' extra codes can be added without breaking clients.
 public struct MessageFunction: StringCode {
     public let rawValue: String

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SWGateStore
 
-/// A failure that ends a command with a message on stderr and the exit code SPEC 3.2 gives.
+/// A failure that ends a command with a message on stderr and the exit code docs/cli.md gives.
 enum CommandFailure: Error {
     /// Bad arguments or configuration, or a store that cannot be used: exit 2.
     case usage(String)
