@@ -54,4 +54,37 @@ struct UnavailableDatabaseTests {
         #expect(try await store.verifyAudit().isIntact)
         await store.close()
     }
+
+    @Test("A listener whose database restarts listens again, and the next enqueue on another instance wakes it", .timeLimit(.minutes(2)))
+    func notificationsAfterRestart() async throws {
+        let cluster = try PostgresTestCluster()
+        defer { cluster.stop() }
+        let database = try await cluster.createDatabase()
+        let configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil)
+        let a = try await PostgresOutboxStore(configuration: configuration)
+        let b = try await PostgresOutboxStore(configuration: configuration)
+        let (wakes, continuation) = AsyncStream.makeStream(of: Void.self)
+        let listener = Task { try await b.watchForWork { continuation.yield() } }
+        var iterator = wakes.makeAsyncIterator()
+        _ = await iterator.next()  // listening
+        try await cluster.halt()
+        try await cluster.start()
+        _ = await iterator.next()  // listening again, on a new connection
+        // The other instance's pool comes back too; its enqueue's NOTIFY reaches the new LISTEN.
+        var stored = false
+        for _ in 0..<100 where !stored {
+            do {
+                _ = try await a.enqueue(formD("M-1"))
+                stored = true
+            } catch {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        #expect(stored)
+        _ = await iterator.next()
+        listener.cancel()
+        _ = try? await listener.value
+        await a.close()
+        await b.close()
+    }
 }
