@@ -44,9 +44,13 @@ struct DeliveryEngineTests {
             _ = try await store.enqueue(message("M-1", conversation: "C-1"))
             try await whileRunning(engine(store, [DeliveryDestination(name: "nsw", channel: channel)])) { () async throws in
                 #expect(try await eventually { try await states(store)["M-1@nsw"] == .failed })
-                try await Task.sleep(for: .milliseconds(100))
+                // Later work is claimed and delivered while M-1 stays failed: the engine went on
+                // claiming and never took M-1 again.
+                _ = try await store.enqueue(message("M-2", conversation: "C-2"))
+                #expect(try await eventually { try await states(store)["M-2@nsw"] == .delivered })
+                #expect(try await states(store)["M-1@nsw"] == .failed)
             }
-            #expect(channel.attempts == ["M-1"])
+            #expect(channel.attempts == ["M-1", "M-2"])
         }
     }
 
