@@ -1,0 +1,40 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import SWGatePostgres
+
+/// The pool usage behind `swgate_store_pool_connections`: connections held, operations waiting.
+@Suite("PostgreSQL: connection pool figures")
+struct PoolFiguresTests {
+    @Test("Held connections count as in use and operations beyond the pool as waiting, until they finish", .timeLimit(.minutes(1)))
+    func heldAndWaiting() async throws {
+        let store = try await PostgresOutboxStore(configuration: try freshPostgresConfiguration(poolSize: 1))
+        #expect(store.poolFigures.inUse == 0 && store.poolFigures.waiting == 0 && store.poolFigures.maximum == 1)
+        let (held, holding) = AsyncStream.makeStream(of: Void.self)
+        let release = Mutex(false)
+        let holder = Task {
+            try await store.pool.withConnection { _ in
+                holding.yield()
+                while !release.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+                return 1
+            }
+        }
+        var heldIterator = held.makeAsyncIterator()
+        _ = await heldIterator.next()
+        #expect(store.poolFigures.inUse == 1 && store.poolFigures.available == 0)
+        // A second operation finds the only connection taken and waits for it.
+        let waiter = Task { try await store.pool.withConnection { _ in 1 } }
+        var waiting = false
+        for _ in 0..<500 where !waiting {
+            waiting = store.poolFigures.waiting == 1
+            if !waiting { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(waiting, "the second operation is counted as waiting")
+        release.withLock { $0 = true }
+        #expect(try await holder.value == 1)
+        #expect(try await waiter.value == 1)
+        #expect(store.poolFigures.inUse == 0 && store.poolFigures.waiting == 0)
+        await store.close()
+    }
+}
