@@ -1,12 +1,13 @@
 import Foundation
+import SWGateStore
 import Synchronization
 import Testing
 
 @testable import SWGatePostgres
 
 /// The pool usage behind `swgate_store_pool_connections`: connections held, operations waiting.
-@Suite("PostgreSQL: connection pool figures")
-struct PoolFiguresTests {
+@Suite("PostgreSQL: connection pool figures and group commit")
+struct PoolAndBatchTests {
     @Test("Held connections count as in use and operations beyond the pool as waiting, until they finish", .timeLimit(.minutes(1)))
     func heldAndWaiting() async throws {
         let store = try await PostgresOutboxStore(configuration: try freshPostgresConfiguration(poolSize: 1))
@@ -35,6 +36,22 @@ struct PoolFiguresTests {
         #expect(try await holder.value == 1)
         #expect(try await waiter.value == 1)
         #expect(store.poolFigures.inUse == 0 && store.poolFigures.waiting == 0)
+        await store.close()
+    }
+
+    @Test("Concurrent enqueues share transactions: 64 of them take far fewer commits, and all are stored")
+    func groupCommit() async throws {
+        let store = try await PostgresOutboxStore(configuration: try freshPostgresConfiguration())
+        let before = store.counters
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<64 { group.addTask { _ = try await store.enqueue(formD("G-\(index)", conversation: "C-\(index)")) } }
+            try await group.waitForAll()
+        }
+        let units = store.counters.units - before.units
+        let transactions = store.counters.transactions - before.transactions
+        #expect(units == 64)
+        #expect(transactions < units / 4, "\(units) enqueues in \(transactions) transactions")
+        #expect(try await store.stats().messageCount == 64)
         await store.close()
     }
 }
