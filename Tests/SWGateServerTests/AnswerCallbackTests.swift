@@ -1,17 +1,16 @@
-import Synchronization
-import NIOHTTP1
-import SWGateStore
 import AsyncHTTPClient
 import Foundation
+import NIOHTTP1
 import SWGateSecurity
 import SWGateServer
 import SWGateStore
 import SWGateTesting
+import Synchronization
 import Testing
 
+@testable import SWGateAS4
 @testable import SWGateChannels
 @testable import SWGateNSW
-@testable import SWGateAS4
 
 /// The gateway's own keys: the answers forwarded to the portal must still verify with them.
 private let gatewayKeys: SecurityServices = try! SecurityServices(configuration: .development(directory: certificatesDirectory))
@@ -69,6 +68,24 @@ struct AnswerCallbackTests {
         #expect((asw["errors"] as? [[String: Any]])?.first?["code"] as? String == "EBMS:0004")
         let record = try #require(try await harness.server.store.message(id: id))
         #expect(record.deliveries.filter { $0.destination != "portal" }.allSatisfy { $0.state == .failed })
+        await harness.stop()
+    }
+
+    @Test("A SOAP Client fault from the NSW reaches the portal as 'rejected' with the fault as its error")
+    func clientFault() async throws {
+        let harness = try await PartnerGateway.start(nsw: .clientFault)
+        let submitted = try await harness.client.submit(try FormDSamples.withReference("VN-TH 26/03/000702"))
+        let id = try #require(submitted.json["id"] as? String)
+        #expect(try await eventually { harness.callbacks.contains { $0["partner"] as? String == "nsw" } })
+        let nsw = try #require(harness.callbacks.first { $0["partner"] as? String == "nsw" })
+        #expect(nsw["event"] as? String == "rejected")
+        #expect(nsw["status"] as? String == "FAULT")
+        #expect(nsw["id"] as? String == id)
+        let error = try #require((nsw["errors"] as? [[String: Any]])?.first)
+        #expect((error["code"] as? String)?.hasPrefix("soap:") == true && (error["code"] as? String)?.contains("Client") == true, "\(error)")
+        #expect((error["message"] as? String)?.isEmpty == false)
+        let record = try #require(try await harness.server.store.message(id: id))
+        #expect(record.deliveries.first { $0.destination == "nsw" }?.state == .failed)
         await harness.stop()
     }
 }
