@@ -211,10 +211,7 @@ struct KeysAndTimeTests {
         configuration.logLevel = "error"
         let clock = SteppedClock(instant("2029-12-31T12:00:00Z"))
         let server = try GatewayServer(configuration: configuration, now: clock.now)
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let run = Task { try await server.run { continuation.yield($0) } }
-        var iterator = stream.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        let (port, run) = try await startGateway(server)
         let http = HTTPClient.forTest()
         let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
         defer {
@@ -281,10 +278,7 @@ struct KeysAndTimeTests {
         // 45 days before the first key's end: outside the default 30-day window.
         let clock = SteppedClock(instant("2029-12-01T00:00:00Z"))
         let server = try GatewayServer(configuration: configuration, now: clock.now)
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let run = Task { try await server.run { continuation.yield($0) } }
-        var iterator = stream.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        let (port, run) = try await startGateway(server)
         let http = HTTPClient.forTest()
         let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
         defer {

@@ -25,13 +25,6 @@ struct SharedStoreGatewayTests {
         return c
     }
 
-    private func start(_ server: GatewayServer) async throws -> (port: Int, task: Task<Void, any Error>) {
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let task = Task { try await server.run { continuation.yield($0) } }
-        var iterator = stream.makeAsyncIterator()
-        return (try #require(await iterator.next()), task)
-    }
-
     @Test(
         "Chains submitted alternately to two instances, partners failing every other request: all delivered, no successor before its predecessor's acknowledgement"
     )
@@ -44,8 +37,8 @@ struct SharedStoreGatewayTests {
         await partners.asw.state.setMode(.unavailableEvery(2))
         let first = try await GatewayServer.open(configuration: configuration(partners, url: url, owner: "gw-1"))
         let second = try await GatewayServer.open(configuration: configuration(partners, url: url, owner: "gw-2"))
-        let (port1, run1) = try await start(first)
-        let (port2, run2) = try await start(second)
+        let (port1, run1) = try await startGateway(first)
+        let (port2, run2) = try await startGateway(second)
         let http = HTTPClient.forTest()
         let clients = [
             TestClient(base: "http://127.0.0.1:\(port1)", client: http), TestClient(base: "http://127.0.0.1:\(port2)", client: http),
@@ -145,7 +138,7 @@ struct SharedStoreGatewayTests {
         let partners = try await Partners.start()
         defer { partners.stop() }
         let server = try await GatewayServer.open(configuration: configuration(partners, url: url, owner: "gw-1"))
-        let (port, run) = try await start(server)
+        let (port, run) = try await startGateway(server)
         let http = HTTPClient.forTest()
         let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
         do {
@@ -178,7 +171,7 @@ struct SharedStoreGatewayTests {
         let partners = try await Partners.start()
         defer { partners.stop() }
         let server = try await GatewayServer.open(configuration: configuration(partners, url: cluster.url(database), owner: "gw-1"))
-        let (port, run) = try await start(server)
+        let (port, run) = try await startGateway(server)
         let http = HTTPClient.forTest()
         let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
         do {
@@ -216,7 +209,7 @@ struct SharedStoreGatewayTests {
         let partners = try await Partners.start()
         defer { partners.stop() }
         let server = try await GatewayServer.open(configuration: configuration(partners, url: url, owner: "gw-1"))
-        let (port, run) = try await start(server)
+        let (port, run) = try await startGateway(server)
         let http = HTTPClient.forTest()
         let client = TestClient(base: "http://127.0.0.1:\(port)", client: http)
         #expect(try await client.submit(try FormDSamples.withReference("VN-TH 26/03/000811")).status == 202)

@@ -4,8 +4,8 @@ import Logging
 import NIOHTTP1
 import SWGateAS4
 import SWGateChannels
-import SWGateNSW
 import SWGateDomain
+import SWGateNSW
 import SWGateServer
 import SWGateTesting
 import Synchronization
@@ -36,10 +36,7 @@ struct PartnerGateway {
         var configuration = partners.configuration(store: directory.path("gw.sqlite"))
         adjust(&configuration)
         let server = try GatewayServer(configuration: configuration, profiles: profiles, logger: logger)
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let run = Task { try await server.run { continuation.yield($0) } }
-        var iterator = stream.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        let (port, run) = try await startGateway(server)
         let http = HTTPClient.forTest()
         return PartnerGateway(
             directory: directory, partners: partners, server: server, port: port, run: run, http: http,

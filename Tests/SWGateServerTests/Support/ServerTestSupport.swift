@@ -17,6 +17,16 @@ func startHost(_ host: EndpointHost) async throws -> (Int, Task<Void, any Error>
     return (port, task)
 }
 
+/// Runs `server` on the port its configuration names (0: a free loopback port); returns the port
+/// it listens on and the task running it (cancel to stop, drained).
+func startGateway(_ server: GatewayServer) async throws -> (port: Int, task: Task<Void, any Error>) {
+    let (stream, continuation) = AsyncStream<Int>.makeStream()
+    let task = Task { try await server.run { continuation.yield($0) } }
+    var iterator = stream.makeAsyncIterator()
+    guard let port = await iterator.next() else { throw CancellationError() }
+    return (port, task)
+}
+
 /// One HTTP answer as the tests read it.
 struct HTTPResult {
     var status: Int
@@ -90,7 +100,8 @@ struct PortalHarness {
             intake: intake, authenticator: PortalAuthenticator(clients: GatewayConfiguration().clients), maxDocumentBytes: documentLimit)
         let (port, task) = try await startHost(EndpointHost(routes: [.init("/v1", portal)], maxBodyBytes: hostLimit))
         let http = HTTPClient.forTest()
-        return PortalHarness(directory: directory, store: store, client: TestClient(base: "http://127.0.0.1:\(port)", client: http), task: task, http: http)
+        return PortalHarness(
+            directory: directory, store: store, client: TestClient(base: "http://127.0.0.1:\(port)", client: http), task: task, http: http)
     }
 
     func stop() async {
