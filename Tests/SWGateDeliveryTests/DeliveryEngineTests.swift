@@ -119,7 +119,13 @@ struct DeliveryEngineTests {
                     if case .open = await engine.breakerState(for: "asw") { return true }
                     return false
                 })
-                try await Task.sleep(for: .milliseconds(200))
+                // More work for both destinations once the breaker is open: when the engine has
+                // claimed and delivered the nsw part, it has passed over asw in those claims.
+                for index in 10..<15 {
+                    _ = try await store.enqueue(message("M-\(index)", conversation: "C-\(index)", destinations: ["asw", "nsw"]))
+                }
+                engine.wake()
+                #expect(try await eventually { try await store.deliveries(matching: DeliveryFilter(states: [.delivered], destination: "nsw")).count == 15 })
             }
             // The breaker opened after 3 consecutive failures and sent nothing more during its cool-down.
             #expect(down.attempts.count == 3)

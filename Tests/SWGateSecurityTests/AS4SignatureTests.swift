@@ -1,8 +1,9 @@
-import SWGateTesting
 import Foundation
-import SWGateNSW
 import SWGateAS4
+import SWGateDomain
+import SWGateNSW
 import SWGateSecurity
+import SWGateTesting
 import Testing
 
 @Suite struct AS4SignatureTests {
@@ -21,7 +22,8 @@ import Testing
         #expect(result.toParty == "TH")
         #expect(result.conversationId == "VN-2026-0001234")
         #expect(result.nonRepudiationInformation.count == 3)
-        #expect(result.nonRepudiationInformation.allSatisfy { $0.digestMethod == "http://www.w3.org/2001/04/xmlenc#sha256" && !$0.digestValue.isEmpty })
+        #expect(
+            result.nonRepudiationInformation.allSatisfy { $0.digestMethod == "http://www.w3.org/2001/04/xmlenc#sha256" && !$0.digestValue.isEmpty })
     }
 
     @Test func signedReceiptCarriesTheVerifiedDigestsAndVerifies() throws {
@@ -66,7 +68,8 @@ import Testing
             .replacingOccurrences(of: "</S12:Header>", with: "<Wrapper xmlns=\"urn:x\">\(original)</Wrapper></S12:Header>")
         expectRefusal(.duplicateId) { try _ = services.verifyAS4Message(TestPKI.bytes(hidden)) }
         // Second Body after the signed one.
-        let twoBodies = message.replacingOccurrences(of: "</S12:Envelope>", with: evil.replacingOccurrences(of: "wsu:Id=\"body-", with: "wsu:Id=\"x-") + "</S12:Envelope>")
+        let twoBodies = message.replacingOccurrences(
+            of: "</S12:Envelope>", with: evil.replacingOccurrences(of: "wsu:Id=\"body-", with: "wsu:Id=\"x-") + "</S12:Envelope>")
         expectRefusal(.wrapping) { try _ = services.verifyAS4Message(TestPKI.bytes(twoBodies)) }
         // Evil Body with a fresh Id: the signature's reference no longer matches the processed Body.
         let renamed = message.replacingOccurrences(of: original, with: evil.replacingOccurrences(of: "wsu:Id=\"body-", with: "wsu:Id=\"evil-"))
@@ -89,5 +92,37 @@ import Testing
         expectRefusal(.unexpectedSignature) { try _ = services.verifyAS4Message(TestPKI.bytes(twice)) }
         let none = message.replacingOccurrences(of: signature, with: "")
         expectRefusal(.missingSignature) { try _ = services.verifyAS4Message(TestPKI.bytes(none)) }
+    }
+}
+
+extension AS4SignatureTests {
+    /// The user message signed at `date`, its wsu:Timestamp written in the zone `offset` ("+07:00").
+    func signed(at date: Date, timestampOffset offset: String, hours: Double) throws -> [UInt8] {
+        var builder = AS4MessageBuilder()
+        builder.timestampLifetime = services.configuration.timestampLifetimeSeconds
+        var text = builder.userMessage(
+            document: TestPKI.formD, summary: try SecurityServices.formDSummary(TestPKI.formD), codes: SecurityServices.formDProfile.as4!,
+            certificate: services.systemIdentity.certificate, at: date)
+        for (element, instant) in [("Created", date), ("Expires", date.addingTimeInterval(services.configuration.timestampLifetimeSeconds))] {
+            let utc = XMLText.dateTime(instant)
+            // The same instant in local time `hours` ahead of UTC: wall clock shifted, zone named.
+            let local = String(XMLText.dateTime(instant.addingTimeInterval(hours * 3600)).dropLast()) + offset
+            let before = text
+            text = text.replacingOccurrences(of: "<wsu:\(element)>\(utc)</wsu:\(element)>", with: "<wsu:\(element)>\(local)</wsu:\(element)>")
+            #expect(text != before, "no wsu:\(element) \(utc) in the message")
+        }
+        return try services.signAS4Message(Array(text.utf8))
+    }
+
+    @Test("A timestamp written with a zone offset is read at its instant: fresh in +07:00 or -03:30 verifies, and its expiry is judged in UTC")
+    func timestampWithZoneOffset() throws {
+        let now = Date()
+        let eastern = try signed(at: now, timestampOffset: "+07:00", hours: 7)
+        _ = try services.verifyAS4Message(eastern, at: now)
+        let western = try signed(at: now, timestampOffset: "-03:30", hours: -3.5)
+        _ = try services.verifyAS4Message(western, at: now)
+        let lifetime = services.configuration.timestampLifetimeSeconds
+        let skew = services.configuration.clockSkewSeconds
+        expectRefusal(.timestampStale) { try _ = services.verifyAS4Message(eastern, at: now.addingTimeInterval(lifetime + skew + 5)) }
     }
 }

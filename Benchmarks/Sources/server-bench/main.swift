@@ -18,7 +18,7 @@
 // partners may), so that the end-to-end rate measures the gateway; the gateway's own signatures
 // are RSA-2048 either way.
 //
-// Run: swift run -c release --package-path Benchmarks server-bench [--quick] [--concurrency N] [--rsa-partners] [--latency-rate N] [--clients N]
+// Run: swift run -c release --package-path Benchmarks server-bench [--quick] [--concurrency N] [--rsa-partners] [--latency-rate N] [--clients N] [--intake-count N]
 // (`--concurrency`: attempts in flight per destination, default 16; `--clients`: load generator clients, default 64)
 import BenchmarkSupport
 import Foundation
@@ -38,14 +38,15 @@ func option(_ name: String) -> Int? {
 /// The load generator's clients (the intake phases' concurrency).
 let concurrency = option("--clients") ?? 64
 
+// The log handler `swgate serve` installs (text format), in both processes: swift-log's
+// `StreamLogHandler` formats the logger's metadata whenever a key is set, on every request.
+TextLogHandler.bootstrap()
+
 if CommandLine.arguments.contains("--peers") {
     try await runPeers(
         certificates: certificates, template: template, token: DevelopmentToken.submitter, concurrency: concurrency,
         ecdsa: CommandLine.arguments.contains("--ecdsa-partners"))
 }
-
-// The gateway's log handler, as `swgate serve` installs it (text format).
-TextLogHandler.bootstrap()
 
 let quick = CommandLine.arguments.contains("--quick")
 let ecdsaPartners = !CommandLine.arguments.contains("--rsa-partners")
@@ -109,7 +110,7 @@ func threadSwitches() -> Int {
     return (r, perRequest)
 }
 
-let intakeCount = quick ? 3_000 : 10_000
+let intakeCount = option("--intake-count") ?? (quick ? 3_000 : 10_000)
 let pacedCount = quick ? 2_000 : 5_000
 
 // 1. Intake alone.

@@ -67,7 +67,7 @@ enum AS4Signals {
     private static func digests(_ references: [XMLElement]) -> [String: String] {
         var result: [String: String] = [:]
         for reference in references {
-            let value = reference.child("DigestValue", namespace: .some(Namespace.xmldsig))?.text.filter { !$0.isWhitespace } ?? ""
+            let value = reference.child("DigestValue", namespace: .some(Namespace.xmldsig))?.text.removingWhitespace ?? ""
             result[reference.attribute("URI") ?? ""] = value
         }
         return result

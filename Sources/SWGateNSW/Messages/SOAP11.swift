@@ -56,7 +56,7 @@ enum SOAP11 {
             throw SOAPStructureError("the SOAP Body must hold exactly one element, found \(children.count)")
         }
         if child.isNamed("Fault", namespace: Namespace.soap11) {
-            let code = child.child("faultcode", namespace: .some(nil))?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let code = child.child("faultcode", namespace: .some(nil))?.text.trimmed ?? ""
             let local = code.split(separator: ":").last.map(String.init) ?? code
             return .fault(code: local, reason: child.child("faultstring", namespace: .some(nil))?.text ?? "")
         }

@@ -69,12 +69,12 @@ struct AS4MessageStructure {
     /// `eb:MessageInfo/eb:<name>` of the user or signal message.
     func messageInfo(_ name: String) -> String? {
         (userMessage ?? signalMessage)?.onlyChild("MessageInfo", Namespace.ebms)?.onlyChild(name, Namespace.ebms)?
-            .textContent.trimmingCharacters(in: .whitespacesAndNewlines)
+            .textContent.trimmed
     }
 
     /// `eb:PartyInfo/eb:<side>/eb:PartyId` of the user message.
     func partyId(_ side: String) -> String? {
         userMessage?.onlyChild("PartyInfo", Namespace.ebms)?.onlyChild(side, Namespace.ebms)?
-            .onlyChild("PartyId", Namespace.ebms)?.textContent.trimmingCharacters(in: .whitespacesAndNewlines)
+            .onlyChild("PartyId", Namespace.ebms)?.textContent.trimmed
     }
 }

@@ -65,7 +65,7 @@ extension SecurityServices {
             var digests: [String: String] = [:]
             for reference in template.onlyChild("SignedInfo", Namespace.xmldsig)?.children("Reference", Namespace.xmldsig) ?? [] {
                 let value = reference.onlyChild("DigestValue", Namespace.xmldsig)?.textContent ?? ""
-                digests[reference.attribute("URI") ?? ""] = String(value.filter { !$0.isWhitespace })
+                digests[reference.attribute("URI") ?? ""] = value.removingWhitespace
             }
             return digests
         }

@@ -79,7 +79,8 @@ public final class SigningKeyRing: Sendable {
 
     /// The key whose certificate is `base64` (DER, whitespace removed), if it is one of the ring's.
     public func identity(certificateBase64 base64: some Sequence<UInt8>) -> SigningIdentity? {
-        let bytes = Array(base64)
-        return entries.first { $0.identity.certificate.base64.utf8.elementsEqual(bytes) }?.identity
+        // Compared as strings (a byte comparison of native UTF-8), not byte by byte through a generic sequence.
+        let text = String(decoding: Array(base64), as: UTF8.self)
+        return entries.first { $0.identity.certificate.base64 == text }?.identity
     }
 }

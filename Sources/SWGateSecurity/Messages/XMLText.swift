@@ -1,5 +1,5 @@
-import SWGateXML
 package import Foundation
+import SWGateXML
 
 /// Helpers for writing XML as text, shared by the envelope builders here and the channels.
 package enum XMLText {
@@ -64,15 +64,153 @@ package enum XMLText {
         return nil
     }
 
-    /// `date` as an xs:dateTime in UTC with milliseconds.
+    /// The style ``dateTime(_:)`` writes, for years outside 0–9999.
+    private static let foundationStyle = Date.ISO8601FormatStyle.iso8601.year().month().day().time(includingFractionalSeconds: true)
+        .timeZone(separator: .omitted)
+
+    /// `date` as an xs:dateTime in UTC with milliseconds (`2026-12-06T11:32:53.123Z`, the
+    /// fraction truncated), written from the calendar arithmetic below: Foundation's ISO 8601
+    /// format style cost ≈ 0.4 % of a Form D in the relay, for four timestamps.
     package static func dateTime(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        // Whole seconds, then the fraction's milliseconds, as Foundation computes them.
+        let instant = date.timeIntervalSince1970
+        let whole = instant.rounded(.down)
+        guard whole.magnitude < 1e15 else { return date.formatted(foundationStyle) }
+        let seconds = Int64(whole)
+        let fraction = min(999, Int64((instant - whole) * 1000))
+        let (days, secondOfDay) = floorDivision(seconds, 86_400)
+        let (year, month, day) = civilDate(fromDays: days)
+        guard (0...9999).contains(year) else {
+            return date.formatted(foundationStyle)
+        }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(24)
+        func digits(_ value: Int64, _ count: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        bytes.append(UInt8(ascii: "."))
+        digits(fraction, 3)
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Parses an xs:dateTime with or without fractional seconds.
+    /// Parses an xs:dateTime with or without fractional seconds and with its zone: `Z`, or an
+    /// offset `±hh:mm` (or `±hhmm`) up to 14 hours. Fields out of range (February 30th, 24:00,
+    /// 11:60) and anything after the zone make it nil.
+    ///
+    /// Read from its bytes. Foundation's ISO 8601 parser, used before, read
+    /// `…T12:00:00.5+07:00` as 12:00 UTC (ignoring the offset), rolled February 29th of a common
+    /// year over into March and ignored text after the zone; it also cost ≈ 0.4 % of a Form D.
     package static func parseDateTime(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let date = try? Date(trimmed, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) { return date }
-        return try? Date(trimmed, strategy: .iso8601)
+        parseUsualDateTime(text.trimmed)
+    }
+
+    /// `YYYY-MM-DDThh:mm:ss[.f…](Z|±hh:mm|±hhmm)` with valid fields; nil for anything else.
+    static func parseUsualDateTime(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { utf8 -> Date? in
+            var index = 0
+            func number(_ count: Int) -> Int64? {
+                guard index + count <= utf8.count else { return nil }
+                var value: Int64 = 0
+                for _ in 0..<count {
+                    let byte = utf8[index]
+                    guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+                    value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+                    index += 1
+                }
+                return value
+            }
+            func expect(_ character: Unicode.Scalar) -> Bool {
+                guard index < utf8.count, utf8[index] == UInt8(ascii: character) else { return false }
+                index += 1
+                return true
+            }
+            guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2), expect("T"),
+                let hour = number(2), expect(":"), let minute = number(2), expect(":"), let second = number(2)
+            else { return nil }
+            guard (1...12).contains(month), day >= 1, day <= daysInMonth(month, year: year), hour < 24, minute < 60, second < 60
+            else { return nil }
+            var fraction = 0.0
+            if expect(".") {
+                var scale = 0.1
+                let start = index
+                while index < utf8.count, utf8[index] >= UInt8(ascii: "0"), utf8[index] <= UInt8(ascii: "9") {
+                    fraction += Double(utf8[index] - UInt8(ascii: "0")) * scale
+                    scale /= 10
+                    index += 1
+                }
+                guard index > start else { return nil }
+            }
+            var offsetSeconds: Int64 = 0
+            if expect("Z") {
+            } else if index < utf8.count, utf8[index] == UInt8(ascii: "+") || utf8[index] == UInt8(ascii: "-") {
+                let sign: Int64 = utf8[index] == UInt8(ascii: "-") ? -1 : 1
+                index += 1
+                guard let hours = number(2) else { return nil }
+                _ = expect(":")
+                guard let minutes = number(2), hours <= 14, minutes < 60 else { return nil }
+                offsetSeconds = sign * (hours * 3600 + minutes * 60)
+            } else {
+                return nil
+            }
+            guard index == utf8.count else { return nil }
+            let seconds = daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+            return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        }
+    }
+
+    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+        let quotient = value >= 0 ? value / divisor : (value - divisor + 1) / divisor
+        return (quotient, value - quotient * divisor)
+    }
+
+    private static func isLeap(_ year: Int64) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+
+    private static func daysInMonth(_ month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's `civil_from_days`).
+    private static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
+        let month = shifted < 10 ? shifted + 3 : shifted - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -36,8 +36,8 @@ struct NSWEnvelopeStructure {
         else {
             throw SignatureError(.malformedMessage, "the Header lacks Reference/messageId or From/identity")
         }
-        senderIdentity = identity.trimmingCharacters(in: .whitespacesAndNewlines)
-        self.messageId = messageId.trimmingCharacters(in: .whitespacesAndNewlines)
+        senderIdentity = identity.trimmed
+        self.messageId = messageId.trimmed
 
         let bodyChildren = body.elementChildren
         guard let first = bodyChildren.first, first.isElement("Content", ns), body.children("Content", ns).count == 1 else {
