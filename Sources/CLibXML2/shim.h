@@ -261,6 +261,11 @@ static inline char *swg_cachedStrdup(const char *text) {
     return copy;
 }
 
+/* The name libxml2 gives ordinary text nodes (`xmlStringText`, compared by address). */
+static inline const xmlChar *swg_xmlStringText(void) {
+    return xmlStringText;
+}
+
 /* Routes libxml2's allocations through the cache. Called once, before xmlInitParser. */
 static inline int swg_installAllocator(void) {
     return xmlMemSetup(swg_cachedFree, swg_cachedMalloc, realloc, swg_cachedStrdup);

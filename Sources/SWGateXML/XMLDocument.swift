@@ -152,7 +152,19 @@ public final class XMLDocument {
 
     /// The document serialised as UTF-8, with an XML declaration. Text is written as
     /// characters, not character references, so non-ASCII text (e.g. Vietnamese) keeps its bytes.
+    /// Written by ``DocumentSerializer`` (the same bytes libxml2 writes, without its output
+    /// machinery) when the document holds only what that writer takes; by libxml2 otherwise.
     public func serialized() -> [UInt8] {
+        directlySerialized() ?? libxml2Serialized()
+    }
+
+    /// The document written by ``DocumentSerializer``; nil when it holds something left to libxml2.
+    package func directlySerialized() -> [UInt8]? {
+        withExtendedLifetime(self) { DocumentSerializer.serialize(doc) }
+    }
+
+    /// The document serialised by libxml2's `xmlDocDumpMemoryEnc`, which ``serialized()`` matches.
+    package func libxml2Serialized() -> [UInt8] {
         var buffer: UnsafeMutablePointer<xmlChar>?
         var size: Int32 = 0
         xmlDocDumpMemoryEnc(doc, &buffer, &size, "UTF-8")

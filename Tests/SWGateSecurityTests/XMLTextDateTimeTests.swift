@@ -1,5 +1,7 @@
 import Foundation
 import SWGateSecurity
+import SWGateTesting
+import SWGateAS4
 import SWGateXML
 import Testing
 
@@ -77,5 +79,25 @@ extension XMLTextDateTimeTests {
         for text in ["", "abc", " a b\tc\nd\re ", "ZGln\nZXN0\r\n", "\u{00A0}nb\u{2003}sp\u{0085}", "é è", "\u{0B}\u{0C}x"] {
             #expect(text.removingWhitespace == String(text.filter { !$0.isWhitespace }), "\(Array(text.unicodeScalars))")
         }
+    }
+}
+
+@Suite("Signed messages are serialised directly, as libxml2 would write them")
+struct SignedMessageSerializationTests {
+    let services = TestPKI.services
+
+    @Test("The signed NSW envelope, the signed AS4 message and the signed AS4 receipt: written directly, libxml2's bytes, and they verify")
+    func signedMessages() throws {
+        let nsw = try services.signFormDForNSW(TestPKI.formD)
+        let as4 = try services.signFormDForAS4(TestPKI.formD)
+        let receipt = try services.signedReceipt(for: services.verifyAS4Message(as4))
+        for message in [nsw, as4, receipt] {
+            let document = try XMLDocument(bytes: message)
+            let direct = document.directlySerialized()
+            #expect(direct != nil)
+            #expect(direct == document.libxml2Serialized(), "\(String(decoding: direct ?? [], as: UTF8.self).prefix(200))")
+        }
+        _ = try services.verifyNSWEnvelope(nsw)
+        _ = try services.verifyAS4Message(receipt, partner: "VN")
     }
 }
