@@ -1,7 +1,7 @@
 import Foundation
+import SWGateAS4
 import SWGateSecurity
 import SWGateTesting
-import SWGateAS4
 import SWGateXML
 import Testing
 

@@ -9,8 +9,10 @@ struct DocumentSerializerTests {
     /// The document written by both writers; `direct` is nil when the direct writer left it to libxml2.
     static func both(_ text: String) throws -> (direct: [UInt8]?, libxml2: [UInt8], document: XMLDocument) {
         let document = try XMLDocument(bytes: Array(text.utf8))
-        return (document.directlySerialized(),
-                document.libxml2Serialized(), document)
+        return (
+            document.directlySerialized(),
+            document.libxml2Serialized(), document
+        )
     }
 
     @Test("Every fixture the parser accepts is written as libxml2 writes it")

@@ -46,7 +46,7 @@ extension SecurityServices {
             guard message.signature == nil else {
                 throw SignatureError(.unexpectedSignature, "the message is already signed")
             }
-            let token = message.token.textContent.utf8.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+            let token = message.token.textContent.removingWhitespace
             // The key whose certificate the message carries: the message may have been built just
             // before a rollover switched the key in force.
             guard let systemIdentity = systemKeys.identity(certificateBase64: token) else {

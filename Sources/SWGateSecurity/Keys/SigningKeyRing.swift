@@ -77,10 +77,9 @@ public final class SigningKeyRing: Sendable {
     /// Whether some key's period holds `date`.
     public func hasKeyInForce(at date: Date) -> Bool { entries.contains { $0.isInForce(at: date) } }
 
-    /// The key whose certificate is `base64` (DER, whitespace removed), if it is one of the ring's.
-    public func identity(certificateBase64 base64: some Sequence<UInt8>) -> SigningIdentity? {
-        // Compared as strings (a byte comparison of native UTF-8), not byte by byte through a generic sequence.
-        let text = String(decoding: Array(base64), as: UTF8.self)
-        return entries.first { $0.identity.certificate.base64 == text }?.identity
+    /// The key whose certificate is `text` (base64 DER, whitespace removed), if it is one of the
+    /// ring's; compared as strings (a byte comparison of native UTF-8).
+    public func identity(certificateBase64 text: String) -> SigningIdentity? {
+        entries.first { $0.identity.certificate.base64 == text }?.identity
     }
 }
