@@ -1,4 +1,5 @@
 package import Foundation
+import SWGateDomain
 import SWGateXML
 
 /// Helpers for writing XML as text, shared by the envelope builders here and the channels.
@@ -79,7 +80,8 @@ package enum XMLText {
         let seconds = Int64(whole)
         let fraction = min(999, Int64((instant - whole) * 1000))
         let (days, secondOfDay) = floorDivision(seconds, 86_400)
-        let (year, month, day) = civilDate(fromDays: days)
+        let calendar = CalendarDate(dayNumber: Int(days))
+        let (year, month, day) = (Int64(calendar.year), Int64(calendar.month), Int64(calendar.day))
         guard (0...9999).contains(year) else {
             return date.formatted(foundationStyle)
         }
@@ -145,7 +147,8 @@ package enum XMLText {
             guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2), expect("T"),
                 let hour = number(2), expect(":"), let minute = number(2), expect(":"), let second = number(2)
             else { return nil }
-            guard (1...12).contains(month), day >= 1, day <= daysInMonth(month, year: year), hour < 24, minute < 60, second < 60
+            guard (1...12).contains(month), day >= 1, day <= CalendarDate.daysInMonth(year: Int(year), month: Int(month)), hour < 24,
+                minute < 60, second < 60
             else { return nil }
             var fraction = 0.0
             if expect(".") {
@@ -171,7 +174,8 @@ package enum XMLText {
                 return nil
             }
             guard index == utf8.count else { return nil }
-            let seconds = daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+            let days = Int64(CalendarDate(year: Int(year), month: Int(month), day: Int(day)).dayNumber)
+            let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
             return Date(timeIntervalSince1970: Double(seconds) + fraction)
         }
     }
@@ -179,38 +183,5 @@ package enum XMLText {
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
         let quotient = value >= 0 ? value / divisor : (value - divisor + 1) / divisor
         return (quotient, value - quotient * divisor)
-    }
-
-    private static func isLeap(_ year: Int64) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
-
-    private static func daysInMonth(_ month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's `civil_from_days`).
-    private static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

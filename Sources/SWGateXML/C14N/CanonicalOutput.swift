@@ -32,6 +32,38 @@ struct CanonicalOutput {
         append(text.utf8Start, count: text.utf8CodeUnitCount)
     }
 
+    /// Appends the NUL-terminated `text`, each byte for which `replacement` gives a text written as
+    /// that text. Only bytes up to `>` are offered to `replacement` (every byte XML escapes is one of
+    /// them); runs of other bytes are copied at once. With `refusingNonASCII`, a byte from 0x80 up
+    /// stops the writing and the result is `false` (what came before it is already appended).
+    @inline(__always)
+    mutating func appendEscaped(
+        _ text: UnsafePointer<UInt8>, refusingNonASCII: Bool = false, _ replacement: (UInt8) -> StaticString?
+    ) -> Bool {
+        var start = text
+        var cursor = text
+        while true {
+            let byte = cursor.pointee
+            if byte > UInt8(ascii: ">") {
+                if refusingNonASCII && byte >= 0x80 { return false }
+                cursor += 1
+                continue
+            }
+            if byte == 0 {
+                if cursor > start { append(start, count: cursor - start) }
+                return true
+            }
+            guard let escaped = replacement(byte) else {
+                cursor += 1
+                continue
+            }
+            if cursor > start { append(start, count: cursor - start) }
+            append(escaped)
+            cursor += 1
+            start = cursor
+        }
+    }
+
     private mutating func grow(to needed: Int) {
         let larger = max(needed, 2 * capacity)
         let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)

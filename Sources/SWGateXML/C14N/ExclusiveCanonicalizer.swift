@@ -45,8 +45,10 @@ package struct ExclusiveCanonicalizer {
 
     /// Calls `body` with the canonical octets (valid only during the call), or returns `nil`
     /// without calling it when the node set is left to libxml2.
-    package static func withCanonicalOctets<R>(document: DocPointer, include: NodePointer?, exclude: NodePointer?,
-                                       _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+    package static func withCanonicalOctets<R>(
+        document: DocPointer, include: NodePointer?, exclude: NodePointer?,
+        _ body: (UnsafeBufferPointer<UInt8>) -> R
+    ) -> R? {
         var writer = ExclusiveCanonicalizer(exclude: exclude)
         defer { writer.bytes.deallocate() }
         guard writer.write(document: document, include: include) else { return nil }
@@ -244,34 +246,17 @@ package struct ExclusiveCanonicalizer {
     /// `<`, `"`, TAB, LF and CR in attribute values (`xmlC11NNormalizeAttr`). Runs without those
     /// bytes are copied at once.
     private mutating func writeEscaped(_ text: UnsafePointer<xmlChar>, attribute: Bool) {
-        var start = text
-        var cursor = text
-        while true {
-            let byte = cursor.pointee
-            if byte > UInt8(ascii: ">") {  // every byte that may need escaping is at most '>'
-                cursor += 1
-                continue
-            }
-            let replacement: StaticString
+        _ = bytes.appendEscaped(text) { byte in
             switch byte {
-            case 0:
-                if cursor > start { bytes.append(start, count: cursor - start) }
-                return
-            case UInt8(ascii: "&"): replacement = "&amp;"
-            case UInt8(ascii: "<"): replacement = "&lt;"
-            case UInt8(ascii: ">") where !attribute: replacement = "&gt;"
-            case UInt8(ascii: "\"") where attribute: replacement = "&quot;"
-            case 0x09 where attribute: replacement = "&#x9;"
-            case 0x0A where attribute: replacement = "&#xA;"
-            case 0x0D: replacement = "&#xD;"
-            default:
-                cursor += 1
-                continue
+            case UInt8(ascii: "&"): "&amp;"
+            case UInt8(ascii: "<"): "&lt;"
+            case UInt8(ascii: ">") where !attribute: "&gt;"
+            case UInt8(ascii: "\"") where attribute: "&quot;"
+            case 0x09 where attribute: "&#x9;"
+            case 0x0A where attribute: "&#xA;"
+            case 0x0D: "&#xD;"
+            default: nil
             }
-            if cursor > start { bytes.append(start, count: cursor - start) }
-            bytes.append(replacement)
-            cursor += 1
-            start = cursor
         }
     }
 

@@ -139,31 +139,14 @@ enum DocumentSerializer {
     /// Text content as `xmlEscapeContent` writes it: `<`, `>`, `&` and CR escaped; every other byte
     /// (UTF-8 included) as it is.
     private static func writeText(_ text: UnsafePointer<xmlChar>, to output: inout CanonicalOutput) {
-        var start = text
-        var cursor = text
-        while true {
-            let byte = cursor.pointee
-            if byte > UInt8(ascii: ">") {
-                cursor += 1
-                continue
-            }
-            let replacement: StaticString
+        _ = output.appendEscaped(text) { byte in
             switch byte {
-            case 0:
-                if cursor > start { output.append(start, count: cursor - start) }
-                return
-            case UInt8(ascii: "<"): replacement = "&lt;"
-            case UInt8(ascii: ">"): replacement = "&gt;"
-            case UInt8(ascii: "&"): replacement = "&amp;"
-            case 0x0D: replacement = "&#13;"
-            default:
-                cursor += 1
-                continue
+            case UInt8(ascii: "<"): "&lt;"
+            case UInt8(ascii: ">"): "&gt;"
+            case UInt8(ascii: "&"): "&amp;"
+            case 0x0D: "&#13;"
+            default: nil
             }
-            if cursor > start { output.append(start, count: cursor - start) }
-            output.append(replacement)
-            cursor += 1
-            start = cursor
         }
     }
 
@@ -171,35 +154,17 @@ enum DocumentSerializer {
     /// and `&` escaped. A byte outside ASCII (which libxml2 may write as a character reference,
     /// depending on the document's declared encoding) is refused.
     private static func writeAttributeValue(_ text: UnsafePointer<xmlChar>, to output: inout CanonicalOutput) -> Bool {
-        var start = text
-        var cursor = text
-        while true {
-            let byte = cursor.pointee
-            if byte > UInt8(ascii: ">") {
-                if byte >= 0x80 { return false }
-                cursor += 1
-                continue
-            }
-            let replacement: StaticString
+        output.appendEscaped(text, refusingNonASCII: true) { byte in
             switch byte {
-            case 0:
-                if cursor > start { output.append(start, count: cursor - start) }
-                return true
-            case 0x0A: replacement = "&#10;"
-            case 0x0D: replacement = "&#13;"
-            case 0x09: replacement = "&#9;"
-            case UInt8(ascii: "\""): replacement = "&quot;"
-            case UInt8(ascii: "<"): replacement = "&lt;"
-            case UInt8(ascii: ">"): replacement = "&gt;"
-            case UInt8(ascii: "&"): replacement = "&amp;"
-            default:
-                cursor += 1
-                continue
+            case 0x0A: "&#10;"
+            case 0x0D: "&#13;"
+            case 0x09: "&#9;"
+            case UInt8(ascii: "\""): "&quot;"
+            case UInt8(ascii: "<"): "&lt;"
+            case UInt8(ascii: ">"): "&gt;"
+            case UInt8(ascii: "&"): "&amp;"
+            default: nil
             }
-            if cursor > start { output.append(start, count: cursor - start) }
-            output.append(replacement)
-            cursor += 1
-            start = cursor
         }
     }
 }

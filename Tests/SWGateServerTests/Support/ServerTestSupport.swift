@@ -99,7 +99,13 @@ struct PortalHarness {
         let portal = PortalEndpoint(
             intake: intake, authenticator: PortalAuthenticator(clients: GatewayConfiguration().clients), maxDocumentBytes: documentLimit)
         let (port, task) = try await startHost(EndpointHost(routes: [.init("/v1", portal)], maxBodyBytes: hostLimit))
-        let http = HTTPClient.forTest()
+        // A connection for each of the concurrent tests' 32 clients, and time to get it: with the
+        // default 8 per host, requests queued for a connection and failed with
+        // `getConnectionFromPoolTimeout` on a machine busy with other work.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.timeout = .init(connect: .seconds(60))
+        let http = HTTPClient.forTest(configuration: configuration)
         return PortalHarness(
             directory: directory, store: store, client: TestClient(base: "http://127.0.0.1:\(port)", client: http), task: task, http: http)
     }
