@@ -37,7 +37,7 @@ struct DocumentSerializerTests {
             #"<a/>"#,
             "<a>x &amp; y &lt; z &gt; w \"q\" 'a' &#13; &#9; tab\tline\nend</a>",
             #"<a b="1 &amp; 2 &lt; 3 &gt; 4 &quot;5&quot; 'six'" c="&#10;&#13;&#9;" d=""/>"#,
-            "<v>Tôm đông lạnh – 冷凍エビ</v>",
+            "<v>Tôm đông lạnh – 冷凍エビ 🦐</v>",
             #"<e xmlns="urn:e" xmlns:p="urn:p" p:q="1"><p:c xml:lang="vi"/><x xmlns=""><y/></x></e>"#,
             "<a><!-- a comment --><b>text<!--x--></b></a>",
             "<!-- before --><root/>",
