@@ -12,8 +12,9 @@ import CLibXML2
 ///
 /// It only takes what the gateway's messages are made of: elements, attributes whose value is
 /// one piece of ASCII text, text and comments. Anything else — CDATA, a processing instruction,
-/// an entity reference, a DTD, a `standalone` declaration (libxml2 stores -1 without an XML declaration and -2 without `standalone`), non-ASCII text in an attribute, a
-/// namespace URI with quotes — makes ``serialize(_:)`` return `nil`, and the caller uses libxml2.
+/// an entity reference, a DTD, a `standalone` declaration (libxml2 stores -1 without an XML
+/// declaration and -2 without `standalone`), non-ASCII text in an attribute, a namespace URI with
+/// quotes — makes ``serialize(_:)`` return `nil`, and the caller uses libxml2.
 enum DocumentSerializer {
     static func serialize(_ document: DocPointer) -> [UInt8]? {
         guard document.pointee.intSubset == nil, document.pointee.extSubset == nil, document.pointee.standalone < 0 else { return nil }
