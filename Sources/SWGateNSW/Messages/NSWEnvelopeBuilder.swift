@@ -1,10 +1,10 @@
+public import Foundation
+import SWGateChannels
+import SWGateDelivery
+public import SWGateDomain
+public import SWGateSecurity
 import SWGateStore
 import SWGateXML
-import SWGateDelivery
-public import SWGateSecurity
-import SWGateChannels
-public import SWGateDomain
-public import Foundation
 
 /// Writes an unsigned NSW envelope (docs/nsw-profile.md) around a business document; ``SecurityServices``
 /// then adds the Content signature and the SystemSignature.
@@ -30,24 +30,31 @@ public struct NSWEnvelopeBuilder: Sendable {
         document: [UInt8], summary: DocumentSummary, codes: DocumentProfile.NSWCodes, messageId: String? = nil,
         sendDate: Date = Date()
     ) -> String {
-        let messageId = messageId ?? MessageIdentifier.random()
-        let e = XMLText.escape
-        var subject = "<documentType>\(e(codes.documentType))</documentType><type>\(e(codes.type))</type>"
-            + "<function>\(e(summary.function))</function><reference>\(e(summary.reference))</reference>"
-        if let previous = summary.replaces { subject += "<preReference>\(e(previous))</preReference>" }
-        subject += "<documentYear>\(e(summary.documentYear))</documentYear><sendDate>\(XMLText.dateTime(sendDate))</sendDate>"
+        let header = header(summary: summary, codes: codes, messageId: messageId ?? MessageIdentifier.random(), sendDate: sendDate)
         return """
             <?xml version="1.0" encoding="UTF-8"?>
-            <Envelope xmlns="\(Namespace.nswEnvelope)"><Header>\
-            <Reference><version>\(e(version))</version><messageId>\(e(messageId))</messageId></Reference>\
-            \(party("From", from))\(party("To", to))<Subject>\(subject)</Subject></Header>\
-            <Body><Content Id="\(e(contentId))">\(XMLText.embeddable(document))</Content></Body></Envelope>
+            <Envelope xmlns="\(Namespace.nswEnvelope)">\(header)<Body><Content Id="\(XMLText.escape(contentId))">\
+            \(XMLText.embeddable(document))</Content></Body></Envelope>
             """
     }
 
+    /// The `Header` element, written as exclusive C14N renders it inside the envelope (text escaped
+    /// as C14N escapes it, no empty-element tags), so that the text signer can hash it as it is.
+    public func header(summary: DocumentSummary, codes: DocumentProfile.NSWCodes, messageId: String, sendDate: Date) -> String {
+        let e = XMLText.canonicalText
+        var subject =
+            "<documentType>\(e(codes.documentType))</documentType><type>\(e(codes.type))</type>"
+            + "<function>\(e(summary.function))</function><reference>\(e(summary.reference))</reference>"
+        if let previous = summary.replaces { subject += "<preReference>\(e(previous))</preReference>" }
+        subject += "<documentYear>\(e(summary.documentYear))</documentYear><sendDate>\(XMLText.dateTime(sendDate))</sendDate>"
+        return "<Header><Reference><version>\(e(version))</version><messageId>\(e(messageId))</messageId></Reference>"
+            + "\(party("From", from))\(party("To", to))<Subject>\(subject)</Subject></Header>"
+    }
+
     private func party(_ element: String, _ party: NSWParty) -> String {
-        let e = XMLText.escape
-        var text = "<\(element)><name>\(e(party.name))</name><identity>\(e(party.identity))</identity>"
+        let e = XMLText.canonicalText
+        var text =
+            "<\(element)><name>\(e(party.name))</name><identity>\(e(party.identity))</identity>"
             + "<countryCode>\(e(party.countryCode))</countryCode><ministryCode>\(e(party.ministryCode))</ministryCode>"
             + "<organizationCode>\(e(party.organizationCode))</organizationCode>"
         if let unit = party.unitCode { text += "<unitCode>\(e(unit))</unitCode>" }

@@ -1,10 +1,10 @@
-import SWGateStore
-import SWGateXML
-import SWGateDelivery
-import SWGateChannels
 public import Foundation
+import SWGateChannels
+import SWGateDelivery
 public import SWGateDomain
 public import SWGateSecurity
+import SWGateStore
+import SWGateXML
 
 extension SecurityServices {
     /// Wraps business `document` (described by `summary` and its profile's NSW `codes`) in an NSW
@@ -15,6 +15,12 @@ extension SecurityServices {
         at date: Date = Date()
     ) throws(SignatureError) -> [UInt8] {
         let builder = NSWEnvelopeBuilder(from: configuration.localParty, to: configuration.nswParty)
+        let messageId = messageId ?? MessageIdentifier.random()
+        // As text, without parsing the envelope; through the tree when the document needs it.
+        let header = builder.header(summary: summary, codes: codes, messageId: messageId, sendDate: date)
+        if let signed = try signNSWEnvelope(header: Array(header.utf8), contentId: builder.contentId, document: document) {
+            return signed
+        }
         let envelope = builder.envelope(document: document, summary: summary, codes: codes, messageId: messageId, sendDate: date)
         return try signNSWEnvelope(Array(envelope.utf8), at: date)
     }

@@ -25,6 +25,29 @@ package enum XMLText {
         }
     }
 
+    /// `text` escaped for element content as exclusive C14N writes it: `&`, `<`, `>` and CR. Text
+    /// written this way is its own canonical form, so a message built from it can be hashed as it
+    /// is written.
+    package static func canonicalText(_ text: String) -> String {
+        var text = text
+        let plain = text.withUTF8 { utf8 in
+            !utf8.contains { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == 0x0D }
+        }
+        if plain { return text }
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 16)
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\r": result += "&#xD;"
+            default: result.unicodeScalars.append(character)
+            }
+        }
+        return result
+    }
+
     /// The replacement of each ASCII byte up to `>` that ``escape(_:)`` escapes.
     private static let escapes: [[UInt8]?] = (0...Int(UInt8(ascii: ">"))).map { byte in
         switch UInt8(byte) {

@@ -1,0 +1,190 @@
+internal import CXMLSec
+import SWGateDomain
+import SWGateXML
+
+/// A `ds:Signature` written as text, in exactly the layout that ``SignatureTemplate`` builds and
+/// ``NativeSigner`` fills in (the line breaks xmlsec's template functions put between elements,
+/// the certificates appended after the template's emptied `X509Data`): for messages the gateway
+/// writes itself, the signature is computed over canonical text and inserted as text, without a
+/// parse of the message or a walk of its tree.
+///
+/// Every piece is written in one of two forms: `canonical` (exclusive C14N: empty elements with an
+/// end tag) for digests, or as ``XMLDocument/serialized()`` writes it (empty elements closed with
+/// `/>`) for the bytes sent. Attribute values are written with C14N's escaping in both forms, which
+/// is also well-formed XML.
+struct SignatureText {
+    /// One `ds:Reference`: its URI, whether it has the enveloped-signature transform, its digest.
+    struct Reference {
+        var uri: String
+        var enveloped: Bool
+        var digest: [UInt8]
+    }
+
+    /// The `ds:KeyInfo` content.
+    enum KeyInfo {
+        /// `ds:X509Data` with one `ds:X509Certificate` per certificate (base64, as the identity holds them).
+        case x509Data([String])
+        /// `wsse:SecurityTokenReference/wsse:Reference URI="#tokenId"` (WS-Security X.509 token profile).
+        case securityTokenReference(tokenId: String)
+    }
+
+    static let ds = "http://www.w3.org/2000/09/xmldsig#"
+
+    let signatureMethod: String
+    let references: [Reference]
+
+    /// The signature method for `identity`'s key, as ``SignatureTemplate`` chooses it.
+    init(for identity: SigningIdentity, references: [Reference]) {
+        signatureMethod = identity.certificate.isECKey ? Algorithm.ecdsaSHA256 : Algorithm.rsaSHA256
+        self.references = references
+    }
+
+    /// The canonical `ds:SignedInfo` on its own (exclusive C14N of the SignedInfo element: it
+    /// declares the `ds` prefix itself), the octets that are hashed and signed.
+    var canonicalSignedInfo: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512 + 400 * references.count)
+        writeSignedInfo(to: &out, canonical: true, declaringPrefix: true)
+        return out
+    }
+
+    /// The whole `ds:Signature` with `signatureValue` (base64) and `keyInfo`, declaring the `ds`
+    /// prefix: canonical as it is rendered inside a document that does not use `ds` above it, or
+    /// as it is serialised.
+    func write(signatureValue: String, keyInfo: KeyInfo, to out: inout [UInt8], canonical: Bool) {
+        out += #"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">"#.utf8
+        out.append(0x0A)
+        writeSignedInfo(to: &out, canonical: canonical, declaringPrefix: false)
+        out += "\n<ds:SignatureValue>".utf8
+        out += signatureValue.utf8
+        out += "</ds:SignatureValue>\n<ds:KeyInfo>\n".utf8
+        switch keyInfo {
+        case .x509Data(let certificates):
+            out += "<ds:X509Data>\n\n".utf8
+            for certificate in certificates {
+                out += "<ds:X509Certificate>".utf8
+                out += certificate.utf8
+                out += "</ds:X509Certificate>".utf8
+            }
+            out += "</ds:X509Data>".utf8
+        case .securityTokenReference(let tokenId):
+            out += #"<wsse:SecurityTokenReference xmlns:wsse=""#.utf8
+            out += Namespace.wsse.utf8
+            out += ##""><wsse:Reference URI="#"##.utf8
+            Self.appendAttributeValue(tokenId, to: &out)
+            out += #"" ValueType=""#.utf8
+            out += WSSecurity.x509v3.utf8
+            out += canonical ? #""></wsse:Reference></wsse:SecurityTokenReference>"#.utf8 : #""/></wsse:SecurityTokenReference>"#.utf8
+        }
+        out += "\n</ds:KeyInfo>\n</ds:Signature>".utf8
+    }
+
+    private func writeSignedInfo(to out: inout [UInt8], canonical: Bool, declaringPrefix: Bool) {
+        func method(_ element: String, _ algorithm: String) {
+            out += "<ds:\(element) Algorithm=\"".utf8
+            out += algorithm.utf8
+            out += canonical ? "\"></ds:\(element)>\n".utf8 : "\"/>\n".utf8
+        }
+        out += (declaringPrefix ? #"<ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">"# : "<ds:SignedInfo>").utf8
+        out.append(0x0A)
+        method("CanonicalizationMethod", Algorithm.exclusiveC14N)
+        method("SignatureMethod", signatureMethod)
+        for reference in references {
+            out += #"<ds:Reference URI=""#.utf8
+            Self.appendAttributeValue(reference.uri, to: &out)
+            out += "\">\n<ds:Transforms>\n".utf8
+            if reference.enveloped { method("Transform", Algorithm.envelopedSignature) }
+            method("Transform", Algorithm.exclusiveC14N)
+            out += "</ds:Transforms>\n".utf8
+            method("DigestMethod", Algorithm.sha256)
+            out += "<ds:DigestValue>".utf8
+            out += Base64.encode(reference.digest).utf8
+            out += "</ds:DigestValue>\n</ds:Reference>\n".utf8
+        }
+        out += "</ds:SignedInfo>".utf8
+    }
+
+    /// The SignatureValue (base64) of the canonical SignedInfo, made with `identity`.
+    func signatureValue(with identity: SigningIdentity) throws(SignatureError) -> String {
+        let digest = FetchedDigest.sha256.md
+        let hash = try DigestStream.digest(canonicalSignedInfo, with: digest)
+        let value = try NativeSigner.signatureValue(ofHash: hash, digest: digest, ecdsa: signatureMethod == Algorithm.ecdsaSHA256, identity: identity)
+        return Base64.encode(value)
+    }
+
+    /// Whether the UTF-8 `text` holds only characters XML 1.0 allows (no control character but TAB,
+    /// LF and CR, no U+FFFE or U+FFFF), so that it can be written into a message as it is.
+    static func isCharacterData(_ text: [UInt8]) -> Bool {
+        var index = 0
+        while index < text.count {
+            let byte = text[index]
+            if byte < 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D { return false }
+            if byte == 0xEF, index + 2 < text.count, text[index + 1] == 0xBF, text[index + 2] == 0xBE || text[index + 2] == 0xBF { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// `value` as an attribute value with exclusive C14N's escaping (`&`, `<`, `"`, TAB, LF, CR).
+    static func appendAttributeValue(_ value: String, to out: inout [UInt8]) {
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): out += "&amp;".utf8
+            case UInt8(ascii: "<"): out += "&lt;".utf8
+            case UInt8(ascii: "\""): out += "&quot;".utf8
+            case 0x09: out += "&#x9;".utf8
+            case 0x0A: out += "&#xA;".utf8
+            case 0x0D: out += "&#xD;".utf8
+            default: out.append(byte)
+            }
+        }
+    }
+}
+
+/// A digest computed over octets fed in pieces (OpenSSL's `EVP_Digest*`).
+///
+/// Not `Sendable`: a digest belongs to the call that created it.
+final class DigestStream {
+    private let context: MessageDigestContext
+
+    init(_ digest: OpaquePointer) throws(SignatureError) {
+        context = try MessageDigestContext()
+        guard EVP_DigestInit_ex(context.context, digest, nil) == 1 else {
+            throw SignatureError(.internalFailure, "cannot start a digest: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
+        }
+    }
+
+    func update(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        _ = EVP_DigestUpdate(context.context, base, bytes.count)
+    }
+
+    func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { update($0) }
+    }
+
+    func update(_ bytes: ArraySlice<UInt8>) {
+        bytes.withUnsafeBufferPointer { update($0) }
+    }
+
+    func update(_ text: String) {
+        var text = text
+        text.withUTF8 { update($0) }
+    }
+
+    func finish() throws(SignatureError) -> [UInt8] {
+        var value = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        guard EVP_DigestFinal_ex(context.context, &value, &length) == 1 else {
+            throw SignatureError(.internalFailure, "cannot finish a digest: \(XMLSecLibrary.drainOpenSSLErrors().joined(separator: "; "))")
+        }
+        return Array(value.prefix(Int(length)))
+    }
+
+    /// The digest of `bytes` with `digest`.
+    static func digest(_ bytes: [UInt8], with digest: OpaquePointer) throws(SignatureError) -> [UInt8] {
+        let stream = try DigestStream(digest)
+        stream.update(bytes)
+        return try stream.finish()
+    }
+}

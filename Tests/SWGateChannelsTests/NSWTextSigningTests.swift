@@ -1,0 +1,157 @@
+import Foundation
+import SWGateChannels
+import SWGateDomain
+import SWGateSecurity
+import SWGateTesting
+import SWGateXML
+import Testing
+
+@testable import SWGateNSW
+
+/// `signForNSW` signs the envelope as text (`signNSWEnvelope(header:contentId:document:)`): the
+/// document parsed on its own, the signatures computed over canonical text. The tree signer
+/// (`signNSWEnvelope(_:at:)` over the built envelope) is the reference: same digests, same
+/// signature values, the same bytes where the document is written as the serialiser writes it, and
+/// the tree path itself wherever the document needs it.
+@Suite("NSW envelopes signed as text")
+struct NSWTextSigningTests {
+    static let date = Date(timeIntervalSince1970: 1_800_000_000)
+    static let gateway = ChannelTest.gateway
+    static let builder = NSWEnvelopeBuilder(from: gateway.configuration.localParty, to: gateway.configuration.nswParty)
+
+    /// The envelope signed as text (through `signForNSW`) and by the tree signer.
+    static func bothWays(_ document: [UInt8], messageId: String = "text-signing-1") throws -> (text: [UInt8], tree: [UInt8]) {
+        let summary = try SecurityServices.formDSummary(document)
+        let codes = SecurityServices.formDProfile.nsw!
+        let text = try gateway.signForNSW(document, summary: summary, codes: codes, messageId: messageId, at: date)
+        let envelope = builder.envelope(document: document, summary: summary, codes: codes, messageId: messageId, sendDate: date)
+        let tree = try gateway.signNSWEnvelope(Array(envelope.utf8), at: date)
+        return (text, tree)
+    }
+
+    /// Whether the text path takes `document` (rather than leaving it to the tree).
+    static func takenAsText(_ document: [UInt8]) throws -> Bool {
+        let summary = try SecurityServices.formDSummary(document)
+        let header = builder.header(summary: summary, codes: SecurityServices.formDProfile.nsw!, messageId: "m", sendDate: date)
+        return try gateway.signNSWEnvelope(header: Array(header.utf8), contentId: builder.contentId, document: document) != nil
+    }
+
+    /// The texts of every `ds:DigestValue` and `ds:SignatureValue`, in document order.
+    static func values(_ envelope: [UInt8]) -> [String] {
+        let text = String(decoding: envelope, as: UTF8.self)
+        return text.matches(of: /<ds:(?:DigestValue|SignatureValue)>([^<]*)</).map { String($0.1) }
+    }
+
+    static let xmlsecNSW = try! SecurityServices(
+        configuration: SimulatedPartner.nsw.developmentConfiguration(certificates: ChannelTest.certificates), engine: .xmlsec)
+
+    @Test(
+        "Every valid Form D fixture: the bytes the tree signer writes",
+        arguments: [
+            "formd-single-item.xml", "formd-amendment.xml", "formd-cancellation.xml", "formd-movement-exhibition.xml",
+            "formd-multi-item-all-criteria.xml", "formd-retroactive-third-country.xml",
+        ])
+    func sameBytes(_ fixture: String) throws {
+        let document = try Fixtures.bytes("valid/" + fixture)
+        #expect(try Self.takenAsText(document))
+        let (text, tree) = try Self.bothWays(document)
+        #expect(String(decoding: text, as: UTF8.self) == String(decoding: tree, as: UTF8.self))
+        #expect(Self.values(text).count == 4)
+    }
+
+    /// The same Form D spelled differently: the signatures are made over canonical forms, so the
+    /// digests and signature values are the tree signer's, and the partner's verifiers (native and
+    /// xmlsec) accept the envelope sent with the document's own text.
+    @Test(
+        "The document's own spelling: same signature values, verified by both engines",
+        arguments: [
+            "bom-declaration", "empty-end-tags", "single-quotes", "character-references", "crlf", "unused-prefix", "raw-greater-than",
+        ])
+    func spelling(_ variant: String) throws {
+        var text = String(decoding: try ChannelTest.formD(), as: UTF8.self)
+        switch variant {
+        case "bom-declaration":
+            text = text.replacingOccurrences(
+                of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "\u{FEFF}<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>")
+        case "empty-end-tags": text = text.replacingOccurrences(of: "<Function>ISSUE</Function>", with: "<Function>ISSUE</Function><Remarks/>")
+        case "single-quotes": text = text.replacingOccurrences(of: "unit=\"KGM\"", with: "unit = 'KGM' ")
+        case "character-references": text = text.replacingOccurrences(of: "Tôm sú", with: "T&#xF4;m s&#250;")
+        case "crlf": text = text.replacingOccurrences(of: "\n", with: "\r\n")
+        case "unused-prefix": text = text.replacingOccurrences(of: "<FormD ", with: "<FormD xmlns:x=\"urn:example:unused\" ")
+        case "raw-greater-than":
+            text = text.replacingOccurrences(of: "size 16/20", with: "size > 16 &amp; < 20".replacingOccurrences(of: "< ", with: "&lt; "))
+        default: Issue.record("unknown variant")
+        }
+        let document = Array(text.utf8)
+        #expect(try Self.takenAsText(document))
+        let (signed, tree) = try Self.bothWays(document)
+        #expect(Self.values(signed) == Self.values(tree))
+        #expect(Self.values(signed).count == 4)
+        for verifier in [ChannelTest.nsw, Self.xmlsecNSW] {
+            let verification = try verifier.verifyNSWEnvelope(signed, at: Self.date)
+            #expect(verification.messageId == "text-signing-1")
+            #expect(verification.sender == "MOIT-VN")
+        }
+    }
+
+    @Test("A changed byte in the signed Content or Header is caught")
+    func tamperingCaught() throws {
+        let (signed, _) = try Self.bothWays(try ChannelTest.formD())
+        for (from, to) in [("12600.000", "12600.001"), ("<documentYear>2026", "<documentYear>2025")] {
+            let tampered = Array(String(decoding: signed, as: UTF8.self).replacingOccurrences(of: from, with: to).utf8)
+            #expect(tampered != signed)
+            #expect(throws: SignatureError.self) { try ChannelTest.nsw.verifyNSWEnvelope(tampered, at: Self.date) }
+        }
+    }
+
+    /// Documents the text path does not take go through the tree, which behaves as before.
+    @Test(
+        "Comments, processing instructions, the envelope's own namespace: signed through the tree",
+        arguments: [
+            "comment", "processing-instruction", "comment-after-root", "envelope-namespace", "no-namespace",
+        ])
+    func treePath(_ variant: String) throws {
+        var text = String(decoding: try ChannelTest.formD(), as: UTF8.self)
+        switch variant {
+        case "comment": text = text.replacingOccurrences(of: "<Function>", with: "<!-- issued --><Function>")
+        case "processing-instruction": text = text.replacingOccurrences(of: "<Function>", with: "<?audit x?><Function>")
+        case "comment-after-root": text += "<!-- after -->"
+        case "envelope-namespace":
+            // An element in the envelope's own default namespace would not declare it inside the envelope.
+            text = text.replacingOccurrences(
+                of: "<Function>ISSUE</Function>", with: "<Note xmlns=\"urn:swgate:nsw:envelope:1\">x</Note><Function>ISSUE</Function>")
+        case "no-namespace":
+            // It would get an xmlns="" inside the envelope that it does not have on its own.
+            text = text.replacingOccurrences(of: "<Function>ISSUE</Function>", with: "<Note xmlns=\"\">x</Note><Function>ISSUE</Function>")
+        default: Issue.record("unknown variant")
+        }
+        let document = Array(text.utf8)
+        #expect(try !Self.takenAsText(document))
+        let (signed, tree) = try Self.bothWays(document)
+        #expect(signed == tree)
+        #expect(!String(decoding: signed, as: UTF8.self).contains("<!--"))
+        _ = try ChannelTest.nsw.verifyNSWEnvelope(signed, at: Self.date)
+    }
+
+    @Test("An Id in the document that the envelope uses is refused, as the tree signer refuses it")
+    func duplicateId() throws {
+        let text = String(decoding: try ChannelTest.formD(), as: UTF8.self)
+            .replacingOccurrences(of: "<Exporter>", with: "<Exporter Id=\"Content\">")
+        let document = Array(text.utf8)
+        #expect(try !Self.takenAsText(document))
+        let error = try #require(throws: SignatureError.self) { _ = try Self.bothWays(document) }
+        #expect(error.code == .duplicateId)
+    }
+
+    @Test("A header value with a character XML does not allow is left to the tree, which refuses it")
+    func controlCharacterInHeader() throws {
+        let document = try ChannelTest.formD()
+        var summary = try SecurityServices.formDSummary(document)
+        summary.reference = "VN-TH 26/03/\u{1}000123"
+        let header = Self.builder.header(summary: summary, codes: SecurityServices.formDProfile.nsw!, messageId: "m", sendDate: Self.date)
+        #expect(try Self.gateway.signNSWEnvelope(header: Array(header.utf8), contentId: "Content", document: document) == nil)
+        #expect(throws: SignatureError.self) {
+            try Self.gateway.signForNSW(document, summary: summary, codes: SecurityServices.formDProfile.nsw!, messageId: "m", at: Self.date)
+        }
+    }
+}
