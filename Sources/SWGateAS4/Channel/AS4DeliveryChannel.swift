@@ -59,10 +59,10 @@ public struct AS4DeliveryChannel: DeliveryChannel {
             }
             var builder = AS4MessageBuilder()
             builder.timestampLifetime = lifetime
-            let message = builder.userMessage(
-                document: document, summary: unsigned.summary, codes: codes, certificate: security.systemIdentity.certificate,
+            let message = builder.userMessageText(
+                summary: unsigned.summary, codes: codes, certificate: security.systemIdentity.certificate,
                 messageId: AS4Signals.messageId(forWireMessageID: delivery.wireMessageID), conversationId: delivery.conversation)
-            let signed = try security.signedAS4Message(Array(message.utf8))
+            let signed = try security.signedAS4Message(message, document: document)
             sentDigests = signed.referenceDigests
             return signed.bytes
         }

@@ -34,25 +34,40 @@ public struct AS4MessageBuilder: Sendable {
         messageId: String? = nil, refToMessageId: String? = nil, conversationId: String? = nil,
         at date: Date = Date()
     ) -> String {
+        userMessageText(
+            summary: summary, codes: codes, certificate: certificate, messageId: messageId, refToMessageId: refToMessageId,
+            conversationId: conversationId, at: date
+        ).text(body: XMLText.embeddableBytes(document))
+    }
+
+    /// ``userMessage(document:summary:codes:certificate:messageId:refToMessageId:conversationId:at:)``
+    /// as its parts, for signing as text (``SecurityServices/signedAS4Message(_:document:)``): the
+    /// `eb:Messaging` content is written as exclusive C14N renders it.
+    package func userMessageText(
+        summary: DocumentSummary, codes: DocumentProfile.AS4Codes, certificate: Certificate,
+        messageId: String? = nil, refToMessageId: String? = nil, conversationId: String? = nil,
+        at date: Date = Date()
+    ) -> AS4MessageText {
         let messageId = messageId ?? Self.newMessageId()
-        let e = XMLText.escape
+        let e = XMLText.canonicalText
+        let a = XMLText.canonicalAttribute
         var info = "<eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp><eb:MessageId>\(e(messageId))</eb:MessageId>"
         if let refToMessageId { info += "<eb:RefToMessageId>\(e(refToMessageId))</eb:RefToMessageId>" }
         let service = codes.service
         let action = codes.action
         let to = summary.importingCountry ?? ""
-        let ids = Ids()
+        let ids = AS4MessageText.Ids(suffix: MessageIdentifier.random())
         let user = """
             <eb:UserMessage><eb:MessageInfo>\(info)</eb:MessageInfo><eb:PartyInfo>\
-            <eb:From><eb:PartyId type="\(WSSecurity.partyIdType)">\(e(summary.issuingCountry))</eb:PartyId><eb:Role>\(e(fromRole))</eb:Role></eb:From>\
-            <eb:To><eb:PartyId type="\(WSSecurity.partyIdType)">\(e(to))</eb:PartyId><eb:Role>\(e(toRole))</eb:Role></eb:To>\
+            <eb:From><eb:PartyId type="\(a(WSSecurity.partyIdType))">\(e(summary.issuingCountry))</eb:PartyId><eb:Role>\(e(fromRole))</eb:Role></eb:From>\
+            <eb:To><eb:PartyId type="\(a(WSSecurity.partyIdType))">\(e(to))</eb:PartyId><eb:Role>\(e(toRole))</eb:Role></eb:To>\
             </eb:PartyInfo><eb:CollaborationInfo><eb:Service>\(e(service))</eb:Service><eb:Action>\(e(action))</eb:Action>\
             <eb:ConversationId>\(e(conversationId ?? summary.reference))</eb:ConversationId></eb:CollaborationInfo>\
-            <eb:PayloadInfo><eb:PartInfo href="#\(ids.body)"><eb:PartProperties>\
+            <eb:PayloadInfo><eb:PartInfo href="#\(a(ids.body))"><eb:PartProperties>\
             <eb:Property name="MimeType">\(e(payloadMimeType))</eb:Property><eb:Property name="CharacterSet">\(e(payloadCharacterSet))</eb:Property>\
             </eb:PartProperties></eb:PartInfo></eb:PayloadInfo></eb:UserMessage>
             """
-        return envelope(messaging: user, body: XMLText.embeddable(document), certificate: certificate, ids: ids, at: date)
+        return AS4MessageText(ids: ids, messaging: user, created: date, lifetime: timestampLifetime, certificate: certificate.base64)
     }
 
     /// A signed-receipt signal for a verified user message: `eb:Receipt` with the verified
@@ -76,7 +91,7 @@ public struct AS4MessageBuilder: Sendable {
             <eb:Receipt><ebbp:NonRepudiationInformation xmlns:ebbp="\(Namespace.ebbp)" xmlns:ds="\(Namespace.xmldsig)">\(parts)\
             </ebbp:NonRepudiationInformation></eb:Receipt></eb:SignalMessage>
             """
-        return envelope(messaging: signal, body: "", certificate: certificate, ids: Ids(), at: date)
+        return envelope(messaging: signal, certificate: certificate, at: date)
     }
 
     /// An error signal (`eb:SignalMessage` with one `eb:Error`), to be signed like every signal.
@@ -97,31 +112,17 @@ public struct AS4MessageBuilder: Sendable {
             <eb:Error errorCode="\(e(code))" severity="\(e(severity))" shortDescription="\(e(shortDescription))"\(refAttribute) origin="ebMS">\
             <eb:Description xml:lang="en">\(e(String(description.prefix(2000))))</eb:Description></eb:Error></eb:SignalMessage>
             """
-        return envelope(messaging: signal, body: "", certificate: certificate, ids: Ids(), at: date)
+        return envelope(messaging: signal, certificate: certificate, at: date)
     }
 
     /// A new ebMS `MessageId`: a random UUID at `swgate`.
     static func newMessageId() -> String { MessageIdentifier.random() + "@swgate" }
 
-    private struct Ids {
-        let suffix = MessageIdentifier.random()
-        var body: String { "body-" + suffix }
-        var messaging: String { "messaging-" + suffix }
-        var timestamp: String { "ts-" + suffix }
-        var token: String { "x509-" + suffix }
-    }
-
-    private func envelope(messaging: String, body: String, certificate: Certificate, ids: Ids, at date: Date) -> String {
-        """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <S12:Envelope xmlns:S12="\(Namespace.soap12)" xmlns:wsu="\(Namespace.wsu)"><S12:Header>\
-        <eb:Messaging xmlns:eb="\(Namespace.ebms)" S12:mustUnderstand="true" wsu:Id="\(ids.messaging)">\(messaging)</eb:Messaging>\
-        <wsse:Security xmlns:wsse="\(Namespace.wsse)" S12:mustUnderstand="true">\
-        <wsu:Timestamp wsu:Id="\(ids.timestamp)"><wsu:Created>\(XMLText.dateTime(date))</wsu:Created>\
-        <wsu:Expires>\(XMLText.dateTime(date.addingTimeInterval(timestampLifetime)))</wsu:Expires></wsu:Timestamp>\
-        <wsse:BinarySecurityToken EncodingType="\(WSSecurity.base64Binary)" ValueType="\(WSSecurity.x509v3)" \
-        wsu:Id="\(ids.token)">\(certificate.base64)</wsse:BinarySecurityToken></wsse:Security></S12:Header>\
-        <S12:Body wsu:Id="\(ids.body)">\(body)</S12:Body></S12:Envelope>
-        """
+    /// A signal: `messaging` in `eb:Messaging`, an empty Body.
+    private func envelope(messaging: String, certificate: Certificate, at date: Date) -> String {
+        AS4MessageText(
+            ids: .init(suffix: MessageIdentifier.random()), messaging: messaging, created: date, lifetime: timestampLifetime,
+            certificate: certificate.base64
+        ).text(body: [])
     }
 }

@@ -14,9 +14,15 @@ extension SecurityServices {
     ) throws(SignatureError) -> [UInt8] {
         var builder = AS4MessageBuilder()
         builder.timestampLifetime = configuration.timestampLifetimeSeconds
-        let message = builder.userMessage(
-            document: document, summary: summary, codes: codes, certificate: systemIdentity.certificate, at: date)
-        return try signAS4Message(Array(message.utf8))
+        let message = builder.userMessageText(summary: summary, codes: codes, certificate: systemIdentity.certificate, at: date)
+        return try signedAS4Message(message, document: document).bytes
+    }
+
+    /// Signs `message` carrying `document`: as text (``signedAS4MessageAsText(_:document:)``), or through
+    /// the tree when the text path leaves it (the xmlsec engine, a document it does not take).
+    package func signedAS4Message(_ message: AS4MessageText, document: [UInt8]) throws(SignatureError) -> SignedAS4Message {
+        if let signed = try signedAS4MessageAsText(message, document: document) { return signed }
+        return try signedAS4Message(Array(message.text(body: XMLText.embeddableBytes(document)).utf8))
     }
 
     /// Builds and signs the receipt for a verified user message.

@@ -48,6 +48,13 @@ package enum XMLText {
         return result
     }
 
+    /// `text` escaped for an attribute value as exclusive C14N writes it: `&`, `<`, `"`, TAB, LF, CR.
+    package static func canonicalAttribute(_ text: String) -> String {
+        var out: [UInt8] = []
+        SignatureText.appendAttributeValue(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// The replacement of each ASCII byte up to `>` that ``escape(_:)`` escapes.
     private static let escapes: [[UInt8]?] = (0...Int(UInt8(ascii: ">"))).map { byte in
         switch UInt8(byte) {

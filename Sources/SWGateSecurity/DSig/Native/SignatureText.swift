@@ -57,16 +57,16 @@ struct SignatureText {
         writeSignedInfo(to: &out, canonical: canonical, declaringPrefix: false)
         out += "\n<ds:SignatureValue>".utf8
         out += signatureValue.utf8
-        out += "</ds:SignatureValue>\n<ds:KeyInfo>\n".utf8
+        out += "</ds:SignatureValue>\n<ds:KeyInfo>".utf8
         switch keyInfo {
         case .x509Data(let certificates):
-            out += "<ds:X509Data>\n\n".utf8
+            out += "\n<ds:X509Data>\n\n".utf8
             for certificate in certificates {
                 out += "<ds:X509Certificate>".utf8
                 out += certificate.utf8
                 out += "</ds:X509Certificate>".utf8
             }
-            out += "</ds:X509Data>".utf8
+            out += "</ds:X509Data>\n".utf8
         case .securityTokenReference(let tokenId):
             out += #"<wsse:SecurityTokenReference xmlns:wsse=""#.utf8
             out += Namespace.wsse.utf8
@@ -76,7 +76,7 @@ struct SignatureText {
             out += WSSecurity.x509v3.utf8
             out += canonical ? #""></wsse:Reference></wsse:SecurityTokenReference>"#.utf8 : #""/></wsse:SecurityTokenReference>"#.utf8
         }
-        out += "\n</ds:KeyInfo>\n</ds:Signature>".utf8
+        out += "</ds:KeyInfo>\n</ds:Signature>".utf8
     }
 
     private func writeSignedInfo(to out: inout [UInt8], canonical: Bool, declaringPrefix: Bool) {
