@@ -38,10 +38,12 @@ struct AS4TextSigningTests {
     static let xmlsecASW = try! SecurityServices(
         configuration: SimulatedPartner.asw.developmentConfiguration(certificates: ChannelTest.certificates), engine: .xmlsec)
 
-    @Test("Every valid Form D fixture: the bytes and digests the tree signer gives", arguments: [
-        "formd-single-item.xml", "formd-amendment.xml", "formd-cancellation.xml", "formd-movement-exhibition.xml",
-        "formd-multi-item-all-criteria.xml", "formd-retroactive-third-country.xml",
-    ])
+    @Test(
+        "Every valid Form D fixture: the bytes and digests the tree signer gives",
+        arguments: [
+            "formd-single-item.xml", "formd-amendment.xml", "formd-cancellation.xml", "formd-movement-exhibition.xml",
+            "formd-multi-item-all-criteria.xml", "formd-retroactive-third-country.xml",
+        ])
     func sameBytes(_ fixture: String) throws {
         let (text, tree) = try Self.bothWays(try Fixtures.bytes("valid/" + fixture))
         let signed = try #require(text, "left to the tree")
@@ -66,7 +68,8 @@ struct AS4TextSigningTests {
             let verification = try verifier.verifyAS4Message(message.bytes, at: Self.date)
             #expect(verification.conversationId == "VN-TH \"A&B\" <26>\r'1'")
             #expect(verification.messageId == "text-signing-1@swgate")
-            #expect(Dictionary(uniqueKeysWithValues: verification.nonRepudiationInformation.map { ($0.uri, $0.digestValue) }) == message.referenceDigests)
+            #expect(
+                Dictionary(uniqueKeysWithValues: verification.nonRepudiationInformation.map { ($0.uri, $0.digestValue) }) == message.referenceDigests)
         }
     }
 
@@ -80,9 +83,11 @@ struct AS4TextSigningTests {
         }
     }
 
-    @Test("Comments, a wsu or S12 binding, a reserved Id: left to the tree, which behaves as before", arguments: [
-        "comment", "wsu-binding", "s12-binding", "reserved-id",
-    ])
+    @Test(
+        "Comments, a wsu or S12 binding, a reserved Id: left to the tree, which behaves as before",
+        arguments: [
+            "comment", "wsu-binding", "s12-binding", "reserved-id",
+        ])
     func treePath(_ variant: String) throws {
         var text = String(decoding: try ChannelTest.formD(), as: UTF8.self)
         let parts = try Self.parts(Array(text.utf8))
@@ -92,7 +97,8 @@ struct AS4TextSigningTests {
             // The Body already renders wsu: inside it, the document would not declare it.
             text = text.replacingOccurrences(of: "<FormD ", with: "<FormD xmlns:wsu=\"\(Namespace.wsu)\" wsu:Id=\"formd\" ")
         case "s12-binding":
-            text = text.replacingOccurrences(of: "<Function>ISSUE</Function>", with: "<Function xmlns:S12=\"\(Namespace.soap12)\" S12:role=\"x\">ISSUE</Function>")
+            text = text.replacingOccurrences(
+                of: "<Function>ISSUE</Function>", with: "<Function xmlns:S12=\"\(Namespace.soap12)\" S12:role=\"x\">ISSUE</Function>")
         case "reserved-id": text = text.replacingOccurrences(of: "<Exporter>", with: "<Exporter Id=\"\(parts.ids.timestamp)\">")
         default: Issue.record("unknown variant")
         }

@@ -1,6 +1,6 @@
-public import SWGateChannels
 public import AsyncHTTPClient
 public import Foundation
+public import SWGateChannels
 public import SWGateDelivery
 public import SWGateDomain
 public import SWGateSecurity

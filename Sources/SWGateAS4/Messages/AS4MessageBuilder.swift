@@ -1,10 +1,10 @@
+public import Foundation
+import SWGateChannels
+import SWGateDelivery
+public import SWGateDomain
+public import SWGateSecurity
 import SWGateStore
 import SWGateXML
-import SWGateDelivery
-public import SWGateSecurity
-import SWGateChannels
-public import SWGateDomain
-public import Foundation
 
 /// Writes unsigned AS4 messages (docs/as4-profile.md): a SOAP 1.2 envelope with `eb:Messaging` and a
 /// `wsse:Security` header holding the timestamp and the signer's certificate as a
@@ -72,8 +72,10 @@ public struct AS4MessageBuilder: Sendable {
 
     /// A signed-receipt signal for a verified user message: `eb:Receipt` with the verified
     /// reference digests as ebbp:NonRepudiationInformation.
-    public func receipt(for verification: AS4Verification, certificate: Certificate,
-                        messageId: String? = nil, at date: Date = Date()) -> String {
+    public func receipt(
+        for verification: AS4Verification, certificate: Certificate,
+        messageId: String? = nil, at date: Date = Date()
+    ) -> String {
         let messageId = messageId ?? Self.newMessageId()
         let e = XMLText.escape
         var parts = ""
@@ -82,7 +84,8 @@ public struct AS4MessageBuilder: Sendable {
             if !reference.transforms.isEmpty {
                 parts += "<ds:Transforms>" + reference.transforms.map { "<ds:Transform Algorithm=\"\(e($0))\"/>" }.joined() + "</ds:Transforms>"
             }
-            parts += "<ds:DigestMethod Algorithm=\"\(e(reference.digestMethod))\"/><ds:DigestValue>\(e(reference.digestValue))</ds:DigestValue>"
+            parts +=
+                "<ds:DigestMethod Algorithm=\"\(e(reference.digestMethod))\"/><ds:DigestValue>\(e(reference.digestValue))</ds:DigestValue>"
                 + "</ds:Reference></ebbp:MessagePartNRInformation>"
         }
         let signal = """

@@ -1,9 +1,9 @@
-import SWGateStore
-import SWGateDelivery
-import SWGateChannels
 import Foundation
-import SWGateSecurity
+import SWGateChannels
+import SWGateDelivery
 import SWGateDomain
+import SWGateSecurity
+import SWGateStore
 import SWGateXML
 
 /// ebMS 3 signals and the parts of AS4 messages the channels read.

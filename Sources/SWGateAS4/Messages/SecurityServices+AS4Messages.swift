@@ -1,10 +1,10 @@
-import SWGateStore
-import SWGateXML
-import SWGateDelivery
-import SWGateChannels
 public import Foundation
+import SWGateChannels
+import SWGateDelivery
 public import SWGateDomain
 public import SWGateSecurity
+import SWGateStore
+import SWGateXML
 
 extension SecurityServices {
     /// Wraps business `document` (described by `summary` and its profile's AS4 `codes`) in an AS4

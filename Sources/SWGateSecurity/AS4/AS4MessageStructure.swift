@@ -1,6 +1,6 @@
-import SWGateXML
-import SWGateDomain
 import Foundation
+import SWGateDomain
+import SWGateXML
 
 /// The parts of an AS4 message (docs/as4-profile.md) that the WS-Security signature must bind, found by
 /// their one allowed position: `S12:Envelope/S12:Header/eb:Messaging`,
@@ -31,7 +31,8 @@ struct AS4MessageStructure {
         let messagings = header.children("Messaging", Namespace.ebms)
         let securities = header.children("Security", Namespace.wsse)
         guard messagings.count == 1, securities.count == 1 else {
-            throw SignatureError(.wrapping, "the Header must hold exactly one eb:Messaging and one wsse:Security (has \(messagings.count) and \(securities.count))")
+            throw SignatureError(
+                .wrapping, "the Header must hold exactly one eb:Messaging and one wsse:Security (has \(messagings.count) and \(securities.count))")
         }
         messaging = messagings[0]
         security = securities[0]

@@ -1,5 +1,5 @@
-import SWGateDomain
 public import Foundation
+import SWGateDomain
 
 /// An unsigned AS4 message as the gateway writes it (docs/as4-profile.md): a SOAP 1.2 envelope with
 /// `eb:Messaging` and a `wsse:Security` header holding the timestamp and the signer's certificate
@@ -51,7 +51,8 @@ package struct AS4MessageText: Sendable {
         out += messaging.utf8
         out += "</eb:Messaging><wsse:Security xmlns:wsse=\"\(Namespace.wsse)\" S12:mustUnderstand=\"true\">".utf8
         writeTimestamp(to: &out, declaring: false)
-        out += "<wsse:BinarySecurityToken EncodingType=\"\(WSSecurity.base64Binary)\" ValueType=\"\(WSSecurity.x509v3)\" wsu:Id=\"\(ids.token)\">".utf8
+        out +=
+            "<wsse:BinarySecurityToken EncodingType=\"\(WSSecurity.base64Binary)\" ValueType=\"\(WSSecurity.x509v3)\" wsu:Id=\"\(ids.token)\">".utf8
         out += certificate.utf8
         out += "</wsse:BinarySecurityToken>".utf8
         out += signature
@@ -96,10 +97,11 @@ package struct AS4MessageText: Sendable {
     /// Whether the Ids are plain enough to be written without escaping (letters, digits, `-`, `_`, `.`).
     var hasPlainIds: Bool {
         [ids.body, ids.messaging, ids.timestamp, ids.token].allSatisfy { id in
-            !id.isEmpty && id.utf8.allSatisfy { byte in
-                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-            }
+            !id.isEmpty
+                && id.utf8.allSatisfy { byte in
+                    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                        || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+                }
         }
     }
 }

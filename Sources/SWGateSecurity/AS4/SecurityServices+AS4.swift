@@ -1,7 +1,7 @@
-import SWGateDomain
 internal import CXMLSec
-public import SWGateXML
 public import Foundation
+import SWGateDomain
+public import SWGateXML
 
 /// The result of verifying an AS4 message: its WS-Security signature passed every check.
 public struct AS4Verification: Sendable, Hashable {
@@ -75,16 +75,20 @@ extension SecurityServices {
     /// Verifies an AS4 message: structure, references to exactly Body, eb:Messaging and Timestamp,
     /// timestamp freshness (± ``SecurityConfiguration/clockSkewSeconds``), trust, and the signer
     /// bound to `PartyInfo/From/PartyId` (or to `partner` for signals, which name no party).
-    public func verifyAS4Message(_ bytes: [UInt8], partner expectedPartner: String? = nil,
-                                 at date: Date = Date()) throws(SignatureError) -> AS4Verification {
+    public func verifyAS4Message(
+        _ bytes: [UInt8], partner expectedPartner: String? = nil,
+        at date: Date = Date()
+    ) throws(SignatureError) -> AS4Verification {
         try verifyAS4Message(Self.parse(bytes), partner: expectedPartner, at: date)
     }
 
     /// ``verifyAS4Message(_:partner:at:)`` on a message already parsed with ``XMLDocument``'s
     /// defaults (whitespace kept), e.g. to read its ebMS signals first. Verification registers
     /// the signed elements' Ids in the document: verify a document once.
-    public func verifyAS4Message(_ document: XMLDocument, partner expectedPartner: String? = nil,
-                                 at date: Date = Date()) throws(SignatureError) -> AS4Verification {
+    public func verifyAS4Message(
+        _ document: XMLDocument, partner expectedPartner: String? = nil,
+        at date: Date = Date()
+    ) throws(SignatureError) -> AS4Verification {
         try document.withRootNode { (root) throws(SignatureError) in
             let message = try AS4MessageStructure(root)
             guard let signature = message.signature else {
@@ -113,7 +117,8 @@ extension SecurityServices {
                 throw SignatureError(.missingCertificate, "the BinarySecurityToken is not an X509v3 token")
             }
             let signer = try trustStore.certificate(base64: message.token.textContent)
-            let verification = SignatureVerification(trustStore: trustStore, engine: engine, partner: try partner(claimed), date: date, tolerance: configuration.clockSkewSeconds)
+            let verification = SignatureVerification(
+                trustStore: trustStore, engine: engine, partner: try partner(claimed), date: date, tolerance: configuration.clockSkewSeconds)
             let verified = try verification.verify(signature, expected: expected, signer: signer, intermediates: [])
             return AS4Verification(
                 messageId: message.messageInfo("MessageId") ?? "", refToMessageId: message.messageInfo("RefToMessageId"),
@@ -126,8 +131,8 @@ extension SecurityServices {
 
     private func checkTimestamp(_ timestamp: NodePointer, at date: Date) throws(SignatureError) {
         guard let createdText = timestamp.onlyChild("Created", Namespace.wsu)?.textContent,
-              let expiresText = timestamp.onlyChild("Expires", Namespace.wsu)?.textContent,
-              let created = XMLText.parseDateTime(createdText), let expires = XMLText.parseDateTime(expiresText)
+            let expiresText = timestamp.onlyChild("Expires", Namespace.wsu)?.textContent,
+            let created = XMLText.parseDateTime(createdText), let expires = XMLText.parseDateTime(expiresText)
         else {
             throw SignatureError(.timestampStale, "wsu:Timestamp needs parseable Created and Expires")
         }
@@ -137,7 +142,8 @@ extension SecurityServices {
             let ahead = Int(created.timeIntervalSince(date).rounded())
             throw SignatureError(
                 .timestampStale,
-                "timestamp Created \(createdText) is \(ahead) s in the future; tolerance \(Int(skew)) s (local time \(local)): the sender's clock is ahead of the gateway's")
+                "timestamp Created \(createdText) is \(ahead) s in the future; tolerance \(Int(skew)) s (local time \(local)): the sender's clock is ahead of the gateway's"
+            )
         }
         guard expires > created else {
             throw SignatureError(.timestampStale, "timestamp Expires \(expiresText) is not after Created \(createdText)")
@@ -146,7 +152,8 @@ extension SecurityServices {
             let behind = Int(date.timeIntervalSince(expires).rounded())
             throw SignatureError(
                 .timestampStale,
-                "timestamp Expires \(expiresText) is \(behind) s in the past; tolerance \(Int(skew)) s (local time \(local)): the message is stale or the sender's clock is behind the gateway's")
+                "timestamp Expires \(expiresText) is \(behind) s in the past; tolerance \(Int(skew)) s (local time \(local)): the message is stale or the sender's clock is behind the gateway's"
+            )
         }
     }
 }

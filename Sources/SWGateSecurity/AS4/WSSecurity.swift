@@ -1,4 +1,5 @@
 import SWGateXML
+
 /// WS-Security and ebMS constants.
 package enum WSSecurity {
     package static let x509v3 = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3"

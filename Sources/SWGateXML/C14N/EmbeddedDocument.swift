@@ -1,4 +1,4 @@
-package import CLibXML2
+import CLibXML2
 
 /// A business document to be embedded, as its own text, in a message the gateway writes and signs
 /// as text (SWGateSecurity's `SignatureText`): parsed once on its own for its exclusive canonical
@@ -65,7 +65,9 @@ package struct EmbeddedDocument {
                 if let ns = node.pointee.ns, Self.isEnclosing(ns, enclosing) { return false }
                 attribute = node.pointee.next
             }
-            for value in current.idAttributeValues where !ids.insert(value).inserted { return false }
+            if current.pointee.properties != nil {
+                for value in current.idAttributeValues where !ids.insert(value).inserted { return false }
+            }
             var child = current.pointee.children
             while let node = child {
                 switch node.pointee.type {
@@ -81,8 +83,11 @@ package struct EmbeddedDocument {
 
     /// Whether `ns` binds a prefix to the URI an enclosing element binds it to.
     private static func isEnclosing(_ ns: UnsafeMutablePointer<xmlNs>, _ enclosing: [Binding]) -> Bool {
-        guard !enclosing.isEmpty, let href = ns.pointee.href else { return false }
-        let prefix = ns.pointee.prefix.map { String(cString: $0) } ?? ""
-        return enclosing.contains { $0.prefix == prefix && cStringEquals(href, $0.href) }
+        guard let href = ns.pointee.href else { return false }
+        for binding in enclosing {
+            let samePrefix = ns.pointee.prefix.map { cStringEquals($0, binding.prefix) } ?? binding.prefix.isEmpty
+            if samePrefix && cStringEquals(href, binding.href) { return true }
+        }
+        return false
     }
 }

@@ -80,28 +80,35 @@ struct SignatureText {
     }
 
     private func writeSignedInfo(to out: inout [UInt8], canonical: Bool, declaringPrefix: Bool) {
-        func method(_ element: String, _ algorithm: String) {
-            out += "<ds:\(element) Algorithm=\"".utf8
+        func method(_ start: StaticString, _ algorithm: String, _ end: StaticString) {
+            Self.append(start, to: &out)
             out += algorithm.utf8
-            out += canonical ? "\"></ds:\(element)>\n".utf8 : "\"/>\n".utf8
+            if canonical { Self.append(end, to: &out) } else { Self.append("\"/>\n", to: &out) }
         }
-        out += (declaringPrefix ? #"<ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">"# : "<ds:SignedInfo>").utf8
-        out.append(0x0A)
-        method("CanonicalizationMethod", Algorithm.exclusiveC14N)
-        method("SignatureMethod", signatureMethod)
+        if declaringPrefix {
+            Self.append("<ds:SignedInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">\n", to: &out)
+        } else {
+            Self.append("<ds:SignedInfo>\n", to: &out)
+        }
+        method(#"<ds:CanonicalizationMethod Algorithm=""#, Algorithm.exclusiveC14N, "\"></ds:CanonicalizationMethod>\n")
+        method(#"<ds:SignatureMethod Algorithm=""#, signatureMethod, "\"></ds:SignatureMethod>\n")
         for reference in references {
-            out += #"<ds:Reference URI=""#.utf8
+            Self.append(#"<ds:Reference URI=""#, to: &out)
             Self.appendAttributeValue(reference.uri, to: &out)
-            out += "\">\n<ds:Transforms>\n".utf8
-            if reference.enveloped { method("Transform", Algorithm.envelopedSignature) }
-            method("Transform", Algorithm.exclusiveC14N)
-            out += "</ds:Transforms>\n".utf8
-            method("DigestMethod", Algorithm.sha256)
-            out += "<ds:DigestValue>".utf8
+            Self.append("\">\n<ds:Transforms>\n", to: &out)
+            if reference.enveloped { method(#"<ds:Transform Algorithm=""#, Algorithm.envelopedSignature, "\"></ds:Transform>\n") }
+            method(#"<ds:Transform Algorithm=""#, Algorithm.exclusiveC14N, "\"></ds:Transform>\n")
+            Self.append("</ds:Transforms>\n", to: &out)
+            method(#"<ds:DigestMethod Algorithm=""#, Algorithm.sha256, "\"></ds:DigestMethod>\n")
+            Self.append("<ds:DigestValue>", to: &out)
             out += Base64.encode(reference.digest).utf8
-            out += "</ds:DigestValue>\n</ds:Reference>\n".utf8
+            Self.append("</ds:DigestValue>\n</ds:Reference>\n", to: &out)
         }
-        out += "</ds:SignedInfo>".utf8
+        Self.append("</ds:SignedInfo>", to: &out)
+    }
+
+    private static func append(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// The SignatureValue (base64) of the canonical SignedInfo, made with `identity`.
