@@ -1,12 +1,13 @@
 import Foundation
 import SWGateChannels
 import SWGateDomain
-import SWGateSecurity
 import SWGateTesting
 import SWGateXML
 import Testing
 
+@testable import SWGateAS4
 @testable import SWGateNSW
+@testable import SWGateSecurity
 
 /// `signForNSW` signs the envelope as text (`signNSWEnvelope(header:contentId:document:)`): the
 /// document parsed on its own, the signatures computed over canonical text. The tree signer
@@ -153,5 +154,33 @@ struct NSWTextSigningTests {
         #expect(throws: SignatureError.self) {
             try Self.gateway.signForNSW(document, summary: summary, codes: SecurityServices.formDProfile.nsw!, messageId: "m", at: Self.date)
         }
+    }
+
+    /// Both deliveries of a Form D sign the same document: the second uses the first one's parse.
+    @Test("A document signed for the NSW and then the ASW is parsed once; the 64 most recent are kept")
+    func parsedOncePerDocument() throws {
+        let services = try SecurityServices(configuration: .development(directory: ChannelTest.certificates))
+        let document = try ChannelTest.formD()
+        let nsw = try services.signFormDForNSW(document, messageId: "cache-1", at: Self.date)
+        #expect(services.embeddedDocuments.parses == 1)
+        let as4 = try services.signFormDForAS4(document, at: Self.date)
+        #expect(services.embeddedDocuments.parses == 1)
+        _ = try ChannelTest.nsw.verifyNSWEnvelope(nsw, at: Self.date)
+        _ = try ChannelTest.asw.verifyAS4Message(as4, at: Self.date)
+        // Another document is parsed for itself, and signed as the tree signer signs it.
+        let others = (0..<EmbeddedDocumentCache.capacity).map { index in
+            Array(String(decoding: document, as: UTF8.self).replacingOccurrences(of: "12600.000", with: "\(10_000 + index).000").utf8)
+        }
+        let (text, tree) = try Self.bothWays(others[0])
+        #expect(text == tree)
+        #expect(services.embeddedDocuments.parses == 1)  // `bothWays` signs with the shared services
+        _ = try services.signFormDForNSW(others[0], messageId: "cache-2", at: Self.date)
+        #expect(services.embeddedDocuments.parses == 2)
+        // 64 newer documents push the first one out: it is parsed again.
+        for other in others.dropFirst() { _ = try services.signFormDForNSW(other, messageId: "cache-3", at: Self.date) }
+        #expect(services.embeddedDocuments.parses == 1 + EmbeddedDocumentCache.capacity)
+        let again = try services.signFormDForNSW(document, messageId: "cache-1", at: Self.date)
+        #expect(services.embeddedDocuments.parses == 2 + EmbeddedDocumentCache.capacity)
+        #expect(again == nsw)
     }
 }

@@ -16,8 +16,9 @@ extension SecurityServices {
     package func signedAS4MessageAsText(_ message: AS4MessageText, document: [UInt8]) throws(SignatureError) -> SignedAS4Message? {
         guard engine == .native, message.hasPlainIds, SignatureText.isCharacterData(Array(message.messaging.utf8)),
             let identity = systemKeys.identity(certificateBase64: message.certificate),
-            let embedded = EmbeddedDocument(
-                document, reservedIds: [message.ids.body, message.ids.messaging, message.ids.timestamp, message.ids.token],
+            let embedded = embeddedDocuments.document(for: document),
+            embedded.fits(
+                reservedIds: [message.ids.body, message.ids.messaging, message.ids.timestamp, message.ids.token],
                 enclosing: [.init(prefix: "S12", href: Namespace.soap12), .init(prefix: "wsu", href: Namespace.wsu)])
         else { return nil }
         let sha256 = FetchedDigest.sha256.md

@@ -27,6 +27,8 @@ public final class SecurityServices: Sendable {
     public let engine: SignatureEngine
     /// The directory relative paths in ``configuration`` are resolved against.
     public let baseDirectory: String
+    /// The business documents signed as text lately (a document goes to both partners).
+    let embeddedDocuments = EmbeddedDocumentCache()
 
     /// Loads `configuration`, resolving relative paths against `baseDirectory`; `engine` selects
     /// the crypto/C14N implementation under the (identical) policy checks; `now` is the clock that

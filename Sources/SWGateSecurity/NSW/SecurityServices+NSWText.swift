@@ -19,7 +19,8 @@ extension SecurityServices {
     ///   not allow (the tree path then refuses the envelope as before).
     package func signNSWEnvelope(header: [UInt8], contentId: String, document: [UInt8]) throws(SignatureError) -> [UInt8]? {
         guard engine == .native, SignatureText.isCharacterData(header),
-            let embedded = EmbeddedDocument(document, reservedIds: [contentId], enclosing: [.init(prefix: "", href: Namespace.nswEnvelope)])
+            let embedded = embeddedDocuments.document(for: document),
+            embedded.fits(reservedIds: [contentId], enclosing: [.init(prefix: "", href: Namespace.nswEnvelope)])
         else { return nil }
         var id: [UInt8] = []
         SignatureText.appendAttributeValue(contentId, to: &id)

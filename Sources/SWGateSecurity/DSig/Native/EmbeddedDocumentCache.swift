@@ -1,0 +1,43 @@
+import SWGateXML
+import Synchronization
+
+/// The business documents signed as text lately, parsed (``EmbeddedDocument``), by their bytes.
+///
+/// A document routed to the NSW and to the ASW is signed by both deliveries, usually within
+/// moments of each other: the second finds the first one's parse and canonical form here instead
+/// of parsing the document again. Entries are found by a hash of the bytes and compared byte for
+/// byte; at most ``capacity`` are kept, the oldest dropped first. A document the text path does
+/// not take is remembered as such.
+final class EmbeddedDocumentCache: Sendable {
+    private struct Entry {
+        let bytes: [UInt8]
+        let document: EmbeddedDocument?
+    }
+
+    private struct State {
+        var entries: [Int: Entry] = [:]
+        var order: [Int] = []
+        var parses = 0
+    }
+
+    static let capacity = 64
+    private let state = Mutex(State())
+
+    /// How many documents were parsed (not found in the cache) so far.
+    var parses: Int { state.withLock { $0.parses } }
+
+    /// The parsed document for `bytes`, from the cache or parsed now (and kept).
+    func document(for bytes: [UInt8]) -> EmbeddedDocument? {
+        let key = bytes.hashValue
+        if let entry = state.withLock({ $0.entries[key] }), entry.bytes == bytes { return entry.document }
+        let document = EmbeddedDocument(bytes)
+        state.withLock { state in
+            state.parses += 1
+            if state.entries.updateValue(Entry(bytes: bytes, document: document), forKey: key) == nil {
+                state.order.append(key)
+                if state.order.count > Self.capacity { state.entries[state.order.removeFirst()] = nil }
+            }
+        }
+        return document
+    }
+}
