@@ -48,11 +48,7 @@ struct AS4MessageStructure {
             throw SignatureError(.unexpectedSignature, "wsse:Security holds \(signatures.count) ds:Signature elements")
         }
         signature = signatures.first
-        var count = 0
-        try root.forEachDescendant { node throws(SignatureError) in
-            if node.isElement("Signature", Namespace.xmldsig) { count += 1 }
-        }
-        guard count == signatures.count else {
+        guard root.descendantCount(named: "Signature", namespace: Namespace.xmldsig) == signatures.count else {
             throw SignatureError(.unexpectedSignature, "the message holds a ds:Signature outside wsse:Security")
         }
         let users = messaging.children("UserMessage", Namespace.ebms)

@@ -13,11 +13,7 @@ extension SecurityServices {
     public func signEnvelopedDocument(_ bytes: [UInt8]) throws(SignatureError) -> [UInt8] {
         let document = try Self.parse(bytes)
         try document.withRootNode { (root) throws(SignatureError) in
-            var existing = 0
-            try root.forEachDescendant { node throws(SignatureError) in
-                if node.isElement("Signature", Namespace.xmldsig) { existing += 1 }
-            }
-            guard existing == 0 else { throw SignatureError(.unexpectedSignature, "the document is already signed") }
+            guard root.descendantCount(named: "Signature", namespace: Namespace.xmldsig) == 0 else { throw SignatureError(.unexpectedSignature, "the document is already signed") }
             // A document whose Ids are not unique could not be verified once signed: refuse it now.
             try DocumentIds.requireUnique(in: root)
             root.removeCommentsAndPIs()

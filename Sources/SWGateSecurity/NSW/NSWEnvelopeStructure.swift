@@ -70,10 +70,7 @@ struct NSWEnvelopeStructure {
             systemSignatureElement = nil
             systemSignature = nil
         }
-        var signatures = 0
-        try root.forEachDescendant { node throws(SignatureError) in
-            if node.isElement("Signature", Namespace.xmldsig) { signatures += 1 }
-        }
+        let signatures = root.descendantCount(named: "Signature", namespace: Namespace.xmldsig)
         let expected = (contentSignature == nil ? 0 : 1) + (systemSignature == nil ? 0 : 1)
         guard signatures == expected else {
             throw SignatureError(.unexpectedSignature, "the envelope holds \(signatures) ds:Signature elements; only Body/Signature and SystemSignature are allowed")

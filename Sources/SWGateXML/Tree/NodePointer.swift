@@ -68,16 +68,16 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
         return String(cString: content)
     }
 
-    /// Every descendant element (not including self), depth first.
-    package func forEachDescendant<E: Error>(_ body: (NodePointer) throws(E) -> Void) throws(E) {
-        var child = pointee.children
-        while let current = child {
-            if current.pointee.type == XML_ELEMENT_NODE {
-                try body(current)
-                try current.forEachDescendant(body)
-            }
-            child = current.pointee.next
+    /// How many elements below this one (not counting itself) are `name` in namespace `uri`: one
+    /// walk without recursion or closures (the signature-count checks run on every message).
+    package func descendantCount(named name: String, namespace uri: String) -> Int {
+        var count = 0
+        var node = nextElement(within: self)
+        while let element = node {
+            if element.isElement(name, uri) { count += 1 }
+            node = element.nextElement(within: self)
         }
+        return count
     }
 
     /// The element after this one in document order, inside `root` (an ancestor, or this element):
