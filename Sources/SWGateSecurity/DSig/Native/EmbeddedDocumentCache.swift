@@ -28,8 +28,8 @@ final class EmbeddedDocumentCache: Sendable {
 
     /// The parsed document for `bytes`, from the cache or parsed now (and kept).
     func document(for bytes: [UInt8]) -> EmbeddedDocument? {
-        let key = bytes.hashValue
-        if let entry = state.withLock({ $0.entries[key] }), entry.bytes == bytes { return entry.document }
+        let key = Self.key(bytes)
+        if let entry = state.withLock({ $0.entries[key] }), Self.same(entry.bytes, bytes) { return entry.document }
         let document = EmbeddedDocument(bytes)
         state.withLock { state in
             state.parses += 1
@@ -39,5 +39,16 @@ final class EmbeddedDocumentCache: Sendable {
             }
         }
         return document
+    }
+
+    /// A hash of the bytes as one block (an array's own `hashValue` feeds them one by one).
+    private static func key(_ bytes: [UInt8]) -> Int {
+        var hasher = Hasher()
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        return hasher.finalize()
+    }
+
+    private static func same(_ first: [UInt8], _ second: [UInt8]) -> Bool {
+        first == second
     }
 }
