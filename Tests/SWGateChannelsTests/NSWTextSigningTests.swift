@@ -183,4 +183,33 @@ struct NSWTextSigningTests {
         #expect(services.embeddedDocuments.parses == 2 + EmbeddedDocumentCache.capacity)
         #expect(again == nsw)
     }
+
+    /// Acknowledgements (the simulator's answers, the gateway's answers on /nsw) are signed as text
+    /// too: their Content is written by the gateway in canonical form.
+    @Test("An acknowledgement with a reason and errors: the tree signer's bytes; with a CR, its signature values")
+    func acknowledgement() throws {
+        let nswKeys = ChannelTest.nsw
+        let from = nswKeys.configuration.localParty, to = nswKeys.configuration.nswParty
+        var ack = NSWAcknowledgement(
+            function: "REJECT", refMessageId: "m-1", reference: "VN-TH 26/03/000123", status: "REJECTED", reason: "\"quoted\" & <bracketed> 'reason'",
+            errors: [.init(code: "E1", message: "a > b", path: "/FormD/Item[1]"), .init(code: "E2", message: "no path")])
+        ack.subjectType = "LIC"
+        let text = try nswKeys.signAcknowledgement(ack, from: from, to: to, messageId: "ack-1", at: Self.date)
+        let tree = try nswKeys.signNSWEnvelope(ack.envelope(from: from, to: to, messageId: "ack-1", date: Self.date), at: Self.date)
+        #expect(String(decoding: text, as: UTF8.self) == String(decoding: tree, as: UTF8.self))
+        let parts = ack.parts(from: from, to: to, messageId: "ack-1", date: Self.date)
+        #expect(
+            try nswKeys.signNSWEnvelope(header: Array(parts.header.utf8), contentId: "Content", canonicalContent: Array(parts.content.utf8)) != nil)
+
+        ack.reason = "line one\r\nline two"
+        let withCR = try nswKeys.signAcknowledgement(ack, from: from, to: to, messageId: "ack-2", at: Self.date)
+        let treeWithCR = try nswKeys.signNSWEnvelope(ack.envelope(from: from, to: to, messageId: "ack-2", date: Self.date), at: Self.date)
+        #expect(Self.values(withCR) == Self.values(treeWithCR))
+        for verifier in [Self.gateway, try SecurityServices(configuration: .development(directory: ChannelTest.certificates), engine: .xmlsec)] {
+            let verification = try verifier.verifyNSWEnvelope(withCR, at: Self.date)
+            #expect(verification.sender == "NSW-VN")
+        }
+        let document = try XMLDocument(bytes: withCR)
+        #expect(NSWAcknowledgement(envelope: document.root)?.reason == "line one\r\nline two")
+    }
 }

@@ -164,7 +164,7 @@ public struct NSWEndpoint: Endpoint {
         ack.subjectType = inbound.subjectType
         let answer: [UInt8]
         do {
-            let signed = try security.signNSWEnvelope(ack.envelope(from: security.configuration.localParty, to: inbound.sender))
+            let signed = try security.signAcknowledgement(ack, from: security.configuration.localParty, to: inbound.sender)
             answer = SOAP11.envelope(containing: signed)
         } catch {
             return Self.serverFault("the acknowledgement cannot be signed: \(error)", status: 500)

@@ -1,9 +1,9 @@
-import SWGateStore
-import SWGateDelivery
-import SWGateChannels
 public import Foundation
+import SWGateChannels
+import SWGateDelivery
 import SWGateDomain
 public import SWGateSecurity
+import SWGateStore
 public import SWGateXML
 
 /// An NSW `Acknowledgement` (docs/nsw-profile.md): the answer to a message — received (`ACK`/`RECEIVED`),
@@ -49,8 +49,18 @@ public struct NSWAcknowledgement: Sendable, Hashable {
 
     /// The unsigned NSW envelope carrying this acknowledgement from `from` to `to`.
     public func envelope(from: NSWParty, to: NSWParty, messageId: String? = nil, date: Date = Date()) -> [UInt8] {
-        let messageId = messageId ?? MessageIdentifier.random()
-        let e = XMLText.escape
+        let (header, content) = parts(from: from, to: to, messageId: messageId ?? MessageIdentifier.random(), date: date)
+        let text =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Envelope xmlns=\"\(Namespace.nswEnvelope)\">\(header)"
+            + "<Body><Content Id=\"Content\">\(content)</Content></Body></Envelope>"
+        return Array(text.utf8)
+    }
+
+    /// The envelope's `Header` and what its `Content` holds, both written as exclusive C14N renders
+    /// them inside the envelope, for signing as text
+    /// (``SecurityServices/signNSWEnvelope(header:contentId:canonicalContent:)``).
+    func parts(from: NSWParty, to: NSWParty, messageId: String, date: Date) -> (header: String, content: String) {
+        let e = XMLText.canonicalText
         var content =
             "<Acknowledgement><RefMessageId>\(e(refMessageId))</RefMessageId><Reference>\(e(reference))</Reference>"
             + "<Status>\(e(status))</Status>"
@@ -66,12 +76,7 @@ public struct NSWAcknowledgement: Sendable, Hashable {
             "<documentType>\(EnvelopeRules.acknowledgementDocumentType)</documentType><type>\(e(subjectType))</type>"
             + "<function>\(e(function))</function><reference>\(e(reference))</reference>"
             + "<documentYear>\(year)</documentYear><sendDate>\(XMLText.dateTime(date))</sendDate>"
-        let text =
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Envelope xmlns=\"\(Namespace.nswEnvelope)\"><Header>"
-            + "<Reference><version>1.0</version><messageId>\(e(messageId))</messageId></Reference>"
-            + Self.party("From", from) + Self.party("To", to) + "<Subject>\(subject)</Subject></Header>"
-            + "<Body><Content Id=\"Content\">\(content)</Content></Body></Envelope>"
-        return Array(text.utf8)
+        return (NSWEnvelopeBuilder(from: from, to: to).header(subject: subject, messageId: messageId), content)
     }
 
     /// The acknowledgement in a (verified) NSW envelope, or nil when its Content is something else.
@@ -90,16 +95,6 @@ public struct NSWAcknowledgement: Sendable, Hashable {
                     code: $0.child("Code", namespace: ns)?.text.trimmed ?? "", message: $0.child("Message", namespace: ns)?.text ?? "",
                     path: $0.child("Path", namespace: ns)?.text)
             })
-    }
-
-    static func party(_ element: String, _ party: NSWParty) -> String {
-        let e = XMLText.escape
-        var text =
-            "<\(element)><name>\(e(party.name))</name><identity>\(e(party.identity))</identity>"
-            + "<countryCode>\(e(party.countryCode))</countryCode><ministryCode>\(e(party.ministryCode))</ministryCode>"
-            + "<organizationCode>\(e(party.organizationCode))</organizationCode>"
-        if let unit = party.unitCode { text += "<unitCode>\(e(unit))</unitCode>" }
-        return text + "</\(element)>"
     }
 }
 

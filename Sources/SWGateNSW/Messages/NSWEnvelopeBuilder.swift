@@ -47,11 +47,18 @@ public struct NSWEnvelopeBuilder: Sendable {
             + "<function>\(e(summary.function))</function><reference>\(e(summary.reference))</reference>"
         if let previous = summary.replaces { subject += "<preReference>\(e(previous))</preReference>" }
         subject += "<documentYear>\(e(summary.documentYear))</documentYear><sendDate>\(XMLText.dateTime(sendDate))</sendDate>"
-        return "<Header><Reference><version>\(e(version))</version><messageId>\(e(messageId))</messageId></Reference>"
-            + "\(party("From", from))\(party("To", to))<Subject>\(subject)</Subject></Header>"
+        return header(subject: subject, messageId: messageId)
     }
 
-    private func party(_ element: String, _ party: NSWParty) -> String {
+    /// The `Header` element around `subject` (the content of `Subject`, written as C14N renders it).
+    func header(subject: String, messageId: String) -> String {
+        let e = XMLText.canonicalText
+        return "<Header><Reference><version>\(e(version))</version><messageId>\(e(messageId))</messageId></Reference>"
+            + "\(Self.party("From", from))\(Self.party("To", to))<Subject>\(subject)</Subject></Header>"
+    }
+
+    /// A `From` or `To` element, written as C14N renders it.
+    static func party(_ element: String, _ party: NSWParty) -> String {
         let e = XMLText.canonicalText
         var text =
             "<\(element)><name>\(e(party.name))</name><identity>\(e(party.identity))</identity>"

@@ -1,9 +1,9 @@
-import SWGateStore
-import SWGateDelivery
-import SWGateChannels
 import Foundation
-import SWGateSecurity
+import SWGateChannels
+import SWGateDelivery
 import SWGateDomain
+import SWGateSecurity
+import SWGateStore
 import SWGateXML
 
 /// SOAP 1.1 as the NSW channel uses it: an Envelope with an optional Header and a Body holding

@@ -24,4 +24,18 @@ extension SecurityServices {
         let envelope = builder.envelope(document: document, summary: summary, codes: codes, messageId: messageId, sendDate: date)
         return try signNSWEnvelope(Array(envelope.utf8), at: date)
     }
+
+    /// Signs `acknowledgement` in an NSW envelope from `from` to `to` (Content signature and
+    /// SystemSignature): as text, or through the tree when the text path declines (the xmlsec
+    /// engine, a character XML does not allow).
+    public func signAcknowledgement(
+        _ acknowledgement: NSWAcknowledgement, from: NSWParty, to: NSWParty, messageId: String? = nil, at date: Date = Date()
+    ) throws(SignatureError) -> [UInt8] {
+        let messageId = messageId ?? MessageIdentifier.random()
+        let (header, content) = acknowledgement.parts(from: from, to: to, messageId: messageId, date: date)
+        if let signed = try signNSWEnvelope(header: Array(header.utf8), contentId: "Content", canonicalContent: Array(content.utf8)) {
+            return signed
+        }
+        return try signNSWEnvelope(acknowledgement.envelope(from: from, to: to, messageId: messageId, date: date), at: date)
+    }
 }

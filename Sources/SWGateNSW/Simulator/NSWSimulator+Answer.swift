@@ -41,8 +41,8 @@ struct NSWAnswerPush {
             status: push.status ?? "ACCEPTED", reason: push.reason)
         let signed: [UInt8]
         do {
-            signed = try security.signNSWEnvelope(
-                acknowledgement.envelope(from: security.configuration.localParty, to: security.configuration.nswParty))
+            signed = try security.signAcknowledgement(
+                acknowledgement, from: security.configuration.localParty, to: security.configuration.nswParty)
         } catch {
             return Self.text(500, "cannot sign the answer: \(error)\n")
         }

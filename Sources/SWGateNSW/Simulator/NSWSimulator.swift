@@ -81,7 +81,7 @@ public struct NSWSimulator: Endpoint {
             : NSWAcknowledgement(refMessageId: verification.messageId, reference: reference)
         var signed: [UInt8]
         do {
-            signed = try security.signNSWEnvelope(ack.envelope(from: security.configuration.localParty, to: sender))
+            signed = try security.signAcknowledgement(ack, from: security.configuration.localParty, to: sender)
         } catch {
             return fault("Server", "cannot sign the ACK: \(error)")
         }

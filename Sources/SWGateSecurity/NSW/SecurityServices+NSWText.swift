@@ -22,6 +22,21 @@ extension SecurityServices {
             let embedded = embeddedDocuments.document(for: document),
             embedded.fits(reservedIds: [contentId], enclosing: [.init(prefix: "", href: Namespace.nswEnvelope)])
         else { return nil }
+        return try signNSWEnvelope(header: header, contentId: contentId, canonical: embedded.canonical, sent: XMLText.embeddableBytes(document))
+    }
+
+    /// ``signNSWEnvelope(header:contentId:document:)`` for a Content the caller wrote itself:
+    /// `content` is what Content holds, written as exclusive C14N renders it there (elements in the
+    /// envelope's default namespace without declarations, C14N's escaping, no empty-element tags, no
+    /// Id attributes), and it is sent as it is. `nil` when the xmlsec engine is configured or the
+    /// header or content holds a character XML does not allow.
+    package func signNSWEnvelope(header: [UInt8], contentId: String, canonicalContent content: [UInt8]) throws(SignatureError) -> [UInt8]? {
+        guard engine == .native, SignatureText.isCharacterData(header), SignatureText.isCharacterData(content) else { return nil }
+        return try signNSWEnvelope(header: header, contentId: contentId, canonical: content, sent: content[...])
+    }
+
+    /// The envelope with Content's canonical form `canonical` (hashed) and text `sent` (written).
+    private func signNSWEnvelope(header: [UInt8], contentId: String, canonical: [UInt8], sent: ArraySlice<UInt8>) throws(SignatureError) -> [UInt8] {
         var id: [UInt8] = []
         SignatureText.appendAttributeValue(contentId, to: &id)
 
@@ -32,7 +47,7 @@ extension SecurityServices {
         contentDigest.update("<Content xmlns=\"\(Namespace.nswEnvelope)\" Id=\"")
         contentDigest.update(id)
         contentDigest.update("\">")
-        contentDigest.update(embedded.canonical)
+        contentDigest.update(canonical)
         contentDigest.update("</Content>")
         let content = SignatureText(
             for: organisation, references: [.init(uri: "#" + contentId, enveloped: false, digest: try contentDigest.finish())])
@@ -52,7 +67,7 @@ extension SecurityServices {
         content.write(signatureValue: contentValue, keyInfo: contentKeyInfo, to: &contentSignature, canonical: true)
         let envelopeDigest = try DigestStream(FetchedDigest.sha256.md)
         envelopeDigest.update(opening)
-        envelopeDigest.update(embedded.canonical)
+        envelopeDigest.update(canonical)
         envelopeDigest.update("</Content>")
         envelopeDigest.update(contentSignature)
         envelopeDigest.update("</Body><SystemSignature></SystemSignature></Envelope>")
@@ -61,10 +76,10 @@ extension SecurityServices {
         let systemValue = try system.signatureValue(with: identity)
 
         var out: [UInt8] = []
-        out.reserveCapacity(opening.count + document.count + 2 * contentSignature.count + 256)
+        out.reserveCapacity(opening.count + sent.count + 2 * contentSignature.count + 256)
         out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".utf8
         out += opening
-        out += XMLText.embeddableBytes(document)
+        out += sent
         out += "</Content>".utf8
         content.write(signatureValue: contentValue, keyInfo: contentKeyInfo, to: &out, canonical: false)
         out += "</Body><SystemSignature>".utf8
