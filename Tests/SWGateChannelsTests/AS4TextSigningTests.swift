@@ -114,4 +114,27 @@ struct AS4TextSigningTests {
         #expect(signed.bytes == tree.bytes)
         _ = try ChannelTest.asw.verifyAS4Message(signed.bytes, at: Self.date)
     }
+
+    /// Receipts (the simulator's, the gateway's on /as4) are signed as text: an empty Body, and
+    /// `eb:Messaging` written in canonical form.
+    @Test("A receipt: the tree signer's digests and signature value, verified by both engines; its digests read back")
+    func receipt() throws {
+        let message = try #require(try Self.bothWays(try ChannelTest.formD()).text)
+        let verification = try ChannelTest.asw.verifyAS4Message(message.bytes, at: Self.date)
+        let parts = AS4MessageBuilder().receiptText(
+            for: verification, certificate: ChannelTest.asw.systemIdentity.certificate, messageId: "receipt-1@swgate", at: Self.date)
+        let signed = try #require(try ChannelTest.asw.signedAS4MessageAsText(parts, document: nil))
+        let tree = try ChannelTest.asw.signedAS4Message(Array(parts.text(body: []).utf8))
+        #expect(signed.referenceDigests == tree.referenceDigests)
+        #expect(Self.values(signed.bytes) == Self.values(tree.bytes))
+        #expect(String(decoding: signed.bytes, as: UTF8.self).contains("/></S12:Envelope>\n"))
+        let xmlsecGateway = try SecurityServices(configuration: .development(directory: ChannelTest.certificates), engine: .xmlsec)
+        for verifier in [Self.gateway, xmlsecGateway] {
+            let answer = try verifier.verifyAS4Message(signed.bytes, partner: "TH", at: Self.date)
+            #expect(answer.isSignal)
+            #expect(answer.refToMessageId == "text-signing-1@swgate")
+        }
+        let document = try XMLDocument(bytes: signed.bytes)
+        #expect(AS4Signals.receiptDigests(document.root) == message.referenceDigests)
+    }
 }

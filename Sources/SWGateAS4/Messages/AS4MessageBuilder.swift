@@ -76,25 +76,40 @@ public struct AS4MessageBuilder: Sendable {
         for verification: AS4Verification, certificate: Certificate,
         messageId: String? = nil, at date: Date = Date()
     ) -> String {
+        receiptText(for: verification, certificate: certificate, messageId: messageId, at: date).text(body: [])
+    }
+
+    /// ``receipt(for:certificate:messageId:at:)`` as its parts, for signing as text: the
+    /// `eb:Messaging` content written as exclusive C14N renders it (each `ds:Reference` declares the
+    /// `ds` prefix it is the first to use; no empty-element tags).
+    package func receiptText(
+        for verification: AS4Verification, certificate: Certificate,
+        messageId: String? = nil, at date: Date = Date()
+    ) -> AS4MessageText {
         let messageId = messageId ?? Self.newMessageId()
-        let e = XMLText.escape
+        let e = XMLText.canonicalText
+        let a = XMLText.canonicalAttribute
         var parts = ""
         for reference in verification.signature.references {
-            parts += "<ebbp:MessagePartNRInformation><ds:Reference URI=\"\(e(reference.uri))\">"
+            parts += "<ebbp:MessagePartNRInformation><ds:Reference xmlns:ds=\"\(Namespace.xmldsig)\" URI=\"\(a(reference.uri))\">"
             if !reference.transforms.isEmpty {
-                parts += "<ds:Transforms>" + reference.transforms.map { "<ds:Transform Algorithm=\"\(e($0))\"/>" }.joined() + "</ds:Transforms>"
+                parts +=
+                    "<ds:Transforms>" + reference.transforms.map { "<ds:Transform Algorithm=\"\(a($0))\"></ds:Transform>" }.joined()
+                    + "</ds:Transforms>"
             }
             parts +=
-                "<ds:DigestMethod Algorithm=\"\(e(reference.digestMethod))\"/><ds:DigestValue>\(e(reference.digestValue))</ds:DigestValue>"
+                "<ds:DigestMethod Algorithm=\"\(a(reference.digestMethod))\"></ds:DigestMethod><ds:DigestValue>\(e(reference.digestValue))</ds:DigestValue>"
                 + "</ds:Reference></ebbp:MessagePartNRInformation>"
         }
         let signal = """
             <eb:SignalMessage><eb:MessageInfo><eb:Timestamp>\(XMLText.dateTime(date))</eb:Timestamp>\
             <eb:MessageId>\(e(messageId))</eb:MessageId><eb:RefToMessageId>\(e(verification.messageId))</eb:RefToMessageId></eb:MessageInfo>\
-            <eb:Receipt><ebbp:NonRepudiationInformation xmlns:ebbp="\(Namespace.ebbp)" xmlns:ds="\(Namespace.xmldsig)">\(parts)\
+            <eb:Receipt><ebbp:NonRepudiationInformation xmlns:ebbp="\(Namespace.ebbp)">\(parts)\
             </ebbp:NonRepudiationInformation></eb:Receipt></eb:SignalMessage>
             """
-        return envelope(messaging: signal, certificate: certificate, at: date)
+        return AS4MessageText(
+            ids: .init(suffix: MessageIdentifier.random()), messaging: signal, created: date, lifetime: timestampLifetime,
+            certificate: certificate.base64)
     }
 
     /// An error signal (`eb:SignalMessage` with one `eb:Error`), to be signed like every signal.

@@ -29,7 +29,9 @@ extension SecurityServices {
     public func signedReceipt(for verification: AS4Verification, at date: Date = Date()) throws(SignatureError) -> [UInt8] {
         var builder = AS4MessageBuilder()
         builder.timestampLifetime = configuration.timestampLifetimeSeconds
-        return try signAS4Message(Array(builder.receipt(for: verification, certificate: systemIdentity.certificate, at: date).utf8))
+        let receipt = builder.receiptText(for: verification, certificate: systemIdentity.certificate, at: date)
+        if let signed = try signedAS4MessageAsText(receipt, document: nil) { return signed.bytes }
+        return try signAS4Message(Array(receipt.text(body: []).utf8))
     }
 
     /// A signed ebMS error signal (every signal the gateway sends is signed; docs/as4-profile.md).

@@ -43,9 +43,9 @@ package struct AS4MessageText: Sendable {
     }
 
     /// The message with `body` as the Body's content and `signature` as the last child of
-    /// `wsse:Security`, as ``XMLDocument/serialized()`` writes it when the body is: an XML
-    /// declaration, and a line break after the envelope when `finalLineBreak` is set.
-    package func write(body: ArraySlice<UInt8>, signature: [UInt8] = [], finalLineBreak: Bool, to out: inout [UInt8]) {
+    /// `wsse:Security`, with an XML declaration; `serialized`: as ``XMLDocument/serialized()`` writes
+    /// it (an empty Body as an empty-element tag, a line break after the envelope).
+    package func write(body: ArraySlice<UInt8>, signature: [UInt8] = [], serialized: Bool, to out: inout [UInt8]) {
         out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<S12:Envelope xmlns:S12=\"\(Namespace.soap12)\" xmlns:wsu=\"\(Namespace.wsu)\">".utf8
         out += "<S12:Header><eb:Messaging xmlns:eb=\"\(Namespace.ebms)\" S12:mustUnderstand=\"true\" wsu:Id=\"\(ids.messaging)\">".utf8
         out += messaging.utf8
@@ -56,17 +56,21 @@ package struct AS4MessageText: Sendable {
         out += certificate.utf8
         out += "</wsse:BinarySecurityToken>".utf8
         out += signature
+        if serialized && body.isEmpty {
+            out += "</wsse:Security></S12:Header><S12:Body wsu:Id=\"\(ids.body)\"/></S12:Envelope>\n".utf8
+            return
+        }
         out += "</wsse:Security></S12:Header><S12:Body wsu:Id=\"\(ids.body)\">".utf8
         out += body
         out += "</S12:Body></S12:Envelope>".utf8
-        if finalLineBreak { out.append(0x0A) }
+        if serialized { out.append(0x0A) }
     }
 
     /// The message as text, without a signature (for the tree signer).
     package func text(body: ArraySlice<UInt8>) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(body.count + messaging.utf8.count + certificate.utf8.count + 1024)
-        write(body: body, finalLineBreak: false, to: &out)
+        write(body: body, serialized: false, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
