@@ -182,6 +182,20 @@ struct NSWTextSigningTests {
         let again = try services.signFormDForNSW(document, messageId: "cache-1", at: Self.date)
         #expect(services.embeddedDocuments.parses == 2 + EmbeddedDocumentCache.capacity)
         #expect(again == nsw)
+        #expect(services.embeddedDocuments.count == EmbeddedDocumentCache.capacity)
+    }
+
+    @Test("A document larger than a quarter of the cache's bytes is signed as text but not kept")
+    func largeDocumentNotKept() throws {
+        let services = try SecurityServices(configuration: .development(directory: ChannelTest.certificates))
+        let text = String(decoding: try ChannelTest.formD(), as: UTF8.self)
+        let padding = String(repeating: "x", count: EmbeddedDocumentCache.capacityBytes / 8 + 1)
+        let large = Array(text.replacingOccurrences(of: "size 16/20", with: "size 16/20 " + padding).utf8)
+        let signed = try services.signFormDForNSW(large, messageId: "large-1", at: Self.date)
+        _ = try ChannelTest.nsw.verifyNSWEnvelope(signed, at: Self.date)
+        #expect(services.embeddedDocuments.count == 0)
+        _ = try services.signFormDForNSW(large, messageId: "large-2", at: Self.date)
+        #expect(services.embeddedDocuments.parses == 2)
     }
 
     /// Acknowledgements (the simulator's answers, the gateway's answers on /nsw) are signed as text

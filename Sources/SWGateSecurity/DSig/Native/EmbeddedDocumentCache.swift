@@ -12,30 +12,46 @@ final class EmbeddedDocumentCache: Sendable {
     private struct Entry {
         let bytes: [UInt8]
         let document: EmbeddedDocument?
+        /// What the entry holds: the bytes and the canonical form.
+        var size: Int { bytes.count + (document?.canonical.count ?? 0) }
     }
 
     private struct State {
         var entries: [Int: Entry] = [:]
         var order: [Int] = []
+        var size = 0
         var parses = 0
     }
 
+    /// At most this many documents are kept…
     static let capacity = 64
+    /// …holding at most this many bytes (their text and canonical form) together; a larger
+    /// document is not kept at all.
+    static let capacityBytes = 16 << 20
     private let state = Mutex(State())
 
     /// How many documents were parsed (not found in the cache) so far.
     var parses: Int { state.withLock { $0.parses } }
+    /// How many documents are kept now.
+    var count: Int { state.withLock { $0.entries.count } }
 
     /// The parsed document for `bytes`, from the cache or parsed now (and kept).
     func document(for bytes: [UInt8]) -> EmbeddedDocument? {
         let key = Self.key(bytes)
         if let entry = state.withLock({ $0.entries[key] }), Self.same(entry.bytes, bytes) { return entry.document }
         let document = EmbeddedDocument(bytes)
+        let entry = Entry(bytes: bytes, document: document)
         state.withLock { state in
             state.parses += 1
-            if state.entries.updateValue(Entry(bytes: bytes, document: document), forKey: key) == nil {
+            guard entry.size <= Self.capacityBytes / 4 else { return }
+            if let replaced = state.entries.updateValue(entry, forKey: key) {
+                state.size -= replaced.size
+            } else {
                 state.order.append(key)
-                if state.order.count > Self.capacity { state.entries[state.order.removeFirst()] = nil }
+            }
+            state.size += entry.size
+            while state.order.count > Self.capacity || state.size > Self.capacityBytes {
+                if let dropped = state.entries.removeValue(forKey: state.order.removeFirst()) { state.size -= dropped.size }
             }
         }
         return document
