@@ -40,10 +40,7 @@ struct AS4TextSigningTests {
 
     @Test(
         "Every valid Form D fixture: the bytes and digests the tree signer gives",
-        arguments: [
-            "formd-single-item.xml", "formd-amendment.xml", "formd-cancellation.xml", "formd-movement-exhibition.xml",
-            "formd-multi-item-all-criteria.xml", "formd-retroactive-third-country.xml",
-        ])
+        arguments: ChannelTest.validFormDFixtures)
     func sameBytes(_ fixture: String) throws {
         let (text, tree) = try Self.bothWays(try Fixtures.bytes("valid/" + fixture))
         let signed = try #require(text, "left to the tree")

@@ -2,12 +2,12 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import SWGateChannels
-import SWGateNSW
 import SWGateAS4
+import SWGateChannels
 import SWGateDelivery
 import SWGateDomain
 import SWGateHTTP
+import SWGateNSW
 import SWGateSecurity
 import SWGateStore
 import SWGateTesting
@@ -30,6 +30,11 @@ enum ChannelTest {
     static let client = HTTPClient.forTest()
 
     static func formD() throws -> [UInt8] { try Fixtures.bytes("valid/formd-single-item.xml") }
+    /// Every valid Form D fixture (`valid/…`), for tests that sign each.
+    static let validFormDFixtures = [
+        "formd-single-item.xml", "formd-amendment.xml", "formd-cancellation.xml", "formd-movement-exhibition.xml",
+        "formd-multi-item-all-criteria.xml", "formd-retroactive-third-country.xml",
+    ]
 
     /// A store in a fresh temporary directory.
     static func store() throws -> (SQLiteOutboxStore, TemporaryDirectory) {

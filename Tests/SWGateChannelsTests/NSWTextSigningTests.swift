@@ -48,10 +48,7 @@ struct NSWTextSigningTests {
 
     @Test(
         "Every valid Form D fixture: the bytes the tree signer writes",
-        arguments: [
-            "formd-single-item.xml", "formd-amendment.xml", "formd-cancellation.xml", "formd-movement-exhibition.xml",
-            "formd-multi-item-all-criteria.xml", "formd-retroactive-third-country.xml",
-        ])
+        arguments: ChannelTest.validFormDFixtures)
     func sameBytes(_ fixture: String) throws {
         let document = try Fixtures.bytes("valid/" + fixture)
         #expect(try Self.takenAsText(document))
