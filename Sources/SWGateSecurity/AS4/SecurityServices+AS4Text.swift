@@ -2,12 +2,13 @@ import SWGateDomain
 import SWGateXML
 
 extension SecurityServices {
-    /// Signs the AS4 message `message` carrying business `document` (`nil`: an empty Body, a signal) as text, without parsing
-    /// the message: the document is parsed on its own for its canonical form (``EmbeddedDocument``),
-    /// the three references (Body, `eb:Messaging`, Timestamp) are hashed from canonical text and the
-    /// signature written as ``SignatureText``. The result is the message
-    /// ``signedAS4Message(_:)`` makes of the same text: byte for byte when the document is written as
-    /// ``XMLDocument/serialized()`` writes it, otherwise the same up to the document's own spelling.
+    /// Signs the AS4 message `message` carrying business `document` (`nil`: an empty Body, as in a
+    /// signal) as text, without parsing the message: the document is parsed on its own for its
+    /// canonical form (``EmbeddedDocument``), the three references (Body, `eb:Messaging`, Timestamp)
+    /// are hashed from canonical text and the signature written as ``SignatureText``. The result is
+    /// the message ``signedAS4Message(_:)`` makes of the same text: byte for byte when the document
+    /// is written as ``XMLDocument/serialized()`` writes it, otherwise the same up to the document's
+    /// own spelling (and, in a signal, `eb:Messaging`'s empty-element tags).
     ///
     /// - Returns: `nil` when the tree path must sign it: the xmlsec engine is configured, the token
     ///   is not one of the gateway's certificates, an Id is not plain, the `eb:Messaging` content
