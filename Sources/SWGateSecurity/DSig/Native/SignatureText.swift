@@ -28,8 +28,6 @@ struct SignatureText {
         case securityTokenReference(tokenId: String)
     }
 
-    static let ds = "http://www.w3.org/2000/09/xmldsig#"
-
     let signatureMethod: String
     let references: [Reference]
 
