@@ -26,6 +26,12 @@ enum ChannelTest {
     static let nsw: SecurityServices = try! SimulatedPartner.nsw.developmentSecurity(certificates: certificates)
     /// The ASW access point's (asw key; trusts the gateway as VN).
     static let asw: SecurityServices = try! SimulatedPartner.asw.developmentSecurity(certificates: certificates)
+    /// The same three with xmlsec underneath the policy checks, to verify with the other engine.
+    static let xmlsecGateway: SecurityServices = try! SecurityServices(configuration: .development(directory: certificates), engine: .xmlsec)
+    static let xmlsecNSW: SecurityServices = try! SecurityServices(
+        configuration: SimulatedPartner.nsw.developmentConfiguration(certificates: certificates), engine: .xmlsec)
+    static let xmlsecASW: SecurityServices = try! SecurityServices(
+        configuration: SimulatedPartner.asw.developmentConfiguration(certificates: certificates), engine: .xmlsec)
     static let validator: DocumentValidator = try! DocumentValidator.standard()
     static let client = HTTPClient.forTest()
 

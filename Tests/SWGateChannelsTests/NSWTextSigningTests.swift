@@ -43,9 +43,6 @@ struct NSWTextSigningTests {
         return text.matches(of: /<ds:(?:DigestValue|SignatureValue)>([^<]*)</).map { String($0.1) }
     }
 
-    static let xmlsecNSW = try! SecurityServices(
-        configuration: SimulatedPartner.nsw.developmentConfiguration(certificates: ChannelTest.certificates), engine: .xmlsec)
-
     @Test(
         "Every valid Form D fixture: the bytes the tree signer writes",
         arguments: ChannelTest.validFormDFixtures)
@@ -85,7 +82,7 @@ struct NSWTextSigningTests {
         let (signed, tree) = try Self.bothWays(document)
         #expect(Self.values(signed) == Self.values(tree))
         #expect(Self.values(signed).count == 4)
-        for verifier in [ChannelTest.nsw, Self.xmlsecNSW] {
+        for verifier in [ChannelTest.nsw, ChannelTest.xmlsecNSW] {
             let verification = try verifier.verifyNSWEnvelope(signed, at: Self.date)
             #expect(verification.messageId == "text-signing-1")
             #expect(verification.sender == "MOIT-VN")
@@ -216,7 +213,7 @@ struct NSWTextSigningTests {
         let withCR = try nswKeys.signAcknowledgement(ack, from: from, to: to, messageId: "ack-2", at: Self.date)
         let treeWithCR = try nswKeys.signNSWEnvelope(ack.envelope(from: from, to: to, messageId: "ack-2", date: Self.date), at: Self.date)
         #expect(Self.values(withCR) == Self.values(treeWithCR))
-        for verifier in [Self.gateway, try SecurityServices(configuration: .development(directory: ChannelTest.certificates), engine: .xmlsec)] {
+        for verifier in [Self.gateway, ChannelTest.xmlsecGateway] {
             let verification = try verifier.verifyNSWEnvelope(withCR, at: Self.date)
             #expect(verification.sender == "NSW-VN")
         }

@@ -29,30 +29,12 @@ package enum XMLText {
     /// written this way is its own canonical form, so a message built from it can be hashed as it
     /// is written.
     package static func canonicalText(_ text: String) -> String {
-        var text = text
-        let plain = text.withUTF8 { utf8 in
-            !utf8.contains { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == 0x0D }
-        }
-        if plain { return text }
-        var result = ""
-        result.reserveCapacity(text.utf8.count + 16)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\r": result += "&#xD;"
-            default: result.unicodeScalars.append(character)
-            }
-        }
-        return result
+        CanonicalEscaping.escaped(text, attribute: false)
     }
 
     /// `text` escaped for an attribute value as exclusive C14N writes it: `&`, `<`, `"`, TAB, LF, CR.
     package static func canonicalAttribute(_ text: String) -> String {
-        var out: [UInt8] = []
-        SignatureText.appendAttributeValue(text, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        CanonicalEscaping.escaped(text, attribute: true)
     }
 
     /// The replacement of each ASCII byte up to `>` that ``escape(_:)`` escapes.

@@ -247,16 +247,7 @@ package struct ExclusiveCanonicalizer {
     /// bytes are copied at once.
     private mutating func writeEscaped(_ text: UnsafePointer<xmlChar>, attribute: Bool) {
         _ = bytes.appendEscaped(text) { byte in
-            switch byte {
-            case UInt8(ascii: "&"): "&amp;"
-            case UInt8(ascii: "<"): "&lt;"
-            case UInt8(ascii: ">") where !attribute: "&gt;"
-            case UInt8(ascii: "\"") where attribute: "&quot;"
-            case 0x09 where attribute: "&#x9;"
-            case 0x0A where attribute: "&#xA;"
-            case 0x0D: "&#xD;"
-            default: nil
-            }
+            attribute ? CanonicalEscaping.attribute(byte) : CanonicalEscaping.text(byte)
         }
     }
 

@@ -132,17 +132,7 @@ struct SignatureText {
 
     /// `value` as an attribute value with exclusive C14N's escaping (`&`, `<`, `"`, TAB, LF, CR).
     static func appendAttributeValue(_ value: String, to out: inout [UInt8]) {
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): out += "&amp;".utf8
-            case UInt8(ascii: "<"): out += "&lt;".utf8
-            case UInt8(ascii: "\""): out += "&quot;".utf8
-            case 0x09: out += "&#x9;".utf8
-            case 0x0A: out += "&#xA;".utf8
-            case 0x0D: out += "&#xD;".utf8
-            default: out.append(byte)
-            }
-        }
+        CanonicalEscaping.append(value, attribute: true, to: &out)
     }
 }
 
