@@ -80,26 +80,45 @@ func firstValue(_ stream: AsyncStream<Int>) async -> Int {
 
 /// This benchmark's executable started again with `--peers`: the simulators and the load generator.
 final class PeersProcess {
-    let process: Process
-    private let stdin: Pipe
-    private let stdout: Pipe
+    let process: Process?
+    private let input: FileHandle
+    private let output: FileHandle
     private var pending = ""
     private(set) var nswPort = 0
     private(set) var aswPort = 0
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process?.processIdentifier ?? 0 }
 
     init(ecdsa: Bool, clients: Int) throws {
-        process = Process()
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = ["--peers", "--clients", String(clients)] + (ecdsa ? ["--ecdsa-partners"] : [])
-        stdin = Pipe()
-        stdout = Pipe()
+        let stdin = Pipe()
+        let stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         try process.run()
+        self.process = process
+        input = stdin.fileHandleForWriting
+        output = stdout.fileHandleForReading
+        try readPorts()
+    }
+
+    /// A peers process started by someone else (under valgrind, which cannot start one), whose
+    /// stdin and stdout are the named pipes `input` and `output`.
+    init(input inputPath: String, output outputPath: String) throws {
+        process = nil
+        guard let input = FileHandle(forWritingAtPath: inputPath), let output = FileHandle(forReadingAtPath: outputPath) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cannot open \(inputPath) or \(outputPath)"])
+        }
+        self.input = input
+        self.output = output
+        try readPorts()
+    }
+
+    private func readPorts() throws {
         let fields = readLine().split(separator: " ")
         guard fields.count == 3, fields[0] == "ports", let nsw = Int(fields[1]), let asw = Int(fields[2]) else {
-            process.terminate()
+            process?.terminate()
             throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "the peers process did not start"])
         }
         nswPort = nsw
@@ -116,7 +135,7 @@ final class PeersProcess {
 
     /// Runs the load generator in the child and waits for its figures (latencies in ms).
     func load(port: Int, first: Int, count: Int, rate: Double?) -> LoadResult {
-        stdin.fileHandleForWriting.write(Data("load \(port) \(first) \(count) \(rate ?? 0)\n".utf8))
+        input.write(Data("load \(port) \(first) \(count) \(rate ?? 0)\n".utf8))
         let f = readLine().split(separator: " ").dropFirst().compactMap { Double($0) }
         guard f.count == 5 else { return LoadResult(perSecond: 0, p50: 0, p99: 0, max: 0, failures: count) }
         return LoadResult(perSecond: f[0], p50: f[1], p99: f[2], max: f[3], failures: Int(f[4]))
@@ -124,7 +143,7 @@ final class PeersProcess {
 
     private func readLine() -> String {
         while !pending.contains("\n") {
-            let data = stdout.fileHandleForReading.availableData
+            let data = output.availableData
             guard !data.isEmpty else { break }
             pending += String(decoding: data, as: UTF8.self)
         }
@@ -136,8 +155,8 @@ final class PeersProcess {
 
     /// Closes the child's stdin (it exits) and waits for it.
     func stop() {
-        try? stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
+        try? input.close()
+        process?.waitUntilExit()
     }
 }
 
