@@ -30,6 +30,26 @@ struct AnswerCallbackJSONTests {
         }
     }
 
+    /// The escaping scans eight bytes at a time: a character to escape must be found in every
+    /// position of a word and in the bytes after the last whole word.
+    @Test("every character JSON escapes, at every position of strings of 0 to 24 bytes, as JSONEncoder writes it")
+    func escapesAtEveryPosition() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        for special in ["\"", "\\", "\n", "\u{01}", "\u{1F}", "é"] {
+            for length in 0...24 {
+                for position in 0..<max(length, 1) {
+                    var characters = Array(repeating: "a", count: length)
+                    if length > 0 { characters[position] = special }
+                    let value = characters.joined()
+                    var out: [UInt8] = []
+                    JSONText.append(value, to: &out)
+                    #expect(out == Array(try encoder.encode(value)), "\(value.debugDescription)")
+                }
+            }
+        }
+    }
+
     @Test("an answer with errors still goes through the encoder")
     func errorsUseTheEncoder() {
         let answer = PartnerAnswer(

@@ -66,13 +66,13 @@ extension SQLiteOutboxStore {
                             """),
                     arguments: [id])
             else { continue }
+            // Columns by position, in the order of the SELECT: a lookup by name lowercases and
+            // searches the names on every access, twelve times per claimed delivery.
             let delivery = ClaimedDelivery(
-                deliveryID: id, messageID: row["message_id"], wireMessageID: row["wire_message_id"],
-                destination: row["destination"], conversation: row["conversation"], function: MessageFunction(row["function"]),
-                payload: row["payload"], contentType: row["content_type"], attempt: row["budget_attempts"],
-                acceptedAt: Date(storeMilliseconds: row["accepted_at"]),
-                budgetStartedAt: Date(storeMilliseconds: row["budget_started_at"]), owner: owner,
-                leaseExpiresAt: Date(storeMilliseconds: expires), source: row["source"], summary: row["summary"])
+                deliveryID: id, messageID: row[7], wireMessageID: row[8], destination: row[1], conversation: row[2],
+                function: MessageFunction(row[9]), payload: row[3], contentType: row[4], attempt: row[5],
+                acceptedAt: Date(storeMilliseconds: row[12]), budgetStartedAt: Date(storeMilliseconds: row[6]), owner: owner,
+                leaseExpiresAt: Date(storeMilliseconds: expires), source: row[10], summary: row[11])
             try AuditLog.append(
                 db, at: nowMS, event: .sending, messageID: delivery.messageID, destination: destination, actor: owner,
                 detail: "attempt \(delivery.attempt), lease until \(expires)")
@@ -104,9 +104,12 @@ extension SQLiteOutboxStore {
             throw OutboxError(.unknownID, "no delivery \(completion.deliveryID)")
         }
         let now = Date().storeMilliseconds
-        let messageID: String = row["message_id"]
-        let destination: String = row["destination"]
-        let attempt: Int = row["attempt_count"]
+        // Columns by position, in the order of the SELECT.
+        let state: String = row[0]
+        let leaseOwner: String? = row[1]
+        let attempt: Int = row[2]
+        let destination: String = row[3]
+        let messageID: String = row[4]
         try db.cachedStatement(
             sql: """
                 INSERT INTO attempt (delivery_id, number, started_at, duration_ms, outcome, http_status, error, owner)
@@ -116,8 +119,6 @@ extension SQLiteOutboxStore {
             completion.deliveryID, attempt, completion.startedAt.storeMilliseconds, completion.duration.milliseconds,
             completion.outcome.rawValue, completion.httpStatus, completion.error, completion.owner,
         ])
-        let state: String = row["state"]
-        let leaseOwner: String? = row["lease_owner"]
         guard state == DeliveryState.sending.rawValue, leaseOwner == completion.owner else {
             return .leaseLost
         }

@@ -28,15 +28,16 @@ extension SQLiteOutboxStore {
             else {
                 throw OutboxError(.unknownID, "no delivery \(deliveryID)")
             }
-            let state: String = row["state"]
-            let leaseOwner: String? = row["lease_owner"]
+            // Columns by position, in the order of the SELECT.
+            let state: String = row[0]
+            let leaseOwner: String? = row[1]
             guard state == DeliveryState.sending.rawValue, leaseOwner == owner else {
                 throw OutboxError(.leaseLost, "delivery \(deliveryID) is not leased to \(owner)")
             }
             try db.cachedStatement(sql: "UPDATE delivery SET payload = ?, content_type = ?, updated_at = ? WHERE id = ?")
                 .execute(arguments: [body, contentType, now, deliveryID])
             try AuditLog.append(
-                db, at: now, event: .signed, messageID: row["message_id"], destination: row["destination"], actor: owner,
+                db, at: now, event: .signed, messageID: row[3], destination: row[2], actor: owner,
                 detail: detail)
         }
     }
