@@ -11,7 +11,8 @@
 # Run from the repository root after building server-bench in release:
 #   swift build -c release --package-path Benchmarks --product server-bench
 #   Benchmarks/scripts/relay-instructions.sh [BINARY] [TOP]
-# It prints the total, the share by library and the TOP functions (default 40) per Form D; with
+# With INTAKE_ONLY=1 the delivery engine does not run: the count is intake's alone (per Form D
+# accepted). It prints the total, the share by library and the TOP functions (default 40) per Form D; with
 # KEEP=DIRECTORY it keeps both callgrind outputs there (for `callgrind_annotate --inclusive=yes`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,9 +31,9 @@ run() {
   mkfifo "$work/peers.in" "$work/peers.out"
   "$BINARY" --peers --clients 64 --ecdsa-partners <"$work/peers.in" >"$work/peers.out" &
   SWIFT_BACKTRACE=enable=no SERVER_BENCH_PEERS_FIFO="$work/peers" valgrind --tool=callgrind --callgrind-out-file="$work/out.$1" "$work/server-bench" \
-    --instructions "$1" >"$work/log.$1" 2>&1 || { cat "$work/log.$1" >&2; exit 1; }
+    --instructions "$1" ${INTAKE_ONLY:+--intake-only} >"$work/log.$1" 2>&1 || { cat "$work/log.$1" >&2; exit 1; }
   wait
-  grep "delivered to both" "$work/log.$1" >&2
+  grep "^accepted" "$work/log.$1" >&2
   callgrind_annotate --threshold=100 "$work/out.$1" 2>/dev/null >"$work/annotate.$1"
   if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$work/out.$1" "$KEEP/callgrind.out.$1"; fi
 }
@@ -50,7 +51,7 @@ awk -v n=$((N2 - N1)) -v top="$TOP" '
     library[object] += (file == 1 ? -count : count)
   }
   END {
-    printf "instructions per Form D (intake and both deliveries): %.0f\n\nby object:\n", (total[2] - total[1]) / n
+    printf "instructions per Form D: %.0f\n\nby object:\n", (total[2] - total[1]) / n
     for (o in library) printf "%12.0f  %s\n", library[o] / n, o | "sort -rn"
     close("sort -rn")
     printf "\nfunctions (top %d):\n", top
