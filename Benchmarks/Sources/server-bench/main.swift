@@ -282,6 +282,16 @@ func benchmark() async throws {
             latencyCount, latencyRate, paced.perSecond, paced.failures, latencies.count, percentile(latencies, 0.5) * 1000,
             percentile(latencies, 0.9) * 1000,
             percentile(latencies, 0.99) * 1000, (latencies.max() ?? 0) * 1000, latencySteadyCPU * 1e6))
+    // The same by second of acceptance: whether a queue built up at the start, in bursts or throughout.
+    let complete = acceptToDelivered.values.filter { $0.count == 2 }
+    if let first = complete.map(\.accepted).min() {
+        var bySecond: [Int: [Double]] = [:]
+        for entry in complete { bySecond[Int(entry.accepted.timeIntervalSince(first)), default: []].append(entry.delivered.timeIntervalSince(entry.accepted)) }
+        print(
+            "  by second of acceptance (p50/max ms): "
+                + bySecond.keys.sorted().map { String(format: "%.0f/%.0f", percentile(bySecond[$0]!, 0.5) * 1000, (bySecond[$0]!.max() ?? 0) * 1000) }
+                .joined(separator: " "))
+    }
 
     gateway.engine.stop()
     await engineTask.value

@@ -45,34 +45,43 @@ extension SQLiteOutboxStore {
         }
     }
 
-    private static func claim(_ db: Database, destination: String, limit: Int, owner: String, nowMS: Int64, expires: Int64) throws -> [ClaimedDelivery] {
+    private static func claim(_ db: Database, destination: String, limit: Int, owner: String, nowMS: Int64, expires: Int64) throws
+        -> [ClaimedDelivery]
+    {
         let ids = try Int64.fetchAll(db.cachedStatement(sql: Self.readySQL), arguments: [destination, nowMS, limit])
         var claimed: [ClaimedDelivery] = []
-        for id in ids {
+        // Bound and read straight on SQLite's statements (`DirectStatement`): GRDB's arguments and
+        // row copies cost more than the statements themselves on the writer thread.
+        let lease = DirectStatement(
             try db.cachedStatement(
                 sql: """
                     UPDATE delivery SET state = 'sending', lease_owner = ?, lease_expires_at = ?,
                         attempt_count = attempt_count + 1, budget_attempts = budget_attempts + 1, updated_at = ?
                     WHERE id = ?
-                    """
-            ).execute(arguments: [owner, expires, nowMS, id])
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT d.id, d.destination, d.conversation, d.payload, d.content_type, d.budget_attempts,
-                                d.budget_started_at, m.id AS message_id, m.wire_message_id, m.function, m.source, m.summary, m.accepted_at
-                            FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
-                            """),
-                    arguments: [id])
-            else { continue }
-            // Columns by position, in the order of the SELECT: a lookup by name lowercases and
-            // searches the names on every access, twelve times per claimed delivery.
-            let delivery = ClaimedDelivery(
-                deliveryID: id, messageID: row[7], wireMessageID: row[8], destination: row[1], conversation: row[2],
-                function: MessageFunction(row[9]), payload: row[3], contentType: row[4], attempt: row[5],
-                acceptedAt: Date(storeMilliseconds: row[12]), budgetStartedAt: Date(storeMilliseconds: row[6]), owner: owner,
-                leaseExpiresAt: Date(storeMilliseconds: expires), source: row[10], summary: row[11])
+                    """))
+        let read = DirectStatement(
+            try db.cachedStatement(
+                sql: """
+                    SELECT d.destination, d.conversation, d.payload, d.content_type, d.budget_attempts, d.budget_started_at,
+                        m.id, m.wire_message_id, m.function, m.source, m.summary, m.accepted_at
+                    FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
+                    """))
+        for id in ids {
+            lease.bind(owner, at: 1)
+            lease.bind(expires, at: 2)
+            lease.bind(nowMS, at: 3)
+            lease.bind(id, at: 4)
+            try lease.execute()
+            read.bind(id, at: 1)
+            let found = try read.fetchOne { row in
+                ClaimedDelivery(
+                    deliveryID: id, messageID: row.string(6) ?? "", wireMessageID: row.string(7) ?? "", destination: row.string(0) ?? "",
+                    conversation: row.string(1) ?? "", function: MessageFunction(row.string(8) ?? ""), payload: row.data(2) ?? Data(),
+                    contentType: row.string(3) ?? "", attempt: Int(row.int64(4)), acceptedAt: Date(storeMilliseconds: row.int64(11)),
+                    budgetStartedAt: Date(storeMilliseconds: row.int64(5)), owner: owner, leaseExpiresAt: Date(storeMilliseconds: expires),
+                    source: row.string(9) ?? "portal", summary: row.data(10))
+            }
+            guard let delivery = found else { continue }
             try AuditLog.append(
                 db, at: nowMS, event: .sending, messageID: delivery.messageID, destination: destination, actor: owner,
                 detail: "attempt \(delivery.attempt), lease until \(expires)")
@@ -92,33 +101,36 @@ extension SQLiteOutboxStore {
     }
 
     private static func apply(_ db: Database, _ completion: DeliveryCompletion) throws -> CompletionResult {
+        let read = DirectStatement(
+            try db.cachedStatement(
+                sql: """
+                    SELECT d.state, d.lease_owner, d.attempt_count, d.destination, m.id
+                    FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
+                    """))
+        read.bind(completion.deliveryID, at: 1)
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT d.state, d.lease_owner, d.attempt_count, d.destination, m.id AS message_id
-                        FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
-                        """),
-                arguments: [completion.deliveryID])
+            let (state, leaseOwner, attempt, destination, messageID) = try read.fetchOne({ row in
+                (row.string(0) ?? "", row.string(1), Int(row.int64(2)), row.string(3) ?? "", row.string(4) ?? "")
+            })
         else {
             throw OutboxError(.unknownID, "no delivery \(completion.deliveryID)")
         }
         let now = Date().storeMilliseconds
-        // Columns by position, in the order of the SELECT.
-        let state: String = row[0]
-        let leaseOwner: String? = row[1]
-        let attempt: Int = row[2]
-        let destination: String = row[3]
-        let messageID: String = row[4]
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO attempt (delivery_id, number, started_at, duration_ms, outcome, http_status, error, owner)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            completion.deliveryID, attempt, completion.startedAt.storeMilliseconds, completion.duration.milliseconds,
-            completion.outcome.rawValue, completion.httpStatus, completion.error, completion.owner,
-        ])
+        let insertAttempt = DirectStatement(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO attempt (delivery_id, number, started_at, duration_ms, outcome, http_status, error, owner)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """))
+        insertAttempt.bind(completion.deliveryID, at: 1)
+        insertAttempt.bind(Int64(attempt), at: 2)
+        insertAttempt.bind(completion.startedAt.storeMilliseconds, at: 3)
+        insertAttempt.bind(completion.duration.milliseconds, at: 4)
+        insertAttempt.bind(completion.outcome.rawValue, at: 5)
+        insertAttempt.bind(completion.httpStatus.map(Int64.init), at: 6)
+        insertAttempt.bind(completion.error, at: 7)
+        insertAttempt.bind(completion.owner, at: 8)
+        try insertAttempt.execute()
         guard state == DeliveryState.sending.rawValue, leaseOwner == completion.owner else {
             return .leaseLost
         }
@@ -127,8 +139,12 @@ extension SQLiteOutboxStore {
         case .delivered(let receipt):
             try setState(db, completion.deliveryID, .delivered, now: now, nextAttempt: nil, error: nil, deliveredAt: now)
             if let receipt {
-                try db.cachedStatement(sql: "INSERT INTO receipt (delivery_id, received_at, content_type, body) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [completion.deliveryID, now, receipt.contentType, receipt.body])
+                let insertReceipt = DirectStatement(
+                    try db.cachedStatement(sql: "INSERT INTO receipt (delivery_id, received_at, content_type, body) VALUES (?, ?, ?, ?)"))
+                insertReceipt.bind(completion.deliveryID, at: 1)
+                insertReceipt.bind(now, at: 2)
+                insertReceipt.bind(receipt.contentType, at: 3)
+                try insertReceipt.execute(withBlob: receipt.body, at: 4)
             }
             try AuditLog.append(
                 db, at: now, event: .delivered, messageID: messageID, destination: destination, actor: completion.owner,
@@ -156,14 +172,21 @@ extension SQLiteOutboxStore {
     private static func setState(
         _ db: Database, _ id: Int64, _ state: DeliveryState, now: Int64, nextAttempt: Int64?, error: String?, deliveredAt: Int64?
     ) throws {
-        try db.cachedStatement(
-            sql: """
-                UPDATE delivery SET state = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?,
-                    next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error),
-                    delivered_at = COALESCE(?, delivered_at)
-                WHERE id = ?
-                """
-        ).execute(arguments: [state.rawValue, now, nextAttempt, error, deliveredAt, id])
+        let update = DirectStatement(
+            try db.cachedStatement(
+                sql: """
+                    UPDATE delivery SET state = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?,
+                        next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error),
+                        delivered_at = COALESCE(?, delivered_at)
+                    WHERE id = ?
+                    """))
+        update.bind(state.rawValue, at: 1)
+        update.bind(now, at: 2)
+        update.bind(nextAttempt, at: 3)
+        update.bind(error, at: 4)
+        update.bind(deliveredAt, at: 5)
+        update.bind(id, at: 6)
+        try update.execute()
     }
 
     public func releaseLeases(owner: String, now: Date) async throws -> Int {
@@ -178,12 +201,14 @@ extension SQLiteOutboxStore {
             detail: "lease expired")
     }
 
-    private func reclaim(where condition: String, argument: DatabaseValue, now: Date, actor: String, detail: String) async throws(OutboxError) -> Int {
+    private func reclaim(where condition: String, argument: DatabaseValue, now: Date, actor: String, detail: String) async throws(OutboxError) -> Int
+    {
         let nowMS = now.storeMilliseconds
         return try await write { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT d.id, d.destination, d.lease_owner, m.id AS message_id FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE \(condition)",
+                sql:
+                    "SELECT d.id, d.destination, d.lease_owner, m.id AS message_id FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE \(condition)",
                 arguments: [argument])
             for row in rows {
                 try db.execute(

@@ -17,28 +17,28 @@ extension SQLiteOutboxStore {
         // Hashed on the caller's task, not on the single writer thread.
         let detail = "\(contentType), \(body.count) bytes, sha256 \(AuditEntry.sha256Hex(body))"
         try await write { db in
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT d.state, d.lease_owner, d.destination, m.id AS message_id
-                            FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
-                            """),
-                    arguments: [deliveryID])
+            let read = DirectStatement(
+                try db.cachedStatement(
+                    sql: """
+                        SELECT d.state, d.lease_owner, d.destination, m.id
+                        FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
+                        """))
+            read.bind(deliveryID, at: 1)
+            guard let (state, leaseOwner, destination, messageID) = try read.fetchOne({ ($0.string(0), $0.string(1), $0.string(2), $0.string(3)) })
             else {
                 throw OutboxError(.unknownID, "no delivery \(deliveryID)")
             }
-            // Columns by position, in the order of the SELECT.
-            let state: String = row[0]
-            let leaseOwner: String? = row[1]
             guard state == DeliveryState.sending.rawValue, leaseOwner == owner else {
                 throw OutboxError(.leaseLost, "delivery \(deliveryID) is not leased to \(owner)")
             }
-            try db.cachedStatement(sql: "UPDATE delivery SET payload = ?, content_type = ?, updated_at = ? WHERE id = ?")
-                .execute(arguments: [body, contentType, now, deliveryID])
-            try AuditLog.append(
-                db, at: now, event: .signed, messageID: row[3], destination: row[2], actor: owner,
-                detail: detail)
+            // The signed bytes bound where they lie, not copied (`DirectStatement`).
+            let update = DirectStatement(
+                try db.cachedStatement(sql: "UPDATE delivery SET payload = ?, content_type = ?, updated_at = ? WHERE id = ?"))
+            update.bind(contentType, at: 2)
+            update.bind(now, at: 3)
+            update.bind(deliveryID, at: 4)
+            try update.execute(withBlob: body, at: 1)
+            try AuditLog.append(db, at: now, event: .signed, messageID: messageID, destination: destination, actor: owner, detail: detail)
         }
     }
 }

@@ -40,6 +40,14 @@ struct DirectStatement {
         sqlite3_bind_int64(handle, index, value)
     }
 
+    func bind(_ value: Int64?, at index: Int32) {
+        guard let value else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        sqlite3_bind_int64(handle, index, value)
+    }
+
     /// Binds a small blob (an acknowledgement), copied by SQLite.
     func bind(_ value: Data?, at index: Int32) {
         guard let value else {
@@ -88,6 +96,16 @@ struct DirectStatement {
             guard let text = sqlite3_column_text(handle, column) else { return nil }
             let count = Int(sqlite3_column_bytes(handle, column))
             return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+        }
+
+        /// The column's bytes (a blob, or a text's UTF-8); nil for NULL.
+        func data(_ column: Int32) -> Data? {
+            guard sqlite3_column_type(handle, column) != SQLITE_NULL else { return nil }
+            // The pointer first, then its length (SQLite's documented order).
+            let bytes = sqlite3_column_blob(handle, column)
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard let bytes, count > 0 else { return Data() }
+            return Data(bytes: bytes, count: count)
         }
     }
 
