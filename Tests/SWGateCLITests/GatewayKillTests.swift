@@ -173,7 +173,7 @@ struct GatewayKillTests {
         let issue = try Fixtures.text("valid/formd-single-item.xml")
         let amendment = try Fixtures.text("valid/formd-amendment.xml")
         let answers = await withTaskGroup(of: [Answer].self) { group in
-            for client in 0..<4 {
+            for _ in 0..<4 {
                 group.addTask {
                     var results: [Answer] = []
                     while true {
