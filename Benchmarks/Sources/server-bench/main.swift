@@ -38,12 +38,12 @@ func option(_ name: String) -> Int? {
 /// The load generator's clients (the intake phases' concurrency).
 let concurrency = option("--clients") ?? 64
 
-// The log handler `swgate serve` installs (text format), in both processes: swift-log's
-// `StreamLogHandler` formats the logger's metadata whenever a key is set, on every request.
-// The benchmark runs on a task while the main thread runs the main run loop, not as top-level
-// asynchronous code: with an asynchronous main, the main thread parks in libdispatch's signal
-// wait, which valgrind (`Benchmarks/scripts/relay-instructions.sh`) cannot run.
-Task {
+// The benchmark runs on a main-actor task while the main thread runs the main run loop, not as
+// top-level asynchronous code: with an asynchronous main, the main thread parks in libdispatch's
+// signal wait, which valgrind (`Benchmarks/scripts/relay-instructions.sh`) cannot run. It must run
+// on the main thread: its calls to the peers process block their thread, and on one of the
+// cooperative pool's threads (two on a 2-core machine) they would take half of the gateway's.
+Task { @MainActor in
     do {
         try await benchmark()
     } catch {
@@ -54,7 +54,9 @@ Task {
 }
 RunLoop.main.run()
 
-func benchmark() async throws {
+@MainActor func benchmark() async throws {
+    // The log handler `swgate serve` installs (text format), in both processes: swift-log's
+    // `StreamLogHandler` formats the logger's metadata whenever a key is set, on every request.
     TextLogHandler.bootstrap()
 
     if CommandLine.arguments.contains("--peers") {
