@@ -3,7 +3,7 @@ import GRDB
 internal import GRDBSQLite
 
 /// Binds values straight onto a cached GRDB statement's SQLite handle and runs it, for the
-/// enqueue and audit hot path on the writer thread.
+/// writer thread's hot paths: enqueue, the audit entries, claims, signed payloads and completions.
 ///
 /// GRDB's `execute(arguments:)` builds a `StatementArguments` array of `DatabaseValue` existentials
 /// per call; profiling showed that allocation and its retain/release traffic costing as much writer
