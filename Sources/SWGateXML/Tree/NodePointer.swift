@@ -36,13 +36,29 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
 
     /// Child elements called `name` in `uri`.
     package func children(_ name: String, _ uri: String?) -> [NodePointer] {
-        elementChildren.filter { $0.isElement(name, uri) }
+        var result: [NodePointer] = []
+        var child = pointee.children
+        while let current = child {
+            if current.isElement(name, uri) { result.append(current) }
+            child = current.pointee.next
+        }
+        return result
     }
 
-    /// The only child element `name` in `uri`; `nil` when there is none or more than one.
+    /// The only child element `name` in `uri`; `nil` when there is none or more than one. One walk
+    /// of the children that stops at a second match, without an array (the signature checks ask
+    /// this of every element they read).
     package func onlyChild(_ name: String, _ uri: String?) -> NodePointer? {
-        let matches = children(name, uri)
-        return matches.count == 1 ? matches[0] : nil
+        var found: NodePointer?
+        var child = pointee.children
+        while let current = child {
+            if current.isElement(name, uri) {
+                guard found == nil else { return nil }
+                found = current
+            }
+            child = current.pointee.next
+        }
+        return found
     }
 
     /// The parent, when it is an element.
@@ -58,8 +74,6 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
         defer { swg_xmlFree(value) }
         return String(cString: value)
     }
-
-
 
     /// All text below this element, concatenated.
     package var textContent: String {
