@@ -23,8 +23,6 @@ extension FailureReason {
     /// The channel could not sign the stored payload (it is not a signable Form D, or a key
     /// fails): sending it again will not help.
     public static let signingFailed = FailureReason("signing-failed", .permanent)
-    /// The signed bytes could not be stored before sending (store trouble, lease lost): nothing was sent.
-    public static let storeUnavailable = FailureReason("store-unavailable", .transient)
     /// The partner answered 2xx with something that is not the expected acknowledgement or receipt.
     public static let badAnswer = FailureReason("bad-answer", .permanent)
 }

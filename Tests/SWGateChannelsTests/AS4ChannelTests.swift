@@ -1,20 +1,21 @@
-import SWGateDomain
 import Foundation
 import SWGateDelivery
+import SWGateDomain
 import SWGateSecurity
 import SWGateStore
 import SWGateTesting
 import SWGateXML
 import Testing
 
+@testable import SWGateAS4
 @testable import SWGateChannels
 @testable import SWGateNSW
-@testable import SWGateAS4
 
 @Suite("AS4 channel against the ASW simulator over loopback")
 struct AS4ChannelTests {
     func channel(_ url: String, _ store: any OutboxStore) -> AS4DeliveryChannel {
-        AS4DeliveryChannel(url: url + "/as4", security: ChannelTest.gateway, store: store, profiles: ChannelTest.validator.profiles, partner: "TH",
+        AS4DeliveryChannel(
+            url: url + "/as4", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, partner: "TH",
             httpClient: ChannelTest.client, timeout: .seconds(20))
     }
 
@@ -37,6 +38,26 @@ struct AS4ChannelTests {
         #expect(AS4Signals.signedDigests(sent.root).count == 3)
     }
 
+    @Test("An attempt whose completion was lost is signed again to the same bytes: date, Ids and signature")
+    func signedAgainAfterLostCompletion() async throws {
+        let (store, directory) = try ChannelTest.store()
+        defer { directory.remove() }
+        let simulator = ASWSimulator(security: ChannelTest.asw)
+        let (url, task) = try await ChannelTest.host(simulator)
+        defer { task.cancel() }
+        let first = try await ChannelTest.enqueueAndClaim(store, destination: "asw", wireID: "as4-lost-1")
+        let sent = await channel(url, store).attempt(first)
+        #expect(sent.result.receipt != nil, "\(sent.result)")
+        let firstBody = try #require(await simulator.state.lastRequestBody)
+        #expect(ChannelTest.text(firstBody).contains("wsu:Id=\"body-as4-lost-1\""))
+        #expect(try await store.reclaimExpiredLeases(now: Date().addingTimeInterval(120)) == 1)
+        let second = try #require(try await ChannelTest.claim(store, destination: "asw"))
+        #expect(second.contentType == ChannelContentType.unsignedFormD && second.attempt == 2)
+        let again = await channel(url, store).attempt(second)
+        #expect(again.result.receipt != nil, "\(again.result)")
+        #expect(await simulator.state.lastRequestBody == firstBody)
+    }
+
     @Test("A retry sends the stored signed message and checks the receipt against its digests")
     func retrySendsStoredMessage() async throws {
         let (store, directory) = try ChannelTest.store()
@@ -45,10 +66,11 @@ struct AS4ChannelTests {
         let (url, task) = try await ChannelTest.host(simulator)
         defer { task.cancel() }
         let first = try await ChannelTest.enqueueAndClaim(store, destination: "asw", wireID: "as4-msg-3")
-        let failed = await channel(url, store).deliver(first)
-        #expect(failed.failureReason == .httpServerError)
+        let failed = await channel(url, store).attempt(first)
+        #expect(failed.result.failureReason == .httpServerError)
         let firstBody = try #require(await simulator.state.lastRequestBody)
-        try await ChannelTest.retry(store, first)
+        #expect(failed.signed.map { Array($0.body) } == firstBody)
+        try await ChannelTest.retry(store, first, signed: failed.signed)
         let second = try #require(try await ChannelTest.claim(store, destination: "asw"))
         #expect(second.contentType == ChannelContentType.as4Message)
         #expect(Array(second.payload) == firstBody)

@@ -6,9 +6,9 @@ import SWGateTesting
 import SWGateXML
 import Testing
 
+@testable import SWGateAS4
 @testable import SWGateChannels
 @testable import SWGateNSW
-@testable import SWGateAS4
 
 @Suite("AS4 PartProperties: sent as the eDelivery profile expects, not required on input")
 struct AS4PartPropertiesTests {
@@ -31,7 +31,9 @@ struct AS4PartPropertiesTests {
         let (url, task) = try await ChannelTest.host(simulator)
         defer { task.cancel() }
         let delivery = try await ChannelTest.enqueueAndClaim(store, destination: "asw", wireID: "as4-parts-1")
-        let channel = AS4DeliveryChannel(url: url + "/as4", security: ChannelTest.gateway, store: store, profiles: ChannelTest.validator.profiles, partner: "TH", httpClient: ChannelTest.client, timeout: .seconds(20))
+        let channel = AS4DeliveryChannel(
+            url: url + "/as4", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, partner: "TH", httpClient: ChannelTest.client,
+            timeout: .seconds(20))
         #expect(await channel.deliver(delivery).receipt != nil)
         let sent = try #require(await simulator.state.lastRequestBody)
         #expect(try Self.partProperties(sent) == ["MimeType": "application/xml", "CharacterSet": "utf-8"])
@@ -49,7 +51,8 @@ struct AS4PartPropertiesTests {
         summary.issuingCountry = "TH"
         summary.importingCountry = "VN"
         let built = AS4MessageBuilder().userMessage(
-            document: document, summary: summary, codes: SecurityServices.formDProfile.as4!, certificate: ChannelTest.asw.systemIdentity.certificate, messageId: "as4-bare-1@th")
+            document: document, summary: summary, codes: SecurityServices.formDProfile.as4!, certificate: ChannelTest.asw.systemIdentity.certificate,
+            messageId: "as4-bare-1@th")
         let bare = built.replacingOccurrences(of: #"<eb:PartProperties>.*</eb:PartProperties>"#, with: "", options: .regularExpression)
         #expect(bare != built)
         let message = try ChannelTest.asw.signAS4Message(Array(bare.utf8))

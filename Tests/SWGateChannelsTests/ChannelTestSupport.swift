@@ -74,12 +74,13 @@ enum ChannelTest {
         try await store.claim(destination: destination, limit: 1, owner: owner, leaseDuration: .seconds(60), now: Date()).first
     }
 
-    /// Puts a claimed delivery back to pending, due now, as a retry would.
-    static func retry(_ store: SQLiteOutboxStore, _ delivery: ClaimedDelivery) async throws {
+    /// Puts a claimed delivery back to pending, due now, as a retry would, storing the message
+    /// the attempt signed as the engine does.
+    static func retry(_ store: SQLiteOutboxStore, _ delivery: ClaimedDelivery, signed: SignedPayload? = nil) async throws {
         _ = try await store.complete(
             DeliveryCompletion(
                 deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: Date(), duration: .milliseconds(1),
-                outcome: .transientFailure, error: "test", transition: .retry(at: Date().addingTimeInterval(-1))))
+                outcome: .transientFailure, error: "test", transition: .retry(at: Date().addingTimeInterval(-1)), signed: signed))
     }
 
     /// POSTs `body` and returns status, content type and body.

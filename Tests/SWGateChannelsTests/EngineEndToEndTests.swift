@@ -1,9 +1,9 @@
-import SWGateDomain
 import Foundation
-import SWGateChannels
-import SWGateNSW
 import SWGateAS4
+import SWGateChannels
 import SWGateDelivery
+import SWGateDomain
+import SWGateNSW
 import SWGateSecurity
 import SWGateStore
 import SWGateTesting
@@ -27,10 +27,14 @@ struct EngineEndToEndTests {
             destinations: [
                 DeliveryDestination(
                     name: "nsw",
-                    channel: NSWDeliveryChannel(url: nswURL + "/nsw", security: ChannelTest.gateway, store: store, profiles: ChannelTest.validator.profiles, httpClient: ChannelTest.client, timeout: .seconds(20))),
+                    channel: NSWDeliveryChannel(
+                        url: nswURL + "/nsw", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, httpClient: ChannelTest.client,
+                        timeout: .seconds(20))),
                 DeliveryDestination(
                     name: "asw",
-                    channel: AS4DeliveryChannel(url: aswURL + "/as4", security: ChannelTest.gateway, store: store, profiles: ChannelTest.validator.profiles, partner: "TH", httpClient: ChannelTest.client,
+                    channel: AS4DeliveryChannel(
+                        url: aswURL + "/as4", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, partner: "TH",
+                        httpClient: ChannelTest.client,
                         timeout: .seconds(20))),
             ],
             configuration: DeliveryEngineConfiguration(owner: "e2e", pollInterval: .milliseconds(50), retry: RetryPolicy(backoff: backoff)))

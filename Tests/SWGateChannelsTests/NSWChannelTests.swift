@@ -1,19 +1,20 @@
-import SWGateDomain
 import Foundation
 import SWGateDelivery
+import SWGateDomain
 import SWGateSecurity
 import SWGateStore
 import SWGateTesting
 import Testing
 
+@testable import SWGateAS4
 @testable import SWGateChannels
 @testable import SWGateNSW
-@testable import SWGateAS4
 
 @Suite("NSW channel against the NSW simulator over loopback")
 struct NSWChannelTests {
     func channel(_ url: String, _ store: any OutboxStore, timeout: Duration = .seconds(20)) -> NSWDeliveryChannel {
-        NSWDeliveryChannel(url: url + "/nsw", security: ChannelTest.gateway, store: store, profiles: ChannelTest.validator.profiles, partner: "NSW-VN",
+        NSWDeliveryChannel(
+            url: url + "/nsw", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, partner: "NSW-VN",
             httpClient: ChannelTest.client, timeout: timeout)
     }
 
@@ -25,14 +26,17 @@ struct NSWChannelTests {
         let (url, task) = try await ChannelTest.host(simulator)
         defer { task.cancel() }
         let delivery = try await ChannelTest.enqueueAndClaim(store, destination: "nsw", wireID: "nsw-msg-1")
-        let result = await channel(url, store).deliver(delivery)
+        let attempt = await channel(url, store).attempt(delivery)
+        let result = attempt.result
         let receipt = try #require(result.receipt, "\(result)")
         let verification = try ChannelTest.gateway.verifyNSWEnvelope(Array(receipt.body))
         #expect(verification.sender == "NSW-VN")
         #expect(ChannelTest.text(Array(receipt.body)).contains("<RefMessageId>nsw-msg-1</RefMessageId>"))
         #expect(await simulator.state.received == ["nsw-msg-1"])
-        let record = try #require(try await store.message(id: delivery.messageID))
-        #expect(record.deliveries.first?.contentType == ChannelContentType.nswEnvelope)
+        // The envelope it signed comes back for the completion, which stores it in the document's place.
+        let signed = try #require(attempt.signed)
+        #expect(signed.contentType == ChannelContentType.nswEnvelope)
+        #expect(try ChannelTest.gateway.verifyNSWEnvelope(Array(signed.body)).messageId == "nsw-msg-1")
     }
 
     @Test("The NSW simulator verifies what it receives: a tampered envelope gets a SOAP Client fault and no ACK")
@@ -57,7 +61,7 @@ struct NSWChannelTests {
         #expect(await simulator.state.received == ["nsw-tampered-1"])
     }
 
-    @Test("The signed bytes are stored before sending; a retry sends exactly those bytes")
+    @Test("The signed bytes come back with the attempt and are stored with its completion; a retry sends exactly those bytes")
     func signedPayloadPersisted() async throws {
         let (store, directory) = try ChannelTest.store()
         defer { directory.remove() }
@@ -65,19 +69,45 @@ struct NSWChannelTests {
         let (url, task) = try await ChannelTest.host(simulator)
         defer { task.cancel() }
         let first = try await ChannelTest.enqueueAndClaim(store, destination: "nsw", wireID: "nsw-msg-2")
-        let failed = await channel(url, store).deliver(first)
-        #expect(failed.failureReason == .httpServerError)
+        let failed = await channel(url, store).attempt(first)
+        #expect(failed.result.failureReason == .httpServerError)
         let firstBody = try #require(await simulator.state.lastRequestBody)
-        try await ChannelTest.retry(store, first)
+        let signed = try #require(failed.signed)
+        #expect(signed.contentType == ChannelContentType.nswEnvelope)
+        #expect(SOAP11.envelope(containing: Array(signed.body)) == firstBody)
+        try await ChannelTest.retry(store, first, signed: signed)
         let second = try #require(try await ChannelTest.claim(store, destination: "nsw"))
         #expect(second.contentType == ChannelContentType.nswEnvelope)
         #expect(SOAP11.envelope(containing: Array(second.payload)) == firstBody)
         _ = try ChannelTest.gateway.verifyNSWEnvelope(Array(second.payload))
-        let delivered = await channel(url, store).deliver(second)
-        #expect(delivered.receipt != nil, "\(delivered)")
+        let delivered = await channel(url, store).attempt(second)
+        #expect(delivered.result.receipt != nil, "\(delivered.result)")
+        #expect(delivered.signed == nil, "a stored envelope is sent as it is")
         #expect(await simulator.state.lastRequestBody == firstBody)
         let audit = try await store.auditEntries(messageID: first.messageID)
         #expect(audit.filter { $0.event == .signed }.count == 1)
+    }
+
+    @Test("An attempt whose completion was lost is signed again to the same bytes (the process died after sending)")
+    func signedAgainAfterLostCompletion() async throws {
+        let (store, directory) = try ChannelTest.store()
+        defer { directory.remove() }
+        let simulator = NSWSimulator(security: ChannelTest.nsw)
+        let (url, task) = try await ChannelTest.host(simulator)
+        defer { task.cancel() }
+        let first = try await ChannelTest.enqueueAndClaim(store, destination: "nsw", wireID: "nsw-lost-1")
+        let sent = await channel(url, store).attempt(first)
+        #expect(sent.result.receipt != nil, "\(sent.result)")
+        let firstBody = try #require(await simulator.state.lastRequestBody)
+        // No completion: the lease expires and the delivery is claimed again, still unsigned.
+        #expect(try await store.reclaimExpiredLeases(now: Date().addingTimeInterval(120)) == 1)
+        let second = try #require(try await ChannelTest.claim(store, destination: "nsw"))
+        #expect(second.contentType == ChannelContentType.unsignedFormD && second.attempt == 2)
+        #expect(second.firstClaimedAt == first.firstClaimedAt)
+        let again = await channel(url, store).attempt(second)
+        #expect(again.result.receipt != nil, "\(again.result)")
+        #expect(await simulator.state.lastRequestBody == firstBody)
+        #expect(again.signed == sent.signed)
     }
 
     @Test(
@@ -98,13 +128,14 @@ struct NSWChannelTests {
         #expect(result.failureReason == expected, "\(result)")
     }
 
-    @Test("An unreachable NSW is a transient connection failure; the signed bytes are kept")
+    @Test("An unreachable NSW is a transient connection failure; the signed bytes are kept with the attempt's completion")
     func connectionRefused() async throws {
         let (store, directory) = try ChannelTest.store()
         defer { directory.remove() }
         let delivery = try await ChannelTest.enqueueAndClaim(store, destination: "nsw")
-        let result = await channel("http://127.0.0.1:1", store, timeout: .seconds(5)).deliver(delivery)
-        #expect(result.failureReason?.disposition == .transient, "\(result)")
+        let attempt = await channel("http://127.0.0.1:1", store, timeout: .seconds(5)).attempt(delivery)
+        #expect(attempt.result.failureReason?.disposition == .transient, "\(attempt.result)")
+        try await ChannelTest.retry(store, delivery, signed: attempt.signed)
         let record = try #require(try await store.message(id: delivery.messageID))
         #expect(record.deliveries.first?.contentType == ChannelContentType.nswEnvelope)
     }

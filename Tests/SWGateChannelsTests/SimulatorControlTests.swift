@@ -1,10 +1,10 @@
-import SWGateDomain
 import Foundation
-import SWGateChannels
-import SWGateNSW
 import SWGateAS4
+import SWGateChannels
 import SWGateDelivery
+import SWGateDomain
 import SWGateHTTP
+import SWGateNSW
 import SWGateStore
 import SWGateTesting
 import Testing
@@ -28,7 +28,8 @@ struct SimulatorControlTests {
         let simulator = NSWSimulator(security: ChannelTest.nsw, failure: .clientFault)
         let (url, task) = try await ChannelTest.host(simulator)
         defer { task.cancel() }
-        let channel = NSWDeliveryChannel(url: url + "/nsw", security: ChannelTest.gateway, store: store, profiles: ChannelTest.validator.profiles, httpClient: ChannelTest.client)
+        let channel = NSWDeliveryChannel(
+            url: url + "/nsw", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, httpClient: ChannelTest.client)
         let first = try await ChannelTest.enqueueAndClaim(store, destination: "nsw", wireID: "ctl-1")
         #expect(await channel.deliver(first).failureReason == .soapClientFault)
 

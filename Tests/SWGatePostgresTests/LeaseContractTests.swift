@@ -89,4 +89,77 @@ struct LeaseContractTests {
             #expect(try await store.auditEntries(messageID: again[0].messageID).map(\.event).contains(.signed))
         }
     }
+
+    @Test(
+        "Signed bytes given with a completion replace the payload in the transition, audited as signed before it; not when the lease was lost",
+        arguments: StoreKind.allCases)
+    func signedWithCompletion(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            _ = try await store.enqueue(formD("M-1", conversation: "C-1"))
+            _ = try await store.enqueue(formD("M-2", conversation: "C-2"))
+            let now = Date()
+            let claimed = try await store.claimNow(at: now)
+            #expect(claimed.count == 2)
+            let first = SignedPayload(contentType: "application/soap+xml", body: Data("<signed n='1'/>".utf8))
+            #expect(try await store.finish(claimed[0], .retry(at: now), signed: first) == .applied)
+            // The second attempt's lease is gone: its signed bytes are not kept.
+            _ = try await store.reclaimExpiredLeases(now: now.addingTimeInterval(600))
+            let lost = SignedPayload(contentType: "application/soap+xml", body: Data("<signed n='2'/>".utf8))
+            #expect(try await store.finish(claimed[1], .delivered(receipt: nil), signed: lost) == .leaseLost)
+
+            let again = try await store.claimNow(at: now.addingTimeInterval(601))
+            let byID = Dictionary(uniqueKeysWithValues: again.map { ($0.messageID, $0) })
+            let one = try #require(byID[claimed[0].messageID])
+            #expect(one.payload == first.body && one.contentType == first.contentType)
+            let two = try #require(byID[claimed[1].messageID])
+            #expect(two.payload == claimed[1].payload && two.contentType == claimed[1].contentType)
+            let events = try await store.auditEntries(messageID: one.messageID).map(\.event)
+            #expect(events == [.accepted, .sending, .signed, .retryScheduled, .sending])
+            #expect(try await store.auditEntries(messageID: two.messageID).map(\.event).contains(.signed) == false)
+        }
+    }
+
+    @Test("Completions carrying signed bytes committed together each keep their own", arguments: StoreKind.allCases)
+    func signedWithConcurrentCompletions(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            for index in 1...6 { _ = try await store.enqueue(formD("M-\(index)", conversation: "C-\(index)")) }
+            let claimed = try await store.claimNow(limit: 6)
+            #expect(claimed.count == 6)
+            let results = try await withThrowingTaskGroup(of: CompletionResult.self) { group in
+                for delivery in claimed {
+                    group.addTask {
+                        try await store.finish(
+                            delivery, .delivered(receipt: nil),
+                            signed: SignedPayload(contentType: "application/soap+xml", body: Data("<signed id='\(delivery.messageID)'/>".utf8)))
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results == Array(repeating: .applied, count: 6))
+            for delivery in claimed {
+                let payload = try #require(try await store.payload(deliveryID: delivery.deliveryID))
+                #expect(payload.body == Data("<signed id='\(delivery.messageID)'/>".utf8))
+                #expect(payload.contentType == "application/soap+xml")
+                #expect(try await store.auditEntries(messageID: delivery.messageID).map(\.event) == [.accepted, .sending, .signed, .delivered])
+            }
+        }
+    }
+
+    @Test("The first claim's date is kept by later claims and cleared by a replay", arguments: StoreKind.allCases)
+    func firstClaimDate(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            _ = try await store.enqueue(formD("M-1"))
+            let start = Date()
+            let first = try #require(try await store.claimNow(at: start).first)
+            #expect(abs(first.firstClaimedAt.timeIntervalSince(start)) < 0.002)
+            _ = try await store.reclaimExpiredLeases(now: start.addingTimeInterval(120))
+            let second = try #require(try await store.claimNow(at: start.addingTimeInterval(121)).first)
+            #expect(second.attempt == 2 && second.firstClaimedAt == first.firstClaimedAt)
+            try await store.finish(second, .failed)
+            _ = try await store.replay(ReplayRequest(selection: .messages([second.messageID]), operatorName: "op", dryRun: false))
+            let later = start.addingTimeInterval(300)
+            let third = try #require(try await store.claimNow(at: later).first)
+            #expect(abs(third.firstClaimedAt.timeIntervalSince(later)) < 0.002)
+        }
+    }
 }

@@ -19,10 +19,10 @@ struct SchemaTests {
         for store in stores { await store.close() }
         #expect(
             try cluster.sql("SELECT string_agg(version::text || ':' || name, ',') FROM swgate_schema_version", database: database)
-                == "1:outbox,2:audit-chain-per-instance")
+                == "1:outbox,2:audit-chain-per-instance,3:first-claim")
         let again = try await PostgresOutboxStore(configuration: configuration)
         await again.close()
-        #expect(try cluster.sql("SELECT count(*) FROM swgate_schema_version", database: database) == "2")
+        #expect(try cluster.sql("SELECT count(*) FROM swgate_schema_version", database: database) == "3")
     }
 
     @Test("A database with a newer schema than the binary knows is refused")

@@ -1,6 +1,6 @@
 public import AsyncHTTPClient
 public import Foundation
-public import SWGateChannels
+import SWGateChannels
 public import SWGateDelivery
 public import SWGateDomain
 public import SWGateSecurity
@@ -10,7 +10,7 @@ import SWGateXML
 /// Delivers to the ASEAN Single Window access point over AS4 (see `docs/channels.md`).
 ///
 /// A business document stored unsigned (its profile's media type) is wrapped in an ebMS user message whose MessageId derives from the wire
-/// message id, signed with WS-Security and stored before it is sent; any other payload is taken as
+/// message id, signed with WS-Security and sent, and stored with the attempt's completion (``attempt(_:)``); any other payload is taken as
 /// a signed AS4 message. The answer must be an `eb:Receipt` signed by ``partner`` whose
 /// RefToMessageId is the message sent and whose NonRepudiationInformation digests equal the
 /// digests of the signature sent. An `eb:Error` of severity `warning` is transient, `failure` permanent.
@@ -25,7 +25,6 @@ public struct AS4DeliveryChannel: DeliveryChannel {
     /// The largest answer read.
     public var maximumAnswerBytes: Int = 1 << 20
     private let security: SecurityServices
-    private let store: any OutboxStore
     private let profiles: DocumentProfiles
     private let httpClient: HTTPClient
 
@@ -35,25 +34,30 @@ public struct AS4DeliveryChannel: DeliveryChannel {
     /// - Parameters:
     ///   - profiles: the document profiles whose unsigned documents this channel wraps and signs.
     public init(
-        url: String, security: SecurityServices, store: any OutboxStore, profiles: DocumentProfiles, partner: String,
+        url: String, security: SecurityServices, profiles: DocumentProfiles, partner: String,
         httpClient: HTTPClient = .partners, timeout: Duration = .seconds(30)
     ) {
         self.profiles = profiles
         self.url = url
         self.security = security
-        self.store = store
         self.partner = partner
         self.httpClient = httpClient
         self.timeout = timeout
     }
 
     public func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult {
+        await attempt(delivery).result
+    }
+
+    /// Signs an unsigned document into a user message dated ``ClaimedDelivery/firstClaimedAt``
+    /// with Ids derived from the wire message id (the signed bytes come back for the completion),
+    /// or reads the stored message, sends it and classifies the answer.
+    public func attempt(_ delivery: ClaimedDelivery) async -> DeliveryAttempt {
         let security = self.security
         let lifetime = timestampLifetime
         var sentDigests: [String: String] = [:]
-        let signed = await SignAtDelivery.payload(
-            for: delivery, store: store, profiles: profiles, signedContentType: ChannelContentType.as4Message
-        ) { document, unsigned in
+        let signed = SignAtDelivery.payload(for: delivery, profiles: profiles, signedContentType: ChannelContentType.as4Message) {
+            document, unsigned in
             guard let codes = unsigned.profile.as4 else {
                 throw SignatureError(.malformedMessage, "documents of type \(unsigned.profile.documentType) are not carried over AS4")
             }
@@ -61,7 +65,8 @@ public struct AS4DeliveryChannel: DeliveryChannel {
             builder.timestampLifetime = lifetime
             let message = builder.userMessageText(
                 summary: unsigned.summary, codes: codes, certificate: security.systemIdentity.certificate,
-                messageId: AS4Signals.messageId(forWireMessageID: delivery.wireMessageID), conversationId: delivery.conversation)
+                messageId: AS4Signals.messageId(forWireMessageID: delivery.wireMessageID), conversationId: delivery.conversation,
+                at: delivery.firstClaimedAt, ids: AS4MessageText.Ids(derivedFrom: delivery.wireMessageID))
             let signed = try security.signedAS4Message(message, document: document)
             sentDigests = signed.referenceDigests
             return signed.bytes
@@ -69,25 +74,26 @@ public struct AS4DeliveryChannel: DeliveryChannel {
         let message: [UInt8]
         let messageId: String
         switch signed {
-        case .success(let payload) where payload.freshlySigned:
+        case .success(let payload) where payload.signed != nil:
             // Just built and signed here: the id and digests are known without parsing it back.
             message = payload.bytes
             messageId = AS4Signals.messageId(forWireMessageID: delivery.wireMessageID)
         case .success(let payload):
             message = payload.bytes
             guard let sent = try? XMLDocument(bytes: message), let id = AS4Signals.messageId(sent.root) else {
-                return .failed(DeliveryFailure(.signingFailed, "the stored AS4 message has no eb:MessageId"))
+                return DeliveryAttempt(result: .failed(DeliveryFailure(.signingFailed, "the stored AS4 message has no eb:MessageId")))
             }
             messageId = id
             sentDigests = AS4Signals.signedDigests(sent.root)
-        case .failure(let failure): return .failed(failure)
+        case .failure(let failure): return DeliveryAttempt(result: .failed(failure))
         }
         let headers = [("Content-Type", ChannelContentType.soap12), ("X-SWGate-Message-Id", messageId)]
+        let signedNow = (try? signed.get())?.signed
         switch await HTTPExchange.post(
             client: httpClient, url: url, headers: headers, body: message, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
         {
-        case .failure(let failure): return .failed(failure)
-        case .success(let answer): return classify(answer, messageId: messageId, sentDigests: sentDigests)
+        case .failure(let failure): return DeliveryAttempt(result: .failed(failure), signed: signedNow)
+        case .success(let answer): return DeliveryAttempt(result: classify(answer, messageId: messageId, sentDigests: sentDigests), signed: signedNow)
         }
     }
 

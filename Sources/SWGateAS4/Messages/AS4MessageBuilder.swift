@@ -46,7 +46,7 @@ public struct AS4MessageBuilder: Sendable {
     package func userMessageText(
         summary: DocumentSummary, codes: DocumentProfile.AS4Codes, certificate: Certificate,
         messageId: String? = nil, refToMessageId: String? = nil, conversationId: String? = nil,
-        at date: Date = Date()
+        at date: Date = Date(), ids: AS4MessageText.Ids? = nil
     ) -> AS4MessageText {
         let messageId = messageId ?? Self.newMessageId()
         let e = XMLText.canonicalText
@@ -56,7 +56,7 @@ public struct AS4MessageBuilder: Sendable {
         let service = codes.service
         let action = codes.action
         let to = summary.importingCountry ?? ""
-        let ids = AS4MessageText.Ids(suffix: MessageIdentifier.random())
+        let ids = ids ?? AS4MessageText.Ids(suffix: MessageIdentifier.random())
         let user = """
             <eb:UserMessage><eb:MessageInfo>\(info)</eb:MessageInfo><eb:PartyInfo>\
             <eb:From><eb:PartyId type="\(a(WSSecurity.partyIdType))">\(e(summary.issuingCountry))</eb:PartyId><eb:Role>\(e(fromRole))</eb:Role></eb:From>\

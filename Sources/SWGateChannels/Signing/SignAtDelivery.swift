@@ -1,29 +1,36 @@
-package import Foundation
+import Foundation
 package import SWGateDelivery
 package import SWGateDomain
 package import SWGateStore
 
 /// Sign at delivery: a delivery whose payload is a business document stored unsigned at intake
-/// (its profile's media type, e.g. `application/vnd.swgate.form-d+xml`) is signed at its first
-/// attempt, and the signed bytes are stored in its place *before* they are sent, so every retry and
-/// every operator replay sends exactly the same signed bytes.
+/// (its profile's media type, e.g. `application/vnd.swgate.form-d+xml`) is signed at its attempts
+/// until one of them is recorded; the engine stores the signed bytes in its place with that
+/// attempt's completion (``DeliveryAttempt/signed``), so every later retry and every operator replay
+/// sends exactly the same signed bytes.
+///
+/// Before that, the bytes are a function of what the store holds: the document, its summary, the
+/// wire message id and ``ClaimedDelivery/firstClaimedAt`` (the date in the message). So when the
+/// process dies after sending but before the completion is recorded, the next attempt signs the
+/// same bytes again (RSA signatures are deterministic) and the partner receives the same message
+/// twice, as with any retry. Only a change of the key in force in between (a rollover) gives a
+/// different signature over the same content and message id.
 package enum SignAtDelivery {
-    /// The bytes to send, and whether they were signed by this attempt (then the channel knows
-    /// what it just built and need not parse it back).
+    /// The bytes to send, and the signed message to store with the completion when this attempt
+    /// signed them (then the channel also knows what it just built and need not parse it back).
     package struct Payload {
         package var bytes: [UInt8]
-        package var freshlySigned: Bool
+        package var signed: SignedPayload?
     }
 
     /// The bytes to send for `delivery`: the stored payload when it is already signed, otherwise
-    /// the result of `sign` over the unsigned document, persisted with `signedContentType` while
-    /// the lease is held.
+    /// the result of `sign` over the unsigned document, to be stored as `signedContentType`.
     package static func payload(
-        for delivery: ClaimedDelivery, store: any OutboxStore, profiles: DocumentProfiles, signedContentType: String,
+        for delivery: ClaimedDelivery, profiles: DocumentProfiles, signedContentType: String,
         sign: ([UInt8], UnsignedDocument) throws -> [UInt8]
-    ) async -> Result<Payload, DeliveryFailure> {
+    ) -> Result<Payload, DeliveryFailure> {
         guard profiles.profile(mediaType: delivery.contentType) != nil else {
-            return .success(Payload(bytes: Array(delivery.payload), freshlySigned: false))
+            return .success(Payload(bytes: Array(delivery.payload), signed: nil))
         }
         guard let unsigned = UnsignedDocument(delivery, profiles: profiles) else {
             return .failure(DeliveryFailure(.signingFailed, "the stored \(delivery.contentType) document cannot be summarised"))
@@ -34,12 +41,6 @@ package enum SignAtDelivery {
         } catch {
             return .failure(DeliveryFailure(.signingFailed, "cannot sign the stored \(unsigned.profile.documentType): \(error)"))
         }
-        do {
-            try await store.recordSignedPayload(
-                deliveryID: delivery.deliveryID, owner: delivery.owner, body: Data(signed), contentType: signedContentType)
-        } catch {
-            return .failure(DeliveryFailure(.storeUnavailable, "signed bytes not stored, nothing sent: \(error)"))
-        }
-        return .success(Payload(bytes: signed, freshlySigned: true))
+        return .success(Payload(bytes: signed, signed: SignedPayload(contentType: signedContentType, body: Data(signed))))
     }
 }

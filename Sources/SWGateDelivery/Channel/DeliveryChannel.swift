@@ -8,6 +8,32 @@ public import SWGateStore
 public protocol DeliveryChannel: Sendable {
     /// Sends `delivery.payload` (the exact stored bytes) and classifies the answer.
     func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult
+
+    /// What the engine calls: ``deliver(_:)``, and the message the channel signed for this
+    /// attempt when the delivery's payload was a document stored unsigned. The engine stores that
+    /// message with the attempt's completion (``DeliveryCompletion/signed``), in the same
+    /// transaction. A channel that signs must sign from the delivery's stored inputs only (its
+    /// document, summary, wire message id, ``ClaimedDelivery/firstClaimedAt``), so that an
+    /// attempt whose completion was lost is signed again to the same bytes. The default signs nothing.
+    func attempt(_ delivery: ClaimedDelivery) async -> DeliveryAttempt
+}
+
+extension DeliveryChannel {
+    public func attempt(_ delivery: ClaimedDelivery) async -> DeliveryAttempt {
+        DeliveryAttempt(result: await deliver(delivery))
+    }
+}
+
+/// One attempt's classified outcome and the message signed for it, if any.
+public struct DeliveryAttempt: Sendable {
+    public var result: DeliveryResult
+    /// The message the channel signed and sent at this attempt in place of the stored unsigned document.
+    public var signed: SignedPayload?
+
+    public init(result: DeliveryResult, signed: SignedPayload? = nil) {
+        self.result = result
+        self.signed = signed
+    }
 }
 
 /// The classified outcome of one attempt.

@@ -116,10 +116,12 @@ public actor DeliveryEngine {
         let startedAt = Date()
         let clock = ContinuousClock()
         let start = clock.now
-        let result = await channel.deliver(delivery)
+        let outcome = await channel.attempt(delivery)
+        let result = outcome.result
         let duration = clock.now - start
         var completion = decide(delivery, result: result, startedAt: startedAt, duration: duration, now: clock.now)
         completion.followUp = answerCallback(delivery, result: result, transition: completion.transition)
+        completion.signed = outcome.signed
         await retryingStore("record attempt of delivery \(delivery.deliveryID)") { [store, completion] in
             _ = try await store.complete(completion)
         }

@@ -1,6 +1,6 @@
-public import SWGateChannels
 public import AsyncHTTPClient
 import Foundation
+import SWGateChannels
 public import SWGateDelivery
 public import SWGateDomain
 public import SWGateSecurity
@@ -11,7 +11,7 @@ import SWGateXML
 ///
 /// A business document stored unsigned (its profile's media type) is wrapped in an NSW envelope whose
 /// `messageId` is the delivery's wire message id, signed (Content signature + SystemSignature) and
-/// stored before it is sent; any other payload is taken as an already signed NSW envelope. The
+/// sent, and stored with the attempt's completion (``attempt(_:)``); any other payload is taken as an already signed NSW envelope. The
 /// envelope travels in a SOAP 1.1 Body with `SOAPAction: "urn:swgate:nsw:Submit"`. The answer must
 /// be a signed `ACK` envelope from ``partner`` acknowledging the message id; a SOAP Fault `Server`
 /// is transient, `Client` permanent, a bad ACK signature permanent.
@@ -23,7 +23,6 @@ public struct NSWDeliveryChannel: DeliveryChannel {
     /// The largest answer read.
     public var maximumAnswerBytes: Int = 1 << 20
     private let security: SecurityServices
-    private let store: any OutboxStore
     private let profiles: DocumentProfiles
     private let httpClient: HTTPClient
 
@@ -33,32 +32,38 @@ public struct NSWDeliveryChannel: DeliveryChannel {
     /// - Parameters:
     ///   - profiles: the document profiles whose unsigned documents this channel wraps and signs.
     public init(
-        url: String, security: SecurityServices, store: any OutboxStore, profiles: DocumentProfiles,
+        url: String, security: SecurityServices, profiles: DocumentProfiles,
         partner: String = NSWParty.developmentNSW.identity, httpClient: HTTPClient = .partners, timeout: Duration = .seconds(30)
     ) {
         self.profiles = profiles
         self.url = url
         self.security = security
-        self.store = store
         self.partner = partner
         self.httpClient = httpClient
         self.timeout = timeout
     }
 
     public func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult {
+        await attempt(delivery).result
+    }
+
+    /// Signs an unsigned document into an NSW envelope dated ``ClaimedDelivery/firstClaimedAt``
+    /// (the signed bytes come back for the completion), or reads the stored envelope, sends it
+    /// and classifies the answer.
+    public func attempt(_ delivery: ClaimedDelivery) async -> DeliveryAttempt {
         let security = self.security
-        let signed = await SignAtDelivery.payload(
-            for: delivery, store: store, profiles: profiles, signedContentType: ChannelContentType.nswEnvelope
-        ) { document, unsigned in
+        let signed = SignAtDelivery.payload(for: delivery, profiles: profiles, signedContentType: ChannelContentType.nswEnvelope) {
+            document, unsigned in
             guard let codes = unsigned.profile.nsw else {
                 throw SignatureError(.malformedMessage, "documents of type \(unsigned.profile.documentType) are not carried to the NSW")
             }
-            return try security.signForNSW(document, summary: unsigned.summary, codes: codes, messageId: delivery.wireMessageID)
+            return try security.signForNSW(
+                document, summary: unsigned.summary, codes: codes, messageId: delivery.wireMessageID, at: delivery.firstClaimedAt)
         }
         let envelope: [UInt8]
         let messageId: String
         switch signed {
-        case .success(let payload) where payload.freshlySigned:
+        case .success(let payload) where payload.signed != nil:
             // Just signed with the wire message id: no need to parse the envelope to read it back.
             envelope = payload.bytes
             messageId = delivery.wireMessageID
@@ -71,9 +76,9 @@ public struct NSWDeliveryChannel: DeliveryChannel {
                     document.root.child("Header", namespace: ns)?.child("Reference", namespace: ns)?
                     .child("messageId", namespace: ns)?.text.trimmed ?? delivery.wireMessageID
             } catch {
-                return .failed(DeliveryFailure(.signingFailed, "the stored NSW envelope is not usable XML: \(error)"))
+                return DeliveryAttempt(result: .failed(DeliveryFailure(.signingFailed, "the stored NSW envelope is not usable XML: \(error)")))
             }
-        case .failure(let failure): return .failed(failure)
+        case .failure(let failure): return DeliveryAttempt(result: .failed(failure))
         }
         let headers = [
             ("Content-Type", ChannelContentType.soap11), ("SOAPAction", "\"\(SOAP11.submitAction)\""), ("X-SWGate-Message-Id", messageId),
@@ -81,9 +86,10 @@ public struct NSWDeliveryChannel: DeliveryChannel {
         let sent = await HTTPExchange.post(
             client: httpClient, url: url, headers: headers, body: SOAP11.envelope(containing: envelope), timeout: timeout,
             maximumAnswerBytes: maximumAnswerBytes)
+        let signedNow = (try? signed.get())?.signed
         switch sent {
-        case .failure(let failure): return .failed(failure)
-        case .success(let answer): return classify(answer, messageId: messageId)
+        case .failure(let failure): return DeliveryAttempt(result: .failed(failure), signed: signedNow)
+        case .success(let answer): return DeliveryAttempt(result: classify(answer, messageId: messageId), signed: signedNow)
         }
     }
 

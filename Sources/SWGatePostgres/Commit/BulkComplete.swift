@@ -26,6 +26,9 @@ enum BulkComplete {
         let completions = units.map(\.completion)
         let changes = completions.map { CompletionChange($0.transition, now: now, error: $0.error ?? "") }
         let receipts = changes.map(\.receipt)
+        let signed = completions.map(\.signed)
+        // Hashed before the statement, as the one-by-one path does.
+        let signedDetails = signed.map { $0?.auditDetail }
         let rows = try await transaction.rows(
             """
             WITH input AS (
@@ -39,8 +42,11 @@ enum BulkComplete {
                     \(changes.map { $0.error != nil })::bool[], \(changes.map { $0.error ?? "" })::text[],
                     \(changes.map { $0.deliveredAt != nil })::bool[],
                     \(receipts.map { $0 != nil })::bool[], \(receipts.map { $0?.contentType ?? "" })::text[],
-                    \(receipts.map { ByteBuffer(bytes: $0?.body ?? Data()) })::bytea[])
-                    AS i(id, owner, started, duration, outcome, hs, status, he, error, state, hn, next, hse, set_error, hd, hr, rtype, rbody)
+                    \(receipts.map { ByteBuffer(bytes: $0?.body ?? Data()) })::bytea[],
+                    \(signed.map { $0 != nil })::bool[], \(signed.map { $0?.contentType ?? "" })::text[],
+                    \(signed.map { ByteBuffer(bytes: $0?.body ?? Data()) })::bytea[])
+                    AS i(id, owner, started, duration, outcome, hs, status, he, error, state, hn, next, hse, set_error, hd, hr, rtype, rbody,
+                        hsig, stype, sbody)
             ), target AS (
                 SELECT d.id, d.state, d.lease_owner, d.attempt_count, d.destination, m.id AS message_id
                 FROM delivery d JOIN message m ON m.seq = d.message_seq
@@ -54,7 +60,9 @@ enum BulkComplete {
                 UPDATE delivery d SET state = i.state, lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
                     next_attempt_at = CASE WHEN i.hn THEN i.next ELSE d.next_attempt_at END,
                     last_error = CASE WHEN i.hse THEN i.set_error ELSE d.last_error END,
-                    delivered_at = CASE WHEN i.hd THEN \(now) ELSE d.delivered_at END
+                    delivered_at = CASE WHEN i.hd THEN \(now) ELSE d.delivered_at END,
+                    content_type = CASE WHEN i.hsig THEN i.stype ELSE d.content_type END,
+                    payload = CASE WHEN i.hsig THEN i.sbody ELSE d.payload END
                 FROM input i JOIN target t ON t.id = i.id
                 WHERE d.id = i.id AND t.state = 'sending' AND t.lease_owner = i.owner
                 RETURNING d.id
@@ -74,7 +82,7 @@ enum BulkComplete {
         }
         var results: [Result<CompletionResult, OutboxError>] = []
         var followUps: [BulkEnqueue.Unit] = []
-        for (unit, change) in zip(units, changes) {
+        for ((unit, change), signedDetail) in zip(zip(units, changes), signedDetails) {
             let completion = unit.completion
             guard let target = found[completion.deliveryID] else {
                 results.append(.failure(OutboxError(.unknownID, "no delivery \(completion.deliveryID)")))
@@ -85,6 +93,11 @@ enum BulkComplete {
                 continue
             }
             if case .delivered = completion.transition { transaction.notify = true }
+            if let signedDetail {
+                try await transaction.append(
+                    at: now, event: .signed, messageID: target.messageID, destination: target.destination, actor: completion.owner,
+                    detail: signedDetail)
+            }
             try await transaction.append(
                 at: now, event: change.event, messageID: target.messageID, destination: target.destination, actor: completion.owner,
                 detail: change.auditDetail(attempt: target.attempt, completion: completion, now: now))

@@ -46,11 +46,12 @@ extension PostgresOutboxStore {
                     SELECT id FROM candidate WHERE pg_try_advisory_xact_lock(hashtext(destination || '/' || conversation))
                 )
                 UPDATE delivery d SET state = 'sending', lease_owner = \(owner), lease_expires_at = \(expires),
-                    attempt_count = d.attempt_count + 1, budget_attempts = d.budget_attempts + 1, updated_at = \(nowMS)
+                    attempt_count = d.attempt_count + 1, budget_attempts = d.budget_attempts + 1, updated_at = \(nowMS),
+                    first_claimed_at = COALESCE(d.first_claimed_at, \(nowMS))
                 FROM message m, won
                 WHERE d.id = won.id AND m.seq = d.message_seq
                 RETURNING d.id, d.destination, d.conversation, d.payload, d.content_type, d.budget_attempts, d.budget_started_at,
-                    d.next_attempt_at, m.id AS message_id, m.wire_message_id, m.function, m.source, m.summary, m.accepted_at
+                    d.next_attempt_at, d.first_claimed_at, m.id AS message_id, m.wire_message_id, m.function, m.source, m.summary, m.accepted_at
                 """)
             guard !rows.isEmpty else { return [] }
             var order: [(due: Int64, id: Int64)] = []
@@ -63,7 +64,7 @@ extension PostgresOutboxStore {
                     contentType: try row.value("content_type"), attempt: Int(try row.value("budget_attempts", as: Int32.self)),
                     acceptedAt: try row.date("accepted_at"), budgetStartedAt: try row.date("budget_started_at"), owner: owner,
                     leaseExpiresAt: Date(storeMilliseconds: expires), source: try row.value("source"),
-                    summary: try row.optionalData("summary"))
+                    summary: try row.optionalData("summary"), firstClaimedAt: try row.date("first_claimed_at"))
                 byID[delivery.deliveryID] = delivery
                 order.append((try row.value("next_attempt_at", as: Int64.self), delivery.deliveryID))
             }

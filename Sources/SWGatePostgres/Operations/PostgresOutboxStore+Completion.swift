@@ -23,6 +23,8 @@ extension PostgresOutboxStore {
         let error = completion.error ?? ""
         let change = CompletionChange(completion.transition, now: now, error: error)
         let receipt = change.receipt
+        let signed = completion.signed
+        let signedDetail = signed?.auditDetail
         guard
             let row = try await transaction.rows(
                 """
@@ -38,7 +40,9 @@ extension PostgresOutboxStore {
                     UPDATE delivery d SET state = \(change.state.rawValue), lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now),
                         next_attempt_at = COALESCE(\(change.nextAttempt)::bigint, d.next_attempt_at),
                         last_error = COALESCE(\(change.error)::text, d.last_error),
-                        delivered_at = COALESCE(\(change.deliveredAt)::bigint, d.delivered_at)
+                        delivered_at = COALESCE(\(change.deliveredAt)::bigint, d.delivered_at),
+                        content_type = COALESCE(\(signed?.contentType)::text, d.content_type),
+                        payload = CASE WHEN \(signed != nil) THEN \(ByteBuffer(bytes: signed?.body ?? Data())) ELSE d.payload END
                     FROM target WHERE d.id = target.id AND target.state = 'sending' AND target.lease_owner = \(owner)
                     RETURNING d.id
                 ), kept AS (
@@ -59,6 +63,9 @@ extension PostgresOutboxStore {
             // The next delivery of the conversation may now be free, for any instance.
             transaction.notify = true
         }
+        if let signedDetail {
+            try await transaction.append(at: now, event: .signed, messageID: messageID, destination: destination, actor: owner, detail: signedDetail)
+        }
         let detail = change.auditDetail(attempt: attempt, completion: completion, now: now)
         try await transaction.append(at: now, event: change.event, messageID: messageID, destination: destination, actor: owner, detail: detail)
         return .applied
@@ -66,7 +73,7 @@ extension PostgresOutboxStore {
 
     public func recordSignedPayload(deliveryID: Int64, owner: String, body: Data, contentType: String) async throws {
         let now = Date().storeMilliseconds
-        let detail = "\(contentType), \(body.count) bytes, sha256 \(AuditEntry.sha256Hex(body))"
+        let detail = SignedPayload(contentType: contentType, body: body).auditDetail
         try await write { transaction in
             // The payload is replaced only under a live lease of `owner`; when nothing matched,
             // a second look says why.

@@ -16,7 +16,7 @@ extension PostgresOutboxStore {
                 let updated = try await transaction.rows(
                     """
                     UPDATE delivery SET state = 'pending', next_attempt_at = \(now), budget_attempts = 0, budget_started_at = \(now),
-                        lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now)
+                        lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now), first_claimed_at = NULL
                     WHERE id = \(change.deliveryID) AND state IN ('failed', 'dead') RETURNING id
                     """)
                 guard !updated.isEmpty else {

@@ -9,6 +9,7 @@ enum PostgresSchema {
     static let migrations: [PostgresMigration] = [
         PostgresMigration(version: 1, name: "outbox", statements: outbox),
         PostgresMigration(version: 2, name: "audit-chain-per-instance", statements: auditChainPerInstance),
+        PostgresMigration(version: 3, name: "first-claim", statements: firstClaim),
     ]
 
     /// The newest version this binary knows.
@@ -137,5 +138,13 @@ enum PostgresSchema {
         "CREATE TABLE audit_chain_head (chain text PRIMARY KEY, position bigint NOT NULL, hash text NOT NULL)",
         "INSERT INTO audit_chain_head (chain, position, hash) SELECT '', seq, hash FROM audit_head WHERE seq > 0",
         "DROP TABLE audit_head",
+    ]
+
+    /// Version 3: `delivery.first_claimed_at`, set by the first claim and kept by every later one
+    /// (the SQLite store's v7). A channel signs a delivery's unsigned document at that date and the
+    /// signed bytes are stored with the attempt's completion, so an attempt whose completion was
+    /// lost is signed again to the same bytes.
+    private static let firstClaim = [
+        "ALTER TABLE delivery ADD COLUMN first_claimed_at bigint"
     ]
 }

@@ -21,6 +21,23 @@ package struct AS4MessageText: Sendable {
             timestamp = "ts-" + suffix
             token = "x509-" + suffix
         }
+
+        /// The four Ids of the message sent for wire message id `wireMessageID`, the same at every
+        /// signing: its letters, digits and hyphens kept, every other byte written as `_` and its
+        /// two hex digits, so that two different ids give two different suffixes.
+        package init(derivedFrom wireMessageID: String) {
+            var suffix = ""
+            for byte in wireMessageID.utf8 {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                    UInt8(ascii: "-"):
+                    suffix.unicodeScalars.append(Unicode.Scalar(byte))
+                default:
+                    suffix += "_" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                }
+            }
+            self.init(suffix: suffix)
+        }
     }
 
     package var ids: Ids
@@ -107,5 +124,11 @@ package struct AS4MessageText: Sendable {
                         || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
                 }
         }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

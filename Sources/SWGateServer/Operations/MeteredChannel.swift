@@ -1,6 +1,6 @@
+public import Logging
 public import SWGateDelivery
 public import SWGateStore
-public import Logging
 
 /// Wraps a destination's channel to count attempts, time them and log their outcome with the
 /// message id as logger metadata. Changes nothing about the result.
@@ -18,9 +18,14 @@ public struct MeteredChannel: DeliveryChannel {
     }
 
     public func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult {
+        await attempt(delivery).result
+    }
+
+    public func attempt(_ delivery: ClaimedDelivery) async -> DeliveryAttempt {
         let clock = ContinuousClock()
         let start = clock.now
-        let result = await inner.deliver(delivery)
+        let outcome = await inner.attempt(delivery)
+        let result = outcome.result
         let elapsed = start.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         switch result {
@@ -37,7 +42,7 @@ public struct MeteredChannel: DeliveryChannel {
                 signatureFailure: failure.reason == .badAnswerSignature)
             log.warning("attempt failed", metadata: ["reason": "\(failure.reason.code)", "error": "\(failure.message)"])
         }
-        return result
+        return outcome
     }
 
     private func logged(_ delivery: ClaimedDelivery) -> Logger {

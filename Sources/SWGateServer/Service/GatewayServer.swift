@@ -147,7 +147,7 @@ public final class GatewayServer: Sendable {
         engine = DeliveryEngine(
             store: store,
             destinations: Self.destinations(
-                configuration, security: prepared.security, store: store, profiles: prepared.validator.profiles, metrics: metrics, logger: logger),
+                configuration, security: prepared.security, profiles: prepared.validator.profiles, metrics: metrics, logger: logger),
             configuration: DeliveryEngineConfiguration(
                 owner: configuration.delivery.owner, leaseDuration: configuration.delivery.lease,
                 leaseReapInterval: configuration.delivery.leaseReapInterval, claimBatch: configuration.delivery.claimBatch,
@@ -164,8 +164,8 @@ public final class GatewayServer: Sendable {
     }
 
     private static func destinations(
-        _ configuration: GatewayConfiguration, security: SecurityServices, store: any SubmissionStore, profiles: DocumentProfiles,
-        metrics: GatewayMetrics, logger: Logger
+        _ configuration: GatewayConfiguration, security: SecurityServices, profiles: DocumentProfiles, metrics: GatewayMetrics,
+        logger: Logger
     ) -> [DeliveryDestination] {
         configuration.destinations.sorted { $0.key < $1.key }.map { name, settings in
             let timeout = settings.timeout
@@ -174,10 +174,10 @@ public final class GatewayServer: Sendable {
             switch settings.kind {
             case .nsw:
                 channel = NSWDeliveryChannel(
-                    url: settings.url, security: security, store: store, profiles: profiles, partner: settings.partner ?? "", timeout: timeout)
+                    url: settings.url, security: security, profiles: profiles, partner: settings.partner ?? "", timeout: timeout)
             case .as4:
                 channel = AS4DeliveryChannel(
-                    url: settings.url, security: security, store: store, profiles: profiles, partner: settings.partner ?? "", timeout: timeout)
+                    url: settings.url, security: security, profiles: profiles, partner: settings.partner ?? "", timeout: timeout)
             case .http:
                 channel = HTTPPostChannel(url: settings.url, timeout: timeout)
             }

@@ -22,12 +22,17 @@ public struct ClaimedDelivery: Sendable, Hashable {
     public var source: String
     /// The business document's summary stored at intake (``NewMessage/summary``), when there is one.
     public var summary: Data?
+    /// When the delivery was first claimed (kept across retries, lost leases and restarts): the
+    /// date a channel signs its unsigned document at, so that signing it again after an attempt
+    /// whose completion was lost gives the same bytes.
+    public var firstClaimedAt: Date
 
     public init(
         deliveryID: Int64, messageID: String, wireMessageID: String, destination: String, conversation: String, function: MessageFunction,
         payload: Data, contentType: String, attempt: Int, acceptedAt: Date, budgetStartedAt: Date, owner: String, leaseExpiresAt: Date,
-        source: String = "portal", summary: Data? = nil
+        source: String = "portal", summary: Data? = nil, firstClaimedAt: Date? = nil
     ) {
+        self.firstClaimedAt = firstClaimedAt ?? acceptedAt
         self.source = source
         self.summary = summary
         self.deliveryID = deliveryID

@@ -21,6 +21,23 @@ public struct Receipt: Sendable, Hashable {
     }
 }
 
+/// The message a channel signed at an attempt, in place of the document stored unsigned at intake.
+public struct SignedPayload: Sendable, Hashable {
+    public var contentType: String
+    public var body: Data
+
+    public init(contentType: String, body: Data) {
+        self.contentType = contentType
+        self.body = body
+    }
+}
+
+extension SignedPayload {
+    /// The `signed` audit entry's detail, computed on the caller's task (it hashes the whole
+    /// message), not on the store's writer.
+    package var auditDetail: String { "\(contentType), \(body.count) bytes, sha256 \(AuditEntry.sha256Hex(body))" }
+}
+
 /// The end of one attempt, reported by the worker that holds the lease.
 public struct DeliveryCompletion: Sendable {
     /// The state the delivery moves to.
@@ -46,12 +63,19 @@ public struct DeliveryCompletion: Sendable {
     /// carries a partner's answer back to the portal: it is stored if and only if the transition
     /// is applied, so an answer is neither lost nor forwarded twice.
     public var followUp: NewMessage?
+    /// The signed message this attempt sent, when it signed the delivery's unsigned document: it
+    /// replaces the stored payload (with a `signed` audit entry) in the same transaction as the
+    /// transition, so every later attempt and replay sends exactly these bytes. Recorded only
+    /// while the lease is held; an attempt whose completion is lost is signed again from the
+    /// same inputs (``ClaimedDelivery/firstClaimedAt``), to the same bytes.
+    public var signed: SignedPayload?
 
     public init(
         deliveryID: Int64, owner: String, startedAt: Date, duration: Duration, outcome: AttemptOutcome,
-        httpStatus: Int? = nil, error: String? = nil, transition: Transition, followUp: NewMessage? = nil
+        httpStatus: Int? = nil, error: String? = nil, transition: Transition, followUp: NewMessage? = nil, signed: SignedPayload? = nil
     ) {
         self.followUp = followUp
+        self.signed = signed
         self.deliveryID = deliveryID
         self.owner = owner
         self.startedAt = startedAt

@@ -56,21 +56,23 @@ extension SQLiteOutboxStore {
             try db.cachedStatement(
                 sql: """
                     UPDATE delivery SET state = 'sending', lease_owner = ?, lease_expires_at = ?,
-                        attempt_count = attempt_count + 1, budget_attempts = budget_attempts + 1, updated_at = ?
+                        attempt_count = attempt_count + 1, budget_attempts = budget_attempts + 1, updated_at = ?,
+                        first_claimed_at = COALESCE(first_claimed_at, ?)
                     WHERE id = ?
                     """))
         let read = DirectStatement(
             try db.cachedStatement(
                 sql: """
                     SELECT d.destination, d.conversation, d.payload, d.content_type, d.budget_attempts, d.budget_started_at,
-                        m.id, m.wire_message_id, m.function, m.source, m.summary, m.accepted_at
+                        m.id, m.wire_message_id, m.function, m.source, m.summary, m.accepted_at, d.first_claimed_at
                     FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE d.id = ?
                     """))
         for id in ids {
             lease.bind(owner, at: 1)
             lease.bind(expires, at: 2)
             lease.bind(nowMS, at: 3)
-            lease.bind(id, at: 4)
+            lease.bind(nowMS, at: 4)
+            lease.bind(id, at: 5)
             try lease.execute()
             read.bind(id, at: 1)
             let found = try read.fetchOne { row in
@@ -79,7 +81,7 @@ extension SQLiteOutboxStore {
                     conversation: row.string(1) ?? "", function: MessageFunction(row.string(8) ?? ""), payload: row.data(2) ?? Data(),
                     contentType: row.string(3) ?? "", attempt: Int(row.int64(4)), acceptedAt: Date(storeMilliseconds: row.int64(11)),
                     budgetStartedAt: Date(storeMilliseconds: row.int64(5)), owner: owner, leaseExpiresAt: Date(storeMilliseconds: expires),
-                    source: row.string(9) ?? "portal", summary: row.data(10))
+                    source: row.string(9) ?? "portal", summary: row.data(10), firstClaimedAt: Date(storeMilliseconds: row.int64(12)))
             }
             guard let delivery = found else { continue }
             try AuditLog.append(
@@ -93,14 +95,15 @@ extension SQLiteOutboxStore {
     public func complete(_ completion: DeliveryCompletion) async throws -> CompletionResult {
         if let followUp = completion.followUp { try Self.validate(followUp) }
         let followUp = completion.followUp.map(PreparedMessage.init)
+        let signedDetail = completion.signed?.auditDetail
         return try await write { db in
-            let result = try Self.apply(db, completion)
+            let result = try Self.apply(db, completion, signedDetail: signedDetail)
             if result == .applied, let followUp { _ = try Self.insert(db, followUp) }
             return result
         }
     }
 
-    private static func apply(_ db: Database, _ completion: DeliveryCompletion) throws -> CompletionResult {
+    private static func apply(_ db: Database, _ completion: DeliveryCompletion, signedDetail: String?) throws -> CompletionResult {
         let read = DirectStatement(
             try db.cachedStatement(
                 sql: """
@@ -134,10 +137,16 @@ extension SQLiteOutboxStore {
         guard state == DeliveryState.sending.rawValue, leaseOwner == completion.owner else {
             return .leaseLost
         }
+        // The signed message replaces the unsigned document in the transition's own update.
+        let signed = completion.signed
+        if let signedDetail {
+            try AuditLog.append(
+                db, at: now, event: .signed, messageID: messageID, destination: destination, actor: completion.owner, detail: signedDetail)
+        }
         let error = completion.error ?? ""
         switch completion.transition {
         case .delivered(let receipt):
-            try setState(db, completion.deliveryID, .delivered, now: now, nextAttempt: nil, error: nil, deliveredAt: now)
+            try setState(db, completion.deliveryID, .delivered, now: now, nextAttempt: nil, error: nil, deliveredAt: now, signed: signed)
             if let receipt {
                 let insertReceipt = DirectStatement(
                     try db.cachedStatement(sql: "INSERT INTO receipt (delivery_id, received_at, content_type, body) VALUES (?, ?, ?, ?)"))
@@ -151,17 +160,17 @@ extension SQLiteOutboxStore {
                 detail: "attempt \(attempt)" + (completion.httpStatus.map { ", HTTP \($0)" } ?? "") + (receipt == nil ? "" : ", receipt kept"))
         case .retry(let at):
             let next = at.storeMilliseconds
-            try setState(db, completion.deliveryID, .pending, now: now, nextAttempt: next, error: error, deliveredAt: nil)
+            try setState(db, completion.deliveryID, .pending, now: now, nextAttempt: next, error: error, deliveredAt: nil, signed: signed)
             try AuditLog.append(
                 db, at: now, event: .retryScheduled, messageID: messageID, destination: destination, actor: completion.owner,
                 detail: "attempt \(attempt) failed (\(completion.outcome)): \(error); next attempt at \(next)")
         case .failed:
-            try setState(db, completion.deliveryID, .failed, now: now, nextAttempt: nil, error: error, deliveredAt: nil)
+            try setState(db, completion.deliveryID, .failed, now: now, nextAttempt: nil, error: error, deliveredAt: nil, signed: signed)
             try AuditLog.append(
                 db, at: now, event: .failed, messageID: messageID, destination: destination, actor: completion.owner,
                 detail: "attempt \(attempt) failed permanently: \(error)")
         case .dead:
-            try setState(db, completion.deliveryID, .dead, now: now, nextAttempt: nil, error: error, deliveredAt: nil)
+            try setState(db, completion.deliveryID, .dead, now: now, nextAttempt: nil, error: error, deliveredAt: nil, signed: signed)
             try AuditLog.append(
                 db, at: now, event: .dead, messageID: messageID, destination: destination, actor: completion.owner,
                 detail: "retry budget spent after attempt \(attempt): \(error)")
@@ -170,14 +179,16 @@ extension SQLiteOutboxStore {
     }
 
     private static func setState(
-        _ db: Database, _ id: Int64, _ state: DeliveryState, now: Int64, nextAttempt: Int64?, error: String?, deliveredAt: Int64?
+        _ db: Database, _ id: Int64, _ state: DeliveryState, now: Int64, nextAttempt: Int64?, error: String?, deliveredAt: Int64?,
+        signed: SignedPayload?
     ) throws {
         let update = DirectStatement(
             try db.cachedStatement(
                 sql: """
                     UPDATE delivery SET state = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?,
                         next_attempt_at = COALESCE(?, next_attempt_at), last_error = COALESCE(?, last_error),
-                        delivered_at = COALESCE(?, delivered_at)
+                        delivered_at = COALESCE(?, delivered_at), content_type = COALESCE(?, content_type),
+                        payload = COALESCE(?, payload)
                     WHERE id = ?
                     """))
         update.bind(state.rawValue, at: 1)
@@ -185,8 +196,14 @@ extension SQLiteOutboxStore {
         update.bind(nextAttempt, at: 3)
         update.bind(error, at: 4)
         update.bind(deliveredAt, at: 5)
-        update.bind(id, at: 6)
-        try update.execute()
+        update.bind(signed?.contentType, at: 6)
+        update.bind(id, at: 8)
+        if let signed {
+            try update.execute(withBlob: signed.body, at: 7)
+        } else {
+            update.bind(nil as Data?, at: 7)
+            try update.execute()
+        }
     }
 
     public func releaseLeases(owner: String, now: Date) async throws -> Int {

@@ -14,7 +14,7 @@ extension SQLiteOutboxStore {
                 try db.execute(
                     sql: """
                         UPDATE delivery SET state = 'pending', next_attempt_at = ?, budget_attempts = 0, budget_started_at = ?,
-                            lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+                            lease_owner = NULL, lease_expires_at = NULL, updated_at = ?, first_claimed_at = NULL
                         WHERE id = ? AND state IN ('failed', 'dead')
                         """,
                     arguments: [now, now, now, change.deliveryID])
@@ -68,7 +68,9 @@ extension SQLiteOutboxStore {
     public func purgeDelivered(before cutoff: Date, actor: String, dryRun: Bool) async throws -> PurgeResult {
         let cutoffMS = cutoff.storeMilliseconds
         if dryRun {
-            let ids = try await read { db in try String.fetchAll(db, sql: Self.purgeableSQL.replacingOccurrences(of: "m.seq, m.id", with: "m.id"), arguments: [cutoffMS]) }
+            let ids = try await read { db in
+                try String.fetchAll(db, sql: Self.purgeableSQL.replacingOccurrences(of: "m.seq, m.id", with: "m.id"), arguments: [cutoffMS])
+            }
             return PurgeResult(messageIDs: ids, dryRun: true)
         }
         let ids = try await write { db in

@@ -13,9 +13,8 @@ extension OutboxError.Code {
 
 extension SQLiteOutboxStore {
     public func recordSignedPayload(deliveryID: Int64, owner: String, body: Data, contentType: String) async throws {
-        let now = Date().storeMilliseconds
-        // Hashed on the caller's task, not on the single writer thread.
-        let detail = "\(contentType), \(body.count) bytes, sha256 \(AuditEntry.sha256Hex(body))"
+        let signed = SignedPayload(contentType: contentType, body: body)
+        let detail = signed.auditDetail
         try await write { db in
             let read = DirectStatement(
                 try db.cachedStatement(
@@ -31,14 +30,25 @@ extension SQLiteOutboxStore {
             guard state == DeliveryState.sending.rawValue, leaseOwner == owner else {
                 throw OutboxError(.leaseLost, "delivery \(deliveryID) is not leased to \(owner)")
             }
-            // The signed bytes bound where they lie, not copied (`DirectStatement`).
-            let update = DirectStatement(
-                try db.cachedStatement(sql: "UPDATE delivery SET payload = ?, content_type = ?, updated_at = ? WHERE id = ?"))
-            update.bind(contentType, at: 2)
-            update.bind(now, at: 3)
-            update.bind(deliveryID, at: 4)
-            try update.execute(withBlob: body, at: 1)
-            try AuditLog.append(db, at: now, event: .signed, messageID: messageID, destination: destination, actor: owner, detail: detail)
+            try Self.store(
+                db, signed, detail: detail, deliveryID: deliveryID, messageID: messageID, destination: destination, owner: owner,
+                now: Date().storeMilliseconds)
         }
+    }
+
+    /// Replaces the delivery's payload with the signed message and audits it (`signed`); the
+    /// caller has checked the lease.
+    static func store(
+        _ db: Database, _ signed: SignedPayload, detail: String, deliveryID: Int64, messageID: String?, destination: String?, owner: String,
+        now: Int64
+    ) throws {
+        // The signed bytes bound where they lie, not copied (`DirectStatement`).
+        let update = DirectStatement(
+            try db.cachedStatement(sql: "UPDATE delivery SET payload = ?, content_type = ?, updated_at = ? WHERE id = ?"))
+        update.bind(signed.contentType, at: 2)
+        update.bind(now, at: 3)
+        update.bind(deliveryID, at: 4)
+        try update.execute(withBlob: signed.body, at: 1)
+        try AuditLog.append(db, at: now, event: .signed, messageID: messageID, destination: destination, actor: owner, detail: detail)
     }
 }

@@ -88,6 +88,7 @@ enum Schema {
         migrator.registerMigration("v4-idempotency-index", migrate: IdempotencyIndex.migrate)
         migrator.registerMigration("v5-conversation-links", migrate: ConversationLinks.migrate)
         migrator.registerMigration("v6-message-summary", migrate: MessageSummaries.migrate)
+        migrator.registerMigration("v7-first-claim", migrate: FirstClaims.migrate)
         return migrator
     }
 }

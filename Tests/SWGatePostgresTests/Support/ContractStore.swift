@@ -63,7 +63,8 @@ extension OutboxStore {
     /// Completes `delivery` with `transition`, as its lease owner would.
     @discardableResult
     func finish(
-        _ delivery: ClaimedDelivery, _ transition: DeliveryCompletion.Transition, owner: String? = nil, followUp: NewMessage? = nil
+        _ delivery: ClaimedDelivery, _ transition: DeliveryCompletion.Transition, owner: String? = nil, followUp: NewMessage? = nil,
+        signed: SignedPayload? = nil
     ) async throws -> CompletionResult {
         let outcome: AttemptOutcome =
             switch transition {
@@ -75,7 +76,7 @@ extension OutboxStore {
             DeliveryCompletion(
                 deliveryID: delivery.deliveryID, owner: owner ?? delivery.owner, startedAt: Date(), duration: .milliseconds(3), outcome: outcome,
                 httpStatus: outcome == .delivered ? 200 : 503, error: outcome == .delivered ? nil : "test failure", transition: transition,
-                followUp: followUp))
+                followUp: followUp, signed: signed))
     }
 }
 
