@@ -244,7 +244,7 @@ RunLoop.main.run()
         }
         print(
             String(
-                format: "  %@: mean attempt %.1f ms (sign, store the signed bytes, HTTP exchange, verify the answer)", name,
+                format: "  %@: mean attempt %.1f ms (sign, HTTP exchange, verify the answer)", name,
                 value("sum") / max(1, value("count")) * 1000))
     }
 
