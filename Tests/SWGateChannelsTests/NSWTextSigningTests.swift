@@ -179,6 +179,20 @@ struct NSWTextSigningTests {
         #expect(services.embeddedDocuments.count == EmbeddedDocumentCache.capacity)
     }
 
+    @Test("The cache compares documents byte for byte: equal bytes in different arrays, a last byte changed, a length changed")
+    func cacheComparesBytes() throws {
+        let document = try ChannelTest.formD()
+        var copy: [UInt8] = []
+        copy.append(contentsOf: document)
+        #expect(EmbeddedDocumentCache.same(document, copy))
+        var changed = copy
+        changed[changed.count - 1] ^= 1
+        #expect(!EmbeddedDocumentCache.same(document, changed))
+        #expect(!EmbeddedDocumentCache.same(document, Array(copy.dropLast())))
+        #expect(EmbeddedDocumentCache.same([], []))
+        #expect(!EmbeddedDocumentCache.same([], [0]))
+    }
+
     @Test("A document larger than a quarter of the cache's bytes is signed as text but not kept")
     func largeDocumentNotKept() throws {
         let services = try SecurityServices(configuration: .development(directory: ChannelTest.certificates))
