@@ -58,6 +58,16 @@ struct GatewayKillTests {
         return (response as? HTTPURLResponse)?.statusCode
     }
 
+    /// The message ids a simulator acknowledged more than once with different bytes (`GET /received`).
+    private func conflicting(simulatorPort port: Int) async throws -> [String] {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/received")!)
+        struct Listing: Decodable {
+            var received: [String]
+            var conflicting: [String]
+        }
+        return try JSONDecoder().decode(Listing.self, from: data).conflicting
+    }
+
     /// What the portal was answered for one chain.
     struct Answer: Sendable, CustomStringConvertible {
         let reference: String
@@ -212,15 +222,20 @@ struct GatewayKillTests {
             try await Task.sleep(for: .milliseconds(250))
         }
         let context = "kills: \(kills.map { "gw-\($0 + 1)" }.joined(separator: ", "))"
-        let states = (try? cluster.sql(
-            "SELECT string_agg(state || ' ' || attempt_count || ' ' || coalesce(last_error, ''), '; ') FROM delivery WHERE destination IN ('nsw', 'asw') AND state <> 'delivered'",
-            database: database)) ?? "?"
+        let states =
+            (try? cluster.sql(
+                "SELECT string_agg(state || ' ' || attempt_count || ' ' || coalesce(last_error, ''), '; ') FROM delivery WHERE destination IN ('nsw', 'asw') AND state <> 'delivered'",
+                database: database)) ?? "?"
         #expect(undelivered == "0", "deliveries to the partners still not delivered: \(undelivered) (\(states)); \(context)")
         let stored = try cluster.sql("SELECT count(*) FROM message WHERE source = 'portal'", database: database)
         #expect(stored == String(accepted), "\(accepted) answered 202, \(stored) stored; \(context)")
         let delivered = try cluster.sql(
             "SELECT count(*) FROM delivery WHERE destination IN ('nsw', 'asw') AND state = 'delivered'", database: database)
         #expect(delivered == String(accepted * 2), "\(context)")
+        // A message sent again after a kill (its outcome lost) is signed again to the same bytes:
+        // no partner saw one message id with two different requests.
+        #expect(try await conflicting(simulatorPort: nsw.port).isEmpty, "the NSW received a message id twice with different bytes; \(context)")
+        #expect(try await conflicting(simulatorPort: asw.port).isEmpty, "the ASW received a message id twice with different bytes; \(context)")
         // None claimed again while its lease lived: each `sending` entry of a delivery follows the
         // end of its previous lease (an attempt's outcome or a reclaimed lease).
         let overlapping = try cluster.sql(

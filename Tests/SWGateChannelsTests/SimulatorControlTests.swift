@@ -50,6 +50,21 @@ struct SimulatorControlTests {
         #expect(listing.received == ["ctl-1"])
     }
 
+    @Test("GET /received lists the message ids acknowledged again with other bytes than the first time")
+    func conflictingResends() async throws {
+        let state = SimulatorState()
+        await state.record("m-1", body: Array("<a/>".utf8))
+        await state.record("m-1", body: Array("<a/>".utf8))
+        await state.record("m-2", body: Array("<b/>".utf8))
+        #expect(await state.conflicting.isEmpty)
+        await state.record("m-2", body: Array("<b />".utf8))
+        await state.record("m-2", body: Array("<b/>".utf8))
+        #expect(await state.conflicting == ["m-2"])
+        let listing = try JSONSerialization.jsonObject(with: Data(await state.listing())) as? [String: Any]
+        #expect(listing?["conflicting"] as? [String] == ["m-2"])
+        #expect(listing?["received"] as? [String] == ["m-1", "m-1", "m-2", "m-2", "m-2"])
+    }
+
     @Test("Signed bytes are stored only while the caller holds the lease")
     func leaseRule() async throws {
         let (store, directory) = try ChannelTest.store()

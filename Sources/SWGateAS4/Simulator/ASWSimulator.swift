@@ -1,10 +1,10 @@
-import SWGateStore
-import SWGateDelivery
-public import SWGateChannels
 import Foundation
+public import SWGateChannels
+import SWGateDelivery
 import SWGateDomain
 public import SWGateHTTP
 public import SWGateSecurity
+import SWGateStore
 import SWGateXML
 
 /// A loopback ASEAN Single Window access point that speaks AS4: it verifies the WS-Security
@@ -30,7 +30,8 @@ public struct ASWSimulator: Endpoint {
         let reaction = await state.react(to: request)
         if reaction == .unavailable { return SimulatorControl.unavailable }
         guard request.mediaType == "application/soap+xml" else {
-            return AS4Endpoint.error(security: security, status: 415, code: "EBMS:0004", short: "Other", description: "expected application/soap+xml", ref: nil)
+            return AS4Endpoint.error(
+                security: security, status: 415, code: "EBMS:0004", short: "Other", description: "expected application/soap+xml", ref: nil)
         }
         let verification: AS4Verification
         do {
@@ -43,20 +44,23 @@ public struct ASWSimulator: Endpoint {
         }
         switch reaction {
         case .serverFault:
-            return AS4Endpoint.error(security: security, 
+            return AS4Endpoint.error(
+                security: security,
                 code: "EBMS:0004", short: "Other", severity: "warning", description: "simulated trouble",
                 ref: verification.messageId)
         case .clientFault, .reject:
-            return AS4Endpoint.error(security: security, code: "EBMS:0004", short: "Other", description: "simulated refusal", ref: verification.messageId)
+            return AS4Endpoint.error(
+                security: security, code: "EBMS:0004", short: "Other", description: "simulated refusal", ref: verification.messageId)
         default: break
         }
         var receipt: [UInt8]
         do {
             receipt = try security.signedReceipt(for: verification)
         } catch {
-            return AS4Endpoint.error(security: security, code: "EBMS:0004", short: "Other", severity: "warning", description: "\(error)", ref: verification.messageId)
+            return AS4Endpoint.error(
+                security: security, code: "EBMS:0004", short: "Other", severity: "warning", description: "\(error)", ref: verification.messageId)
         }
-        await state.record(verification.messageId)
+        await state.record(verification.messageId, body: request.body)
         if reaction == .badSignature {
             receipt = SimulatorControl.tamper(receipt, "<eb:RefToMessageId>", "<eb:RefToMessageId>x")
         }

@@ -13,8 +13,9 @@ package import SWGateStore
 /// wire message id and ``ClaimedDelivery/firstClaimedAt`` (the date in the message). So when the
 /// process dies after sending but before the completion is recorded, the next attempt signs the
 /// same bytes again (RSA signatures are deterministic) and the partner receives the same message
-/// twice, as with any retry. Only a change of the key in force in between (a rollover) gives a
-/// different signature over the same content and message id.
+/// twice, as with any retry. Only a change of the key in force in between (a rollover), or a
+/// gateway key that is ECDSA (whose signatures are randomised), gives a different signature value
+/// over the same content, digests and message id.
 package enum SignAtDelivery {
     /// The bytes to send, and the signed message to store with the completion when this attempt
     /// signed them (then the channel also knows what it just built and need not parse it back).

@@ -1,5 +1,6 @@
 package import Foundation
 package import SWGateHTTP
+import SWGateStore
 
 /// How a partner simulator misbehaves (set at start with `--fail`, or at run time with `POST /control`).
 ///
@@ -88,6 +89,11 @@ public actor SimulatorState {
     /// Every protocol request (by the `X-SWGate-Message-Id` it carried) and every acknowledgement,
     /// in the order they happened: what a test reads to check conversation order.
     public private(set) var events: [SimulatorEvent] = []
+    /// Message ids acknowledged more than once with different request bytes: a sender must resend
+    /// a message it already sent byte for byte (the gateway's sign at delivery, `docs/channels.md`).
+    public private(set) var conflicting: [String] = []
+    /// The SHA-256 of the request body each message id was first acknowledged with.
+    private var bodyDigests: [String: String] = [:]
 
     public init(mode: FailureMode = .none) {
         self.mode = mode
@@ -118,20 +124,27 @@ public actor SimulatorState {
         }
     }
 
-    package func record(_ messageId: String) {
+    /// Records an acknowledged message, and whether an earlier request with the same id had other bytes.
+    package func record(_ messageId: String, body: [UInt8]) {
         received.append(messageId)
         events.append(.acknowledged(messageId))
+        let digest = AuditEntry.sha256Hex(Data(body))
+        if let first = bodyDigests.updateValue(digest, forKey: messageId), first != digest, !conflicting.contains(messageId) {
+            conflicting.append(messageId)
+        }
     }
 
-    /// The JSON of `GET /received`: `{"mode": …, "requests": …, "received": […]}`.
+    /// The JSON of `GET /received`: `{"conflicting": […], "mode": …, "requests": …, "received": […]}`.
     package func listing() -> [UInt8] {
         struct Listing: Encodable {
             var mode: FailureMode
             var requests: Int
             var received: [String]
+            var conflicting: [String]
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return Array((try? encoder.encode(Listing(mode: mode, requests: requestCount, received: received))) ?? Data("{}".utf8))
+        let listing = Listing(mode: mode, requests: requestCount, received: received, conflicting: conflicting)
+        return Array((try? encoder.encode(listing)) ?? Data("{}".utf8))
     }
 }

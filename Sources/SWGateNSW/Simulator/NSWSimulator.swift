@@ -1,11 +1,11 @@
-import SWGateStore
-import SWGateDelivery
-public import SWGateChannels
 public import AsyncHTTPClient
 import Foundation
+public import SWGateChannels
+import SWGateDelivery
 import SWGateDomain
 public import SWGateHTTP
 public import SWGateSecurity
+import SWGateStore
 import SWGateXML
 
 /// A loopback National Single Window that speaks the real protocol: it takes SOAP 1.1 requests
@@ -85,7 +85,7 @@ public struct NSWSimulator: Endpoint {
         } catch {
             return fault("Server", "cannot sign the ACK: \(error)")
         }
-        await state.record(verification.messageId)
+        await state.record(verification.messageId, body: request.body)
         if reaction == .badSignature {
             signed = SimulatorControl.tamper(signed, "<Status>RECEIVED</Status>", "<Status>ACCEPTED</Status>")
         }
