@@ -110,22 +110,32 @@ struct DeliveryEngineTests {
             let engine = engine(
                 store,
                 [
-                    DeliveryDestination(name: "asw", channel: down, maximumConcurrency: 1, circuitBreaker: .init(failureThreshold: 3, coolDown: .seconds(60))),
+                    DeliveryDestination(
+                        name: "asw", channel: down, maximumConcurrency: 1, circuitBreaker: .init(failureThreshold: 3, coolDown: .seconds(60))),
                     DeliveryDestination(name: "nsw", channel: up, maximumConcurrency: 2),
                 ])
             try await whileRunning(engine) { () async throws in
-                #expect(try await eventually { try await store.deliveries(matching: DeliveryFilter(states: [.delivered], destination: "nsw")).count == 10 })
-                #expect(await eventually {
-                    if case .open = await engine.breakerState(for: "asw") { return true }
-                    return false
-                })
+                // Generous windows: alone this takes a fraction of a second, but in the full parallel
+                // suite on two cores the cooperative pool can be busy for tens of seconds.
+                #expect(
+                    try await eventually(within: 90) {
+                        try await store.deliveries(matching: DeliveryFilter(states: [.delivered], destination: "nsw")).count == 10
+                    })
+                #expect(
+                    await eventually(within: 90) {
+                        if case .open = await engine.breakerState(for: "asw") { return true }
+                        return false
+                    })
                 // More work for both destinations once the breaker is open: when the engine has
                 // claimed and delivered the nsw part, it has passed over asw in those claims.
                 for index in 10..<15 {
                     _ = try await store.enqueue(message("M-\(index)", conversation: "C-\(index)", destinations: ["asw", "nsw"]))
                 }
                 engine.wake()
-                #expect(try await eventually { try await store.deliveries(matching: DeliveryFilter(states: [.delivered], destination: "nsw")).count == 15 })
+                #expect(
+                    try await eventually(within: 90) {
+                        try await store.deliveries(matching: DeliveryFilter(states: [.delivered], destination: "nsw")).count == 15
+                    })
             }
             // The breaker opened after 3 consecutive failures and sent nothing more during its cool-down.
             #expect(down.attempts.count == 3)
