@@ -32,4 +32,18 @@ struct NodePointerTests {
             #expect(xs.count == 2 && xs[0] != xs[1] && xs.allSatisfy { $0.localName == "x" && $0.namespaceURI == "urn:a" })
         }
     }
+
+    @Test("cStringEquals: equal texts only; a prefix, an extension, a NUL inside the text and the empty text")
+    func cStringComparison() {
+        func equals(_ c: [UInt8], _ text: String) -> Bool {
+            (c + [0]).withUnsafeBufferPointer { cStringEquals($0.baseAddress!, text) }
+        }
+        #expect(equals(Array("http://www.w3.org/2000/09/xmldsig#".utf8), "http://www.w3.org/2000/09/xmldsig#"))
+        #expect(!equals(Array("http://www.w3.org/2000/09/xmldsig".utf8), "http://www.w3.org/2000/09/xmldsig#"))
+        #expect(!equals(Array("http://www.w3.org/2000/09/xmldsig#x".utf8), "http://www.w3.org/2000/09/xmldsig#"))
+        #expect(!equals(Array("http://www.w3.org/2000/09/xmldsig!".utf8), "http://www.w3.org/2000/09/xmldsig#"))
+        #expect(!equals(Array("ab".utf8), "ab\u{0}"))
+        #expect(equals([], "") && !equals([], "a") && !equals(Array("a".utf8), ""))
+        #expect(equals(Array("Überweisung".utf8), "Überweisung"))
+    }
 }
