@@ -88,7 +88,7 @@ struct NSWAnswerTarget: FuzzTarget {
     let name = "nsw-answer"
     static let messageId = "fuzz-message"
     let channel = NSWDeliveryChannel(
-        url: "http://127.0.0.1:9/nsw", security: FuzzEnvironment.gateway(), store: FuzzEnvironment.store(), profiles: FuzzEnvironment.profiles)
+        url: "http://127.0.0.1:9/nsw", security: FuzzEnvironment.gateway(), profiles: FuzzEnvironment.profiles)
 
     func generatedSeeds() -> [[UInt8]] {
         let nsw = FuzzEnvironment.partner(.nsw)
@@ -124,7 +124,7 @@ struct AS4AnswerTarget: FuzzTarget {
         let gateway = FuzzEnvironment.gateway()
         let profiles = FuzzEnvironment.profiles
         channel = AS4DeliveryChannel(
-            url: "http://127.0.0.1:9/as4", security: gateway, store: FuzzEnvironment.store(), profiles: profiles, partner: "TH")
+            url: "http://127.0.0.1:9/as4", security: gateway, profiles: profiles, partner: "TH")
         // The message "sent": its digests are what a receipt must echo.
         let asw = self.asw
         (sent, messageId) = FuzzEnvironment.load("a signed AS4 message") {
