@@ -17,7 +17,8 @@ struct AnswerCallbackJSONTests {
     func sameAsEncoder() throws {
         let signed = Data((0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         let answers = [
-            PartnerAnswer(event: .received, status: "RECEIVED", document: Receipt(contentType: "application/vnd.swgate.nsw-envelope+xml", body: signed)),
+            PartnerAnswer(
+                event: .received, status: "RECEIVED", document: Receipt(contentType: "application/vnd.swgate.nsw-envelope+xml", body: signed)),
             PartnerAnswer(event: .accepted, status: "RECEIPT", reason: "a\"b\\c/d\ttab\nnew\rline\u{08}\u{0C}\u{01}\u{1F} ünïcödé 🙂"),
             PartnerAnswer(event: .rejected, status: "REJECTED", reason: nil, document: Receipt(contentType: "text/xml", body: Data())),
         ]
@@ -56,5 +57,23 @@ struct AnswerCallbackJSONTests {
             event: .rejected, status: "REJECTED", reason: "bad", errors: [PartnerAnswer.Failure(code: "E1", message: "m", path: "/a/b")])
         let callback = AnswerCallback(answer: answer, to: delivery(messageID: "x", conversation: "y"), at: Date())
         #expect(callback.json == callback.encoderJSON)
+    }
+
+    @Test("base64 written into the JSON is what Data.base64EncodedString() writes, for every length 0 to 300 and a large document")
+    func base64AsFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        var lengths = Array(0...300)
+        lengths.append(100_003)
+        for length in lengths {
+            let data = Data((0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            var out: [UInt8] = Array("prefix".utf8)
+            Base64Text.append(data, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == "prefix" + data.base64EncodedString(), "length \(length)")
+        }
+        // Every byte value in every position of a group of three.
+        let all = Data((0..<768).map { UInt8(truncatingIfNeeded: $0 / 3) ^ UInt8(truncatingIfNeeded: $0) })
+        var out: [UInt8] = []
+        Base64Text.append(all, to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == all.base64EncodedString())
     }
 }

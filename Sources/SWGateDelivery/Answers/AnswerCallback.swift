@@ -37,7 +37,13 @@ public struct AnswerCallback: Sendable, Hashable, Encodable {
     public var reason: String?
     public var errors: [PartnerAnswer.Failure]
     public var at: String
-    public var answer: Document?
+    /// The partner's answer document as received; its base64 is written only when the JSON is.
+    private let answerDocument: Receipt?
+
+    /// The partner's answer document: its media type and the base64 of its exact bytes.
+    public var answer: Document? {
+        answerDocument.map { Document(contentType: $0.contentType, body: $0.body.base64EncodedString()) }
+    }
 
     /// Shared by every callback: encoding with unchanged settings is thread-safe.
     private static let encoder: JSONEncoder = {
@@ -57,7 +63,7 @@ public struct AnswerCallback: Sendable, Hashable, Encodable {
         reason = answer.reason
         errors = answer.errors
         at = date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-        self.answer = answer.document.map { Document(contentType: $0.contentType, body: $0.body.base64EncodedString()) }
+        answerDocument = answer.document
     }
 
     enum CodingKeys: String, CodingKey { case event, id, messageId, partner, reference, function, status, reason, errors, at, answer }
@@ -86,17 +92,18 @@ public struct AnswerCallback: Sendable, Hashable, Encodable {
     public var json: Data {
         guard errors.isEmpty else { return (try? Self.encoder.encode(self)) ?? Data("{}".utf8) }
         var out: [UInt8] = []
-        out.reserveCapacity(320 + (answer?.body.utf8.count ?? 0))
+        out.reserveCapacity(320 + Base64Text.encodedCount(answerDocument?.body.count ?? 0))
         func key(_ name: String, first: Bool = false) {
             out += Array(((first ? "" : ",") + "\"" + name + "\":").utf8)
         }
         out.append(UInt8(ascii: "{"))
         key("answer", first: true)
-        if let answer {
-            out += Array(#"{"body":"#.utf8)
-            JSONText.append(answer.body, to: &out)
-            out += Array(#","contentType":"#.utf8)
-            JSONText.append(answer.contentType, to: &out)
+        if let answerDocument {
+            // Base64 needs no escaping: written straight from the bytes, not scanned again.
+            out += Array(#"{"body":""#.utf8)
+            Base64Text.append(answerDocument.body, to: &out)
+            out += Array(#"","contentType":"#.utf8)
+            JSONText.append(answerDocument.contentType, to: &out)
             out.append(UInt8(ascii: "}"))
         } else {
             out += Array("null".utf8)
