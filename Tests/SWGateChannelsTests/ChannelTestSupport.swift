@@ -33,7 +33,8 @@ enum ChannelTest {
     static let xmlsecASW: SecurityServices = try! SecurityServices(
         configuration: SimulatedPartner.asw.developmentConfiguration(certificates: certificates), engine: .xmlsec)
     static let validator: DocumentValidator = try! DocumentValidator.standard()
-    static let client = HTTPClient.forTest()
+    /// The partners' client configuration, as the gateway reaches them (`HTTPClient.Configuration.partners`).
+    static let client = HTTPClient.forTest(configuration: .partners)
 
     static func formD() throws -> [UInt8] { try Fixtures.bytes("valid/formd-single-item.xml") }
     /// Every valid Form D fixture (`valid/…`), for tests that sign each.

@@ -133,7 +133,11 @@ struct NSWChannelTests {
         let (store, directory) = try ChannelTest.store()
         defer { directory.remove() }
         let delivery = try await ChannelTest.enqueueAndClaim(store, destination: "nsw")
-        let attempt = await channel("http://127.0.0.1:1", store, timeout: .seconds(5)).attempt(delivery)
+        // Ended by the refusal, not by the deadline or the client's own connect timeout (10 s).
+        let started = ContinuousClock.now
+        let attempt = await channel("http://127.0.0.1:1", store, timeout: .seconds(60)).attempt(delivery)
+        #expect(ContinuousClock.now - started < .seconds(8), "the attempt waited while the client retried the connect")
+        #expect(attempt.result.failureReason == .connection, "\(attempt.result)")
         #expect(attempt.result.failureReason?.disposition == .transient, "\(attempt.result)")
         try await ChannelTest.retry(store, delivery, signed: attempt.signed)
         let record = try #require(try await store.message(id: delivery.messageID))

@@ -11,10 +11,17 @@ extension HTTPClient.Configuration {
     /// - up to 64 kept-alive connections per partner instead of 8, so that a destination's
     ///   concurrent attempts (16 by default) do not queue for a connection;
     /// - no response decompression: partners answer with signed XML as it is (no `Accept-Encoding`
-    ///   is sent), and a decompressing handler in every connection's pipeline was work on every answer.
+    ///   is sent), and a decompressing handler in every connection's pipeline was work on every answer;
+    /// - **a connection that cannot be established fails the attempt at once** (`connection`, with
+    ///   what the system said), instead of the client retrying the connect with its own backoff
+    ///   until the attempt's deadline: the delivery engine already retries with its policy and the
+    ///   destination's circuit breaker, and a partner that refuses connections otherwise held each
+    ///   attempt (and its slot among the destination's concurrent attempts) for the whole
+    ///   timeout, then recorded it as a `timeout`.
     public static var partners: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.connectionPool = .init(idleTimeout: .seconds(600), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
         configuration.redirectConfiguration = .disallow
         return configuration
