@@ -1,6 +1,6 @@
 // outbox-bench: durable enqueue rate (group commit vs one transaction per message), claim-and-complete
 // rate, and resume time / peak memory of a restarted gateway with a deep queue.
-// Run: swift run -c release --package-path Benchmarks outbox-bench [--quick | --enqueue-only | --single-only]
+// Run: swift run -c release --package-path Benchmarks outbox-bench [--quick | --enqueue-only | --single-only | --history N]
 //      [--checkpoints-on-writer]
 import BenchmarkSupport
 import Foundation
@@ -133,6 +133,71 @@ func claimAndCompleteRate(count: Int, workers: Int, batch: Int) async throws -> 
     return Double(count) / elapsed
 }
 
+/// What the store writes (write-ahead log and checkpoints, in bytes), how many transactions it
+/// commits and the CPU it spends (this process, µs) per message at a ministry's rate, where every message travels alone: enqueue, claim and
+/// completion each in a transaction of their own. Measured over `cycles` messages in a new store,
+/// then again after `history` more messages were accepted and delivered: whether a delivery costs
+/// more as the store ages. Conversations are numbered as one national series (`VN-2026-000123`).
+func loneMessageWrites(history: Int, cycles: Int) async throws -> (fresh: LoneMessageCost, aged: LoneMessageCost) {
+    let path = try temporaryStorePath("history")
+    defer { removeStore(path) }
+    let store = try SQLiteOutboxStore(path: path)
+    func conversation(_ index: Int) -> String { "VN-2026-" + String(format: "%07d", index) }
+    func deliverAll() async throws {
+        while true {
+            let claimed = try await store.claim(destination: "nsw", limit: 256, owner: "bench", leaseDuration: .seconds(60), now: Date())
+            if claimed.isEmpty { return }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for delivery in claimed {
+                    group.addTask {
+                        _ = try await store.complete(
+                            DeliveryCompletion(
+                                deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: Date(), duration: .milliseconds(1),
+                                outcome: .delivered, httpStatus: 200, transition: .delivered(receipt: nil)))
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+    func lone(from first: Int) async throws -> LoneMessageCost {
+        let written = ProcessIO.writtenBytes()
+        let cpu = ProcessCPU.selfSeconds()
+        let before = store.counters
+        for index in first..<(first + cycles) {
+            _ = try await store.enqueue(message("L-\(index)", conversation: conversation(index)))
+            try await deliverAll()
+        }
+        let n = Double(cycles)
+        return LoneMessageCost(
+            bytes: (ProcessIO.writtenBytes() - written) / n, transactions: Double(store.counters.transactions - before.transactions) / n,
+            cpuMicroseconds: (ProcessCPU.selfSeconds() - cpu) / n * 1e6)
+    }
+    let fresh = try await lone(from: 0)
+    // The history, accepted by 64 producers and delivered in batches: as fast as the store goes.
+    let producers = 64
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for producer in 0..<producers {
+            group.addTask {
+                for index in stride(from: cycles + producer, to: cycles + history, by: producers) {
+                    _ = try await store.enqueue(message("H-\(index)", conversation: conversation(index)))
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    try await deliverAll()
+    let aged = try await lone(from: cycles + history)
+    try store.close()
+    return (fresh, aged)
+}
+
+struct LoneMessageCost {
+    var bytes: Double
+    var transactions: Double
+    var cpuMicroseconds: Double
+}
+
 /// A channel that accepts everything at once: measures the engine and the store, not a network.
 struct AcceptingChannel: DeliveryChannel {
     func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult { .delivered(receipt: nil, httpStatus: 200) }
@@ -216,6 +281,16 @@ if arguments.contains("--single-only") {
     print("one transaction each \(Int(single.rate))/s")
     exit(0)
 }
+if let index = arguments.firstIndex(of: "--history"), index + 1 < arguments.count, let history = Int(arguments[index + 1]) {
+    let result = try await loneMessageWrites(history: history, cycles: 1_000)
+    func line(_ cost: LoneMessageCost) -> String {
+        String(format: "%.1f KB written, %.2f transactions, %.0f µs of CPU", cost.bytes / 1000, cost.transactions, cost.cpuMicroseconds)
+    }
+    print(
+        "one message at a time (enqueue, claim, completion), per message: new store \(line(result.fresh)); after \(history) messages delivered \(line(result.aged))"
+    )
+    exit(0)
+}
 let deepQueue = quick ? 20_000 : 100_000
 print("# outbox-bench")
 print("machine: \(machineDescription())")
@@ -238,5 +313,6 @@ print("engine drain (claim + no-op channel + complete, concurrency 128): \(Int(d
 for count in [1_000, deepQueue] {
     let result = try await resume(queued: count)
     print(
-        "resume with \(count) queued: open to first claim \(String(format: "%.3f", result.seconds)) s (\(result.claimed) claimed), peak RSS \(String(format: "%.1f", result.peakMiB)) MiB")
+        "resume with \(count) queued: open to first claim \(String(format: "%.3f", result.seconds)) s (\(result.claimed) claimed), peak RSS \(String(format: "%.1f", result.peakMiB)) MiB"
+    )
 }

@@ -160,30 +160,6 @@ final class PeersProcess {
     }
 }
 
-/// CPU seconds (user + system) of a process, from /proc.
-enum ProcessCPU {
-    static func selfSeconds() -> Double { seconds(pid: nil) }
-
-    static func seconds(pid: Int32?) -> Double {
-        let (user, system) = split(pid: pid)
-        return user + system
-    }
-
-    /// This process's CPU seconds in user space and in the kernel.
-    static func selfSplit() -> (user: Double, system: Double) { split(pid: nil) }
-
-    private static func split(pid: Int32?) -> (user: Double, system: Double) {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid.map(String.init) ?? "self")/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return (0, 0) }
-        // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return (0, 0) }
-        let tick = Double(sysconf(Int32(_SC_CLK_TCK)))
-        return (user / tick, system / tick)
-    }
-}
-
 /// Peak resident set size (VmHWM) of a process, in MiB.
 enum ProcessMemory {
     static func peakMiB(pid: Int32?) -> Double {
@@ -198,16 +174,4 @@ enum ProcessMemory {
 /// The 1, 5 and 15 minute load averages.
 func loadAverage() -> String {
     ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).joined(separator: " ")
-}
-
-/// Bytes this process handed to `write`/`pwrite` (`wchar` in /proc/self/io): the store's write-ahead
-/// log and checkpoints, plus sockets.
-enum ProcessIO {
-    static func writtenBytes() -> Double {
-        guard let io = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8),
-            let line = io.split(separator: "\n").first(where: { $0.hasPrefix("wchar:") }),
-            let bytes = line.split(separator: " ").compactMap({ Double($0) }).first
-        else { return 0 }
-        return bytes
-    }
 }
