@@ -98,6 +98,26 @@ func fill(_ path: String, count: Int) async throws {
     try store.close()
 }
 
+/// Claims `nsw` deliveries `batch` at a time as `owner` and completes each as delivered, straight
+/// on the store, until a claim finds none.
+func deliverAll(_ store: SQLiteOutboxStore, owner: String, batch: Int) async throws {
+    while true {
+        let claimed = try await store.claim(destination: "nsw", limit: batch, owner: owner, leaseDuration: .seconds(60), now: Date())
+        if claimed.isEmpty { return }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for delivery in claimed {
+                group.addTask {
+                    _ = try await store.complete(
+                        DeliveryCompletion(
+                            deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: Date(), duration: .milliseconds(1),
+                            outcome: .delivered, httpStatus: 200, transition: .delivered(receipt: nil)))
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}
+
 /// Workers claim batches and complete each claimed delivery as delivered, straight on the store.
 func claimAndCompleteRate(count: Int, workers: Int, batch: Int) async throws -> Double {
     let path = try temporaryStorePath("claim")
@@ -107,24 +127,7 @@ func claimAndCompleteRate(count: Int, workers: Int, batch: Int) async throws -> 
     let start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for worker in 0..<workers {
-            group.addTask {
-                while true {
-                    let claimed = try await store.claim(
-                        destination: "nsw", limit: batch, owner: "bench-\(worker)", leaseDuration: .seconds(60), now: Date())
-                    if claimed.isEmpty { return }
-                    try await withThrowingTaskGroup(of: Void.self) { completions in
-                        for delivery in claimed {
-                            completions.addTask {
-                                _ = try await store.complete(
-                                    DeliveryCompletion(
-                                        deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: Date(), duration: .milliseconds(1),
-                                        outcome: .delivered, httpStatus: 200, transition: .delivered(receipt: nil)))
-                            }
-                        }
-                        try await completions.waitForAll()
-                    }
-                }
-            }
+            group.addTask { try await deliverAll(store, owner: "bench-\(worker)", batch: batch) }
         }
         try await group.waitForAll()
     }
@@ -143,30 +146,13 @@ func loneMessageWrites(history: Int, cycles: Int) async throws -> (fresh: LoneMe
     defer { removeStore(path) }
     let store = try SQLiteOutboxStore(path: path)
     func conversation(_ index: Int) -> String { "VN-2026-" + String(format: "%07d", index) }
-    func deliverAll() async throws {
-        while true {
-            let claimed = try await store.claim(destination: "nsw", limit: 256, owner: "bench", leaseDuration: .seconds(60), now: Date())
-            if claimed.isEmpty { return }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for delivery in claimed {
-                    group.addTask {
-                        _ = try await store.complete(
-                            DeliveryCompletion(
-                                deliveryID: delivery.deliveryID, owner: delivery.owner, startedAt: Date(), duration: .milliseconds(1),
-                                outcome: .delivered, httpStatus: 200, transition: .delivered(receipt: nil)))
-                    }
-                }
-                try await group.waitForAll()
-            }
-        }
-    }
     func lone(from first: Int) async throws -> LoneMessageCost {
         let written = ProcessIO.writtenBytes()
         let cpu = ProcessCPU.selfSeconds()
         let before = store.counters
         for index in first..<(first + cycles) {
             _ = try await store.enqueue(message("L-\(index)", conversation: conversation(index)))
-            try await deliverAll()
+            try await deliverAll(store, owner: "bench", batch: 256)
         }
         let n = Double(cycles)
         return LoneMessageCost(
@@ -186,7 +172,7 @@ func loneMessageWrites(history: Int, cycles: Int) async throws -> (fresh: LoneMe
         }
         try await group.waitForAll()
     }
-    try await deliverAll()
+    try await deliverAll(store, owner: "bench", batch: 256)
     let aged = try await lone(from: cycles + history)
     try store.close()
     return (fresh, aged)
