@@ -13,11 +13,11 @@ extension HTTPClient.Configuration {
     /// - no response decompression: partners answer with signed XML as it is (no `Accept-Encoding`
     ///   is sent), and a decompressing handler in every connection's pipeline was work on every answer;
     /// - **a connection that cannot be established fails the attempt at once** (`connection`, with
-    ///   what the system said), instead of the client retrying the connect with its own backoff
-    ///   until the attempt's deadline: the delivery engine already retries with its policy and the
-    ///   destination's circuit breaker, and a partner that refuses connections otherwise held each
-    ///   attempt (and its slot among the destination's concurrent attempts) for the whole
-    ///   timeout, then recorded it as a `timeout`.
+    ///   what the system said), and every request then waiting for a new connection to that
+    ///   partner, instead of the client retrying the connect with its own backoff until the
+    ///   attempt's deadline: the delivery engine already retries with the destination's policy and
+    ///   circuit breaker, and a partner that refuses connections otherwise held each attempt (and
+    ///   its slot among the destination's concurrent attempts) for the whole timeout.
     public static var partners: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.connectionPool = .init(idleTimeout: .seconds(600), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
