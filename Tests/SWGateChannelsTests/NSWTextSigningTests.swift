@@ -151,7 +151,7 @@ struct NSWTextSigningTests {
     }
 
     /// Both deliveries of a Form D sign the same document: the second uses the first one's parse.
-    @Test("A document signed for the NSW and then the ASW is parsed once; the 64 most recent are kept")
+    @Test("A document signed for the NSW and then the ASW is parsed once; another document is parsed for itself")
     func parsedOncePerDocument() throws {
         let services = try SecurityServices(configuration: .development(directory: ChannelTest.certificates))
         let document = try ChannelTest.formD()
@@ -162,21 +162,76 @@ struct NSWTextSigningTests {
         _ = try ChannelTest.nsw.verifyNSWEnvelope(nsw, at: Self.date)
         _ = try ChannelTest.asw.verifyAS4Message(as4, at: Self.date)
         // Another document is parsed for itself, and signed as the tree signer signs it.
-        let others = (0..<EmbeddedDocumentCache.capacity).map { index in
-            Array(String(decoding: document, as: UTF8.self).replacingOccurrences(of: "12600.000", with: "\(10_000 + index).000").utf8)
-        }
-        let (text, tree) = try Self.bothWays(others[0])
+        let other = Self.variant(of: document, 0)
+        let (text, tree) = try Self.bothWays(other)
         #expect(text == tree)
         #expect(services.embeddedDocuments.parses == 1)  // `bothWays` signs with the shared services
-        _ = try services.signFormDForNSW(others[0], messageId: "cache-2", at: Self.date)
+        _ = try services.signFormDForNSW(other, messageId: "cache-2", at: Self.date)
         #expect(services.embeddedDocuments.parses == 2)
-        // 64 newer documents push the first one out: it is parsed again.
-        for other in others.dropFirst() { _ = try services.signFormDForNSW(other, messageId: "cache-3", at: Self.date) }
-        #expect(services.embeddedDocuments.parses == 1 + EmbeddedDocumentCache.capacity)
         let again = try services.signFormDForNSW(document, messageId: "cache-1", at: Self.date)
-        #expect(services.embeddedDocuments.parses == 2 + EmbeddedDocumentCache.capacity)
+        #expect(services.embeddedDocuments.parses == 2)
         #expect(again == nsw)
-        #expect(services.embeddedDocuments.count == EmbeddedDocumentCache.capacity)
+    }
+
+    /// After an outage both destinations drain a backlog, each at its own pace: the NSW's deliveries
+    /// of a document can be hundreds of documents behind the ASW's. With 64 documents kept (the
+    /// cache's first bound) these 300 were each parsed twice.
+    @Test("A backlog of 300 documents signed for the ASW, then for the NSW: each is parsed once")
+    func backlogParsedOnce() throws {
+        let services = try SecurityServices(configuration: .development(directory: ChannelTest.certificates))
+        let document = try ChannelTest.formD()
+        let backlog = (0..<300).map { Self.variant(of: document, $0) }
+        var signed: [[UInt8]] = []
+        for item in backlog { signed.append(try services.signFormDForAS4(item, at: Self.date)) }
+        #expect(services.embeddedDocuments.parses == backlog.count)
+        for (index, item) in backlog.enumerated() { _ = try services.signFormDForNSW(item, messageId: "backlog-\(index)", at: Self.date) }
+        #expect(services.embeddedDocuments.parses == backlog.count)
+        #expect(services.embeddedDocuments.count == backlog.count)
+        _ = try ChannelTest.asw.verifyAS4Message(signed[0], at: Self.date)
+    }
+
+    @Test("The cache drops its oldest documents beyond its count and beyond its bytes")
+    func cacheBounds() throws {
+        let document = try ChannelTest.formD()
+        let documents = (0..<6).map { Self.variant(of: document, $0) }
+        let byCount = EmbeddedDocumentCache(capacity: 4)
+        for item in documents.prefix(5) { #expect(byCount.document(for: item) != nil) }
+        #expect(byCount.parses == 5 && byCount.count == 4)
+        _ = byCount.document(for: documents[4])  // the newest is kept
+        _ = byCount.document(for: documents[1])  // so is the oldest of the four
+        #expect(byCount.parses == 5)
+        _ = byCount.document(for: documents[0])  // the first was dropped: parsed again, and it drops documents[1]
+        #expect(byCount.parses == 6)
+        _ = byCount.document(for: documents[1])
+        #expect(byCount.parses == 7)
+
+        // An entry holds the text and its canonical form: about twice the document. Room for four
+        // (an entry is kept only when it takes at most a quarter of the bytes).
+        let entry = 2 * document.count + 200
+        let byBytes = EmbeddedDocumentCache(capacityBytes: 4 * entry + entry / 2)
+        for item in documents.prefix(5) { _ = byBytes.document(for: item) }
+        #expect(byBytes.count == 4)
+        _ = byBytes.document(for: documents[4])
+        _ = byBytes.document(for: documents[1])
+        #expect(byBytes.parses == 5)
+        _ = byBytes.document(for: documents[0])
+        #expect(byBytes.parses == 6)
+
+        // Dropping many, past the point where the order of keys is compacted, keeps the newest.
+        let many = EmbeddedDocumentCache(capacity: 2)
+        let small = (0..<600).map { Array("<a xmlns=\"urn:x\">\($0)</a>".utf8) }
+        for item in small { _ = many.document(for: item) }
+        #expect(many.count == 2 && many.parses == 600)
+        _ = many.document(for: small[599])
+        _ = many.document(for: small[598])
+        #expect(many.parses == 600)
+        _ = many.document(for: small[597])
+        #expect(many.parses == 601)
+    }
+
+    /// `document` with its FOB value changed: another document of the same size and shape.
+    static func variant(of document: [UInt8], _ index: Int) -> [UInt8] {
+        Array(String(decoding: document, as: UTF8.self).replacingOccurrences(of: "12600.000", with: "\(10_000 + index).000").utf8)
     }
 
     @Test("The cache compares documents byte for byte: equal bytes in different arrays, a last byte changed, a length changed")
@@ -197,7 +252,7 @@ struct NSWTextSigningTests {
     func largeDocumentNotKept() throws {
         let services = try SecurityServices(configuration: .development(directory: ChannelTest.certificates))
         let text = String(decoding: try ChannelTest.formD(), as: UTF8.self)
-        let padding = String(repeating: "x", count: EmbeddedDocumentCache.capacityBytes / 8 + 1)
+        let padding = String(repeating: "x", count: services.embeddedDocuments.capacityBytes / 8 + 1)
         let large = Array(text.replacingOccurrences(of: "size 16/20", with: "size 16/20 " + padding).utf8)
         let signed = try services.signFormDForNSW(large, messageId: "large-1", at: Self.date)
         _ = try ChannelTest.nsw.verifyNSWEnvelope(signed, at: Self.date)

@@ -194,6 +194,7 @@ RunLoop.main.run()
     let relayWritten = ProcessIO.writtenBytes()
     let relayCounters = (gateway.store as? SQLiteOutboxStore)?.counters
     let relaySwitches = threadSwitches()
+    let relayParses = gateway.security.documentsParsedForSigning
     let start = ContinuousClock.now
     let engineTask = Task { await gateway.engine.run() }
     // The gateway's in-memory counters, not a store query: polling the store would cost the gateway.
@@ -211,6 +212,10 @@ RunLoop.main.run()
     let relayPeersCPU = ProcessCPU.seconds(pid: peers.pid) - peersCPU
     let relaySwitchesPerFormD = Double(threadSwitches() - relaySwitches) / Double(queued)
     printStoreWrites("relay", since: relayCounters, writtenBefore: relayWritten, count: queued)
+    print(
+        String(
+            format: "relay: Form D parsed for signing: %.2f per Form D (1 when the second delivery finds the first one's parse)",
+            Double(gateway.security.documentsParsedForSigning - relayParses) / Double(queued)))
     let stats = try await gateway.store.stats()
     print(
         String(
@@ -288,7 +293,9 @@ RunLoop.main.run()
     let complete = acceptToDelivered.values.filter { $0.count == 2 }
     if let first = complete.map(\.accepted).min() {
         var bySecond: [Int: [Double]] = [:]
-        for entry in complete { bySecond[Int(entry.accepted.timeIntervalSince(first)), default: []].append(entry.delivered.timeIntervalSince(entry.accepted)) }
+        for entry in complete {
+            bySecond[Int(entry.accepted.timeIntervalSince(first)), default: []].append(entry.delivered.timeIntervalSince(entry.accepted))
+        }
         print(
             "  by second of acceptance (p50/max ms): "
                 + bySecond.keys.sorted().map { String(format: "%.0f/%.0f", percentile(bySecond[$0]!, 0.5) * 1000, (bySecond[$0]!.max() ?? 0) * 1000) }

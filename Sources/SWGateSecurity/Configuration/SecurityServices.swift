@@ -1,5 +1,5 @@
-import SWGateXML
 public import Foundation
+import SWGateXML
 
 /// Loaded keys, trust store and partner policies: what signing and verification use.
 ///
@@ -29,13 +29,19 @@ public final class SecurityServices: Sendable {
     public let baseDirectory: String
     /// The business documents signed as text lately (a document goes to both partners).
     let embeddedDocuments = EmbeddedDocumentCache()
+    /// How many business documents signing has parsed so far: about one per document delivered to
+    /// both partners, when the second delivery finds the first one's parse (what `server-bench`
+    /// reports per Form D).
+    public var documentsParsedForSigning: Int { embeddedDocuments.parses }
 
     /// Loads `configuration`, resolving relative paths against `baseDirectory`; `engine` selects
     /// the crypto/C14N implementation under the (identical) policy checks; `now` is the clock that
     /// chooses the system key in force.
-    public init(configuration: SecurityConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
-                environment: [String: String] = ProcessInfo.processInfo.environment,
-                engine: SignatureEngine = .native, now: @escaping @Sendable () -> Date = { Date() }) throws(SignatureError) {
+    public init(
+        configuration: SecurityConfiguration, baseDirectory: String = FileManager.default.currentDirectoryPath,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        engine: SignatureEngine = .native, now: @escaping @Sendable () -> Date = { Date() }
+    ) throws(SignatureError) {
         self.configuration = configuration
         self.engine = engine
         self.baseDirectory = baseDirectory

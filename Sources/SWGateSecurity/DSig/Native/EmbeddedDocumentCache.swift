@@ -1,18 +1,22 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import SWGateXML
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
+
 /// The business documents signed as text lately, parsed (``EmbeddedDocument``), by their bytes.
 ///
-/// A document routed to the NSW and to the ASW is signed by both deliveries, usually within
-/// moments of each other: the second finds the first one's parse and canonical form here instead
-/// of parsing the document again. Entries are found by a hash of the bytes and compared byte for
-/// byte; at most ``capacity`` are kept, the oldest dropped first. A document the text path does
-/// not take is remembered as such.
+/// A document routed to the NSW and to the ASW is signed by both deliveries: the second finds the
+/// first one's parse and canonical form here instead of parsing the document again. At a steady
+/// rate the two are signed within moments of each other; when a backlog drains (after an outage)
+/// each destination works through it at its own pace, and one runs hundreds of documents ahead of
+/// the other. So the cache is bounded by the bytes it holds (``capacityBytes``: about a thousand
+/// Form D) more than by a count. Entries are found by a hash of the bytes and compared byte for
+/// byte; the oldest are dropped first. A document the text path does not take is remembered as
+/// such.
 final class EmbeddedDocumentCache: Sendable {
     private struct Entry {
         let bytes: [UInt8]
@@ -23,17 +27,38 @@ final class EmbeddedDocumentCache: Sendable {
 
     private struct State {
         var entries: [Int: Entry] = [:]
+        /// Keys from oldest to newest, from `first` on (the dropped ones before it are removed
+        /// in bulk, so that dropping one is not a shift of thousands).
         var order: [Int] = []
+        var first = 0
         var size = 0
         var parses = 0
+
+        mutating func dropOldest() {
+            let key = order[first]
+            first += 1
+            if first > 256 && first * 2 > order.count {
+                order.removeFirst(first)
+                first = 0
+            }
+            if let dropped = entries.removeValue(forKey: key) { size -= dropped.size }
+        }
     }
 
     /// At most this many documents are kept…
-    static let capacity = 64
-    /// …holding at most this many bytes (their text and canonical form) together; a larger
-    /// document is not kept at all.
-    static let capacityBytes = 16 << 20
+    let capacity: Int
+    /// …holding at most this many bytes (their text and canonical form) together; a document
+    /// larger than a quarter of it is not kept at all.
+    let capacityBytes: Int
     private let state = Mutex(State())
+
+    /// The gateway's cache: 16 MiB, about a thousand Form D of 6–8 KB with their canonical forms.
+    /// A count of 64 (its first bound) kept too few for a backlog: there both destinations' signing
+    /// of a document were hundreds of documents apart, and most Form D were parsed twice.
+    init(capacity: Int = 4_096, capacityBytes: Int = 16 << 20) {
+        self.capacity = capacity
+        self.capacityBytes = capacityBytes
+    }
 
     /// How many documents were parsed (not found in the cache) so far.
     var parses: Int { state.withLock { $0.parses } }
@@ -48,15 +73,15 @@ final class EmbeddedDocumentCache: Sendable {
         let entry = Entry(bytes: bytes, document: document)
         state.withLock { state in
             state.parses += 1
-            guard entry.size <= Self.capacityBytes / 4 else { return }
+            guard entry.size <= capacityBytes / 4 else { return }
             if let replaced = state.entries.updateValue(entry, forKey: key) {
                 state.size -= replaced.size
             } else {
                 state.order.append(key)
             }
             state.size += entry.size
-            while state.order.count > Self.capacity || state.size > Self.capacityBytes {
-                if let dropped = state.entries.removeValue(forKey: state.order.removeFirst()) { state.size -= dropped.size }
+            while state.order.count - state.first > capacity || state.size > capacityBytes {
+                state.dropOldest()
             }
         }
         return document
