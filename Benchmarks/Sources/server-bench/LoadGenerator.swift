@@ -28,20 +28,34 @@ struct LoadGenerator: Sendable {
         self.concurrency = concurrency
     }
 
-    /// The whole request for the fixture with reference number `VN-ID 26/04/<n>` (distinct per
-    /// request: no idempotent repeats).
-    func request(port: Int, _ n: Int) -> [UInt8] {
-        let digits = String(n)
-        let reference = "VN-ID 26/04/" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
-        let length = prefix.count + reference.utf8.count + suffix.count
-        var out = Array(
-            "POST /v1/certificates HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/xml\r\nContent-Length: \(length)\r\n\r\n"
-                .utf8)
-        out.reserveCapacity(out.count + length)
-        out += prefix
-        out += reference.utf8
-        out += suffix
-        return out
+    /// A request for the fixture with reference number `VN-ID 26/04/<n>` (distinct per request: no
+    /// idempotent repeats), with the six digits of that number at `digits`: every request of a run
+    /// has the same length, so a client copies the template once and rewrites the digits per
+    /// request instead of building headers and body again.
+    struct RequestTemplate {
+        private(set) var bytes: [UInt8]
+        let digits: Int
+
+        init(_ generator: LoadGenerator, port: Int) {
+            let reference = Array("VN-ID 26/04/000000".utf8)
+            let length = generator.prefix.count + reference.count + generator.suffix.count
+            bytes = Array(
+                "POST /v1/certificates HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(generator.token)\r\nContent-Type: application/xml\r\nContent-Length: \(length)\r\n\r\n"
+                    .utf8)
+            bytes += generator.prefix
+            digits = bytes.count + reference.count - 6
+            bytes += reference
+            bytes += generator.suffix
+        }
+
+        /// Writes `n` (at most six digits, zero-padded) into `request`'s reference number.
+        func number(_ n: Int, into request: inout [UInt8]) {
+            var rest = n
+            for index in stride(from: digits + 5, through: digits, by: -1) {
+                request[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+        }
     }
 
     struct Result {
@@ -70,6 +84,8 @@ struct LoadGenerator: Sendable {
             let thread = Thread {
                 defer { group.leave() }
                 var connection = LoadConnection(port: port)
+                let template = RequestTemplate(self, port: port)
+                var bytes = template.bytes
                 var out: [(Bool, Double)] = []
                 out.reserveCapacity(count / concurrency + 1)
                 var i = client
@@ -79,7 +95,7 @@ struct LoadGenerator: Sendable {
                         let wait = due - clock.now
                         if wait > .zero { Thread.sleep(forTimeInterval: wait.seconds) }
                     }
-                    let bytes = request(port: port, first + i)
+                    template.number(first + i, into: &bytes)
                     let sent = clock.now
                     let ok = connection.exchange(bytes) == 202
                     out.append((ok, (clock.now - sent).seconds))
@@ -165,7 +181,8 @@ private struct LoadConnection {
         }
     }
 
-    /// Reads one answer: the status code and whether the connection stays open.
+    /// Reads one answer: the status code and whether the connection stays open. The head is read
+    /// as bytes (no strings made per answer).
     private mutating func readAnswer() -> (Int, Bool)? {
         var filled = 0
         var headerEnd: Int?
@@ -174,18 +191,38 @@ private struct LoadConnection {
             filled += n
             headerEnd = Self.find([13, 10, 13, 10], in: buffer, upTo: filled).map { $0 + 4 }
         }
-        guard let bodyStart = headerEnd, let head = String(bytes: buffer[..<bodyStart], encoding: .utf8) else { return nil }
-        let lines = head.lowercased().split(separator: "\r\n")
-        guard let statusLine = lines.first, statusLine.hasPrefix("http/1.1 "),
-            let status = Int(statusLine.dropFirst(9).prefix(3))
-        else { return nil }
-        let keepAlive = !lines.contains { $0.hasPrefix("connection:") && $0.contains("close") }
-        if let length = lines.first(where: { $0.hasPrefix("content-length:") }).flatMap({ Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) }) {
+        guard let bodyStart = headerEnd, bodyStart >= 12, Self.hasPrefix("http/1.1 ", buffer, at: 0) else { return nil }
+        var status = 0
+        for index in 9..<12 {
+            let digit = buffer[index]
+            guard digit >= 48, digit <= 57 else { return nil }
+            status = status * 10 + Int(digit - 48)
+        }
+        var keepAlive = true
+        var length: Int?
+        var chunked = false
+        var line = (Self.find([13, 10], in: buffer, upTo: bodyStart) ?? bodyStart) + 2
+        while line < bodyStart - 2 {
+            let lineEnd = Self.find([13, 10], in: buffer, upTo: bodyStart, from: line) ?? bodyStart
+            if Self.hasPrefix("content-length:", buffer, at: line) {
+                var value = 0
+                for index in (line + 15)..<lineEnd where buffer[index] >= 48 && buffer[index] <= 57 {
+                    value = value * 10 + Int(buffer[index] - 48)
+                }
+                length = value
+            } else if Self.hasPrefix("connection:", buffer, at: line) {
+                keepAlive = !Self.contains("close", buffer, from: line + 11, to: lineEnd)
+            } else if Self.hasPrefix("transfer-encoding:", buffer, at: line) {
+                chunked = Self.contains("chunked", buffer, from: line + 18, to: lineEnd)
+            }
+            line = lineEnd + 2
+        }
+        if let length {
             while filled < bodyStart + length {
                 guard filled < buffer.count, let n = receive(into: filled), n > 0 else { return nil }
                 filled += n
             }
-        } else if lines.contains(where: { $0.hasPrefix("transfer-encoding:") && $0.contains("chunked") }) {
+        } else if chunked {
             while Self.find([48, 13, 10, 13, 10], in: buffer, upTo: filled, from: bodyStart) == nil {
                 guard filled < buffer.count, let n = receive(into: filled), n > 0 else { return nil }
                 filled += n
@@ -194,6 +231,26 @@ private struct LoadConnection {
             return (status, false)
         }
         return (status, keepAlive)
+    }
+
+    /// Whether `bytes` at `offset` starts with `lowercase` (compared without regard to ASCII case).
+    private static func hasPrefix(_ lowercase: StaticString, _ bytes: [UInt8], at offset: Int) -> Bool {
+        lowercase.withUTF8Buffer { needle in
+            guard offset + needle.count <= bytes.count else { return false }
+            for index in 0..<needle.count where bytes[offset + index] | 0x20 != needle[index] | 0x20 { return false }
+            return true
+        }
+    }
+
+    /// Whether `lowercase` occurs in `bytes[from..<to]` (without regard to ASCII case).
+    private static func contains(_ lowercase: StaticString, _ bytes: [UInt8], from: Int, to: Int) -> Bool {
+        let length = lowercase.utf8CodeUnitCount
+        var index = from
+        while index + length <= to {
+            if hasPrefix(lowercase, bytes, at: index) { return true }
+            index += 1
+        }
+        return false
     }
 
     private mutating func receive(into offset: Int) -> Int? {
