@@ -50,6 +50,7 @@ struct LoadGenerator: Sendable {
 
         /// Writes `n` (at most six digits, zero-padded) into `request`'s reference number.
         func number(_ n: Int, into request: inout [UInt8]) {
+            precondition((0..<1_000_000).contains(n), "reference numbers have six digits: \(n)")
             var rest = n
             for index in stride(from: digits + 5, through: digits, by: -1) {
                 request[index] = UInt8(ascii: "0") + UInt8(rest % 10)
