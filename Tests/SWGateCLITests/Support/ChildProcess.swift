@@ -25,27 +25,26 @@ final class ChildProcess: @unchecked Sendable {
             _ = FileManager.default.createFile(atPath: standardError, contents: nil)
             process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: standardError))
         } else {
-            if let standardError {
-            FileManager.default.createFile(atPath: standardError, contents: nil)
-            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: standardError))
-        } else {
             process.standardError = FileHandle.nullDevice
         }
-        }
         try process.run()
-        // Read on Foundation's reader thread, never on the cooperative pool: a blocking read there
-        // would starve every task of a 2-core machine.
+        // Read on a thread of its own with blocking reads, never on the cooperative pool (a
+        // blocking read there would starve every task of a 2-core machine), and not through
+        // `readabilityHandler`: its dispatch read sources on pipes crash libdispatch's event loop
+        // now and then on Linux (swift-corelibs-foundation #3276; seen in this suite on
+        // 2026-12-06, in `_dispatch_event_loop_drain`). The thread drains the pipe until the
+        // child exits, so a chatty child never blocks on it.
         let lines = AsyncStream<String>.makeStream()
-        let buffer = LineBuffer()
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                lines.continuation.finish()
-            } else if let line = buffer.append(data) {
-                lines.continuation.yield(line)
+        let reading = output.fileHandleForReading
+        let reader = Thread {
+            let buffer = LineBuffer()
+            while case let data = reading.availableData, !data.isEmpty {
+                if let line = buffer.append(data) { lines.continuation.yield(line) }
             }
+            lines.continuation.finish()
         }
+        reader.stackSize = 256 << 10
+        reader.start()
         let timeout = Task {
             try await Task.sleep(for: .seconds(60))
             lines.continuation.finish()
@@ -77,7 +76,7 @@ final class ChildProcess: @unchecked Sendable {
 
 /// Collects output until the first complete line, which it hands out once.
 private final class LineBuffer: @unchecked Sendable {
-    // @unchecked: only the pipe's readability handler, one callback at a time, touches it.
+    // @unchecked: only the thread reading the pipe touches it.
     private var text = ""
     private var done = false
 
