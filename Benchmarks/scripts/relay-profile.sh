@@ -6,7 +6,9 @@
 # delivers them); its peers process (simulators and load generator) is started here on two named
 # pipes, so that only the gateway is sampled, from SKIP seconds after the start for SAMPLE_SECONDS seconds.
 # It prints the share of the samples by part: each sample goes to the first part whose functions
-# are on its stack, in the order of the table below. With INTAKE_ONLY=1 the engine does not run.
+# are on its stack, in the order of the table below. With INTAKE_ONLY=1 the engine does not run;
+# with PACED=R the Form D are offered at R per second (as in server-bench's latency phase) instead of
+# as fast as the gateway accepts them (then N should be at least R × (SKIP + SAMPLE_SECONDS)).
 # Run from the repository root after building server-bench in release:
 #   swift build -c release --package-path Benchmarks --product server-bench
 #   Benchmarks/scripts/relay-profile.sh [BINARY]        (N=3000 SKIP=4 SAMPLE_SECONDS=4 FREQUENCY=999)
@@ -22,7 +24,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkfifo "$work/peers.in" "$work/peers.out"
 "$BINARY" --peers --clients 64 --ecdsa-partners <"$work/peers.in" >"$work/peers.out" 2>"$work/peers.err" &
-SWIFT_BACKTRACE=enable=no SERVER_BENCH_PEERS_FIFO="$work/peers" "$BINARY" --instructions "$N" ${INTAKE_ONLY:+--intake-only} >"$work/log" 2>&1 &
+SWIFT_BACKTRACE=enable=no SERVER_BENCH_PEERS_FIFO="$work/peers" "$BINARY" --instructions "$N" ${INTAKE_ONLY:+--intake-only} ${PACED:+--paced "$PACED"} >"$work/log" 2>&1 &
 gateway=$!
 sleep "$SKIP"
 perf record -q -F "$FREQUENCY" --call-graph dwarf,32768 -p "$gateway" -o "$work/perf.data" -- sleep "$SAMPLE_SECONDS" 2>/dev/null

@@ -141,20 +141,27 @@ RunLoop.main.run()
     // with the engine running, and the process exits. Run under callgrind twice with two values of N,
     // the difference of the two totals divided by the difference of N is the gateway's instructions
     // per Form D, intake and both deliveries together, the warm-up and set-up cancelled out.
-    // With `--intake-only`, the engine does not run: the count is intake's alone.
+    // With `--intake-only`, the engine does not run: the count is intake's alone. With `--paced R`,
+    // the N Form D are offered at R per second (the latency phase's load) instead of as fast as accepted.
     if let count = instructionsCount {
         let intakeOnly = CommandLine.arguments.contains("--intake-only")
+        let pacedRate = option("--paced").map(Double.init)
         let engineTask = Task { if !intakeOnly { await gateway.engine.run() } }
         for (first, n, total) in [(1_000, 100, 100), (10_000, count, 100 + count)] {
             let start = ContinuousClock.now
-            let load = peers.load(port: port, first: first, count: n, rate: nil)
+            let cpu = ProcessCPU.selfSeconds()
+            let written = ProcessIO.writtenBytes()
+            let load = peers.load(port: port, first: first, count: n, rate: first == 1_000 ? nil : pacedRate)
             while !intakeOnly, (ContinuousClock.now - start).seconds < 1_800,
                 gateway.metrics.counts(destination: "nsw").delivered + gateway.metrics.counts(destination: "asw").delivered < total * 2
             {
                 try await Task.sleep(for: .milliseconds(20))
             }
             print(
-                "accepted \(n) (failures \(load.failures))\(intakeOnly ? "" : " and delivered to both") in \((ContinuousClock.now - start).seconds) s"
+                "accepted \(n) (failures \(load.failures))\(intakeOnly ? "" : " and delivered to both") in \((ContinuousClock.now - start).seconds) s, "
+                    + String(
+                        format: "gateway CPU %.0f µs and %.1f KB written per Form D", (ProcessCPU.selfSeconds() - cpu) / Double(n) * 1e6,
+                        (ProcessIO.writtenBytes() - written) / Double(n) / 1000)
             )
         }
         gateway.engine.stop()
