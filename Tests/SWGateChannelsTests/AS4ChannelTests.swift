@@ -16,7 +16,7 @@ struct AS4ChannelTests {
     func channel(_ url: String, _ store: any OutboxStore) -> AS4DeliveryChannel {
         AS4DeliveryChannel(
             url: url + "/as4", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, partner: "TH",
-            httpClient: ChannelTest.client, timeout: .seconds(20))
+            httpClient: ChannelTest.partnerClient, timeout: .seconds(20))
     }
 
     @Test("Delivered with a signed receipt whose NRR digests match what was sent")

@@ -32,7 +32,8 @@ struct AS4PartPropertiesTests {
         defer { task.cancel() }
         let delivery = try await ChannelTest.enqueueAndClaim(store, destination: "asw", wireID: "as4-parts-1")
         let channel = AS4DeliveryChannel(
-            url: url + "/as4", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, partner: "TH", httpClient: ChannelTest.client,
+            url: url + "/as4", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, partner: "TH",
+            httpClient: ChannelTest.partnerClient,
             timeout: .seconds(20))
         #expect(await channel.deliver(delivery).receipt != nil)
         let sent = try #require(await simulator.state.lastRequestBody)

@@ -33,8 +33,10 @@ enum ChannelTest {
     static let xmlsecASW: SecurityServices = try! SecurityServices(
         configuration: SimulatedPartner.asw.developmentConfiguration(certificates: certificates), engine: .xmlsec)
     static let validator: DocumentValidator = try! DocumentValidator.standard()
-    /// The partners' client configuration, as the gateway reaches them (`HTTPClient.Configuration.partners`).
-    static let client = HTTPClient.forTest(configuration: .partners)
+    /// The client the tests' own requests (and the NSW simulator's answer pushes) go through.
+    static let client = HTTPClient.forTest()
+    /// The client the channels under test reach the partners with, as the gateway's do.
+    static let partnerClient = PartnerHTTPClient()
 
     static func formD() throws -> [UInt8] { try Fixtures.bytes("valid/formd-single-item.xml") }
     /// Every valid Form D fixture (`valid/…`), for tests that sign each.

@@ -28,13 +28,14 @@ struct EngineEndToEndTests {
                 DeliveryDestination(
                     name: "nsw",
                     channel: NSWDeliveryChannel(
-                        url: nswURL + "/nsw", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, httpClient: ChannelTest.client,
+                        url: nswURL + "/nsw", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles,
+                        httpClient: ChannelTest.partnerClient,
                         timeout: .seconds(20))),
                 DeliveryDestination(
                     name: "asw",
                     channel: AS4DeliveryChannel(
                         url: aswURL + "/as4", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, partner: "TH",
-                        httpClient: ChannelTest.client,
+                        httpClient: ChannelTest.partnerClient,
                         timeout: .seconds(20))),
             ],
             configuration: DeliveryEngineConfiguration(owner: "e2e", pollInterval: .milliseconds(50), retry: RetryPolicy(backoff: backoff)))

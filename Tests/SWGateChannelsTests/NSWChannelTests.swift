@@ -15,7 +15,7 @@ struct NSWChannelTests {
     func channel(_ url: String, _ store: any OutboxStore, timeout: Duration = .seconds(20)) -> NSWDeliveryChannel {
         NSWDeliveryChannel(
             url: url + "/nsw", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, partner: "NSW-VN",
-            httpClient: ChannelTest.client, timeout: timeout)
+            httpClient: ChannelTest.partnerClient, timeout: timeout)
     }
 
     @Test("Signs at delivery, delivers, verifies the signed ACK and keeps it as the receipt")

@@ -29,7 +29,7 @@ struct SimulatorControlTests {
         let (url, task) = try await ChannelTest.host(simulator)
         defer { task.cancel() }
         let channel = NSWDeliveryChannel(
-            url: url + "/nsw", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, httpClient: ChannelTest.client)
+            url: url + "/nsw", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, httpClient: ChannelTest.partnerClient)
         let first = try await ChannelTest.enqueueAndClaim(store, destination: "nsw", wireID: "ctl-1")
         #expect(await channel.deliver(first).failureReason == .soapClientFault)
 

@@ -52,7 +52,7 @@ struct StoredSummaryTests {
         let delivery = try await Self.enqueueAndClaim(store, destination: "nsw", wireID: "nsw-summary-1", summary: summary)
         let channel = NSWDeliveryChannel(
             url: url + "/nsw", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, partner: "NSW-VN",
-            httpClient: ChannelTest.client, timeout: .seconds(20))
+            httpClient: ChannelTest.partnerClient, timeout: .seconds(20))
         _ = await channel.deliver(delivery)
         let sent = try #require(await simulator.state.lastRequestBody, "nothing reached the NSW")
         guard case .element(let envelope) = try SOAP11.content(of: XMLDocument(bytes: sent)) else {
@@ -78,7 +78,7 @@ struct StoredSummaryTests {
         let delivery = try await Self.enqueueAndClaim(store, destination: "asw", wireID: "as4-summary-1", summary: summary)
         let channel = AS4DeliveryChannel(
             url: url + "/as4", security: ChannelTest.gateway, profiles: ChannelTest.validator.profiles, partner: "TH",
-            httpClient: ChannelTest.client, timeout: .seconds(20))
+            httpClient: ChannelTest.partnerClient, timeout: .seconds(20))
         _ = await channel.deliver(delivery)
         let sent = try XMLDocument(bytes: try #require(await simulator.state.lastRequestBody, "nothing reached the ASW"))
         let party = AS4Signals.messaging(sent.root)?.child("UserMessage")?.child("PartyInfo")

@@ -1,4 +1,3 @@
-public import AsyncHTTPClient
 public import Foundation
 import SWGateChannels
 public import SWGateDelivery
@@ -26,7 +25,7 @@ public struct AS4DeliveryChannel: DeliveryChannel {
     public var maximumAnswerBytes: Int = 1 << 20
     private let security: SecurityServices
     private let profiles: DocumentProfiles
-    private let httpClient: HTTPClient
+    private let httpClient: PartnerHTTPClient
 
     /// - Parameters:
     ///   - partner: the access point's partner id (signer of receipts).
@@ -35,7 +34,7 @@ public struct AS4DeliveryChannel: DeliveryChannel {
     ///   - profiles: the document profiles whose unsigned documents this channel wraps and signs.
     public init(
         url: String, security: SecurityServices, profiles: DocumentProfiles, partner: String,
-        httpClient: HTTPClient = .partners, timeout: Duration = .seconds(30)
+        httpClient: PartnerHTTPClient = .shared, timeout: Duration = .seconds(30)
     ) {
         self.profiles = profiles
         self.url = url
@@ -89,8 +88,8 @@ public struct AS4DeliveryChannel: DeliveryChannel {
         }
         let headers = [("Content-Type", ChannelContentType.soap12), ("X-SWGate-Message-Id", messageId)]
         let signedNow = (try? signed.get())?.signed
-        switch await HTTPExchange.post(
-            client: httpClient, url: url, headers: headers, body: message, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
+        switch await httpClient.post(
+            url: url, headers: headers, body: message, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
         {
         case .failure(let failure): return DeliveryAttempt(result: .failed(failure), signed: signedNow)
         case .success(let answer): return DeliveryAttempt(result: classify(answer, messageId: messageId, sentDigests: sentDigests), signed: signedNow)

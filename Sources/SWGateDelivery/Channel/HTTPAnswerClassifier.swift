@@ -25,7 +25,7 @@ public protocol HTTPAnswerClassifier: Sendable {
 
 /// The plain HTTP rule (docs/delivery.md): 2xx delivered (a non-empty body is kept as the receipt), 5xx
 /// transient, 4xx permanent, a redirect permanent (the partners' client never follows one: see
-/// `HTTPClient.partners`), anything else permanent as unexpected.
+/// ``PartnerHTTPClient``), anything else permanent as unexpected.
 public struct HTTPStatusClassifier: HTTPAnswerClassifier {
     public init() {}
 

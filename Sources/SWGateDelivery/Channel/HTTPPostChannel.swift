@@ -1,7 +1,6 @@
-public import AsyncHTTPClient
 public import SWGateStore
 
-/// POSTs the stored bytes to a fixed URL over AsyncHTTPClient and classifies the answer.
+/// POSTs the stored bytes to a fixed URL (``PartnerHTTPClient``) and classifies the answer.
 ///
 /// Each request carries `X-SWGate-Message-Id` (the wire message id, for the receiver's duplicate
 /// elimination) and `X-SWGate-Conversation`.
@@ -11,14 +10,14 @@ public struct HTTPPostChannel: DeliveryChannel {
     public var maximumAnswerBytes: Int
     public var classifier: any HTTPAnswerClassifier
     public var headers: [(String, String)]
-    private let client: HTTPClient
+    private let client: PartnerHTTPClient
 
     /// - Parameters:
-    ///   - client: the HTTP client; `HTTPClient.partners` by default, which never follows a
-    ///     redirect (never shut down by the channel).
+    ///   - client: the HTTP client; ``PartnerHTTPClient/shared`` by default, which never follows a
+    ///     redirect.
     ///   - timeout: for the whole exchange; keep it well under the engine's lease duration.
     public init(
-        url: String, client: HTTPClient = .partners, timeout: Duration = .seconds(30), maximumAnswerBytes: Int = 1 << 20,
+        url: String, client: PartnerHTTPClient = .shared, timeout: Duration = .seconds(30), maximumAnswerBytes: Int = 1 << 20,
         classifier: any HTTPAnswerClassifier = HTTPStatusClassifier(), headers: [(String, String)] = []
     ) {
         self.url = url
@@ -35,8 +34,8 @@ public struct HTTPPostChannel: DeliveryChannel {
                 ("Content-Type", delivery.contentType), ("X-SWGate-Message-Id", delivery.wireMessageID),
                 ("X-SWGate-Conversation", delivery.conversation),
             ] + headers
-        switch await HTTPExchange.post(
-            client: client, url: url, headers: fields, body: delivery.payload, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
+        switch await client.post(
+            url: url, headers: fields, body: delivery.payload, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
         {
         case .success(let answer): return classifier.classify(answer)
         case .failure(let failure): return .failed(failure)

@@ -1,4 +1,3 @@
-public import AsyncHTTPClient
 import Foundation
 import SWGateChannels
 public import SWGateDelivery
@@ -24,7 +23,7 @@ public struct NSWDeliveryChannel: DeliveryChannel {
     public var maximumAnswerBytes: Int = 1 << 20
     private let security: SecurityServices
     private let profiles: DocumentProfiles
-    private let httpClient: HTTPClient
+    private let httpClient: PartnerHTTPClient
 
     /// - Parameters:
     ///   - partner: the NSW's partner id; `NSW-VN` in the development configuration.
@@ -33,7 +32,7 @@ public struct NSWDeliveryChannel: DeliveryChannel {
     ///   - profiles: the document profiles whose unsigned documents this channel wraps and signs.
     public init(
         url: String, security: SecurityServices, profiles: DocumentProfiles,
-        partner: String = NSWParty.developmentNSW.identity, httpClient: HTTPClient = .partners, timeout: Duration = .seconds(30)
+        partner: String = NSWParty.developmentNSW.identity, httpClient: PartnerHTTPClient = .shared, timeout: Duration = .seconds(30)
     ) {
         self.profiles = profiles
         self.url = url
@@ -83,8 +82,8 @@ public struct NSWDeliveryChannel: DeliveryChannel {
         let headers = [
             ("Content-Type", ChannelContentType.soap11), ("SOAPAction", "\"\(SOAP11.submitAction)\""), ("X-SWGate-Message-Id", messageId),
         ]
-        let sent = await HTTPExchange.post(
-            client: httpClient, url: url, headers: headers, body: SOAP11.envelope(containing: envelope), timeout: timeout,
+        let sent = await httpClient.post(
+            url: url, headers: headers, body: SOAP11.envelope(containing: envelope), timeout: timeout,
             maximumAnswerBytes: maximumAnswerBytes)
         let signedNow = (try? signed.get())?.signed
         switch sent {

@@ -4,8 +4,8 @@ import NIOCore
 import NIOHTTP1
 import SWGateDelivery
 
-/// Reaches each configured destination the way delivery does (the same HTTP client settings and
-/// TLS trust: ``HTTPClient/Configuration/partners``, which follows no redirect) with a `GET`, and
+/// Reaches each configured destination the way delivery does (the same TLS trust, and no redirect
+/// followed: ``HTTPClient/Configuration/probe``) with a `GET`, and
 /// reads the partner's clock from its `Date` header.
 struct PartnerProbe {
     var timeout: Duration
@@ -14,7 +14,7 @@ struct PartnerProbe {
     var now: @Sendable () -> Date
 
     func findings(_ configuration: GatewayConfiguration) async -> [DoctorFinding] {
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .partners)
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .probe)
         var findings: [DoctorFinding] = []
         for (name, destination) in configuration.destinations.sorted(by: { $0.key < $1.key }) {
             findings += await probe(name: name, kind: destination.kind, url: destination.url, client: client)

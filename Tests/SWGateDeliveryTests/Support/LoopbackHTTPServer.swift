@@ -18,8 +18,19 @@ final class LoopbackHTTPServer: Sendable {
 
     typealias Responder = @Sendable (_ messageID: String?, _ body: Data) -> (status: Int, body: String)
 
+    /// What the server does with a connection after an answer.
+    enum Ending: Sendable {
+        /// Keeps it open for the next request (HTTP/1.1's default).
+        case keepAlive
+        /// Closes it without saying so, as a server whose idle timeout fires right after the answer.
+        case close
+        /// Answers without a length and with `Connection: close`, the end of the connection ending the body.
+        case closeDelimited
+    }
+
     private final class RequestLog: Sendable {
         let requests = Mutex<[Request]>([])
+        let connections = Mutex(0)
     }
 
     private let group: MultiThreadedEventLoopGroup
@@ -29,12 +40,15 @@ final class LoopbackHTTPServer: Sendable {
     var port: Int { channel.localAddress?.port ?? 0 }
     var url: String { "http://127.0.0.1:\(port)/inbox" }
     var requests: [Request] { log.requests.withLock { $0 } }
+    /// Connections accepted so far.
+    var connections: Int { log.connections.withLock { $0 } }
 
     /// - Parameters:
     ///   - stallBody: announce the answer's length but send only its bytes so far, never the rest
     ///     (a partner that stops in the middle of its answer).
     ///   - location: a `Location` header sent with every answer (for redirects).
-    init(stallBody: Bool = false, location: String? = nil, respond: @escaping Responder) async throws {
+    ///   - ending: what happens to the connection after each answer.
+    init(stallBody: Bool = false, location: String? = nil, ending: Ending = .keepAlive, respond: @escaping Responder) async throws {
         let log = RequestLog()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.log = log
@@ -43,10 +57,11 @@ final class LoopbackHTTPServer: Sendable {
         channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                log.connections.withLock { $0 += 1 }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(
-                        Handler(stallBody: stallBody, location: location, respond: respond, record: record))
+                        Handler(stallBody: stallBody, location: location, ending: ending, respond: respond, record: record))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -65,12 +80,16 @@ final class LoopbackHTTPServer: Sendable {
         let record: @Sendable (Request) -> Void
         let stallBody: Bool
         let location: String?
+        let ending: Ending
         var head: HTTPRequestHead?
         var body = Data()
 
-        init(stallBody: Bool, location: String?, respond: @escaping Responder, record: @escaping @Sendable (Request) -> Void) {
+        init(
+            stallBody: Bool, location: String?, ending: Ending, respond: @escaping Responder, record: @escaping @Sendable (Request) -> Void
+        ) {
             self.stallBody = stallBody
             self.location = location
+            self.ending = ending
             self.respond = respond
             self.record = record
         }
@@ -92,14 +111,23 @@ final class LoopbackHTTPServer: Sendable {
                 var headers = HTTPHeaders()
                 headers.add(name: "Content-Type", value: "text/plain")
                 if let location { headers.add(name: "Location", value: location) }
-                headers.add(name: "Content-Length", value: String(answer.body.utf8.count + (stallBody ? 1000 : 0)))
-                let responseHead = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: answer.status), headers: headers)
+                if ending == .closeDelimited {
+                    headers.add(name: "Connection", value: "close")
+                } else {
+                    headers.add(name: "Content-Length", value: String(answer.body.utf8.count + (stallBody ? 1000 : 0)))
+                }
+                // HTTP/1.0 for an answer delimited by the connection's end: NIO's encoder would make an
+                // HTTP/1.1 answer without a length chunked.
+                let responseHead = HTTPResponseHead(
+                    version: ending == .closeDelimited ? .http1_0 : .http1_1, status: HTTPResponseStatus(statusCode: answer.status), headers: headers)
                 context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)
                 if stallBody {
                     context.flush()
-                } else {
+                } else if ending == .keepAlive {
                     context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                } else {
+                    context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
                 }
             }
         }

@@ -1,0 +1,101 @@
+import Foundation
+import SWGateDelivery
+import Synchronization
+import Testing
+
+@Suite("The partners' HTTP client against a real loopback server")
+struct PartnerHTTPClientTests {
+    private func post(_ client: PartnerHTTPClient, _ url: String, maximumAnswerBytes: Int = 1 << 20) async -> Result<HTTPAnswer, DeliveryFailure> {
+        await client.post(
+            url: url, headers: [("Content-Type", "application/xml"), ("X-SWGate-Message-Id", "MSG-1")], body: Array("<Status/>".utf8),
+            timeout: .seconds(20), maximumAnswerBytes: maximumAnswerBytes)
+    }
+
+    @Test("Consecutive exchanges share one kept-alive connection, and each gets its own answer")
+    func keptAlive() async throws {
+        let server = try await LoopbackHTTPServer { _, body in (200, "echo " + String(decoding: body, as: UTF8.self)) }
+        let client = PartnerHTTPClient()
+        var bodies: [String] = []
+        for _ in 0..<5 {
+            bodies.append(String(decoding: try await post(client, server.url).get().body, as: UTF8.self))
+        }
+        #expect(bodies == Array(repeating: "echo <Status/>", count: 5))
+        #expect(server.connections == 1)
+        #expect(client.connectionsOpened == 1)
+        #expect(server.requests.map(\.messageID) == Array(repeating: "MSG-1", count: 5))
+        try await server.shutdown()
+    }
+
+    @Test("A partner that closes each connection after its answer is reached on a new one every time")
+    func partnerCloses() async throws {
+        for ending in [LoopbackHTTPServer.Ending.close, .closeDelimited] {
+            let server = try await LoopbackHTTPServer(ending: ending) { _, _ in (200, "<ACK/>") }
+            let client = PartnerHTTPClient()
+            for _ in 0..<5 {
+                let answer = try await post(client, server.url).get()
+                #expect(answer.status == 200 && answer.body == Data("<ACK/>".utf8), "\(ending)")
+            }
+            #expect(server.requests.count == 5, "\(ending): every exchange sent exactly once")
+            #expect(server.connections == 5, "\(ending)")
+            try await server.shutdown()
+        }
+    }
+
+    @Test("An answer larger than the limit is a transient connection failure that says so")
+    func answerTooLarge() async throws {
+        let server = try await LoopbackHTTPServer { _, _ in (200, String(repeating: "x", count: 5_000)) }
+        let client = PartnerHTTPClient()
+        let result = await post(client, server.url, maximumAnswerBytes: 4_096)
+        guard case .failure(let failure) = result else {
+            Issue.record("expected a failure, got \(result)")
+            return
+        }
+        #expect(failure.reason == .connection)
+        #expect(failure.description == "connection: \(server.url): the answer is larger than 4096 bytes")
+        // The connection holding the rest of that answer is not reused: the next exchange is answered in full.
+        #expect(try await post(client, server.url, maximumAnswerBytes: 8_192).get().body.count == 5_000)
+        #expect(server.connections == 2)
+        try await server.shutdown()
+    }
+
+    @Test("Cancelling the calling task ends the exchange at once")
+    func cancelled() async throws {
+        let started = Mutex(false)
+        let server = try await LoopbackHTTPServer { _, _ in
+            started.withLock { $0 = true }
+            Thread.sleep(forTimeInterval: 10)
+            return (200, "")
+        }
+        let client = PartnerHTTPClient()
+        let clock = ContinuousClock()
+        let task = Task { await client.post(url: server.url, headers: [], body: [UInt8](), timeout: .seconds(60), maximumAnswerBytes: 1024) }
+        // Bounded: the request reaches the server within milliseconds on loopback.
+        for _ in 0..<500 where !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(started.withLock { $0 }, "the request never reached the server")
+        let cancelledAt = clock.now
+        task.cancel()
+        let result = await task.value
+        #expect(clock.now - cancelledAt < .seconds(5), "the exchange waited for the answer")
+        guard case .failure(let failure) = result else {
+            Issue.record("expected a failure, got \(result)")
+            return
+        }
+        #expect(failure.reason == .connection)
+        try await server.shutdown()
+    }
+
+    @Test("A URL that is not absolute http or https is a connection failure naming it, and nothing is sent")
+    func badURL() async throws {
+        let client = PartnerHTTPClient()
+        for url in ["ftp://127.0.0.1/inbox", "/inbox", "http:///inbox"] {
+            let result = await post(client, url)
+            guard case .failure(let failure) = result else {
+                Issue.record("\(url): expected a failure, got \(result)")
+                continue
+            }
+            #expect(failure.reason == .connection, "\(url)")
+            #expect(failure.description.hasPrefix("connection: \(url): "), "\(failure.description)")
+        }
+        #expect(client.connectionsOpened == 0)
+    }
+}
