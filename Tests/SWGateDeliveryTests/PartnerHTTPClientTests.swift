@@ -41,6 +41,33 @@ struct PartnerHTTPClientTests {
         }
     }
 
+    @Test("A kept-alive connection the partner closes as the request arrives: the request is sent once more on a new connection")
+    func closedWhileIdle() async throws {
+        let server = try await LoopbackHTTPServer(ending: .closeAtSecondRequest) { _, _ in (200, "<ACK/>") }
+        let client = PartnerHTTPClient()
+        let first = try await post(client, server.url).get()
+        let second = try await post(client, server.url).get()
+        #expect(first.body == Data("<ACK/>".utf8) && second.body == Data("<ACK/>".utf8))
+        #expect(server.connections == 2, "the second request went out again on a new connection")
+        #expect(server.requests.count == 2)
+        try await server.shutdown()
+    }
+
+    @Test("A new connection closed without an answer fails the exchange once, without a retry")
+    func closedWithoutAnswer() async throws {
+        let server = try await LoopbackHTTPServer(ending: .closeWithoutAnswer) { _, _ in (200, "<ACK/>") }
+        let client = PartnerHTTPClient()
+        let result = await post(client, server.url)
+        guard case .failure(let failure) = result else {
+            Issue.record("expected a failure, got \(result)")
+            return
+        }
+        #expect(failure.reason == .connection)
+        #expect(failure.description == "connection: \(server.url): the connection closed before an answer came", "\(failure.description)")
+        #expect(server.connections == 1)
+        try await server.shutdown()
+    }
+
     @Test("An answer larger than the limit is a transient connection failure that says so")
     func answerTooLarge() async throws {
         let server = try await LoopbackHTTPServer { _, _ in (200, String(repeating: "x", count: 5_000)) }

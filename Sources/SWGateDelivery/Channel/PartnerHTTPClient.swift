@@ -13,8 +13,10 @@ import Synchronization
 /// - **one deadline for the whole exchange**: connecting, sending, the answer's head and its body;
 /// - **no redirects followed**: a 3xx is returned as it is and classified (`http-redirect`),
 ///   because following it would send a signed document to an address nobody configured;
-/// - **no retries**: a connection that cannot be established fails the exchange at once with what
-///   the system said (the delivery engine retries with the destination's policy and circuit breaker);
+/// - **no retries of its own**: a connection that cannot be established fails the exchange at once
+///   with what the system said (the delivery engine retries with the destination's policy and
+///   circuit breaker). The one exception: a kept-alive connection found closed before any of the
+///   answer arrived (the partner closed it while idle) gets the request once more on a new connection;
 /// - **no decompression** and no `Accept-Encoding`: partners answer with signed XML as it is;
 /// - `https` with the system's trust roots and the host name checked (TLS 1.2 or later).
 ///
@@ -23,8 +25,8 @@ import Synchronization
 /// features deliveries never use (see `docs/benchmarks-server.md`). A channel calls ``post(url:headers:body:timeout:maximumAnswerBytes:)``
 /// from any task; the answer completes on the connection's event loop and resumes the task once.
 public final class PartnerHTTPClient: Sendable {
-    /// The client every delivery channel and `swgate doctor` use by default. A process-wide
-    /// value on NIO's shared event loops, never shut down.
+    /// The client the delivery channels (NSW, AS4, portal callbacks) use by default. A
+    /// process-wide value on NIO's shared event loops, never shut down.
     public static let shared = PartnerHTTPClient()
 
     /// Idle kept-alive connections kept per partner (scheme, host and port); more are closed when

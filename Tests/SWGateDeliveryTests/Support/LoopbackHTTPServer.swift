@@ -26,6 +26,11 @@ final class LoopbackHTTPServer: Sendable {
         case close
         /// Answers without a length and with `Connection: close`, the end of the connection ending the body.
         case closeDelimited
+        /// Closes a connection at its second request instead of answering it, as a server whose idle
+        /// timeout fires just as the request arrives (the request is not recorded: it was never read).
+        case closeAtSecondRequest
+        /// Closes every connection at its first request without answering it (not recorded).
+        case closeWithoutAnswer
     }
 
     private final class RequestLog: Sendable {
@@ -82,6 +87,7 @@ final class LoopbackHTTPServer: Sendable {
         let location: String?
         let ending: Ending
         var head: HTTPRequestHead?
+        var requestsOnConnection = 0
         var body = Data()
 
         init(
@@ -102,6 +108,11 @@ final class LoopbackHTTPServer: Sendable {
             case .body(let buffer):
                 body.append(contentsOf: buffer.readableBytesView)
             case .end:
+                requestsOnConnection += 1
+                if ending == .closeWithoutAnswer || (ending == .closeAtSecondRequest && requestsOnConnection == 2) {
+                    context.close(promise: nil)
+                    return
+                }
                 let messageID = head?.headers.first(name: "X-SWGate-Message-Id")
                 let answer = respond(messageID, body)
                 record(
@@ -124,7 +135,7 @@ final class LoopbackHTTPServer: Sendable {
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)
                 if stallBody {
                     context.flush()
-                } else if ending == .keepAlive {
+                } else if ending == .keepAlive || ending == .closeAtSecondRequest {
                     context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
                 } else {
                     context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
