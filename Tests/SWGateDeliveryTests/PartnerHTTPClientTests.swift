@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import SWGateDelivery
 import Synchronization
 import Testing
@@ -65,6 +66,47 @@ struct PartnerHTTPClientTests {
         #expect(failure.reason == .connection)
         #expect(failure.description == "connection: \(server.url): the connection closed before an answer came", "\(failure.description)")
         #expect(server.connections == 1)
+        try await server.shutdown()
+    }
+
+    /// The development PKI: `gateway.pem` names 127.0.0.1 and localhost, issued under `ca.pem`.
+    static let certificates = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Certificates").path
+
+    static func httpsServer() async throws -> LoopbackHTTPServer {
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificates + "/gateway.pem").map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: certificates + "/gateway.key", format: .pem)))
+        return try await LoopbackHTTPServer(tls: tls) { _, _ in (200, "<ACK/>") }
+    }
+
+    @Test("HTTPS: a partner whose certificate chains to a trusted root and names the host is reached, by address and by name")
+    func httpsTrusted() async throws {
+        let server = try await Self.httpsServer()
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(Self.certificates + "/ca.pem"))
+        let client = PartnerHTTPClient(tlsConfiguration: tls)
+        for url in [server.url, server.url.replacingOccurrences(of: "127.0.0.1", with: "localhost")] {
+            let answer = try await post(client, url).get()
+            #expect(answer.status == 200 && answer.body == Data("<ACK/>".utf8), "\(url)")
+        }
+        #expect(server.requests.count == 2)
+        try await server.shutdown()
+    }
+
+    @Test("HTTPS: a partner whose certificate the system does not trust is refused before anything is sent")
+    func httpsUntrusted() async throws {
+        let server = try await Self.httpsServer()
+        let result = await post(PartnerHTTPClient(), server.url)
+        guard case .failure(let failure) = result else {
+            Issue.record("expected a failure, got \(result)")
+            return
+        }
+        #expect(failure.reason == .connection)
+        #expect(failure.description.hasPrefix("connection: \(server.url): TLS with the partner failed"), "\(failure.description)")
+        #expect(failure.description.contains("CERTIFICATE_VERIFY_FAILED"), "\(failure.description)")
+        #expect(server.requests.isEmpty)
         try await server.shutdown()
     }
 

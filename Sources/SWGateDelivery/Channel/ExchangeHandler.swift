@@ -35,6 +35,9 @@ final class ExchangeHandler: ChannelDuplexHandler {
     }
 
     private var inFlight: InFlight?
+    /// The error that closed the connection before any exchange was in flight (a TLS handshake
+    /// refused as the connection opened): what the next exchange on it fails with.
+    private var closedBy: (any Error)?
     private let release: @Sendable (any Channel, _ reusable: Bool) -> Void
 
     init(release: @escaping @Sendable (any Channel, _ reusable: Bool) -> Void) {
@@ -45,7 +48,8 @@ final class ExchangeHandler: ChannelDuplexHandler {
         let start = unwrapOutboundIn(data)
         promise?.succeed()
         guard inFlight == nil, context.channel.isActive else {
-            start.promise.fail(ExchangeFailure.closedBeforeAnswer("the connection closed before the request was sent"))
+            let reason = closedBy.map { PartnerHTTPClient.describe($0) } ?? "the connection closed before the request was sent"
+            start.promise.fail(ExchangeFailure.closedBeforeAnswer(reason))
             return
         }
         guard start.request.deadline > .now() else {
@@ -129,7 +133,10 @@ final class ExchangeHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let exchange = inFlight, exchange.head == nil {
+        if inFlight == nil {
+            closedBy = closedBy ?? error
+            fail(error, context: context)
+        } else if inFlight?.head == nil {
             fail(ExchangeFailure.closedBeforeAnswer(PartnerHTTPClient.describe(error)), context: context)
         } else {
             fail(error, context: context)

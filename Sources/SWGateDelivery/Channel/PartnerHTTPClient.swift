@@ -2,7 +2,7 @@ public import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import NIOSSL
+public import NIOSSL
 import Synchronization
 
 /// The HTTP/1.1 client the delivery channels POST to partners with: one request at a time on
@@ -39,12 +39,16 @@ public final class PartnerHTTPClient: Sendable {
     private let group: any EventLoopGroup
     private let idle = Mutex<[Origin: [any Channel]]>([:])
     private let targets = Mutex<[String: Target]>([:])
+    private let tlsConfiguration: TLSConfiguration
     private let tls = Mutex<NIOSSLContext?>(nil)
     private let opened = Atomic<Int>(0)
 
     /// A client on NIO's shared event loops (those the listener and the partners' connections use).
-    public init() {
+    /// - Parameter tlsConfiguration: for `https` partners; by default the system's trust roots,
+    ///   the partner's name checked against its certificate, TLS 1.2 or later.
+    public init(tlsConfiguration: TLSConfiguration = .makeClientConfiguration()) {
         group = MultiThreadedEventLoopGroup.singleton
+        self.tlsConfiguration = tlsConfiguration
     }
 
     /// Connections opened so far (a kept-alive connection is counted once).
@@ -96,6 +100,9 @@ public final class PartnerHTTPClient: Sendable {
         }
         if let error = error as? IOError {
             return "\(String(cString: strerror(error.errnoCode))) (errno \(error.errnoCode))"
+        }
+        if error is NIOSSLError || error is BoringSSLError {
+            return "TLS with the partner failed (is its certificate trusted by this host, and does it name the host?): \(error)"
         }
         return "\(error)"
     }
@@ -175,7 +182,7 @@ public final class PartnerHTTPClient: Sendable {
     private func tlsContext() throws -> NIOSSLContext {
         try tls.withLock { context in
             if let context { return context }
-            let made = try NIOSSLContext(configuration: .makeClientConfiguration())
+            let made = try NIOSSLContext(configuration: tlsConfiguration)
             context = made
             return made
         }

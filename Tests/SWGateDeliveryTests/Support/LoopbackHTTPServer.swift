@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A real HTTP/1.1 server on 127.0.0.1 (an ephemeral port) standing in for a partner system.
@@ -43,7 +44,8 @@ final class LoopbackHTTPServer: Sendable {
     private let log: RequestLog
 
     var port: Int { channel.localAddress?.port ?? 0 }
-    var url: String { "http://127.0.0.1:\(port)/inbox" }
+    var url: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)/inbox" }
+    private let tls: NIOSSLContext?
     var requests: [Request] { log.requests.withLock { $0 } }
     /// Connections accepted so far.
     var connections: Int { log.connections.withLock { $0 } }
@@ -53,8 +55,14 @@ final class LoopbackHTTPServer: Sendable {
     ///     (a partner that stops in the middle of its answer).
     ///   - location: a `Location` header sent with every answer (for redirects).
     ///   - ending: what happens to the connection after each answer.
-    init(stallBody: Bool = false, location: String? = nil, ending: Ending = .keepAlive, respond: @escaping Responder) async throws {
+    ///   - tls: HTTPS with this server configuration.
+    init(
+        stallBody: Bool = false, location: String? = nil, ending: Ending = .keepAlive, tls: TLSConfiguration? = nil,
+        respond: @escaping Responder
+    ) async throws {
         let log = RequestLog()
+        let context = try tls.map { try NIOSSLContext(configuration: $0) }
+        self.tls = context
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.log = log
         self.group = group
@@ -64,6 +72,7 @@ final class LoopbackHTTPServer: Sendable {
             .childChannelInitializer { channel in
                 log.connections.withLock { $0 += 1 }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let context { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(
                         Handler(stallBody: stallBody, location: location, ending: ending, respond: respond, record: record))
