@@ -51,7 +51,7 @@ PARTS = [
     ("intake: other (HTTP answer, hand-over)", ["DocumentIntake", "PortalEndpoint"]),
     ("signing (building, canonical form, parse of the document)", ["SignAtDelivery", "signNSWEnvelope", "signedAS4Message"]),
     ("answers (parse, canonical form, checks)", ["classify"]),
-    ("HTTP client (PartnerHTTPClient, its handler and HTTP codec)", ["PartnerHTTPClient", "ExchangeHandler", "HTTPResponseDecoder", "HTTPRequestEncoder"]),
+    ("HTTP client (PartnerHTTPClient, its handler, the request encoder)", ["PartnerHTTPClient", "ExchangeHandler", "HTTPRequestEncoder"]),
     ("HTTP server (Hummingbird, intake's requests)", ["Hummingbird"]),
     ("delivery engine", ["SWGateDelivery"]),
     ("event loops, other NIO", ["NIOPosix", "NIOCore"]),
