@@ -1,8 +1,11 @@
 import Foundation
+import NIOCore
+import NIOHTTP1
 import NIOSSL
-import SWGateDelivery
 import Synchronization
 import Testing
+
+@testable import SWGateDelivery
 
 @Suite("The partners' HTTP client against a real loopback server")
 struct PartnerHTTPClientTests {
@@ -151,6 +154,63 @@ struct PartnerHTTPClientTests {
         }
         #expect(failure.reason == .connection)
         try await server.shutdown()
+    }
+
+    @Test("A request written into a connection already closed fails at once instead of waiting forever")
+    func closedBeforeWrite() async throws {
+        let server = try await LoopbackHTTPServer { _, _ in (200, "<ACK/>") }
+        let client = PartnerHTTPClient()
+        let deadline = NIODeadline.now() + .seconds(30)
+        let channel = try await client.newConnection(to: Target(server.url), deadline: deadline)
+        try await channel.close()
+        try await channel.closeFuture.get()
+        let request = ExchangeRequest(
+            head: HTTPRequestHead(version: .http1_1, method: .POST, uri: "/inbox"), body: ByteBuffer(), deadline: deadline,
+            maximumAnswerBytes: 1024)
+        let clock = ContinuousClock()
+        let started = clock.now
+        // Bounded: cancelled after 10 s (cancelling ends the exchange), so a regression fails rather than hangs.
+        let outcome = await withTaskGroup(of: String?.self) { group in
+            group.addTask {
+                do {
+                    _ = try await client.send(request, on: channel)
+                    return "answered"
+                } catch ExchangeFailure.closedBeforeAnswer(let what) {
+                    return what
+                } catch {
+                    return "\(error)"
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        #expect(outcome == "the connection closed before the request was sent")
+        #expect(clock.now - started < .seconds(5))
+        #expect(server.requests.isEmpty)
+        try await server.shutdown()
+    }
+
+    @Test("URLs: the origin connected to, the request line's target and the Host header")
+    func targets() throws {
+        let cases: [(String, (Bool, String, Int), String, String, Bool)] = [
+            ("http://127.0.0.1:8080/nsw", (false, "127.0.0.1", 8080), "/nsw", "127.0.0.1:8080", true),
+            ("https://nsw.example.vn/ws/submit?x=1&y=a%20b", (true, "nsw.example.vn", 443), "/ws/submit?x=1&y=a%20b", "nsw.example.vn", false),
+            ("HTTP://as4.example.my", (false, "as4.example.my", 80), "/", "as4.example.my", false),
+            ("http://[::1]:9090/as4", (false, "::1", 9090), "/as4", "[::1]:9090", true),
+            ("https://[2001:db8::7]/x", (true, "2001:db8::7", 443), "/x", "[2001:db8::7]", true),
+        ]
+        for (url, origin, requestURI, hostHeader, isAddress) in cases {
+            let target = try Target(url)
+            #expect(target.origin == Origin(secure: origin.0, host: origin.1, port: origin.2), "\(url)")
+            #expect(target.requestURI == requestURI, "\(url)")
+            #expect(target.hostHeader == hostHeader, "\(url)")
+            #expect(target.hostIsAddress == isAddress, "\(url)")
+        }
     }
 
     @Test("A URL that is not absolute http or https is a connection failure naming it, and nothing is sent")

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOTLS
 
 /// The last handler of a partner connection's pipeline (after the HTTP/1.1 codec): writes one
 /// request, collects its answer on the event loop, and completes the exchange's promise once, with
@@ -39,9 +40,12 @@ final class ExchangeHandler: ChannelDuplexHandler {
     /// refused as the connection opened): what the next exchange on it fails with.
     private var closedBy: (any Error)?
     private let release: @Sendable (any Channel, _ reusable: Bool) -> Void
+    /// An https connection's handshake, completed when TLS says it is done or the connection fails.
+    private var handshake: EventLoopPromise<Void>?
 
-    init(release: @escaping @Sendable (any Channel, _ reusable: Bool) -> Void) {
+    init(release: @escaping @Sendable (any Channel, _ reusable: Bool) -> Void, handshake: EventLoopPromise<Void>?) {
         self.release = release
+        self.handshake = handshake
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -113,6 +117,8 @@ final class ExchangeHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        handshake?.fail(ExchangeFailure.closedBeforeAnswer("the connection closed during the TLS handshake"))
+        handshake = nil
         if inFlight?.head == nil {
             fail(ExchangeFailure.closedBeforeAnswer("the connection closed before an answer came"), context: context)
         } else {
@@ -125,7 +131,10 @@ final class ExchangeHandler: ChannelDuplexHandler {
     /// A kept-alive connection idle for ``PartnerHTTPClient/idleTimeout`` (an `IdleStateHandler`
     /// before this one says so) is closed; one with an exchange in flight is the exchange's deadline's.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
+        if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
+            handshake?.succeed()
+            handshake = nil
+        } else if event is IdleStateHandler.IdleStateEvent {
             if inFlight == nil { context.close(promise: nil) }
         } else {
             context.fireUserInboundEventTriggered(event)
@@ -133,6 +142,8 @@ final class ExchangeHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        handshake?.fail(error)
+        handshake = nil
         if inFlight == nil {
             closedBy = closedBy ?? error
             fail(error, context: context)

@@ -115,18 +115,30 @@ public final class PartnerHTTPClient: Sendable {
     private func exchange(_ request: ExchangeRequest, with target: Target) async throws -> ExchangeHandler.Answer {
         var (channel, reused) = try await connection(to: target, deadline: request.deadline)
         while true {
-            let promise = channel.eventLoop.makePromise(of: ExchangeHandler.Answer.self)
-            channel.writeAndFlush(ExchangeHandler.Start(request: request, promise: promise), promise: nil)
             do {
-                let sent = channel
-                return try await withTaskCancellationHandler {
-                    try await promise.futureResult.get()
-                } onCancel: {
-                    sent.close(promise: nil)
-                }
+                return try await send(request, on: channel)
             } catch ExchangeFailure.closedBeforeAnswer where reused && !Task.isCancelled {
                 (channel, reused) = (try await newConnection(to: target, deadline: request.deadline), false)
             }
+        }
+    }
+
+    /// Writes the request into `channel`'s handler and waits for the answer it collects.
+    func send(_ request: ExchangeRequest, on channel: any Channel) async throws -> ExchangeHandler.Answer {
+        let promise = channel.eventLoop.makePromise(of: ExchangeHandler.Answer.self)
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        // A connection closed before the request reached the handler (a TLS handshake refused as it
+        // opened, a partner closing it) has no pipeline left: the write fails there, and nothing else
+        // would end the exchange. (Once the handler has it, it completes `written` at once.)
+        written.futureResult.whenFailure { _ in
+            promise.fail(ExchangeFailure.closedBeforeAnswer("the connection closed before the request was sent"))
+        }
+        channel.writeAndFlush(ExchangeHandler.Start(request: request, promise: promise), promise: written)
+        return try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            channel.close(promise: nil)
+            promise.fail(ExchangeFailure.closed("the exchange was cancelled"))
         }
     }
 
@@ -138,28 +150,48 @@ public final class PartnerHTTPClient: Sendable {
         return (try await newConnection(to: target, deadline: deadline), false)
     }
 
-    private func newConnection(to target: Target, deadline: NIODeadline) async throws -> any Channel {
+    func newConnection(to target: Target, deadline: NIODeadline) async throws -> any Channel {
         let remaining = deadline - .now()
         guard remaining > .zero else { throw ExchangeFailure.deadline }
         let sslContext = target.origin.secure ? try tlsContext() : nil
         let origin = target.origin
         let release: @Sendable (any Channel, Bool) -> Void = { [weak self] channel, reusable in self?.release(channel, to: origin, reusable: reusable)
         }
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(remaining)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let sslContext {
-                        let hostname = target.hostIsAddress ? nil : target.origin.host
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: hostname))
+        let loop = group.next()
+        // An https connection is handed out once its handshake is done: a partner that refuses it
+        // fails the exchange with what TLS said, and the request is never written into it.
+        let handshake = sslContext == nil ? nil : loop.makePromise(of: Void.self)
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: loop)
+                .connectTimeout(remaining)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let sslContext {
+                            let hostname = target.hostIsAddress ? nil : target.origin.host
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: hostname))
+                        }
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: Self.idleTimeout))
+                        try channel.pipeline.syncOperations.addHandler(ExchangeHandler(release: release, handshake: handshake))
                     }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: Self.idleTimeout))
-                    try channel.pipeline.syncOperations.addHandler(ExchangeHandler(release: release))
                 }
+                .connect(host: target.origin.host, port: target.origin.port).get()
+        } catch {
+            handshake?.fail(error)
+            throw error
+        }
+        if let handshake {
+            let timer = loop.scheduleTask(deadline: deadline) { handshake.fail(ExchangeFailure.deadline) }
+            defer { timer.cancel() }
+            do {
+                try await handshake.futureResult.get()
+            } catch {
+                channel.close(promise: nil)
+                throw error
             }
-            .connect(host: target.origin.host, port: target.origin.port).get()
+        }
         opened.add(1, ordering: .relaxed)
         return channel
     }
@@ -212,7 +244,7 @@ struct Target: Sendable {
     let hostIsAddress: Bool
 
     init(_ url: String) throws {
-        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), let host = components.host,
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), var host = components.host,
             !host.isEmpty
         else {
             throw InvalidURL(description: "not an absolute http or https URL")
@@ -220,7 +252,8 @@ struct Target: Sendable {
         guard scheme == "http" || scheme == "https" else { throw InvalidURL(description: "the scheme \(scheme) is not http or https") }
         let secure = scheme == "https"
         let port = components.port ?? (secure ? 443 : 80)
-        // URLComponents gives an IPv6 literal without its brackets.
+        // An IPv6 literal: connected to without its brackets, named with them.
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let bracketed = host.contains(":") ? "[\(host)]" : host
         origin = Origin(secure: secure, host: host, port: port)
         hostHeader = components.port == nil ? bracketed : "\(bracketed):\(port)"
