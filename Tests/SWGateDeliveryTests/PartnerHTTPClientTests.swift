@@ -2,7 +2,6 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
-import Synchronization
 import Testing
 
 @testable import SWGateDelivery
@@ -143,25 +142,30 @@ struct PartnerHTTPClientTests {
 
     @Test("Cancelling the calling task ends the exchange at once")
     func cancelled() async throws {
-        let started = Mutex(false)
-        let released = Mutex(false)
-        // The server holds the answer for up to 60 s, until the test is done with the exchange.
+        // The server says when it has the request, then holds the answer until the test releases it
+        // (at most 60 s); the exchange's task says when it ended. No polling.
+        let (events, event) = AsyncStream<String>.makeStream()
+        let released = DispatchSemaphore(value: 0)
         let server = try await LoopbackHTTPServer { _, _ in
-            started.withLock { $0 = true }
-            for _ in 0..<6_000 where !released.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.01) }
+            event.yield("request received")
+            _ = released.wait(timeout: .now() + 60)
             return (200, "")
         }
         let client = PartnerHTTPClient()
         let clock = ContinuousClock()
-        let task = Task { await client.post(url: server.url, headers: [], body: [UInt8](), timeout: .seconds(90), maximumAnswerBytes: 1024) }
-        // Bounded: the request reaches the server within milliseconds on loopback (30 s for a loaded run).
-        for _ in 0..<3_000 where !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(started.withLock { $0 }, "the request never reached the server")
+        let task = Task {
+            let result = await client.post(url: server.url, headers: [], body: [UInt8](), timeout: .seconds(90), maximumAnswerBytes: 1024)
+            event.yield("exchange ended")
+            return result
+        }
+        var iterator = events.makeAsyncIterator()
+        let first = await iterator.next()
+        #expect(first == "request received", "the exchange ended before the request reached the server")
         let cancelledAt = clock.now
         task.cancel()
         let result = await task.value
         #expect(clock.now - cancelledAt < .seconds(30), "the exchange waited for the answer")
-        released.withLock { $0 = true }
+        released.signal()
         guard case .failure(let failure) = result else {
             Issue.record("expected a failure, got \(result)")
             return
@@ -183,7 +187,9 @@ struct PartnerHTTPClientTests {
             maximumAnswerBytes: 1024)
         let clock = ContinuousClock()
         let started = clock.now
-        // Bounded: cancelled after 60 s (cancelling ends the exchange), so a regression fails rather than hangs.
+        // Without the fix nothing ever completes the exchange (its deadline is set by the handler the
+        // request never reaches): a guard timer cancels it after 60 s, so a regression fails rather
+        // than hangs. The assertion is on the outcome, which only the fix produces.
         let outcome = await withTaskGroup(of: String?.self) { group in
             group.addTask {
                 do {

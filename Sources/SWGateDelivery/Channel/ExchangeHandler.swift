@@ -36,9 +36,6 @@ final class ExchangeHandler: ChannelDuplexHandler {
     }
 
     private var inFlight: InFlight?
-    /// The error that closed the connection before any exchange was in flight (a TLS handshake
-    /// refused as the connection opened): what the next exchange on it fails with.
-    private var closedBy: (any Error)?
     private let release: @Sendable (any Channel, _ reusable: Bool) -> Void
     /// An https connection's handshake, completed when TLS says it is done or the connection fails.
     private var handshake: EventLoopPromise<Void>?
@@ -52,8 +49,7 @@ final class ExchangeHandler: ChannelDuplexHandler {
         let start = unwrapOutboundIn(data)
         promise?.succeed()
         guard inFlight == nil, context.channel.isActive else {
-            let reason = closedBy.map { PartnerHTTPClient.describe($0) } ?? "the connection closed before the request was sent"
-            start.promise.fail(ExchangeFailure.closedBeforeAnswer(reason))
+            start.promise.fail(ExchangeFailure.closedBeforeAnswer("the connection closed before the request was sent"))
             return
         }
         guard start.request.deadline > .now() else {
@@ -144,10 +140,7 @@ final class ExchangeHandler: ChannelDuplexHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         handshake?.fail(error)
         handshake = nil
-        if inFlight == nil {
-            closedBy = closedBy ?? error
-            fail(error, context: context)
-        } else if inFlight?.head == nil {
+        if inFlight != nil, inFlight?.head == nil {
             fail(ExchangeFailure.closedBeforeAnswer(PartnerHTTPClient.describe(error)), context: context)
         } else {
             fail(error, context: context)
