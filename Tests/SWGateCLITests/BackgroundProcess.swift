@@ -1,4 +1,5 @@
 import Foundation
+import SWGateTesting
 
 /// A child process left running (a server), its output captured in files.
 final class BackgroundProcess {
@@ -21,14 +22,14 @@ final class BackgroundProcess {
     }
 
     /// The first output line containing `text`, waiting at most `seconds`; nil if the process
-    /// exits or the time runs out first.
-    func waitForOutput(containing text: String, seconds: Double) -> String? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+    /// exits or the time runs out first. Looks at the output every 50 ms, suspended in between.
+    func waitForOutput(containing text: String, seconds: Double) async -> String? {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
             let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
             if let line = output.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
             if !process.isRunning { return nil }
-            Thread.sleep(forTimeInterval: 0.05)
+            try? await Task.sleep(for: .milliseconds(50))
         }
         return nil
     }
@@ -36,16 +37,27 @@ final class BackgroundProcess {
     func errors() -> String { (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" }
 
     /// SIGTERM, then SIGKILL if it has not exited within 20 seconds; removes the captured output.
+    /// Returns at once: the exit is waited for on a thread of its own, never on the tasks' pool.
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(20)
-            while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { process.terminate() }
+        let (process, outputPath, errorPath) = (process, outputPath, errorPath)
+        Thread.detachNewThread {
+            let exited = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                exited.signal()
+            }
+            if exited.wait(timeout: .now() + 20) == .timedOut { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: outputPath)
+            try? FileManager.default.removeItem(atPath: errorPath)
         }
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: outputPath)
-        try? FileManager.default.removeItem(atPath: errorPath)
+    }
+
+    /// Waits for the process to exit, on a thread of its own.
+    func exited() async {
+        let process = process
+        _ = try? await onOwnThread { process.waitUntilExit() }
     }
 }
 

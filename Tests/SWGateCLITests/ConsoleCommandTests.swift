@@ -6,9 +6,9 @@ import Testing
 /// `swgate console hash-password`: the password from standard input, the hash on standard output.
 @Suite struct ConsoleCommandTests {
     @Test("hash-password prints a PBKDF2 hash that verifies the password read from standard input")
-    func hashPassword() throws {
+    func hashPassword() async throws {
         let password = "a long operator password"
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             CommandRunner.swgatePath, ["console", "hash-password", "--iterations", "100000"], standardInput: Array((password + "\n").utf8),
             timeout: 60)
         #expect(result.status == 0, "\(result.standardError)")
@@ -21,12 +21,13 @@ import Testing
     }
 
     @Test("A short password, no password and too few iterations are usage errors (exit 2)")
-    func refusals() throws {
-        let short = try CommandRunner.run(CommandRunner.swgatePath, ["console", "hash-password"], standardInput: Array("short\n".utf8), timeout: 60)
+    func refusals() async throws {
+        let short = try await CommandRunner.run(
+            CommandRunner.swgatePath, ["console", "hash-password"], standardInput: Array("short\n".utf8), timeout: 60)
         #expect(short.status == 2 && short.standardError.contains("at least 12"))
-        let none = try CommandRunner.run(CommandRunner.swgatePath, ["console", "hash-password"], standardInput: [], timeout: 60)
+        let none = try await CommandRunner.run(CommandRunner.swgatePath, ["console", "hash-password"], standardInput: [], timeout: 60)
         #expect(none.status == 2)
-        let weak = try CommandRunner.run(
+        let weak = try await CommandRunner.run(
             CommandRunner.swgatePath, ["console", "hash-password", "--iterations", "10"], standardInput: Array("a long operator password\n".utf8),
             timeout: 60)
         #expect(weak.status == 2 && weak.standardError.contains("--iterations"))

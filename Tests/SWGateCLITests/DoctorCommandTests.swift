@@ -81,14 +81,10 @@ struct DoctorCommandTests {
                 """.utf8))
     }
 
-    /// Runs `swgate` on a Dispatch thread: waiting for the child must not block the cooperative
-    /// pool, on which the in-process partners answer it.
+    /// Runs `swgate`; the child is waited for on a thread of its own, not on the cooperative pool,
+    /// on which the in-process partners answer it.
     static func swgate(_ arguments: [String], currentDirectory: String) async throws -> CommandResult {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try CommandRunner.swgate(arguments, currentDirectory: currentDirectory) })
-            }
-        }
+        try await CommandRunner.swgate(arguments, currentDirectory: currentDirectory)
     }
 
     static func report(_ result: CommandResult) throws -> [String: Any] {

@@ -24,17 +24,17 @@ struct InstalledBinaryTests {
             try Self.copyExecutable(from: CommandRunner.swgatePath, to: root.path("bin/swgate"))
         }
 
-        func swgate(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+        func swgate(_ arguments: [String], environment: [String: String] = [:]) async throws -> CommandResult {
             let (program, wrapped) = Self.withSourceTreeHidden(binary, arguments)
-            return try Self.retryingWhileBusy {
-                try CommandRunner.run(program, wrapped, environment: environment, currentDirectory: run, timeout: 60)
+            return try await Self.retryingWhileBusy {
+                try await CommandRunner.run(program, wrapped, environment: environment, currentDirectory: run, timeout: 60)
             }
         }
 
         /// `swgate serve --config swgate.yaml` started in `run/`, left running.
-        func serve(environment: [String: String] = [:]) throws -> BackgroundProcess {
+        func serve(environment: [String: String] = [:]) async throws -> BackgroundProcess {
             let (program, wrapped) = Self.withSourceTreeHidden(binary, ["serve", "--config", "swgate.yaml"])
-            return try Self.retryingWhileBusy {
+            return try await Self.retryingWhileBusy {
                 try BackgroundProcess(program, wrapped, currentDirectory: run, environment: environment)
             }
         }
@@ -68,13 +68,13 @@ struct InstalledBinaryTests {
         /// Runs `launch` again while it fails with ETXTBSY: between another test's fork and exec,
         /// the child still holds every descriptor the parent had open, the copy's included. The
         /// window is short; 50 tries 20 ms apart bound it.
-        static func retryingWhileBusy<T>(_ launch: () throws -> T) throws -> T {
+        static func retryingWhileBusy<T>(_ launch: () async throws -> T) async throws -> T {
             for _ in 0..<50 {
-                do { return try launch() } catch let error as NSError where Self.isTextFileBusy(error) {
-                    Thread.sleep(forTimeInterval: 0.02)
+                do { return try await launch() } catch let error as NSError where Self.isTextFileBusy(error) {
+                    try await Task.sleep(for: .milliseconds(20))
                 }
             }
-            return try launch()
+            return try await launch()
         }
 
         static func isTextFileBusy(_ error: NSError) -> Bool {
@@ -112,49 +112,49 @@ struct InstalledBinaryTests {
     }
 
     @Test("The binary refers to no resource bundle: the schemas are compiled into it")
-    func noResourceBundle() throws {
+    func noResourceBundle() async throws {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: CommandRunner.swgatePath))
         #expect(bytes.range(of: Data("SWGateSchemas.resources".utf8)) == nil)
     }
 
     @Test("validate and sign --config work from a directory outside the source tree")
-    func validateAndSign() throws {
+    func validateAndSign() async throws {
         let installation = try Installation()
         defer { installation.root.remove() }
         try FileManager.default.copyItem(atPath: Fixtures.url("valid/formd-single-item.xml").path, toPath: installation.run + "/formd.xml")
-        let validated = try installation.swgate(["validate", "formd.xml"])
+        let validated = try await installation.swgate(["validate", "formd.xml"])
         #expect(validated.status == 0, "\(validated.standardOutput)\(validated.standardError)")
         try FileManager.default.copyItem(atPath: Fixtures.url("invalid/FD-RVC-FOB.xml").path, toPath: installation.run + "/invalid.xml")
-        let invalid = try installation.swgate(["validate", "invalid.xml"])
+        let invalid = try await installation.swgate(["validate", "invalid.xml"])
         #expect(invalid.status == 1 && invalid.standardOutput.contains("FD-RVC-FOB"), "\(invalid.standardOutput)\(invalid.standardError)")
 
         try installation.writeConfiguration()
-        let signed = try installation.swgate(["sign", "formd.xml", "--config", "swgate.yaml", "--out", "signed.xml"])
+        let signed = try await installation.swgate(["sign", "formd.xml", "--config", "swgate.yaml", "--out", "signed.xml"])
         #expect(signed.status == 0, "\(signed.standardError)")
-        let verified = try installation.swgate(["verify", "--config", "swgate.yaml", "signed.xml"])
+        let verified = try await installation.swgate(["verify", "--config", "swgate.yaml", "signed.xml"])
         #expect(verified.status == 0, "\(verified.standardOutput)\(verified.standardError)")
 
         // Without a configuration the development PKI is looked for, and where is said.
-        let unconfigured = try installation.swgate(["sign", "formd.xml"])
+        let unconfigured = try await installation.swgate(["sign", "formd.xml"])
         #expect(unconfigured.status == 2)
         #expect(unconfigured.standardError.contains(installation.run + "/Certificates"), "\(unconfigured.standardError)")
         // A key file that is not there is reported as missing, not as a wrong passphrase.
         try FileManager.default.removeItem(atPath: installation.run + "/keys/gateway.key")
-        let missing = try installation.swgate(["sign", "formd.xml", "--config", "swgate.yaml"])
+        let missing = try await installation.swgate(["sign", "formd.xml", "--config", "swgate.yaml"])
         #expect(missing.status == 2)
         #expect(missing.standardError.contains("no such file: \(installation.run)/keys/gateway.key"), "\(missing.standardError)")
         #expect(!missing.standardError.contains("passphrase"))
     }
 
     @Test("serve --config starts from any directory, is ready, and accepts and stores a Form D")
-    func serveWithConfiguration() throws {
+    func serveWithConfiguration() async throws {
         let installation = try Installation()
         defer { installation.root.remove() }
         // The partners are not running: the deliveries in flight at shutdown get one second.
         try installation.writeConfiguration(extra: "shutdown_grace: 1s")
-        let server = try installation.serve()
+        let server = try await installation.serve()
         defer { server.stop() }
-        let line = try #require(server.waitForOutput(containing: "listening on", seconds: 60), "\(server.errors())")
+        let line = try #require(await server.waitForOutput(containing: "listening on", seconds: 60), "\(server.errors())")
         let address = try #require(line.range(of: "127.0.0.1:"), "\(line)")
         let port = try #require(Int(line[address.upperBound...].prefix { $0.isNumber }), "\(line)")
         let health = try #require(try httpGet(port: port, path: "/healthz"), "no answer on port \(port)")
@@ -168,13 +168,13 @@ struct InstalledBinaryTests {
                 body: [UInt8](formD)), "no answer on port \(port)")
         #expect(accepted.hasPrefix("HTTP/1.1 202"), "\(accepted)")
         #expect(FileManager.default.fileExists(atPath: installation.run + "/state/outbox.sqlite"))
-        let stats = try installation.swgate(["outbox", "stats", "--json", "--config", "swgate.yaml"])
+        let stats = try await installation.swgate(["outbox", "stats", "--json", "--config", "swgate.yaml"])
         #expect(stats.status == 0, "\(stats.standardError)")
         #expect(stats.standardOutput.contains("\"messages\":1") || stats.standardOutput.contains("\"messages\" : 1"), "\(stats.standardOutput)")
     }
 
     @Test("A gateway killed with SIGKILL leaves its schema copy behind; the next swgate removes it and keeps a running one's")
-    func abandonedSchemaCopiesRemoved() throws {
+    func abandonedSchemaCopiesRemoved() async throws {
         let installation = try Installation()
         defer { installation.root.remove() }
         try installation.writeConfiguration()
@@ -185,30 +185,30 @@ struct InstalledBinaryTests {
         func copies() throws -> Set<String> {
             Set(try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("swgate-schemas-") })
         }
-        func serve() throws -> BackgroundProcess {
-            let server = try installation.serve(environment: environment)
-            if server.waitForOutput(containing: "listening on", seconds: 60) == nil {
+        func serve() async throws -> BackgroundProcess {
+            let server = try await installation.serve(environment: environment)
+            if await server.waitForOutput(containing: "listening on", seconds: 60) == nil {
                 server.stop()
                 throw CommandFailure(description: "serve did not start: \(server.errors())")
             }
             return server
         }
 
-        let killed = try serve()
+        let killed = try await serve()
         let abandoned = try copies()
         #expect(abandoned.count == 1, "\(abandoned)")
         kill(killed.process.processIdentifier, SIGKILL)
-        killed.process.waitUntilExit()
+        await killed.exited()
         killed.stop()
         #expect(try copies() == abandoned, "a killed process cannot remove its own copy")
 
-        let running = try serve()
+        let running = try await serve()
         defer { running.stop() }
         let live = try copies().subtracting(abandoned)
         #expect(live.count == 1, "\(live)")
 
         // `validate` writes a copy of its own, removing the abandoned one first, and its own at exit.
-        let validated = try installation.swgate(["validate", "formd.xml"], environment: environment)
+        let validated = try await installation.swgate(["validate", "formd.xml"], environment: environment)
         #expect(validated.status == 0, "\(validated.standardOutput)\(validated.standardError)")
         #expect(try copies() == live, "the running gateway's copy is kept, the killed one's removed")
     }
@@ -218,19 +218,19 @@ struct InstalledBinaryTests {
     }
 
     @Test("serve without keys exits 2, says where it looked, prints deprecations, and leaves the directory empty")
-    func refusedStartChangesNothing() throws {
+    func refusedStartChangesNothing() async throws {
         let installation = try Installation()
         defer { installation.root.remove() }
         let config = installation.root.path("old.yaml")
         try "shutdown_grace_seconds: 5\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let refused = try installation.swgate(["serve", "--config", config])
+        let refused = try await installation.swgate(["serve", "--config", config])
         #expect(refused.status == 2)
         #expect(refused.standardError.contains(installation.run + "/Certificates"), "\(refused.standardError)")
         #expect(refused.standardError.contains("SWGATE_CERTIFICATES"))
         #expect(refused.standardError.contains("old.yaml:1:1: shutdown_grace_seconds:"), "\(refused.standardError)")
         #expect(refused.standardError.contains("shutdown_grace: 5s"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: installation.run).isEmpty)
-        let bare = try installation.swgate(["serve"])
+        let bare = try await installation.swgate(["serve"])
         #expect(bare.status == 2)
         #expect(try FileManager.default.contentsOfDirectory(atPath: installation.run).isEmpty)
     }

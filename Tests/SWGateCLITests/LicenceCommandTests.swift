@@ -10,30 +10,32 @@ struct LicenceCommandTests {
     static let licence = Fixtures.url("licence/valid/licence-export-precursors.xml").path
 
     @Test("validate: every valid licence passes; each invalid fixture fails naming its rule")
-    func validate() throws {
-        let valid = ["licence-export-precursors.xml", "licence-amendment.xml", "licence-revocation.xml"].map { Fixtures.url("licence/valid/" + $0).path }
-        let ok = try CommandRunner.swgate(["validate"] + valid)
+    func validate() async throws {
+        let valid = ["licence-export-precursors.xml", "licence-amendment.xml", "licence-revocation.xml"].map {
+            Fixtures.url("licence/valid/" + $0).path
+        }
+        let ok = try await CommandRunner.swgate(["validate"] + valid)
         #expect(ok.status == 0, "\(ok.standardOutput)\(ok.standardError)")
         for rule in ["LIC-QUANTITY", "LIC-UNIT", "LIC-VALIDITY-ORDER"] {
-            let result = try CommandRunner.swgate(["validate", Fixtures.url("licence/invalid/\(rule).xml").path])
+            let result = try await CommandRunner.swgate(["validate", Fixtures.url("licence/invalid/\(rule).xml").path])
             #expect(result.status == 1)
             #expect(result.standardOutput.contains(": \(rule): "), "\(result.standardOutput)")
         }
     }
 
     @Test("sign --as nsw wraps the licence in a signed NSW envelope that verify accepts; --as as4 is refused")
-    func signAndVerify() throws {
+    func signAndVerify() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let environment = ["SWGATE_CERTIFICATES": Self.root + "/Certificates"]
-        let signed = try CommandRunner.swgate(["sign", Self.licence, "--out", directory.path("signed.xml")], environment: environment)
+        let signed = try await CommandRunner.swgate(["sign", Self.licence, "--out", directory.path("signed.xml")], environment: environment)
         #expect(signed.status == 0, "\(signed.standardError)")
         let envelope = try String(contentsOfFile: directory.path("signed.xml"), encoding: .utf8)
         #expect(envelope.contains("<documentType>IMPORT_EXPORT_LICENCE</documentType>"))
-        let verified = try CommandRunner.swgate(["verify", directory.path("signed.xml")], environment: environment)
+        let verified = try await CommandRunner.swgate(["verify", directory.path("signed.xml")], environment: environment)
         #expect(verified.status == 0, "\(verified.standardError)")
         #expect(verified.standardOutput.contains("OK: NSW envelope"))
-        let as4 = try CommandRunner.swgate(["sign", Self.licence, "--as", "as4"], environment: environment)
+        let as4 = try await CommandRunner.swgate(["sign", Self.licence, "--as", "as4"], environment: environment)
         #expect(as4.status == 1)
         #expect(as4.standardError.contains("not carried over AS4"), "\(as4.standardError)")
     }

@@ -1,28 +1,13 @@
 import Foundation
 import GRDB
 import SWGateStore
+import SWGateTesting
 import Testing
 
 /// Runs the built `swgate` binary as a subprocess.
-private func swgate(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        .appendingPathComponent("swgate")
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env.removeValue(forKey: "SWGATE_STORE")
-    env.merge(environment) { $1 }
-    process.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read both pipes to the end before waiting, so a large output cannot block the child.
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+private func swgate(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, out: String, err: String) {
+    let result = try await CommandRunner.swgate(arguments, environment: environment)
+    return (result.status, result.standardOutput, result.standardError)
 }
 
 /// A temporary store with: one delivered, one dead and one pending message.
@@ -74,21 +59,21 @@ struct OutboxCommandTests {
     @Test("list, show, stats and audit verify read a store; --json output decodes")
     func readCommands() async throws {
         try await withPopulatedStore { path, ids in
-            let list = try swgate(["outbox", "list", "--store", path])
+            let list = try await swgate(["outbox", "list", "--store", path])
             #expect(list.status == 0)
             #expect(list.out.contains(ids[1]) && list.out.contains("dead"))
-            let json = try swgate(["outbox", "list", "--store", path, "--status", "dead", "--json"])
+            let json = try await swgate(["outbox", "list", "--store", path, "--status", "dead", "--json"])
             let rows = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: Any]]
             #expect(rows?.count == 1)
             #expect(rows?.first?["messageID"] as? String == ids[1])
-            let show = try swgate(["outbox", "show", ids[1], "--store", path])
+            let show = try await swgate(["outbox", "show", ids[1], "--store", path])
             #expect(show.status == 0)
             #expect(show.out.contains("HTTP 503") && show.out.contains("accepted"))
-            let stats = try swgate(["outbox", "stats", "--json"], environment: ["SWGATE_STORE": path])
+            let stats = try await swgate(["outbox", "stats", "--json"], environment: ["SWGATE_STORE": path])
             #expect(stats.status == 0)
             let totals = (try JSONSerialization.jsonObject(with: Data(stats.out.utf8)) as? [String: Any])?["totals"] as? [String: Int]
             #expect(totals == ["pending": 1, "sending": 0, "delivered": 1, "failed": 0, "dead": 1])
-            let verify = try swgate(["audit", "verify", "--store", path])
+            let verify = try await swgate(["audit", "verify", "--store", path])
             #expect(verify.status == 0)
             #expect(verify.out.contains("intact"))
         }
@@ -98,17 +83,17 @@ struct OutboxCommandTests {
     func replay() async throws {
         try await withPopulatedStore { path, ids in
             let before = try fileDigest(path)
-            let dry = try swgate(["outbox", "replay", "--status", "dead", "--dry-run", "--store", path])
+            let dry = try await swgate(["outbox", "replay", "--status", "dead", "--dry-run", "--store", path])
             #expect(dry.status == 0)
             #expect(dry.out.contains("would replay"))
             #expect(try fileDigest(path) == before)
-            let real = try swgate(["outbox", "replay", ids[1], "--operator", "alice", "--store", path])
+            let real = try await swgate(["outbox", "replay", ids[1], "--operator", "alice", "--store", path])
             #expect(real.status == 0, "\(real.err)")
             let store = try SQLiteOutboxStore(path: path)
             defer { try? store.close() }
             #expect(try await store.message(id: ids[1])?.deliveries.first?.state == .pending)
             #expect(try await store.auditEntries(messageID: ids[1]).contains { $0.event == .replayed && $0.actor == "alice" })
-            let again = try swgate(["outbox", "replay", ids[1], "--store", path])
+            let again = try await swgate(["outbox", "replay", ids[1], "--store", path])
             #expect(again.status == 1)
         }
     }
@@ -129,7 +114,7 @@ struct OutboxCommandTests {
                 (["outbox", "list", "--no-such-flag", "--store", path], "no-such-flag"),
             ]
             for (arguments, message) in cases {
-                let result = try swgate(arguments)
+                let result = try await swgate(arguments)
                 #expect(result.status == 2, "\(arguments): \(result.err)")
                 #expect(result.err.contains(message), "\(arguments): \(result.err)")
             }
@@ -138,10 +123,10 @@ struct OutboxCommandTests {
     }
 
     @Test("A missing store is reported, not created")
-    func missingStore() throws {
+    func missingStore() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("swgate-missing-\(UUID().uuidString)/outbox.sqlite").path
         for command in [["outbox", "list"], ["outbox", "stats"], ["audit", "verify"], ["outbox", "replay", "--status", "dead"]] {
-            let result = try swgate(command + ["--store", path])
+            let result = try await swgate(command + ["--store", path])
             #expect(result.status == 2)
             #expect(result.err.contains("no store at"))
         }
@@ -150,7 +135,7 @@ struct OutboxCommandTests {
     }
 
     @Test("A corrupted store file is reported and left unchanged")
-    func corruptedStore() throws {
+    func corruptedStore() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swgate-corrupt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -158,7 +143,7 @@ struct OutboxCommandTests {
         let bytes = Data((0..<16384).map { _ in UInt8.random(in: 0...255) })
         try bytes.write(to: URL(fileURLWithPath: path))
         for command in [["outbox", "list"], ["outbox", "replay", "--status", "dead"], ["audit", "verify"]] {
-            let result = try swgate(command + ["--store", path])
+            let result = try await swgate(command + ["--store", path])
             #expect(result.status == 2)
             #expect(result.err.contains("corrupted"), "\(result.err)")
         }
@@ -176,7 +161,7 @@ struct OutboxCommandTests {
                 try db.execute(sql: "BEGIN IMMEDIATE")
                 try db.execute(sql: "UPDATE message SET source = source")
             }
-            let result = try swgate(["outbox", "replay", ids[1], "--store", path], environment: ["SWGATE_BUSY_TIMEOUT": "1s"])
+            let result = try await swgate(["outbox", "replay", ids[1], "--store", path], environment: ["SWGATE_BUSY_TIMEOUT": "1s"])
             try await holder.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
             try holder.close()
             #expect(result.status == 2)
@@ -193,10 +178,10 @@ struct OutboxCommandTests {
             let queue = try DatabaseQueue(path: path)
             try await queue.write { try $0.execute(sql: "UPDATE audit_log SET detail = 'nothing happened' WHERE seq = 2") }
             try queue.close()
-            let result = try swgate(["audit", "verify", "--store", path])
+            let result = try await swgate(["audit", "verify", "--store", path])
             #expect(result.status == 1)
             #expect(result.out.contains("#2") && result.out.contains("edited"))
-            let json = try swgate(["audit", "verify", "--json", "--store", path])
+            let json = try await swgate(["audit", "verify", "--json", "--store", path])
             #expect(json.status == 1)
             #expect(json.out.contains("\"sequence\" : 2"))
         }

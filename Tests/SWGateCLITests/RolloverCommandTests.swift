@@ -37,7 +37,7 @@ struct RolloverCommandTests {
     @Test(
         "Old key in force with a successor from a date: certs check OK for both and says who takes over; sign uses the old key, then the new once its period starts"
     )
-    func schedule() throws {
+    func schedule() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let d = Self.certificates
@@ -48,7 +48,7 @@ struct RolloverCommandTests {
                     - {key: \(d)/gateway.key, certificate: \(d)/gateway.pem, use_until: \(Self.instant(10 * 86_400))}
                     - {key: \(d)/ecdsa.key, certificate: \(d)/ecdsa.pem, use_from: \(Self.instant(5 * 86_400))}
                 """)
-        let check = try CommandRunner.swgate(["certs", "check", "--config", ahead, "--json"])
+        let check = try await CommandRunner.swgate(["certs", "check", "--config", ahead, "--json"])
         #expect(check.status == 0, "\(check.standardOutput)\(check.standardError)")
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(check.standardOutput.utf8)) as? [[String: Any]])
         let first = try #require(entries.first { $0["role"] as? String == "system key 1" })
@@ -57,7 +57,7 @@ struct RolloverCommandTests {
         let second = try #require(entries.first { $0["role"] as? String == "system key 2" })
         #expect((second["detail"] as? String)?.hasPrefix("next: signs from") == true, "\(second)")
 
-        let signed = try CommandRunner.swgate(["sign", Fixtures.url("valid/formd-single-item.xml").path, "--config", ahead])
+        let signed = try await CommandRunner.swgate(["sign", Fixtures.url("valid/formd-single-item.xml").path, "--config", ahead])
         #expect(signed.status == 0, "\(signed.standardError)")
         let old = try Certificate.load(pemFile: d + "/gateway.pem")[0].base64
         let new = try Certificate.load(pemFile: d + "/ecdsa.pem")[0].base64
@@ -71,16 +71,16 @@ struct RolloverCommandTests {
                     - {key: \(d)/ecdsa.key, certificate: \(d)/ecdsa.pem, use_from: \(Self.instant(-86_400))}
                 """)
         let output = directory.path("envelope.xml")
-        let newer = try CommandRunner.swgate(["sign", Fixtures.url("valid/formd-single-item.xml").path, "--config", begun, "--out", output])
+        let newer = try await CommandRunner.swgate(["sign", Fixtures.url("valid/formd-single-item.xml").path, "--config", begun, "--out", output])
         #expect(newer.status == 0, "\(newer.standardError)")
         let envelope = try String(contentsOfFile: output, encoding: .utf8)
         #expect(envelope.contains(new) && !envelope.contains(old))
-        let verified = try CommandRunner.swgate(["verify", output, "--config", begun])
+        let verified = try await CommandRunner.swgate(["verify", output, "--config", begun])
         #expect(verified.status == 0, "\(verified.standardOutput)\(verified.standardError)")
     }
 
     @Test("The key in force ending within the window with no successor is a WARNING (exit 0); the window comes from certificates.expiry_warning")
-    func noSuccessor() throws {
+    func noSuccessor() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let d = Self.certificates
@@ -89,13 +89,13 @@ struct RolloverCommandTests {
                 - {key: \(d)/ecdsa.key, certificate: \(d)/ecdsa.pem, use_from: \(Self.instant(20 * 86_400))}
             """
         let file = try Self.configuration(directory, keys: keys)
-        let check = try CommandRunner.swgate(["certs", "check", "--config", file])
+        let check = try await CommandRunner.swgate(["certs", "check", "--config", file])
         #expect(check.status == 0, "\(check.standardError)")
         #expect(check.standardOutput.contains("WARNING: system key 1: "), "\(check.standardOutput)")
         #expect(check.standardOutput.contains("no configured key takes over"))
         // A 7-day window from the configuration: 10 days ahead is not yet a warning.
         let narrow = try Self.configuration(directory, keys: keys, extra: "certificates: {expiry_warning: 7d}")
-        let quiet = try CommandRunner.swgate(["certs", "check", "--config", narrow])
+        let quiet = try await CommandRunner.swgate(["certs", "check", "--config", narrow])
         #expect(quiet.status == 0)
         #expect(!quiet.standardOutput.contains("WARNING: system key 1"), "\(quiet.standardOutput)")
     }

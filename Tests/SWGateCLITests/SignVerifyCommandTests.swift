@@ -1,4 +1,5 @@
 import Foundation
+import SWGateTesting
 import Testing
 
 /// Runs the built `swgate` binary: sign → verify round trips, failures named, certs check.
@@ -8,8 +9,10 @@ import Testing
 
     /// The `swgate` executable in the build products directory next to the test bundle.
     static let binary: String? = {
-        let candidates = [Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                          Bundle(for: Marker.self).bundleURL.deletingLastPathComponent()]
+        let candidates = [
+            Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle(for: Marker.self).bundleURL.deletingLastPathComponent(),
+        ]
         return candidates.map { $0.appendingPathComponent("swgate").path }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
@@ -22,31 +25,10 @@ import Testing
     }
 
     /// Runs swgate with SWGATE_HOME at the repository (development PKI), killing it after 60 s.
-    func swgate(_ arguments: [String], in directory: String) throws -> Result {
+    func swgate(_ arguments: [String], in directory: String) async throws -> Result {
         let binary = try #require(Self.binary, "swgate binary not found next to the test bundle")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(["SWGATE_HOME": Self.root]) { $1 }
-        let outPath = directory + "/.stdout-\(UUID().uuidString)"
-        let errPath = directory + "/.stderr-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try #require(FileHandle(forWritingAtPath: outPath))
-        let err = try #require(FileHandle(forWritingAtPath: errPath))
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning && Date() < deadline { usleep(5_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Result(status: process.terminationStatus,
-                      output: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                      error: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        let result = try await CommandRunner.run(binary, arguments, environment: ["SWGATE_HOME": Self.root], currentDirectory: directory)
+        return Result(status: result.status, output: result.standardOutput, error: result.standardError)
     }
 
     func temporaryDirectory() throws -> String {
@@ -56,64 +38,71 @@ import Testing
     }
 
     @Test(arguments: ["nsw", "as4"])
-    func signThenVerifyRoundTrip(format: String) throws {
+    func signThenVerifyRoundTrip(format: String) async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let signed = try swgate(["sign", Self.formD, "--as", format, "--out", "signed.xml"], in: directory)
+        let signed = try await swgate(["sign", Self.formD, "--as", format, "--out", "signed.xml"], in: directory)
         #expect(signed.status == 0, "\(signed.error)")
-        let verified = try swgate(["verify", "signed.xml"], in: directory)
+        let verified = try await swgate(["verify", "signed.xml"], in: directory)
         #expect(verified.status == 0, "\(verified.error)")
         #expect(verified.output.contains("OK: " + (format == "nsw" ? "NSW envelope" : "AS4 user message")))
         // Without --out the signed message goes to standard output.
-        let stdout = try swgate(["sign", Self.formD, "--as", format], in: directory)
+        let stdout = try await swgate(["sign", Self.formD, "--as", format], in: directory)
         #expect(stdout.status == 0)
         #expect(stdout.output.hasPrefix("<?xml"))
     }
 
-    @Test func verifyFailureExitsOneAndNamesTheCheck() throws {
+    @Test func verifyFailureExitsOneAndNamesTheCheck() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try swgate(["sign", Self.formD, "--out", "signed.xml"], in: directory)
+        _ = try await swgate(["sign", Self.formD, "--out", "signed.xml"], in: directory)
         let text = try String(contentsOfFile: directory + "/signed.xml", encoding: .utf8)
-        try text.replacingOccurrences(of: "Frozen shrimp", with: "Frozen shrimps").write(toFile: directory + "/tampered.xml", atomically: true, encoding: .utf8)
-        let tampered = try swgate(["verify", "tampered.xml"], in: directory)
+        try text.replacingOccurrences(of: "Frozen shrimp", with: "Frozen shrimps").write(
+            toFile: directory + "/tampered.xml", atomically: true, encoding: .utf8)
+        let tampered = try await swgate(["verify", "tampered.xml"], in: directory)
         #expect(tampered.status == 1)
         #expect(tampered.error.contains("digestMismatch"))
         // Signed with a key from an unknown CA.
-        let rogue = try swgate(["sign", Self.formD, "--key", Self.root + "/Certificates/rogue.key",
-                                "--cert", Self.root + "/Certificates/rogue.pem", "--out", "rogue.xml"], in: directory)
+        let rogue = try await swgate(
+            [
+                "sign", Self.formD, "--key", Self.root + "/Certificates/rogue.key",
+                "--cert", Self.root + "/Certificates/rogue.pem", "--out", "rogue.xml",
+            ], in: directory)
         #expect(rogue.status == 0)
-        let untrusted = try swgate(["verify", "rogue.xml"], in: directory)
+        let untrusted = try await swgate(["verify", "rogue.xml"], in: directory)
         #expect(untrusted.status == 1)
         #expect(untrusted.error.contains("untrustedCertificate"))
     }
 
-    @Test func certsCheckReportsExpiryAndFailsOnExpired() throws {
+    @Test func certsCheckReportsExpiryAndFailsOnExpired() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let healthy = try swgate(["certs", "check"], in: directory)
+        let healthy = try await swgate(["certs", "check"], in: directory)
         #expect(healthy.status == 0, "\(healthy.output)\(healthy.error)")
         #expect(healthy.output.contains("0 failing"))
-        let warning = try swgate(["certs", "check", "--days", "5000"], in: directory)
+        let warning = try await swgate(["certs", "check", "--days", "5000"], in: directory)
         #expect(warning.status == 0)
         #expect(warning.output.contains("WARNING"))
-        let expired = try swgate(["certs", "check", "--key", Self.root + "/Certificates/expired.key",
-                                  "--cert", Self.root + "/Certificates/expired.pem", "--json"], in: directory)
+        let expired = try await swgate(
+            [
+                "certs", "check", "--key", Self.root + "/Certificates/expired.key",
+                "--cert", Self.root + "/Certificates/expired.pem", "--json",
+            ], in: directory)
         #expect(expired.status == 1)
         let report = try JSONSerialization.jsonObject(with: Data(expired.output.utf8)) as? [[String: Any]]
         #expect(report?.first?["status"] as? String == "expired")
         #expect(report?.first?["role"] as? String == "system key")
     }
 
-    @Test func missingKeyIsAConfigurationError() throws {
+    @Test func missingKeyIsAConfigurationError() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let result = try swgate(["sign", Self.formD, "--key", "nope.key", "--cert", "nope.pem"], in: directory)
+        let result = try await swgate(["sign", Self.formD, "--key", "nope.key", "--cert", "nope.pem"], in: directory)
         #expect(result.status == 2)
         #expect(result.error.contains("keyLoadFailed"))
     }
 
-    @Test func configuredKeysSignAndVerify() throws {
+    @Test func configuredKeysSignAndVerify() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let pki = Self.root + "/Certificates"
@@ -131,20 +120,22 @@ import Testing
             """
         try yaml.write(toFile: directory + "/swgate.yaml", atomically: true, encoding: .utf8)
         // The passphrase variable is unset: the key cannot be loaded, and the error names the variable.
-        let locked = try swgate(["sign", Self.formD, "--config", "swgate.yaml", "--out", "signed.xml"], in: directory)
+        let locked = try await swgate(["sign", Self.formD, "--config", "swgate.yaml", "--out", "signed.xml"], in: directory)
         #expect(locked.status == 2)
         #expect(locked.error.contains("SWGATE_CLI_TEST_PASSPHRASE"), "\(locked.error)")
         setenv("SWGATE_CLI_TEST_PASSPHRASE", "swgate-test-only", 1)
-        let signed = try swgate(["sign", Self.formD, "--config", "swgate.yaml", "--out", "signed.xml"], in: directory)
+        let signed = try await swgate(["sign", Self.formD, "--config", "swgate.yaml", "--out", "signed.xml"], in: directory)
         #expect(signed.status == 0, "\(signed.error)")
-        let verified = try swgate(["verify", "--config", "swgate.yaml", "signed.xml"], in: directory)
+        let verified = try await swgate(["verify", "--config", "swgate.yaml", "signed.xml"], in: directory)
         #expect(verified.status == 0, "\(verified.error)")
         // A configuration that does not list the signer as a partner refuses the same message.
-        try yaml.replacingOccurrences(of: "- {id: MOIT-VN, certificate_files: [\(pki)/gateway.pem]}", with: "- {id: MOIT-VN, subjects: [CN=someone-else]}")
-            .write(toFile: directory + "/other.yaml", atomically: true, encoding: .utf8)
-        let refused = try swgate(["verify", "--config", "other.yaml", "signed.xml"], in: directory)
+        try yaml.replacingOccurrences(
+            of: "- {id: MOIT-VN, certificate_files: [\(pki)/gateway.pem]}", with: "- {id: MOIT-VN, subjects: [CN=someone-else]}"
+        )
+        .write(toFile: directory + "/other.yaml", atomically: true, encoding: .utf8)
+        let refused = try await swgate(["verify", "--config", "other.yaml", "signed.xml"], in: directory)
         #expect(refused.status == 1, "\(refused.output)\(refused.error)")
-        let badConfig = try swgate(["verify", "--config", "missing.yaml", "signed.xml"], in: directory)
+        let badConfig = try await swgate(["verify", "--config", "missing.yaml", "signed.xml"], in: directory)
         #expect(badConfig.status == 2)
         #expect(badConfig.error.contains("missing.yaml"))
     }

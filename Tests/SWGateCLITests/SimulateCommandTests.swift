@@ -8,14 +8,14 @@ import Testing
         .deletingLastPathComponent().path
 
     @Test("Unknown partners, failure modes and certificate directories are usage or configuration errors (exit 2)")
-    func usageErrors() throws {
-        let partner = try CommandRunner.swgate(["simulate", "xyz"], environment: ["SWGATE_HOME": Self.root])
+    func usageErrors() async throws {
+        let partner = try await CommandRunner.swgate(["simulate", "xyz"], environment: ["SWGATE_HOME": Self.root])
         #expect(partner.status == 2)
         #expect(partner.standardError.contains("nsw or asw"))
-        let mode = try CommandRunner.swgate(["simulate", "nsw", "--fail", "explode"], environment: ["SWGATE_HOME": Self.root])
+        let mode = try await CommandRunner.swgate(["simulate", "nsw", "--fail", "explode"], environment: ["SWGATE_HOME": Self.root])
         #expect(mode.status == 2)
         #expect(mode.standardError.contains("explode"))
-        let keys = try CommandRunner.swgate(
+        let keys = try await CommandRunner.swgate(
             ["simulate", "asw", "--certificates", "/nonexistent"], environment: ["SWGATE_HOME": Self.root], timeout: 30)
         #expect(keys.status == 2)
         #expect(keys.standardError.contains("cannot load"))

@@ -1,6 +1,6 @@
-import SWGateTesting
 import Foundation
 import SWGateSecurity
+import SWGateTesting
 import Testing
 
 /// The native engine (libxml2 C14N + OpenSSL) against xmlsec (`xmlSecDSigCtxSign`/`Verify`) on
@@ -82,14 +82,17 @@ import Testing
     }
 
     @Test(arguments: ["gateway", "ecdsa"])
-    func bothEnginesAgreeOnEachOthersSignatures(key: String) throws {
+    func bothEnginesAgreeOnEachOthersSignatures(key: String) async throws {
         let (native, xmlsec) = try Self.engines(key)
         let date = Date()
         let as4 = TestPKI.bytes(try Interop.unsignedAS4(certificate: native.systemIdentity.certificate))
         var cases: [Case] = []
         for (engine, services) in [("native", native), ("xmlsec", xmlsec)] {
-            cases.append(Case(name: "\(key) NSW by \(engine)", signed: TestPKI.text(
-                try services.signFormDForNSW(TestPKI.formD, messageId: "cross-check", at: date)), verify: Self.nswDigests))
+            cases.append(
+                Case(
+                    name: "\(key) NSW by \(engine)",
+                    signed: TestPKI.text(
+                        try services.signFormDForNSW(TestPKI.formD, messageId: "cross-check", at: date)), verify: Self.nswDigests))
             cases.append(Case(name: "\(key) AS4 by \(engine)", signed: TestPKI.text(try services.signAS4Message(as4)), verify: Self.as4Digests))
         }
         Self.expectAgreement(cases, native: native, xmlsec: xmlsec)
@@ -100,11 +103,14 @@ import Testing
         for index in [0, 1] {
             let ours = cases[index].signed, theirs = cases[index + 2].signed
             let compared = index == 0 ? 1 : 3
-            #expect(Self.values("DigestValue", in: ours).prefix(compared) == Self.values("DigestValue", in: theirs).prefix(compared), "\(cases[index].name)")
+            #expect(
+                Self.values("DigestValue", in: ours).prefix(compared) == Self.values("DigestValue", in: theirs).prefix(compared),
+                "\(cases[index].name)")
             #expect(Self.values("X509Certificate", in: ours) == Self.values("X509Certificate", in: theirs), "\(cases[index].name)")
             if key == "gateway" {
-                #expect(Self.values("SignatureValue", in: ours).prefix(compared) == Self.values("SignatureValue", in: theirs).prefix(compared),
-                        "\(cases[index].name)")
+                #expect(
+                    Self.values("SignatureValue", in: ours).prefix(compared) == Self.values("SignatureValue", in: theirs).prefix(compared),
+                    "\(cases[index].name)")
             }
         }
     }
@@ -128,7 +134,7 @@ import Testing
     /// C14N of the subtree, with the in-scope namespaces (and, with `inheritedXMLLang`, the
     /// `xml:lang` of the envelope) of its invisible ancestors: both engines accept what xmlsec1
     /// signs that way and refuse the same changes.
-    @Test(arguments: [false, true]) func bothEnginesAgreeOnReferencesWithoutTransforms(inheritedXMLLang: Bool) throws {
+    @Test(arguments: [false, true]) func bothEnginesAgreeOnReferencesWithoutTransforms(inheritedXMLLang: Bool) async throws {
         let (native, xmlsec) = try Self.engines("gateway")
         let directory = try TemporaryDirectory()
         var unsigned = try Interop.unsignedAS4(certificate: native.systemIdentity.certificate)
@@ -141,14 +147,19 @@ import Testing
             let start = unsigned.range(of: "wsu:Id=\"\(prefix)")!.upperBound
             return prefix + unsigned[start...].prefix { $0 != "\"" }
         }
-        let keyInfo = "<wsse:SecurityTokenReference xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\">"
+        let keyInfo =
+            "<wsse:SecurityTokenReference xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\">"
             + "<wsse:Reference URI=\"#\(ids[3])\"/></wsse:SecurityTokenReference>"
         let template = Interop.signatureTemplate(uris: ids.prefix(3).map { "#" + $0 }, keyInfo: keyInfo)
-            .replacingOccurrences(of: "<ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms>", with: "")
+            .replacingOccurrences(
+                of: "<ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms>", with: "")
         #expect(!template.contains("<ds:Transforms>"))
-        let signed = try Interop.xmlsec1Sign(unsigned.replacingOccurrences(of: "</wsse:Security>", with: template + "</wsse:Security>"),
-                                             xpath: "//*[local-name()='Signature']", idAttributes: [
-                                                 Interop.soap + ":Body", Interop.ebms + ":Messaging", Interop.wsu + ":Timestamp"], in: directory)
+        let signed = try await Interop.xmlsec1Sign(
+            unsigned.replacingOccurrences(of: "</wsse:Security>", with: template + "</wsse:Security>"),
+            xpath: "//*[local-name()='Signature']",
+            idAttributes: [
+                Interop.soap + ":Body", Interop.ebms + ":Messaging", Interop.wsu + ":Timestamp",
+            ], in: directory)
         Self.expectAgreement([Case(name: "xmlsec1 AS4 without transforms", signed: signed, verify: Self.as4Digests)], native: native, xmlsec: xmlsec)
         if inheritedXMLLang {
             // The inherited xml:lang is signed data of every subtree: changing it breaks the digests.
@@ -161,7 +172,7 @@ import Testing
     /// xmlsec1 (the CLI) signs AS4 with `ec:InclusiveNamespaces PrefixList="S12 wsu"` on every
     /// reference: both engines accept it, and both see that the prefix list is signed data
     /// (dropping `S12` changes the Timestamp's canonical form: S12 is in scope but not used there).
-    @Test func bothEnginesHonourInclusiveNamespaces() throws {
+    @Test func bothEnginesHonourInclusiveNamespaces() async throws {
         let (native, xmlsec) = try Self.engines("gateway")
         let directory = try TemporaryDirectory()
         let unsigned = try Interop.unsignedAS4(certificate: native.systemIdentity.certificate)
@@ -169,15 +180,20 @@ import Testing
             let start = unsigned.range(of: "wsu:Id=\"\(prefix)")!.upperBound
             return prefix + unsigned[start...].prefix { $0 != "\"" }
         }
-        let keyInfo = "<wsse:SecurityTokenReference xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\">"
+        let keyInfo =
+            "<wsse:SecurityTokenReference xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\">"
             + "<wsse:Reference URI=\"#\(ids[3])\"/></wsse:SecurityTokenReference>"
         let prefixList = "<ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"S12 wsu\"/>"
         let template = Interop.signatureTemplate(uris: ids.prefix(3).map { "#" + $0 }, keyInfo: keyInfo)
-            .replacingOccurrences(of: "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
-                                  with: "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\">\(prefixList)</ds:Transform>")
-        let signed = try Interop.xmlsec1Sign(unsigned.replacingOccurrences(of: "</wsse:Security>", with: template + "</wsse:Security>"),
-                                             xpath: "//*[local-name()='Signature']", idAttributes: [
-                                                 Interop.soap + ":Body", Interop.ebms + ":Messaging", Interop.wsu + ":Timestamp"], in: directory)
+            .replacingOccurrences(
+                of: "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
+                with: "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\">\(prefixList)</ds:Transform>")
+        let signed = try await Interop.xmlsec1Sign(
+            unsigned.replacingOccurrences(of: "</wsse:Security>", with: template + "</wsse:Security>"),
+            xpath: "//*[local-name()='Signature']",
+            idAttributes: [
+                Interop.soap + ":Body", Interop.ebms + ":Messaging", Interop.wsu + ":Timestamp",
+            ], in: directory)
         let cases = [Case(name: "xmlsec1 AS4 with PrefixList", signed: signed, verify: Self.as4Digests)]
         Self.expectAgreement(cases, native: native, xmlsec: xmlsec)
         let narrowed = TestPKI.bytes(signed.replacingOccurrences(of: "PrefixList=\"S12 wsu\"", with: "PrefixList=\"wsu\""))

@@ -1,9 +1,9 @@
-import SWGateTesting
-import SWGateDomain
 import Foundation
-import SWGateNSW
 import SWGateAS4
+import SWGateDomain
+import SWGateNSW
 import SWGateSecurity
+import SWGateTesting
 import SWGateXML
 
 /// Templates and scripts for the independent implementations: xmlsec1 (Debian) and signxml (PyPI).
@@ -22,7 +22,8 @@ enum Interop {
     /// An unsigned NSW envelope around the test Form D.
     static func unsignedNSW(from party: NSWParty = .developmentMinistry) throws -> String {
         let summary = try SecurityServices.formDSummary(TestPKI.formD)
-        return NSWEnvelopeBuilder(from: party, to: .developmentNSW).envelope(document: TestPKI.formD, summary: summary, codes: SecurityServices.formDProfile.nsw!)
+        return NSWEnvelopeBuilder(from: party, to: .developmentNSW).envelope(
+            document: TestPKI.formD, summary: summary, codes: SecurityServices.formDProfile.nsw!)
     }
 
     /// An unsigned AS4 user message carrying the test Form D with `certificate` as token.
@@ -33,9 +34,12 @@ enum Interop {
     }
 
     /// A ds:Signature template (exclusive C14N) with one reference per URI.
-    static func signatureTemplate(uris: [String], enveloped: Bool = false, method: String = rsaSHA256, digest: String = sha256,
-                                  keyInfo: String = "<ds:X509Data><ds:X509Certificate/></ds:X509Data>") -> String {
-        let transforms = (enveloped ? "<ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>" : "")
+    static func signatureTemplate(
+        uris: [String], enveloped: Bool = false, method: String = rsaSHA256, digest: String = sha256,
+        keyInfo: String = "<ds:X509Data><ds:X509Certificate/></ds:X509Data>"
+    ) -> String {
+        let transforms =
+            (enveloped ? "<ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>" : "")
             + "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>"
         let references = uris.map {
             "<ds:Reference URI=\"\($0)\"><ds:Transforms>\(transforms)</ds:Transforms><ds:DigestMethod Algorithm=\"\(digest)\"/><ds:DigestValue/></ds:Reference>"
@@ -47,27 +51,33 @@ enum Interop {
     }
 
     /// Runs `xmlsec1 --sign` on `template` for the signature selected by `xpath`.
-    static func xmlsec1Sign(_ template: String, xpath: String, idAttributes: [String], key: String = "gateway",
-                            in directory: TemporaryDirectory) throws -> String {
+    static func xmlsec1Sign(
+        _ template: String, xpath: String, idAttributes: [String], key: String = "gateway",
+        in directory: TemporaryDirectory
+    ) async throws -> String {
         let input = try directory.write("template-\(UUID().uuidString).xml", TestPKI.bytes(template))
         let output = input + ".signed"
         let ids = idAttributes.flatMap { ["--id-attr:Id", $0] }
-        let result = try run(xmlsec1, ["--sign", "--privkey-pem", TestPKI.path(key + ".key") + "," + TestPKI.path(key + ".pem"),
-                                       "--node-xpath", xpath] + ids + ["--output", output, input])
+        let result = try await run(
+            xmlsec1,
+            [
+                "--sign", "--privkey-pem", TestPKI.path(key + ".key") + "," + TestPKI.path(key + ".pem"),
+                "--node-xpath", xpath,
+            ] + ids + ["--output", output, input])
         guard result.status == 0 else { throw InteropFailure(message: "xmlsec1 --sign failed: \(result.error)") }
         return try String(contentsOfFile: output, encoding: .utf8)
     }
 
     /// Runs `xmlsec1 --verify` with `arguments` on `document`.
-    static func xmlsec1Verify(_ document: [UInt8], _ arguments: [String], in directory: TemporaryDirectory) throws -> ProcessResult {
+    static func xmlsec1Verify(_ document: [UInt8], _ arguments: [String], in directory: TemporaryDirectory) async throws -> ProcessResult {
         let input = try directory.write("verify-\(UUID().uuidString).xml", document)
-        return try run(xmlsec1, ["--verify"] + arguments + [input])
+        return try await run(xmlsec1, ["--verify"] + arguments + [input])
     }
 
     /// Runs a signxml script (Python) with `arguments`.
-    static func python(_ script: String, _ arguments: [String], in directory: TemporaryDirectory) throws -> ProcessResult {
+    static func python(_ script: String, _ arguments: [String], in directory: TemporaryDirectory) async throws -> ProcessResult {
         let path = try directory.write("script-\(UUID().uuidString).py", TestPKI.bytes(script))
-        return try run(env, ["python3", path] + arguments, timeout: 120)
+        return try await run(env, ["python3", path] + arguments, timeout: 120)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SWGateSecurity
+import SWGateTesting
 import Testing
 
 /// The development PKI and helpers shared by the signature tests.
@@ -15,8 +16,10 @@ enum TestPKI {
     static let services: SecurityServices = try! SecurityServices(configuration: .development(directory: certificates))
 
     /// The development configuration with another signing key from the development PKI.
-    static func services(signingAs name: String, engine: SignatureEngine = .native,
-                         configure: (inout SecurityConfiguration) -> Void = { _ in }) throws -> SecurityServices {
+    static func services(
+        signingAs name: String, engine: SignatureEngine = .native,
+        configure: (inout SecurityConfiguration) -> Void = { _ in }
+    ) throws -> SecurityServices {
         var configuration = SecurityConfiguration.development(directory: certificates)
         configuration.systemKey = KeySource(keyPath: path(name + ".key"), certificatePath: path(name + ".pem"))
         configure(&configuration)
@@ -34,8 +37,10 @@ enum TestPKI {
 }
 
 /// Expects `body` to throw a ``SignatureError`` with `code`.
-func expectRefusal(_ code: SignatureError.Code, sourceLocation: SourceLocation = #_sourceLocation,
-                   _ body: () throws -> Void) {
+func expectRefusal(
+    _ code: SignatureError.Code, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () throws -> Void
+) {
     do {
         try body()
         Issue.record("expected refusal with \(code), but it was accepted", sourceLocation: sourceLocation)
@@ -70,34 +75,14 @@ struct ProcessResult {
 }
 
 /// Runs `executable` with `arguments` (and `environment` added), killing it after `timeout`
-/// seconds. Output goes through temporary files, so a chatty child cannot block on a full pipe.
-func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-         currentDirectory: String? = nil, timeout: TimeInterval = 60) throws -> ProcessResult {
-    let directory = try TemporaryDirectory()
-    let outPath = directory.path + "/stdout"
-    let errPath = directory.path + "/stderr"
-    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-    let out = FileHandle(forWritingAtPath: outPath)!
-    let err = FileHandle(forWritingAtPath: errPath)!
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { usleep(5_000) }
-    if process.isRunning { process.terminate() }
-    process.waitUntilExit()
-    try out.close()
-    try err.close()
-    return ProcessResult(
-        status: process.terminationStatus,
-        output: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-        error: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+/// seconds; waited for without holding a thread of the tasks' pool (``CommandRunner``).
+func run(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+    currentDirectory: String? = nil, timeout: TimeInterval = 60
+) async throws -> ProcessResult {
+    let result = try await CommandRunner.run(
+        executable, arguments, environment: environment, currentDirectory: currentDirectory, timeout: timeout)
+    return ProcessResult(status: result.status, output: result.standardOutput, error: result.standardError)
 }
 
 /// The code `body` is refused with, or `nil` when it is accepted.

@@ -65,8 +65,8 @@ struct OpenAPIContractTests {
     }
 
     /// Where schemathesis is: its CLI module under the `python3` on PATH.
-    static func schemathesisAvailable() -> Bool {
-        (try? CommandRunner.run("/usr/bin/env", ["python3", "-c", "import schemathesis.cli"], timeout: 60).status) == 0
+    static func schemathesisAvailable() async -> Bool {
+        (try? await CommandRunner.run("/usr/bin/env", ["python3", "-c", "import schemathesis.cli"], timeout: 60))?.status == 0
     }
 
     /// Runs a child process, waited for on its own thread (the gateway answers it in this process).
@@ -86,7 +86,7 @@ struct OpenAPIContractTests {
 
     @Test("schemathesis finds no disagreement between the gateway and its OpenAPI document")
     func schemathesisAgrees() async throws {
-        guard Self.schemathesisAvailable() else {
+        guard await Self.schemathesisAvailable() else {
             Issue.record("schemathesis is not installed for python3: run `python3 -m pip install schemathesis` (.ci/run installs it)")
             return
         }

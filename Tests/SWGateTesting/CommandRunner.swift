@@ -22,15 +22,7 @@ public enum CommandRunner {
         return FileManager.default.currentDirectoryPath + "/.build/debug/swgate"
     }
 
-    /// Runs `swgate` with `arguments`, waiting at most `timeout` seconds.
-    public static func swgate(
-        _ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil,
-        timeout: TimeInterval = 60
-    ) throws -> CommandResult {
-        try run(swgatePath, arguments, environment: environment, currentDirectory: currentDirectory, timeout: timeout)
-    }
-
-    /// Runs `swgate` from a task, waiting for the child on a thread of its own (``onOwnThread(_:)``).
+    /// Runs `swgate` with `arguments`; the child is killed (SIGKILL) after `timeout` seconds.
     public static func swgate(
         _ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil,
         timeout: TimeInterval = 60
@@ -38,28 +30,41 @@ public enum CommandRunner {
         try await run(swgatePath, arguments, environment: environment, currentDirectory: currentDirectory, timeout: timeout)
     }
 
-    /// Runs a program from a task, waiting for the child on a thread of its own (``onOwnThread(_:)``).
+    /// Runs a program; the child is killed (SIGKILL) after `timeout` seconds, counted from its start.
+    ///
+    /// The child is waited for on a thread of its own (``onOwnThread(_:)``): the tasks' pool has
+    /// one thread per core (two here), and a test blocking one of them for the seconds a child runs
+    /// stalls every other test's tasks, and with them the deadlines those tests count. At most
+    /// ``concurrentChildren`` run at once (the others wait for a turn without holding a thread), so
+    /// that the tests, free to run side by side, do not start dozens of processes on two cores.
+    /// The child does not inherit `SWGATE_STORE` from the tests' environment: a test chooses its store.
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:],
         currentDirectory: String? = nil, standardInput: [UInt8]? = nil, timeout: TimeInterval = 60
     ) async throws -> CommandResult {
-        try await onOwnThread {
-            try run(
-                executable, arguments, environment: environment, currentDirectory: currentDirectory, standardInput: standardInput,
-                timeout: timeout) as CommandResult
+        try await childTurns.withTurn {
+            try await onOwnThread {
+                try runBlocking(
+                    executable, arguments, environment: environment, currentDirectory: currentDirectory,
+                    standardInput: standardInput, timeout: timeout)
+            }
         }
     }
 
-    /// Runs `executable` with `arguments`; the child is killed after `timeout` seconds. Blocks the
-    /// calling thread: from a task, use the `async` overload.
-    public static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
-        currentDirectory: String? = nil, standardInput: [UInt8]? = nil, timeout: TimeInterval = 60
+    /// How many children ``run(_:_:environment:currentDirectory:standardInput:timeout:)`` lets run at once.
+    public static let concurrentChildren = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
+    private static let childTurns = Turns(concurrentChildren)
+
+    /// Blocks the calling thread until the child exits: only ever called on a thread of its own.
+    private static func runBlocking(
+        _ executable: String, _ arguments: [String], environment: [String: String],
+        currentDirectory: String?, standardInput: [UInt8]?, timeout: TimeInterval
     ) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "SWGATE_STORE")
         for (key, value) in environment { env[key] = value }
         process.environment = env
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
@@ -70,15 +75,14 @@ public enum CommandRunner {
         process.standardError = errors.handle
         let input = Pipe()
         process.standardInput = input
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         if let standardInput { input.fileHandleForWriting.write(Data(standardInput)) }
         try? input.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        // SIGKILL, not SIGTERM: a child started from a thread of Dispatch's pools inherits their
+        // signal mask, in which SIGTERM is blocked.
+        if exited.wait(timeout: .now() + timeout) == .timedOut { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         return CommandResult(status: process.terminationStatus, standardOutput: output.contents(), standardError: errors.contents())
     }
@@ -101,4 +105,46 @@ private struct TemporaryFileCapture {
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A counting semaphore for tasks: waiting for a turn suspends the task and holds no thread.
+final class Turns: @unchecked Sendable {
+    // @unchecked: `free` and `waiting` are only touched under `lock`.
+    private let lock = NSLock()
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    func withTurn<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        await take()
+        defer { give() }
+        return try await body()
+    }
+
+    private func take() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if free > 0 {
+                free -= 1
+                lock.unlock()
+                continuation.resume()
+            } else {
+                waiting.append(continuation)
+                lock.unlock()
+            }
+        }
+    }
+
+    private func give() {
+        lock.lock()
+        if waiting.isEmpty {
+            free += 1
+            lock.unlock()
+        } else {
+            let next = waiting.removeFirst()
+            lock.unlock()
+            next.resume()
+        }
+    }
 }

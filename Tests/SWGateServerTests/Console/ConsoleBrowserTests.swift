@@ -21,7 +21,7 @@ struct ConsoleBrowserTests {
 
     @Test("Sign in, find a dead message, dry-run and replay it, watch it delivered, verify the audit chain, sign out; refusals")
     func operatorFlow() async throws {
-        let missing = BrowserTools.missing()
+        let missing = await BrowserTools.missing()
         guard missing.isEmpty else {
             Issue.record(
                 """
@@ -94,11 +94,11 @@ enum BrowserTools {
     static let chromedriver = "/usr/bin/chromedriver"
 
     /// What is missing, as package names to install.
-    static func missing() -> [String] {
+    static func missing() async -> [String] {
         var missing: [String] = []
         if !FileManager.default.isExecutableFile(atPath: chromium) { missing.append("chromium (apt)") }
         if !FileManager.default.isExecutableFile(atPath: chromedriver) { missing.append("chromium-driver (apt)") }
-        let selenium = try? CommandRunner.run("/usr/bin/env", ["python3", "-c", "import selenium"], timeout: 30)
+        let selenium = try? await CommandRunner.run("/usr/bin/env", ["python3", "-c", "import selenium"], timeout: 30)
         if selenium?.status != 0 { missing.append("selenium (PyPI)") }
         return missing
     }
