@@ -291,7 +291,7 @@ let package = Package(
         .testTarget(
             name: "SWGateDeliveryTests",
             dependencies: [
-                "SWGateStore", "SWGateDelivery", "OutboxCrashHarness",
+                "SWGateStore", "SWGateDelivery", "OutboxCrashHarness", "SWGateTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Foundation
 import SWGateStore
+import SWGateTesting
 import Testing
 
 #if canImport(Glibc)
@@ -8,17 +9,9 @@ import Testing
 
 @Suite("Operator commands while a gateway runs")
 struct LiveOperatorTests {
-    private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, out: String) {
-        let process = Process()
-        process.executableURL = productsDirectory().appendingPathComponent(executable)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    private func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, out: String) {
+        let result = try await CommandRunner.run(productsDirectory().appendingPathComponent(executable).path, arguments)
+        return (result.status, result.standardOutput)
     }
 
     @Test("replay and stats work on the store of a running gateway, and replayed messages are sent again", .timeLimit(.minutes(2)))
@@ -43,11 +36,11 @@ struct LiveOperatorTests {
         #expect(await eventually { FileManager.default.fileExists(atPath: store) && server.requests.count >= 3 })
         var replayed = 0
         for _ in 0..<5 {
-            let replay = try run("swgate", ["outbox", "replay", "--status", "failed", "--operator", "night-shift", "--store", store, "--json"])
+            let replay = try await run("swgate", ["outbox", "replay", "--status", "failed", "--operator", "night-shift", "--store", store, "--json"])
             #expect(replay.status == 0)
             let changes = try JSONSerialization.jsonObject(with: Data(replay.out.utf8)) as? [[String: Any]]
             replayed += changes?.count ?? 0
-            #expect(try run("swgate", ["outbox", "stats", "--json", "--store", store]).status == 0)
+            #expect(try await run("swgate", ["outbox", "stats", "--json", "--store", store]).status == 0)
             try await Task.sleep(for: .milliseconds(150))
         }
         // Each replayed delivery is sent again: more requests than distinct messages.
@@ -63,6 +56,6 @@ struct LiveOperatorTests {
         let audit = try await opened.auditEntries(messageID: nil)
         #expect(audit.filter { $0.event == .replayed && $0.actor == "night-shift" }.count == replayed)
         #expect(try await opened.verifyAudit().isIntact)
-        #expect(try run("swgate", ["audit", "verify", "--store", store]).status == 0)
+        #expect(try await run("swgate", ["audit", "verify", "--store", store]).status == 0)
     }
 }
