@@ -112,7 +112,7 @@ struct InstalledBinaryTests {
     }
 
     @Test("The binary refers to no resource bundle: the schemas are compiled into it")
-    func noResourceBundle() async throws {
+    func noResourceBundle() throws {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: CommandRunner.swgatePath))
         #expect(bytes.range(of: Data("SWGateSchemas.resources".utf8)) == nil)
     }

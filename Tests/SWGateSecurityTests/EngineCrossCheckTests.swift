@@ -82,7 +82,7 @@ import Testing
     }
 
     @Test(arguments: ["gateway", "ecdsa"])
-    func bothEnginesAgreeOnEachOthersSignatures(key: String) async throws {
+    func bothEnginesAgreeOnEachOthersSignatures(key: String) throws {
         let (native, xmlsec) = try Self.engines(key)
         let date = Date()
         let as4 = TestPKI.bytes(try Interop.unsignedAS4(certificate: native.systemIdentity.certificate))
