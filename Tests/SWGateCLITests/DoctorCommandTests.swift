@@ -313,7 +313,7 @@ struct DoctorCommandTests {
         #expect(failed["subject"]?.hasPrefix("postgres ") == true)
         #expect(failed["detail"]?.contains("schema") == true, "\(failed)")
         // Doctor migrates nothing.
-        #expect(try cluster.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", database: database) == "0")
+        #expect(try await cluster.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", database: database) == "0")
 
         let sent = try await Self.swgate(
             ["send", Fixtures.url("valid/formd-single-item.xml").path, "--to", "nsw", "--store", url], currentDirectory: directory.url.path)

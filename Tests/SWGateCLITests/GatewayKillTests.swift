@@ -216,20 +216,20 @@ struct GatewayKillTests {
         let deadline = Date().addingTimeInterval(120)
         var undelivered = "?"
         while Date() < deadline {
-            undelivered = try cluster.sql(
+            undelivered = try await cluster.sql(
                 "SELECT count(*) FROM delivery WHERE destination IN ('nsw', 'asw') AND state <> 'delivered'", database: database)
             if undelivered == "0" { break }
             try await Task.sleep(for: .milliseconds(250))
         }
         let context = "kills: \(kills.map { "gw-\($0 + 1)" }.joined(separator: ", "))"
         let states =
-            (try? cluster.sql(
+            (try? await cluster.sql(
                 "SELECT string_agg(state || ' ' || attempt_count || ' ' || coalesce(last_error, ''), '; ') FROM delivery WHERE destination IN ('nsw', 'asw') AND state <> 'delivered'",
                 database: database)) ?? "?"
         #expect(undelivered == "0", "deliveries to the partners still not delivered: \(undelivered) (\(states)); \(context)")
-        let stored = try cluster.sql("SELECT count(*) FROM message WHERE source = 'portal'", database: database)
+        let stored = try await cluster.sql("SELECT count(*) FROM message WHERE source = 'portal'", database: database)
         #expect(stored == String(accepted), "\(accepted) answered 202, \(stored) stored; \(context)")
-        let delivered = try cluster.sql(
+        let delivered = try await cluster.sql(
             "SELECT count(*) FROM delivery WHERE destination IN ('nsw', 'asw') AND state = 'delivered'", database: database)
         #expect(delivered == String(accepted * 2), "\(context)")
         // A message sent again after a kill (its outcome lost) is signed again to the same bytes:
@@ -238,7 +238,7 @@ struct GatewayKillTests {
         #expect(try await conflicting(simulatorPort: asw.port).isEmpty, "the ASW received a message id twice with different bytes; \(context)")
         // None claimed again while its lease lived: each `sending` entry of a delivery follows the
         // end of its previous lease (an attempt's outcome or a reclaimed lease).
-        let overlapping = try cluster.sql(
+        let overlapping = try await cluster.sql(
             """
             SELECT count(*) FROM (
               SELECT message_id, destination, event,
@@ -249,7 +249,7 @@ struct GatewayKillTests {
         #expect(overlapping == "0", "a delivery was claimed again while its lease lived; \(context)")
         // Conversation order: an amendment's first attempt to a destination comes after its
         // issue was recorded delivered there (audit entries are numbered in commit order).
-        let early = try cluster.sql(
+        let early = try await cluster.sql(
             """
             SELECT count(*) FROM delivery later
             JOIN message lm ON lm.seq = later.message_seq
@@ -261,7 +261,7 @@ struct GatewayKillTests {
                 < (SELECT max(seq) FROM audit_log WHERE message_id = em.id AND destination = earlier.destination AND event = 'delivered')
             """, database: database)
         #expect(early == "0", "an amendment was sent before its issue was delivered; \(context)")
-        let conversations = try cluster.sql(
+        let conversations = try await cluster.sql(
             "SELECT count(DISTINCT conversation) FROM message WHERE source = 'portal'", database: database)
         #expect(conversations == String(answers.filter { $0.issue == 202 }.count), "each amendment joined its issue's conversation")
         let verify = try await CommandRunner.swgate(["audit", "verify", "--store", url])
@@ -289,7 +289,7 @@ struct GatewayKillTests {
         let leased = "SELECT count(*) FROM delivery WHERE state = 'sending' AND lease_owner = 'gw-1'"
         var held = "0"
         for _ in 0..<100 where held != "2" {
-            held = try cluster.sql(leased, database: database)
+            held = try await cluster.sql(leased, database: database)
             if held != "2" { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(held == "2", "gw-1 never held both deliveries")
@@ -306,16 +306,16 @@ struct GatewayKillTests {
         defer { survivor.kill() }
         var delivered = "0"
         for _ in 0..<300 where delivered != "2" {
-            delivered = try cluster.sql(
+            delivered = try await cluster.sql(
                 "SELECT count(*) FROM delivery WHERE destination IN ('nsw', 'asw') AND state = 'delivered'", database: database)
             if delivered != "2" { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(delivered == "2", "the deliveries gw-1 held were not delivered by gw-2")
-        let reclaimed = try cluster.sql(
+        let reclaimed = try await cluster.sql(
             "SELECT count(*) FROM audit_log WHERE event = 'lease-reclaimed' AND actor = 'lease-reaper' AND detail = 'lease expired (was leased to gw-1)'",
             database: database)
         #expect(reclaimed == "2", "gw-1's leases expired and were reclaimed by the reaper")
-        let deliveredBy = try cluster.sql(
+        let deliveredBy = try await cluster.sql(
             "SELECT DISTINCT actor FROM audit_log WHERE event = 'sending' AND destination IN ('nsw', 'asw') ORDER BY actor", database: database)
         #expect(deliveredBy == "gw-1\ngw-2", "\(deliveredBy)")
         let verify = try await CommandRunner.swgate(["audit", "verify", "--store", url])
@@ -324,7 +324,7 @@ struct GatewayKillTests {
 
     @Test("swgate serve started while its database is down says so, waits, and serves once the database is back")
     func startWhileDatabaseIsDown() async throws {
-        let cluster = try PostgresTestCluster()
+        let cluster = try await PostgresTestCluster.started()
         defer { cluster.stop() }
         let database = try await cluster.createDatabase()
         let url = cluster.url(database)
@@ -350,7 +350,7 @@ struct GatewayKillTests {
         let reference = "VN-TH 26/03/000990"
         let document = try Fixtures.text("valid/formd-single-item.xml").replacingOccurrences(of: "VN-TH 26/03/000123", with: reference)
         #expect(await submit(document, port: gateway.port) == 202)
-        #expect(try cluster.sql("SELECT count(*) FROM message WHERE source = 'portal'", database: database) == "1")
+        #expect(try await cluster.sql("SELECT count(*) FROM message WHERE source = 'portal'", database: database) == "1")
     }
 }
 

@@ -24,7 +24,7 @@ struct PostgresCommandTests {
         let intact = try await CommandRunner.swgate(["audit", "verify", "--store", url])
         #expect(intact.status == 0, "\(intact.standardError)")
         #expect(intact.standardOutput.contains("intact"))
-        try cluster.sql("UPDATE audit_log SET detail = 'forged' WHERE seq = 1", database: database)
+        try await cluster.sql("UPDATE audit_log SET detail = 'forged' WHERE seq = 1", database: database)
         let tampered = try await CommandRunner.swgate(["audit", "verify", "--store", url])
         #expect(tampered.status == 1)
         #expect(tampered.standardOutput.contains("edited"))
@@ -37,7 +37,7 @@ struct PostgresCommandTests {
         let result = try await CommandRunner.swgate(["outbox", "stats", "--store", cluster.url(database)])
         #expect(result.status == 2)
         #expect(result.standardError.contains("schema version 0"), "\(result.standardError)")
-        #expect(try cluster.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", database: database) == "0")
+        #expect(try await cluster.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", database: database) == "0")
     }
 
     @Test("serve with a PostgreSQL server that answers and refuses (no such database) exits 2 at once and says which database")
@@ -60,7 +60,7 @@ struct PostgresCommandTests {
     func configuredStoreWithPassword() async throws {
         let cluster = try await PostgresTestCluster.shared()
         let role = "operator_\(UUID().uuidString.prefix(8).lowercased())"
-        let database = try cluster.createDatabase(ownedBy: role, password: "s3cret-word")
+        let database = try await cluster.createDatabase(ownedBy: role, password: "s3cret-word")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let url = "postgres://\(role)@127.0.0.1:\(cluster.port)/\(database)"
@@ -80,15 +80,15 @@ struct PostgresCommandTests {
         // Nothing failed yet: a replay of the pending delivery moves nothing and exits 1.
         let replay = try await CommandRunner.swgate(["outbox", "replay", id, "--operator", "alice", "--config", config], environment: secret)
         #expect(replay.status == 1, "\(replay.standardOutput) \(replay.standardError)")
-        try cluster.sql("UPDATE delivery SET state = 'dead'", database: database)
+        try await cluster.sql("UPDATE delivery SET state = 'dead'", database: database)
         let replayed = try await CommandRunner.swgate(
             ["outbox", "replay", "--status", "dead", "--operator", "alice", "--json", "--config", config], environment: secret)
         #expect(replayed.status == 0, "\(replayed.standardError)")
-        #expect(try cluster.sql("SELECT state FROM delivery", database: database) == "pending")
-        #expect(try cluster.sql("SELECT actor FROM audit_log WHERE event = 'replayed'", database: database) == "alice")
+        #expect(try await cluster.sql("SELECT state FROM delivery", database: database) == "pending")
+        #expect(try await cluster.sql("SELECT actor FROM audit_log WHERE event = 'replayed'", database: database) == "alice")
         let purge = try await CommandRunner.swgate(["outbox", "purge", "--delivered", "--older-than", "1d", "--config", config], environment: secret)
         #expect(purge.status == 0, "\(purge.standardError)")
-        #expect(try cluster.sql("SELECT count(*) FROM message", database: database) == "1", "a pending message is never purged")
+        #expect(try await cluster.sql("SELECT count(*) FROM message", database: database) == "1", "a pending message is never purged")
     }
 
     /// The development PKI of the repository.

@@ -10,7 +10,7 @@ import Testing
 struct PoolAndBatchTests {
     @Test("Held connections count as in use and operations beyond the pool as waiting, until they finish", .timeLimit(.minutes(1)))
     func heldAndWaiting() async throws {
-        let store = try await PostgresOutboxStore(configuration: try freshPostgresConfiguration(poolSize: 1))
+        let store = try await PostgresOutboxStore(configuration: try await freshPostgresConfiguration(poolSize: 1))
         #expect(store.poolFigures.inUse == 0 && store.poolFigures.waiting == 0 && store.poolFigures.maximum == 1)
         let (held, holding) = AsyncStream.makeStream(of: Void.self)
         let release = Mutex(false)
@@ -41,7 +41,7 @@ struct PoolAndBatchTests {
 
     @Test("Concurrent enqueues share transactions: 64 of them take far fewer commits, and all are stored")
     func groupCommit() async throws {
-        let store = try await PostgresOutboxStore(configuration: try freshPostgresConfiguration())
+        let store = try await PostgresOutboxStore(configuration: try await freshPostgresConfiguration())
         let before = store.counters
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<64 { group.addTask { _ = try await store.enqueue(formD("G-\(index)", conversation: "C-\(index)")) } }

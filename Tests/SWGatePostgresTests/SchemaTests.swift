@@ -18,11 +18,11 @@ struct SchemaTests {
         }
         for store in stores { await store.close() }
         #expect(
-            try cluster.sql("SELECT string_agg(version::text || ':' || name, ',') FROM swgate_schema_version", database: database)
+            try await cluster.sql("SELECT string_agg(version::text || ':' || name, ',') FROM swgate_schema_version", database: database)
                 == "1:outbox,2:audit-chain-per-instance,3:first-claim")
         let again = try await PostgresOutboxStore(configuration: configuration)
         await again.close()
-        #expect(try cluster.sql("SELECT count(*) FROM swgate_schema_version", database: database) == "3")
+        #expect(try await cluster.sql("SELECT count(*) FROM swgate_schema_version", database: database) == "3")
     }
 
     @Test("A database with a newer schema than the binary knows is refused")
@@ -32,7 +32,7 @@ struct SchemaTests {
         let configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil)
         let store = try await PostgresOutboxStore(configuration: configuration)
         await store.close()
-        try cluster.sql("INSERT INTO swgate_schema_version (version, name) VALUES (99, 'from-the-future')", database: database)
+        try await cluster.sql("INSERT INTO swgate_schema_version (version, name) VALUES (99, 'from-the-future')", database: database)
         do {
             _ = try await PostgresOutboxStore(configuration: configuration)
             Issue.record("a newer schema was accepted")
@@ -49,7 +49,7 @@ struct SchemaTests {
         var configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil)
         configuration.migrate = false
         await #expect(throws: OutboxError.self) { _ = try await PostgresOutboxStore(configuration: configuration) }
-        #expect(try cluster.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", database: database) == "0")
+        #expect(try await cluster.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", database: database) == "0")
     }
 
     @Test("Each instance writes its own audit chain; an edited or deleted entry is found and its chain named")
@@ -66,18 +66,18 @@ struct SchemaTests {
         _ = try await b.claimNow()
         _ = try await a.enqueue(formD("M-3", conversation: "C-3"))
         #expect(
-            try cluster.sql("SELECT string_agg(chain || ':' || position, ',' ORDER BY seq) FROM audit_log", database: database)
+            try await cluster.sql("SELECT string_agg(chain || ':' || position, ',' ORDER BY seq) FROM audit_log", database: database)
                 == "gw-1:1,gw-2:1,gw-2:2,gw-2:3,gw-1:2")
         #expect(
-            try cluster.sql("SELECT string_agg(chain || ':' || position, ',' ORDER BY chain) FROM audit_chain_head", database: database)
+            try await cluster.sql("SELECT string_agg(chain || ':' || position, ',' ORDER BY chain) FROM audit_chain_head", database: database)
                 == "gw-1:2,gw-2:3")
         let intact = try await a.verifyAudit()
         #expect(intact.isIntact && intact.entryCount == 5, "\(intact)")
-        try cluster.sql("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", database: database)
+        try await cluster.sql("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", database: database)
         let report = try await b.verifyAudit()
         #expect(report.problems.first?.sequence == 2)
         #expect(report.problems.first?.reason.contains("chain gw-2: entry 1 was edited") == true, "\(report.problems)")
-        try cluster.sql("DELETE FROM audit_log WHERE seq = 5", database: database)
+        try await cluster.sql("DELETE FROM audit_log WHERE seq = 5", database: database)
         #expect(try await a.verifyAudit().problems.contains { $0.reason.contains("chain gw-1") && $0.reason.contains("deleted") })
         await a.close()
         await b.close()
@@ -88,8 +88,8 @@ struct SchemaTests {
         let cluster = try await PostgresTestCluster.shared()
         let database = try await cluster.createDatabase()
         // A database as version 1 left it: its schema, and three chained entries under its one head.
-        try cluster.sql(PostgresSchema.migrations[0].statements.joined(separator: ";\n"), database: database)
-        try cluster.sql(
+        try await cluster.sql(PostgresSchema.migrations[0].statements.joined(separator: ";\n"), database: database)
+        try await cluster.sql(
             "CREATE TABLE swgate_schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());"
                 + "INSERT INTO swgate_schema_version (version, name) VALUES (1, 'outbox')", database: database)
         var previous = AuditEntry.genesisHash
@@ -97,7 +97,7 @@ struct SchemaTests {
             let hash = AuditEntry.canonicalHash(
                 sequence: sequence, atMilliseconds: 1_700_000_000_000 + sequence, event: "accepted", messageID: "m-\(sequence)",
                 destination: nil, actor: "portal", detail: "v1 entry", previousHash: previous)
-            try cluster.sql(
+            try await cluster.sql(
                 """
                 INSERT INTO audit_log (seq, at, event, message_id, destination, actor, detail, prev_hash, hash)
                 VALUES (\(sequence), \(1_700_000_000_000 + sequence), 'accepted', 'm-\(sequence)', NULL, 'portal', 'v1 entry', '\(previous)', '\(hash)');
@@ -112,9 +112,9 @@ struct SchemaTests {
         let report = try await store.verifyAudit()
         #expect(report.isIntact && report.entryCount == 4, "\(report)")
         #expect(
-            try cluster.sql("SELECT string_agg(chain || ':' || position || ':' || seq, ',' ORDER BY seq) FROM audit_log", database: database)
+            try await cluster.sql("SELECT string_agg(chain || ':' || position || ':' || seq, ',' ORDER BY seq) FROM audit_log", database: database)
                 == ":1:1,:2:2,:3:3,gw-1:1:4")
-        try cluster.sql("UPDATE audit_log SET detail = 'rewritten' WHERE seq = 2", database: database)
+        try await cluster.sql("UPDATE audit_log SET detail = 'rewritten' WHERE seq = 2", database: database)
         #expect(try await store.verifyAudit().problems.map(\.sequence) == [2])
         await store.close()
     }

@@ -11,7 +11,7 @@ struct TwoInstanceTests {
     private func withTwoInstances(
         transactions: Int = 1, _ body: (PostgresOutboxStore, PostgresOutboxStore) async throws -> Void
     ) async throws {
-        var configuration = try freshPostgresConfiguration()
+        var configuration = try await freshPostgresConfiguration()
         configuration.concurrentTransactions = transactions
         let a = try await PostgresOutboxStore(configuration: configuration)
         let b = try await PostgresOutboxStore(configuration: configuration)
@@ -123,7 +123,7 @@ struct TwoInstanceTests {
 
     @Test("A delivery committed after a later one of its conversation waits while that one is in flight")
     func visibleOutOfOrder() async throws {
-        let configuration = try freshPostgresConfiguration()
+        let configuration = try await freshPostgresConfiguration()
         let store = try await PostgresOutboxStore(configuration: configuration)
         do {
             try await claimsInCommitOrder(store, database: configuration.database)
@@ -142,11 +142,11 @@ struct TwoInstanceTests {
         let earlier = try await store.enqueue(formD("ANSWER-1", conversation: "C-1", destinations: ["portal"]))
         _ = try await store.enqueue(formD("ANSWER-2", conversation: "C-1", destinations: ["portal"]))
         let hide = "UPDATE delivery SET destination = 'not-yet-committed' WHERE message_seq = (SELECT seq FROM message WHERE id = '\(earlier.id)')"
-        _ = try cluster.sql(hide, database: database)
+        _ = try await cluster.sql(hide, database: database)
         let first = try await store.claimNow("portal", owner: "node-a")
         #expect(first.map(\.wireMessageID) == ["ANSWER-2"])
         let show = "UPDATE delivery SET destination = 'portal' WHERE destination = 'not-yet-committed'"
-        _ = try cluster.sql(show, database: database)
+        _ = try await cluster.sql(show, database: database)
         #expect(try await store.claimNow("portal", owner: "node-b").isEmpty, "ANSWER-2 is still in flight")
         try await store.finish(first[0], .delivered(receipt: nil))
         #expect(try await store.claimNow("portal", owner: "node-b").map(\.wireMessageID) == ["ANSWER-1"])

@@ -8,7 +8,7 @@ import Testing
 struct UnavailableDatabaseTests {
     @Test("Opening a store on a database that is down fails at once with store-unavailable")
     func downAtStart() async throws {
-        let cluster = try PostgresTestCluster()
+        let cluster = try await PostgresTestCluster.started()
         defer { cluster.stop() }
         let database = try await cluster.createDatabase()
         try await cluster.halt()
@@ -26,7 +26,7 @@ struct UnavailableDatabaseTests {
 
     @Test("While the database is down an enqueue fails (never reports stored); after it returns, work resumes and nothing was half-stored")
     func downWhileRunning() async throws {
-        let cluster = try PostgresTestCluster()
+        let cluster = try await PostgresTestCluster.started()
         defer { cluster.stop() }
         let database = try await cluster.createDatabase()
         var configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil, poolSize: 2)
@@ -57,7 +57,7 @@ struct UnavailableDatabaseTests {
 
     @Test("A listener whose database restarts listens again, and the next enqueue on another instance wakes it", .timeLimit(.minutes(2)))
     func notificationsAfterRestart() async throws {
-        let cluster = try PostgresTestCluster()
+        let cluster = try await PostgresTestCluster.started()
         defer { cluster.stop() }
         let database = try await cluster.createDatabase()
         let configuration = try PostgresStoreConfiguration(url: cluster.url(database), password: nil)

@@ -113,7 +113,7 @@ struct SharedStoreGatewayTests {
 
     @Test("A gateway whose database is down does not start: the store error names the database")
     func databaseDown() async throws {
-        let cluster = try PostgresTestCluster()
+        let cluster = try await PostgresTestCluster.started()
         let url = cluster.url(try await cluster.createDatabase())
         cluster.stop()
         var c = GatewayConfiguration()
@@ -132,7 +132,7 @@ struct SharedStoreGatewayTests {
         "While its database is down a running gateway answers 503 to submissions and /readyz, and 202 again once it is back",
         .timeLimit(.minutes(2)))
     func databaseOutage() async throws {
-        let cluster = try PostgresTestCluster()
+        let cluster = try await PostgresTestCluster.started()
         defer { cluster.stop() }
         let url = cluster.url(try await cluster.createDatabase())
         let partners = try await Partners.start()
@@ -177,7 +177,7 @@ struct SharedStoreGatewayTests {
         do {
             // A deferred constraint trigger raises at COMMIT, after every statement of the
             // transaction succeeded: the only way to see it is to wait for COMMIT's answer.
-            try cluster.sql(
+            try await cluster.sql(
                 """
                 CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN RAISE EXCEPTION 'refused at commit'; END $$;
@@ -187,12 +187,12 @@ struct SharedStoreGatewayTests {
             let refused = try await client.submit(try FormDSamples.withReference("VN-TH 26/03/000811"))
             #expect(refused.status == 503, "\(refused.text)")
             #expect(refused.json["type"] as? String == "urn:swgate:problem:unavailable", "\(refused.text)")
-            #expect(try cluster.sql("SELECT count(*) FROM message", database: database) == "0")
-            #expect(try cluster.sql("SELECT count(*) FROM delivery", database: database) == "0")
-            try cluster.sql("DROP TRIGGER refuse_at_commit ON message", database: database)
+            #expect(try await cluster.sql("SELECT count(*) FROM message", database: database) == "0")
+            #expect(try await cluster.sql("SELECT count(*) FROM delivery", database: database) == "0")
+            try await cluster.sql("DROP TRIGGER refuse_at_commit ON message", database: database)
             let accepted = try await client.submit(try FormDSamples.withReference("VN-TH 26/03/000812"))
             #expect(accepted.status == 202, "\(accepted.text)")
-            #expect(try cluster.sql("SELECT count(*) FROM message", database: database) == "1")
+            #expect(try await cluster.sql("SELECT count(*) FROM message", database: database) == "1")
         } catch {
             Issue.record(error)
         }
@@ -203,7 +203,7 @@ struct SharedStoreGatewayTests {
 
     @Test("A gateway whose database went away still shuts down promptly, with a submission in flight", .timeLimit(.minutes(2)))
     func shutdownDuringOutage() async throws {
-        let cluster = try PostgresTestCluster()
+        let cluster = try await PostgresTestCluster.started()
         defer { cluster.stop() }
         let url = cluster.url(try await cluster.createDatabase())
         let partners = try await Partners.start()

@@ -47,6 +47,23 @@ public final class PostgresTestCluster: Sendable {
         try await onOwnThread { try self.createDatabase() as String }
     }
 
+    /// ``createDatabase(ownedBy:password:)`` from a task, with `psql` waited for on a thread of its own.
+    public func createDatabase(ownedBy role: String, password: String) async throws -> String {
+        try await onOwnThread { try self.createDatabase(ownedBy: role, password: password) as String }
+    }
+
+    /// ``sql(_:database:)`` from a task, with `psql` waited for on a thread of its own.
+    @discardableResult
+    public func sql(_ statement: String, database: String) async throws -> String {
+        try await onOwnThread { try self.sql(statement, database: database) as String }
+    }
+
+    /// A new cluster of its own (``init()``) from a task: `initdb` and `pg_ctl start` take seconds,
+    /// waited for on a thread of their own, not on the tasks' pool.
+    public static func started() async throws -> PostgresTestCluster {
+        try await onOwnThread { try PostgresTestCluster() }
+    }
+
     private static func stopShared() {
         sharedCluster.withLock { $0?.stop() }
     }

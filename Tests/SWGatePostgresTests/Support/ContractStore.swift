@@ -11,9 +11,9 @@ enum StoreKind: String, CaseIterable, Sendable {
 }
 
 /// A fresh PostgreSQL database on the shared test cluster.
-func freshPostgresConfiguration(poolSize: Int = 4) throws -> PostgresStoreConfiguration {
-    let cluster = try PostgresTestCluster.shared()
-    let database = try cluster.createDatabase()
+func freshPostgresConfiguration(poolSize: Int = 4) async throws -> PostgresStoreConfiguration {
+    let cluster = try await PostgresTestCluster.shared()
+    let database = try await cluster.createDatabase()
     return try PostgresStoreConfiguration(url: cluster.url(database), password: nil, poolSize: poolSize)
 }
 
@@ -27,7 +27,7 @@ func withStore<T>(_ kind: StoreKind, _ body: (any SubmissionStore) async throws 
         defer { try? store.close() }
         return try await body(store)
     case .postgres:
-        let store = try await PostgresOutboxStore(configuration: try freshPostgresConfiguration())
+        let store = try await PostgresOutboxStore(configuration: try await freshPostgresConfiguration())
         do {
             let value = try await body(store)
             await store.close()
@@ -105,7 +105,7 @@ func withTwoInstances<T>(_ kind: StoreKind, _ body: (any OutboxStore, any Outbox
         defer { try? b.close() }
         return try await body(a, b)
     case .postgres:
-        let configuration = try freshPostgresConfiguration()
+        let configuration = try await freshPostgresConfiguration()
         let a = try await PostgresOutboxStore(configuration: configuration)
         let b = try await PostgresOutboxStore(configuration: configuration)
         do {
