@@ -143,23 +143,13 @@ import Testing
             unsigned = unsigned.replacingOccurrences(of: "<S12:Envelope ", with: "<S12:Envelope xml:lang=\"vi\" ")
             #expect(unsigned != plain)
         }
-        let ids = ["body-", "messaging-", "ts-", "x509-"].map { prefix -> String in
-            let start = unsigned.range(of: "wsu:Id=\"\(prefix)")!.upperBound
-            return prefix + unsigned[start...].prefix { $0 != "\"" }
-        }
-        let keyInfo =
-            "<wsse:SecurityTokenReference xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\">"
-            + "<wsse:Reference URI=\"#\(ids[3])\"/></wsse:SecurityTokenReference>"
+        let ids = Interop.as4Ids(unsigned)
+        let keyInfo = Interop.tokenReference(ids[3])
         let template = Interop.signatureTemplate(uris: ids.prefix(3).map { "#" + $0 }, keyInfo: keyInfo)
             .replacingOccurrences(
                 of: "<ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms>", with: "")
         #expect(!template.contains("<ds:Transforms>"))
-        let signed = try await Interop.xmlsec1Sign(
-            unsigned.replacingOccurrences(of: "</wsse:Security>", with: template + "</wsse:Security>"),
-            xpath: "//*[local-name()='Signature']",
-            idAttributes: [
-                Interop.soap + ":Body", Interop.ebms + ":Messaging", Interop.wsu + ":Timestamp",
-            ], in: directory)
+        let signed = try await Interop.xmlsec1SignAS4(unsigned, template: template, in: directory)
         Self.expectAgreement([Case(name: "xmlsec1 AS4 without transforms", signed: signed, verify: Self.as4Digests)], native: native, xmlsec: xmlsec)
         if inheritedXMLLang {
             // The inherited xml:lang is signed data of every subtree: changing it breaks the digests.
@@ -176,24 +166,14 @@ import Testing
         let (native, xmlsec) = try Self.engines("gateway")
         let directory = try TemporaryDirectory()
         let unsigned = try Interop.unsignedAS4(certificate: native.systemIdentity.certificate)
-        let ids = ["body-", "messaging-", "ts-", "x509-"].map { prefix -> String in
-            let start = unsigned.range(of: "wsu:Id=\"\(prefix)")!.upperBound
-            return prefix + unsigned[start...].prefix { $0 != "\"" }
-        }
-        let keyInfo =
-            "<wsse:SecurityTokenReference xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\">"
-            + "<wsse:Reference URI=\"#\(ids[3])\"/></wsse:SecurityTokenReference>"
+        let ids = Interop.as4Ids(unsigned)
+        let keyInfo = Interop.tokenReference(ids[3])
         let prefixList = "<ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"S12 wsu\"/>"
         let template = Interop.signatureTemplate(uris: ids.prefix(3).map { "#" + $0 }, keyInfo: keyInfo)
             .replacingOccurrences(
                 of: "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
                 with: "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\">\(prefixList)</ds:Transform>")
-        let signed = try await Interop.xmlsec1Sign(
-            unsigned.replacingOccurrences(of: "</wsse:Security>", with: template + "</wsse:Security>"),
-            xpath: "//*[local-name()='Signature']",
-            idAttributes: [
-                Interop.soap + ":Body", Interop.ebms + ":Messaging", Interop.wsu + ":Timestamp",
-            ], in: directory)
+        let signed = try await Interop.xmlsec1SignAS4(unsigned, template: template, in: directory)
         let cases = [Case(name: "xmlsec1 AS4 with PrefixList", signed: signed, verify: Self.as4Digests)]
         Self.expectAgreement(cases, native: native, xmlsec: xmlsec)
         let narrowed = TestPKI.bytes(signed.replacingOccurrences(of: "PrefixList=\"S12 wsu\"", with: "PrefixList=\"wsu\""))

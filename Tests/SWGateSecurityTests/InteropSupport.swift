@@ -68,6 +68,28 @@ enum Interop {
         return try String(contentsOfFile: output, encoding: .utf8)
     }
 
+    /// The `wsu:Id`s of an unsigned AS4 message's Body, Messaging, Timestamp and security token.
+    static func as4Ids(_ unsigned: String) -> [String] {
+        ["body-", "messaging-", "ts-", "x509-"].map { prefix -> String in
+            let start = unsigned.range(of: "wsu:Id=\"\(prefix)")!.upperBound
+            return prefix + unsigned[start...].prefix { $0 != "\"" }
+        }
+    }
+
+    /// A `wsse:SecurityTokenReference` to the token with `id`, for a template's KeyInfo.
+    static func tokenReference(_ id: String, valueType: String? = nil) -> String {
+        "<wsse:SecurityTokenReference xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\">"
+            + "<wsse:Reference URI=\"#\(id)\"\(valueType.map { " ValueType=\"\($0)\"" } ?? "")/></wsse:SecurityTokenReference>"
+    }
+
+    /// Runs `xmlsec1 --sign` on the AS4 message `unsigned` with `template` added to its
+    /// `wsse:Security` header, the Ids of the Body, Messaging and Timestamp declared.
+    static func xmlsec1SignAS4(_ unsigned: String, template: String, in directory: TemporaryDirectory) async throws -> String {
+        try await xmlsec1Sign(
+            unsigned.replacingOccurrences(of: "</wsse:Security>", with: template + "</wsse:Security>"),
+            xpath: "//*[local-name()='Signature']", idAttributes: [soap + ":Body", ebms + ":Messaging", wsu + ":Timestamp"], in: directory)
+    }
+
     /// Runs `xmlsec1 --verify` with `arguments` on `document`.
     static func xmlsec1Verify(_ document: [UInt8], _ arguments: [String], in directory: TemporaryDirectory) async throws -> ProcessResult {
         let input = try directory.write("verify-\(UUID().uuidString).xml", document)

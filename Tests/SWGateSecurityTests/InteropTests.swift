@@ -127,21 +127,11 @@ import Testing
     @Test func swgateVerifiesXmlsec1SignedAS4Message() async throws {
         let directory = try TemporaryDirectory()
         let unsigned = try Interop.unsignedAS4(certificate: services.systemIdentity.certificate)
-        let ids = ["body-", "messaging-", "ts-", "x509-"].map { prefix -> String in
-            let start = unsigned.range(of: "wsu:Id=\"\(prefix)")!.upperBound
-            return prefix + unsigned[start...].prefix { $0 != "\"" }
-        }
-        let keyInfo =
-            "<wsse:SecurityTokenReference xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\">"
-            + "<wsse:Reference URI=\"#\(ids[3])\" ValueType=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3\"/>"
-            + "</wsse:SecurityTokenReference>"
-        let template = unsigned.replacingOccurrences(
-            of: "</wsse:Security>", with: Interop.signatureTemplate(uris: ids.prefix(3).map { "#" + $0 }, keyInfo: keyInfo) + "</wsse:Security>")
-        let signed = try await Interop.xmlsec1Sign(
-            template, xpath: "//*[local-name()='Signature']",
-            idAttributes: [
-                Interop.soap + ":Body", Interop.ebms + ":Messaging", Interop.wsu + ":Timestamp",
-            ], in: directory)
+        let ids = Interop.as4Ids(unsigned)
+        let keyInfo = Interop.tokenReference(
+            ids[3], valueType: "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3")
+        let template = Interop.signatureTemplate(uris: ids.prefix(3).map { "#" + $0 }, keyInfo: keyInfo)
+        let signed = try await Interop.xmlsec1SignAS4(unsigned, template: template, in: directory)
         let result = try services.verifyAS4Message(TestPKI.bytes(signed))
         #expect(result.nonRepudiationInformation.count == 3)
     }
@@ -149,24 +139,14 @@ import Testing
     @Test func inclusiveNamespacesPrefixListIsAcceptedButOtherParametersAreNot() async throws {
         let directory = try TemporaryDirectory()
         let unsigned = try Interop.unsignedAS4(certificate: services.systemIdentity.certificate)
-        let ids = ["body-", "messaging-", "ts-", "x509-"].map { prefix -> String in
-            let start = unsigned.range(of: "wsu:Id=\"\(prefix)")!.upperBound
-            return prefix + unsigned[start...].prefix { $0 != "\"" }
-        }
-        let keyInfo =
-            "<wsse:SecurityTokenReference xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\">"
-            + "<wsse:Reference URI=\"#\(ids[3])\"/></wsse:SecurityTokenReference>"
+        let ids = Interop.as4Ids(unsigned)
+        let keyInfo = Interop.tokenReference(ids[3])
         let prefixList = "<ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"S12 wsu\"/>"
         let template = Interop.signatureTemplate(uris: ids.prefix(3).map { "#" + $0 }, keyInfo: keyInfo)
             .replacingOccurrences(
                 of: "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
                 with: "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\">\(prefixList)</ds:Transform>")
-        let signed = try await Interop.xmlsec1Sign(
-            unsigned.replacingOccurrences(of: "</wsse:Security>", with: template + "</wsse:Security>"),
-            xpath: "//*[local-name()='Signature']",
-            idAttributes: [
-                Interop.soap + ":Body", Interop.ebms + ":Messaging", Interop.wsu + ":Timestamp",
-            ], in: directory)
+        let signed = try await Interop.xmlsec1SignAS4(unsigned, template: template, in: directory)
         #expect(signed.contains("PrefixList"))
         _ = try services.verifyAS4Message(TestPKI.bytes(signed))
         let xpath = signed.replacingOccurrences(of: prefixList, with: "<ds:XPath>1</ds:XPath>")
