@@ -31,11 +31,13 @@ struct InstalledBinaryTests {
             }
         }
 
-        /// `swgate serve --config swgate.yaml` started in `run/`, left running.
-        func serve(environment: [String: String] = [:]) async throws -> BackgroundProcess {
+        /// `swgate serve --config swgate.yaml` started in `run/`, left running once it says where it
+        /// listens; its logs go to a file of the installation, quoted if it does not start.
+        func serve(environment: [String: String] = [:]) async throws -> ChildProcess {
             let (program, wrapped) = Self.withSourceTreeHidden(binary, ["serve", "--config", "swgate.yaml"])
+            let log = root.path("serve-\(UUID().uuidString).log")
             return try await Self.retryingWhileBusy {
-                try BackgroundProcess(program, wrapped, currentDirectory: run, environment: environment)
+                try await ChildProcess(wrapped, executable: program, currentDirectory: run, environment: environment, standardError: log)
             }
         }
 
@@ -154,16 +156,15 @@ struct InstalledBinaryTests {
         try installation.writeConfiguration(extra: "shutdown_grace: 1s")
         let server = try await installation.serve()
         defer { server.stop() }
-        let line = try #require(await server.waitForOutput(containing: "listening on", seconds: 60), "\(server.errors())")
-        let address = try #require(line.range(of: "127.0.0.1:"), "\(line)")
-        let port = try #require(Int(line[address.upperBound...].prefix { $0.isNumber }), "\(line)")
-        let health = try #require(try httpGet(port: port, path: "/healthz"), "no answer on port \(port)")
+        #expect(server.firstLine.contains("listening on"), "\(server.firstLine)")
+        let port = server.port
+        let health = try #require(try await httpGet(port: port, path: "/healthz"), "no answer on port \(port)")
         #expect(health.hasPrefix("HTTP/1.1 200"), "\(health)")
-        let ready = try #require(try httpGet(port: port, path: "/readyz"), "no answer on port \(port)")
+        let ready = try #require(try await httpGet(port: port, path: "/readyz"), "no answer on port \(port)")
         #expect(ready.hasPrefix("HTTP/1.1 200"), "\(ready)")
         let formD = try Data(contentsOf: Fixtures.url("valid/formd-single-item.xml"))
         let accepted = try #require(
-            try httpRequest(
+            try await httpRequest(
                 port: port, "POST", "/v1/documents", headers: ["Content-Type: application/xml", "Authorization: Bearer swgate-dev-token"],
                 body: [UInt8](formD)), "no answer on port \(port)")
         #expect(accepted.hasPrefix("HTTP/1.1 202"), "\(accepted)")
@@ -185,24 +186,13 @@ struct InstalledBinaryTests {
         func copies() throws -> Set<String> {
             Set(try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("swgate-schemas-") })
         }
-        func serve() async throws -> BackgroundProcess {
-            let server = try await installation.serve(environment: environment)
-            if await server.waitForOutput(containing: "listening on", seconds: 60) == nil {
-                server.stop()
-                throw CommandFailure(description: "serve did not start: \(server.errors())")
-            }
-            return server
-        }
-
-        let killed = try await serve()
+        let killed = try await installation.serve(environment: environment)
         let abandoned = try copies()
         #expect(abandoned.count == 1, "\(abandoned)")
-        kill(killed.process.processIdentifier, SIGKILL)
-        await killed.exited()
-        killed.stop()
+        killed.kill()
         #expect(try copies() == abandoned, "a killed process cannot remove its own copy")
 
-        let running = try await serve()
+        let running = try await installation.serve(environment: environment)
         defer { running.stop() }
         let live = try copies().subtracting(abandoned)
         #expect(live.count == 1, "\(live)")
@@ -211,10 +201,6 @@ struct InstalledBinaryTests {
         let validated = try await installation.swgate(["validate", "formd.xml"], environment: environment)
         #expect(validated.status == 0, "\(validated.standardOutput)\(validated.standardError)")
         #expect(try copies() == live, "the running gateway's copy is kept, the killed one's removed")
-    }
-
-    struct CommandFailure: Error, CustomStringConvertible {
-        var description: String
     }
 
     @Test("serve without keys exits 2, says where it looked, prints deprecations, and leaves the directory empty")

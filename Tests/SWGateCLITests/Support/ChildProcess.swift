@@ -2,7 +2,8 @@ import Foundation
 import SWGateTesting
 
 /// A long-running `swgate` child (`serve`, `simulate`) that announces the port it listens on in
-/// its first line of output; stopped with SIGTERM or killed with SIGKILL.
+/// its first line of output; stopped with SIGTERM or killed with SIGKILL. `executable` runs in its
+/// place a program that ends by executing `swgate` (a wrapper that hides the source tree).
 final class ChildProcess: @unchecked Sendable {
     // @unchecked: `process` is configured before `run()` and afterwards only read (pid, isRunning),
     // which Foundation's Process allows from any thread.
@@ -11,10 +12,15 @@ final class ChildProcess: @unchecked Sendable {
     private(set) var firstLine = ""
 
     /// Starts `swgate arguments` and waits (at most 60 s) for its first output line.
-    /// `standardError`: a file that receives the child's standard error (its logs); else discarded.
-    init(_ arguments: [String], environment: [String: String] = [:], standardError: String? = nil) async throws {
-        process.executableURL = URL(fileURLWithPath: CommandRunner.swgatePath)
+    /// `standardError`: a file that receives the child's standard error (its logs), quoted when
+    /// the child does not say where it listens; else discarded.
+    init(
+        _ arguments: [String], executable: String = CommandRunner.swgatePath, currentDirectory: String? = nil,
+        environment: [String: String] = [:], standardError: String? = nil
+    ) async throws {
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "SWGATE_STORE")
         for (key, value) in environment { env[key] = value }
@@ -56,7 +62,8 @@ final class ChildProcess: @unchecked Sendable {
             let port = Int(firstLine[range].split(separator: ":").last ?? "")
         else {
             kill()
-            throw ChildFailure(description: "swgate \(arguments.joined(separator: " ")) did not say where it listens: \(firstLine)")
+            let errors = standardError.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
+            throw ChildFailure(description: "swgate \(arguments.joined(separator: " ")) did not say where it listens: \(firstLine) \(errors)")
         }
         self.port = port
     }
