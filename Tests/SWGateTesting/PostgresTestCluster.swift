@@ -188,7 +188,8 @@ public final class PostgresTestCluster: Sendable {
     /// (a directory that user can enter), with its output in a temporary file.
     ///
     /// `posix_spawn` and `waitpid` rather than Foundation's `Process`: `pg_ctl start` leaves a
-    /// server running behind it, and `Process.waitUntilExit` was seen never to return then.
+    /// server running behind it, and `Process.waitUntilExit` was seen never to return then. The
+    /// program gets standard input, output and error and no other descriptor of this process.
     private static func run(_ executable: String, _ arguments: [String], asServerUser: Bool) throws -> (status: Int32, output: String) {
         var argv = ["/usr/bin/env", "-C", "/tmp", executable] + arguments
         if asServerUser, getuid() == 0 { argv = ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv }
@@ -200,6 +201,10 @@ public final class PostgresTestCluster: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, capture, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of this process: SwiftNIO opens its sockets without close-on-exec, and the
+        // server `pg_ctl start` leaves running would hold every connection open at this moment
+        // until the end of the run (a peer would never see a test close it).
+        closeFrom(3, in: &actions)
         var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for pointer in cArguments { free(pointer) } }
         var pid: pid_t = 0
@@ -213,6 +218,21 @@ public final class PostgresTestCluster: Sendable {
         // WIFEXITED / WEXITSTATUS: the low 7 bits are the signal, the next 8 the exit code.
         let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return (exitCode, output)
+    }
+
+    /// Adds "close every descriptor from `first` on" to `actions`: glibc's
+    /// `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; Swift's Glibc module does not
+    /// declare it), else a close for each descriptor open now.
+    private static func closeFrom(_ first: Int32, in actions: inout posix_spawn_file_actions_t) {
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, first)
+            return
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in open.compactMap(Int32.init) where descriptor >= first {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
     }
 
     /// Hands `path` to the `postgres` user (when this process is root), mode 0700.
