@@ -14,7 +14,7 @@ struct LiveOperatorTests {
         return (result.status, result.standardOutput)
     }
 
-    @Test("replay and stats work on the store of a running gateway, and replayed messages are sent again", .timeLimit(.minutes(2)))
+    @Test("replay and stats work on the store of a running gateway, and replayed messages are sent again", .timeLimit(.minutes(4)))
     func replayWhileRunning() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: productsDirectory().appendingPathComponent("swgate").path))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swgate-live-\(UUID().uuidString)")

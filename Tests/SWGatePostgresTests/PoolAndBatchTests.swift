@@ -8,7 +8,7 @@ import Testing
 /// The pool usage behind `swgate_store_pool_connections`: connections held, operations waiting.
 @Suite("PostgreSQL: connection pool figures and group commit")
 struct PoolAndBatchTests {
-    @Test("Held connections count as in use and operations beyond the pool as waiting, until they finish", .timeLimit(.minutes(1)))
+    @Test("Held connections count as in use and operations beyond the pool as waiting, until they finish", .timeLimit(.minutes(4)))
     func heldAndWaiting() async throws {
         let store = try await PostgresOutboxStore(configuration: try await freshPostgresConfiguration(poolSize: 1))
         #expect(store.poolFigures.inUse == 0 && store.poolFigures.waiting == 0 && store.poolFigures.maximum == 1)

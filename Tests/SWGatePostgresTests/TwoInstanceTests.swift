@@ -168,7 +168,7 @@ struct TwoInstanceTests {
         }
     }
 
-    @Test("An enqueue on one instance wakes a listener on the other", .timeLimit(.minutes(1)))
+    @Test("An enqueue on one instance wakes a listener on the other", .timeLimit(.minutes(4)))
     func notifications() async throws {
         try await withTwoInstances { a, b in
             let (wakes, continuation) = AsyncStream.makeStream(of: Void.self)

@@ -55,7 +55,7 @@ struct UnavailableDatabaseTests {
         await store.close()
     }
 
-    @Test("A listener whose database restarts listens again, and the next enqueue on another instance wakes it", .timeLimit(.minutes(2)))
+    @Test("A listener whose database restarts listens again, and the next enqueue on another instance wakes it", .timeLimit(.minutes(4)))
     func notificationsAfterRestart() async throws {
         let cluster = try await PostgresTestCluster.started()
         defer { cluster.stop() }

@@ -130,7 +130,7 @@ struct SharedStoreGatewayTests {
 
     @Test(
         "While its database is down a running gateway answers 503 to submissions and /readyz, and 202 again once it is back",
-        .timeLimit(.minutes(2)))
+        .timeLimit(.minutes(4)))
     func databaseOutage() async throws {
         let cluster = try await PostgresTestCluster.started()
         defer { cluster.stop() }
@@ -164,7 +164,7 @@ struct SharedStoreGatewayTests {
         try? await http.shutdown()
     }
 
-    @Test("A submission whose COMMIT fails is answered 503, not 202, and nothing of it is stored", .timeLimit(.minutes(2)))
+    @Test("A submission whose COMMIT fails is answered 503, not 202, and nothing of it is stored", .timeLimit(.minutes(4)))
     func commitFails() async throws {
         let cluster = try await PostgresTestCluster.shared()
         let database = try await cluster.createDatabase()
@@ -201,7 +201,7 @@ struct SharedStoreGatewayTests {
         try? await http.shutdown()
     }
 
-    @Test("A gateway whose database went away still shuts down promptly, with a submission in flight", .timeLimit(.minutes(2)))
+    @Test("A gateway whose database went away still shuts down promptly, with a submission in flight", .timeLimit(.minutes(4)))
     func shutdownDuringOutage() async throws {
         let cluster = try await PostgresTestCluster.started()
         defer { cluster.stop() }

@@ -129,9 +129,11 @@ public actor SimulatorState {
         received.append(messageId)
         events.append(.acknowledged(messageId))
         let digest = AuditEntry.sha256Hex(Data(body))
-        if let first = bodyDigests.updateValue(digest, forKey: messageId), first != digest, !conflicting.contains(messageId) {
-            conflicting.append(messageId)
+        guard let first = bodyDigests[messageId] else {
+            bodyDigests[messageId] = digest
+            return
         }
+        if first != digest, !conflicting.contains(messageId) { conflicting.append(messageId) }
     }
 
     /// The JSON of `GET /received`: `{"conflicting": […], "mode": …, "requests": …, "received": […]}`.

@@ -54,8 +54,12 @@ func fastRetry(attempts: Int = 50) -> RetryPolicy {
     RetryPolicy(maximumAttempts: attempts, maximumAge: .seconds(3600), backoff: Backoff(initial: .milliseconds(5), maximum: .milliseconds(20)))
 }
 
-/// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held.
-func eventually(within seconds: Double = 20, _ condition: () async throws -> Bool) async rethrows -> Bool {
+/// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held. It
+/// returns as soon as the condition holds; the bound only stops a test that would fail anyway, and
+/// is generous because the whole suite runs in one process at once: a single poll can wait behind
+/// hundreds of other tests' tasks on two threads (with three test processes at once, three
+/// attempts that take 50 ms alone once took more than 20 s).
+func eventually(within seconds: Double = 60, _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return true }
