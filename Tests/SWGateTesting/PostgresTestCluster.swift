@@ -204,7 +204,7 @@ public final class PostgresTestCluster: Sendable {
         // Nothing else of this process: SwiftNIO opens its sockets without close-on-exec, and the
         // server `pg_ctl start` leaves running would hold every connection open at this moment
         // until the end of the run (a peer would never see a test close it).
-        closeFrom(3, in: &actions)
+        try closeFrom(3, in: &actions)
         var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for pointer in cArguments { free(pointer) } }
         var pid: pid_t = 0
@@ -221,17 +221,14 @@ public final class PostgresTestCluster: Sendable {
     }
 
     /// Adds "close every descriptor from `first` on" to `actions`: glibc's
-    /// `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; Swift's Glibc module does not
-    /// declare it), else a close for each descriptor open now.
-    private static func closeFrom(_ first: Int32, in actions: inout posix_spawn_file_actions_t) {
+    /// `posix_spawn_file_actions_addclosefrom_np` (2.34 and later, as on Debian 12), looked up at run
+    /// time because Swift's Glibc module does not declare it.
+    private static func closeFrom(_ first: Int32, in actions: inout posix_spawn_file_actions_t) throws {
         typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
-            _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, first)
-            return
-        }
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for descriptor in open.compactMap(Int32.init) where descriptor >= first {
-            posix_spawn_file_actions_addclose(&actions, descriptor)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"),
+            unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, first) == 0
+        else {
+            throw Failure(description: "posix_spawn_file_actions_addclosefrom_np is unavailable (glibc 2.34 or later is needed)")
         }
     }
 
