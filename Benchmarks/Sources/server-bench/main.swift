@@ -73,8 +73,13 @@ RunLoop.main.run()
 
     print("machine: \(machineDescription())")
     print("date: \(Date())  load average: \(loadAverage())")
-    let rsaBefore = instructionsCount == nil ? opensslRSA2048() : nil
-    if let rsa = rsaBefore { print(String(format: "openssl rsa2048 before: %.0f sign/s, %.0f verify/s", rsa.sign, rsa.verify)) }
+    /// `openssl speed rsa2048` now, printed as measured `when`.
+    func measuredRSA(_ when: String) -> (sign: Double, verify: Double)? {
+        let rsa = opensslRSA2048()
+        if let rsa { print(String(format: "openssl rsa2048 %@: %.0f sign/s, %.0f verify/s", when, rsa.sign, rsa.verify)) }
+        return rsa
+    }
+    let rsaBefore = instructionsCount == nil ? measuredRSA("before") : nil
 
     let peers =
         if let fifo = ProcessInfo.processInfo.environment["SERVER_BENCH_PEERS_FIFO"] {
@@ -183,8 +188,7 @@ RunLoop.main.run()
     let intakeRSS = ProcessMemory.peakMiB(pid: nil)
     // The machine's speed swings within minutes: each phase's figures are set against the openssl
     // rates measured on either side of it, not only at the start and the end of the run.
-    let rsaBetween = opensslRSA2048()
-    if let rsa = rsaBetween { print(String(format: "openssl rsa2048 between intake and relay: %.0f sign/s, %.0f verify/s", rsa.sign, rsa.verify)) }
+    let rsaBetween = measuredRSA("between intake and relay")
 
     /// The store's units of work and transactions, and the bytes the process wrote, per Form D since
     /// `before` / `writtenBefore`, for `count` Form D (a line of the report, prefixed with `label`).
@@ -224,8 +228,7 @@ RunLoop.main.run()
     let relayPeersCPU = ProcessCPU.seconds(pid: peers.pid) - peersCPU
     let relaySwitchesPerFormD = Double(threadSwitches() - relaySwitches) / Double(queued)
     printStoreWrites("relay", since: relayCounters, writtenBefore: relayWritten, count: queued)
-    let rsaAfterRelay = opensslRSA2048()
-    if let rsa = rsaAfterRelay { print(String(format: "openssl rsa2048 after the relay: %.0f sign/s, %.0f verify/s", rsa.sign, rsa.verify)) }
+    let rsaAfterRelay = measuredRSA("after the relay")
     print(
         String(
             format: "relay: Form D parsed for signing: %.2f per Form D (1 when the second delivery finds the first one's parse)",
@@ -326,8 +329,7 @@ RunLoop.main.run()
                 "peak RSS: gateway process %.0f MiB after intake, %.0f MiB at the end of the latency phase; peers process (simulators + load generator) %.0f MiB",
             intakeRSS, gatewayPeakRSS, ProcessMemory.peakMiB(pid: peers.pid)))
     peers.stop()
-    let rsaAfter = opensslRSA2048()
-    if let rsa = rsaAfter { print(String(format: "openssl rsa2048 after: %.0f sign/s, %.0f verify/s", rsa.sign, rsa.verify)) }
+    let rsaAfter = measuredRSA("after")
     print("load average: \(loadAverage())")
 
     // 4. The delivery-cost summary: every figure against the openssl sign rate measured on either
