@@ -4,6 +4,9 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+/// Every benchmark runs on the gateway's memory allocator, TCMalloc, as `swgate` does (the root
+/// package's `Package.swift`), so that its figures are the product's.
+let tcmalloc: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "-l:libtcmalloc_minimal.so.4"], .when(platforms: [.linux]))]
 
 let package = Package(
     name: "swgate-benchmarks",
@@ -20,7 +23,8 @@ let package = Package(
                 .product(name: "SWGateDomain", package: "swgate"),
                 .product(name: "SWGateXML", package: "swgate"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: tcmalloc
         ),
         // Sign/verify throughput of the NSW and AS4 signature profiles next to `openssl speed rsa2048`.
         .executableTarget(
@@ -30,7 +34,8 @@ let package = Package(
                 .product(name: "SWGateXML", package: "swgate"), .product(name: "SWGateNSW", package: "swgate"),
                 .product(name: "SWGateAS4", package: "swgate"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: tcmalloc
         ),
         // Durable enqueue (group commit vs one transaction each), claim-and-complete, resume with a deep queue.
         .executableTarget(
@@ -40,7 +45,8 @@ let package = Package(
                 .product(name: "SWGateStore", package: "swgate"),
                 .product(name: "SWGateDelivery", package: "swgate"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: tcmalloc
         ),
         // The PostgreSQL store on a real server: durable enqueue, claim-and-complete with one and two instances
         // (Benchmarks/scripts/postgres-bench.sh runs pgbench beside it).
@@ -51,7 +57,8 @@ let package = Package(
                 .product(name: "SWGateStore", package: "swgate"),
                 .product(name: "SWGatePostgres", package: "swgate"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: tcmalloc
         ),
         // The gateway over loopback HTTP: intake rate and latency (64 clients), relay and end-to-end
         // rate to the NSW and ASW simulators, memory.
@@ -67,7 +74,8 @@ let package = Package(
                 .product(name: "SWGateSecurity", package: "swgate"),
                 .product(name: "SWGateStore", package: "swgate"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: tcmalloc
         ),
     ]
 )
