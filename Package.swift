@@ -12,8 +12,9 @@ let swiftSettings: [SwiftSetting] = [
 
 /// The gateway's memory allocator: TCMalloc (Debian `libtcmalloc-minimal4`) in place of glibc's
 /// malloc, for every allocation of the process (Swift, libxml2, SQLite, OpenSSL). A relayed Form D
-/// costs ≈ 9 % less CPU with it (`docs/benchmarks-server.md`, "The memory allocator"). Named by its
-/// file: Debian ships the unversioned link name only with the profiler's development package.
+/// cost the gateway ≈ 5 % less CPU with it (`docs/benchmarks-server.md`, "the memory allocator").
+/// Named by its file: Debian ships the unversioned link name only with the profiler's development
+/// package.
 let tcmalloc: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "-l:libtcmalloc_minimal.so.4"], .when(platforms: [.linux]))]
 
 let package = Package(
