@@ -7,8 +7,6 @@
 #include <libxml/xmlversion.h>
 #undef LIBXML_ICU_ENABLED
 
-#include <malloc.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
@@ -159,116 +157,9 @@ static inline int swg_allowDirectory(const char *directory) {
     return 1;
 }
 
-/* ---- Allocation of trees ------------------------------------------------------------
- * A parsed document is a few hundred small nodes and strings, allocated together and freed
- * together. glibc's per-thread cache keeps only 7 chunks of each size, so most of them take
- * its slower bins, which the next 1 KB request then consolidates. libxml2's allocator is routed
- * through a per-thread free list per chunk size (32 to 256 bytes, at most SWG_CACHE_DEPTH chunks
- * each, so at most about 1 MB per thread): every chunk is an ordinary malloc chunk, so memory
- * allocated before the hooks were installed, or freed on another thread, is handled the same.
- * Like the loader table, the state lives in function-local statics of inline functions that
- * only SWGateXML calls (it installs them once, before anything else uses libxml2). */
-
-#define SWG_CACHE_DEPTH 512
-#define SWG_CACHE_MAX_CHUNK 256
-
-typedef struct {
-    void *head[SWG_CACHE_MAX_CHUNK / 16 + 1];
-    unsigned count[SWG_CACHE_MAX_CHUNK / 16 + 1];
-} swg_chunk_cache;
-
-/* The calling thread's cache: NULL before first use, SWG_CACHE_CLOSED once the thread exits. */
-#define SWG_CACHE_CLOSED ((swg_chunk_cache *)1)
-static inline swg_chunk_cache **swg_cacheSlot(void) {
-    static __thread swg_chunk_cache *cache;
-    return &cache;
-}
-
-/* Thread exit: the chunks go back to malloc; later frees on this thread bypass the cache. */
-static inline void swg_cacheRelease(void *opaque) {
-    swg_chunk_cache *cache = (swg_chunk_cache *)opaque;
-    *swg_cacheSlot() = SWG_CACHE_CLOSED;
-    for (size_t c = 0; c < SWG_CACHE_MAX_CHUNK / 16 + 1; c++) {
-        while (cache->head[c] != NULL) {
-            void *chunk = cache->head[c];
-            cache->head[c] = *(void **)chunk;
-            free(chunk);
-        }
-    }
-    free(cache);
-}
-
-static inline pthread_key_t *swg_cacheKey(void) {
-    static pthread_key_t key;
-    return &key;
-}
-
-static inline void swg_cacheCreateKey(void) { pthread_key_create(swg_cacheKey(), swg_cacheRelease); }
-
-static inline swg_chunk_cache *swg_cache(void) {
-    swg_chunk_cache **slot = swg_cacheSlot();
-    if (*slot == SWG_CACHE_CLOSED) return NULL;
-    if (*slot == NULL) {
-        static pthread_once_t once = PTHREAD_ONCE_INIT;
-        pthread_once(&once, swg_cacheCreateKey);
-        swg_chunk_cache *cache = (swg_chunk_cache *)calloc(1, sizeof(swg_chunk_cache));
-        if (cache == NULL || pthread_setspecific(*swg_cacheKey(), cache) != 0) {
-            free(cache);
-            return NULL;
-        }
-        *slot = cache;
-    }
-    return *slot;
-}
-
-static inline void *swg_cachedMalloc(size_t size) {
-    if (size <= SWG_CACHE_MAX_CHUNK - sizeof(size_t)) {
-        /* glibc's chunk size for a request: header word added, rounded up to 16, at least 32 */
-        size_t chunk = (size + sizeof(size_t) + 15) & ~(size_t)15;
-        size_t c = (chunk < 32 ? 32 : chunk) / 16;
-        swg_chunk_cache *cache = swg_cache();
-        if (cache != NULL && cache->head[c] != NULL) {
-            void *p = cache->head[c];
-            cache->head[c] = *(void **)p;
-            cache->count[c] -= 1;
-            return p;
-        }
-    }
-    return malloc(size);
-}
-
-static inline void swg_cachedFree(void *p) {
-    if (p == NULL) return;
-    /* an in-use chunk's usable size is its chunk size minus the header word */
-    size_t chunk = malloc_usable_size(p) + sizeof(size_t);
-    if (chunk <= SWG_CACHE_MAX_CHUNK && chunk % 16 == 0) {
-        swg_chunk_cache *cache = swg_cache();
-        size_t c = chunk / 16;
-        if (cache != NULL && cache->count[c] < SWG_CACHE_DEPTH) {
-            *(void **)p = cache->head[c];
-            cache->head[c] = p;
-            cache->count[c] += 1;
-            return;
-        }
-    }
-    free(p);
-}
-
-static inline char *swg_cachedStrdup(const char *text) {
-    size_t length = strlen(text) + 1;
-    char *copy = (char *)swg_cachedMalloc(length);
-    if (copy != NULL) memcpy(copy, text, length);
-    return copy;
-}
-
 /* The name libxml2 gives ordinary text nodes (`xmlStringText`, compared by address). */
 static inline const xmlChar *swg_xmlStringText(void) {
     return xmlStringText;
-}
-
-/* Routes libxml2's allocations through the cache. Called once, before xmlInitParser. */
-static inline int swg_installAllocator(void) {
-    return xmlMemSetup(swg_cachedFree, swg_cachedMalloc, realloc, swg_cachedStrdup);
 }
 
 /* ---- Canonicalisation of part of a document into a writer ---------------------------

@@ -8,12 +8,10 @@ import Synchronization
 /// except files below directories registered with ``allowDirectory(_:)`` (the schema
 /// directory), so no document or schema can make the gateway open a file or a socket.
 ///
-/// libxml2's allocations go through per-thread free lists of small chunks first
-/// (`swg_installAllocator` in the shim): a document's few hundred nodes are then allocated and
-/// freed without glibc's bins, which took a fifth of a signature verification's time.
+/// libxml2 allocates with the process's `malloc`, which is TCMalloc's in `swgate`: its
+/// per-thread caches serve a tree's few hundred small nodes (ARCHITECTURE.md).
 package enum XMLLibrary {
     private static let initialized: Void = {
-        _ = swg_installAllocator()  // per-thread free lists for tree nodes (see the shim)
         xmlInitParser()
         swg_installLoader()
     }()

@@ -173,8 +173,9 @@ struct XMLParsingTests {
     }
 }
 
-/// libxml2 allocates through per-thread free lists (see the CLibXML2 shim): trees built on one
-/// thread and released on another, by several threads at once, must come out intact.
+/// Trees built on one thread and released on another, by several threads at once, must come out
+/// intact (the allocator's per-thread caches take memory freed on another thread than the one
+/// that allocated it).
 @Suite("Tree allocation across threads")
 struct XMLAllocationTests {
     /// Hands a document to another task (the test's own hand-over; documents are not Sendable).
