@@ -38,6 +38,11 @@ public protocol OutboxStore: Sendable {
     /// Returns `owner`'s own `sending` deliveries to `pending` (a restarted instance calls this at start).
     func releaseLeases(owner: String, now: Date) async throws -> Int
 
+    /// Returns the deliveries `deliveryIDs` that are `sending` and leased to `owner` to `pending`,
+    /// without counting an attempt (the engine claimed them ahead and will not attempt them); the
+    /// others are left as they are. Returns how many were released.
+    func release(_ deliveryIDs: [Int64], owner: String, now: Date) async throws -> Int
+
     /// Returns every `sending` delivery whose lease expired before `now` to `pending`.
     func reclaimExpiredLeases(now: Date) async throws -> Int
 

@@ -26,6 +26,9 @@ final class FailingStatsStore: OutboxStore {
         try await store.recordSignedPayload(deliveryID: deliveryID, owner: owner, body: body, contentType: contentType)
     }
     func releaseLeases(owner: String, now: Date) async throws -> Int { try await store.releaseLeases(owner: owner, now: now) }
+    func release(_ deliveryIDs: [Int64], owner: String, now: Date) async throws -> Int {
+        try await store.release(deliveryIDs, owner: owner, now: now)
+    }
     func reclaimExpiredLeases(now: Date) async throws -> Int { try await store.reclaimExpiredLeases(now: now) }
     func message(id: String) async throws -> MessageRecord? { try await store.message(id: id) }
     func deliveries(matching filter: DeliveryFilter) async throws -> [DeliverySummary] { try await store.deliveries(matching: filter) }

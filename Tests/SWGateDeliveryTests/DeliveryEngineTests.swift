@@ -144,6 +144,89 @@ struct DeliveryEngineTests {
     }
 }
 
+@Suite("Delivery engine: deliveries claimed ahead")
+struct DeliveryEngineClaimAheadTests {
+    private func deliveries(_ store: SQLiteOutboxStore, _ state: DeliveryState) async throws -> Int {
+        try await store.deliveries(matching: DeliveryFilter(states: [state])).count
+    }
+
+    @Test("A destination holds as many deliveries claimed ahead as it has slots; a graceful stop releases them unattempted")
+    func claimedAheadThenStop() async throws {
+        try await withStore { store, _ in
+            let channel = GatedChannel()
+            let started = channel.started
+            var ids: [String] = []
+            for index in 1...6 {
+                ids.append(try await store.enqueue(message("M-\(index)", conversation: "C-\(index)")).id)
+            }
+            let engine = DeliveryEngine(
+                store: store, destinations: [DeliveryDestination(name: "nsw", channel: channel, maximumConcurrency: 2)],
+                configuration: DeliveryEngineConfiguration(owner: "ahead-test", pollInterval: .milliseconds(20)))
+            let running = Task { await engine.run() }
+            // Two exchanges held by the partner, two more deliveries claimed ahead for the slots.
+            #expect(await eventually { started.attempts.count == 2 })
+            #expect(try await eventually { try await deliveries(store, .sending) == 4 })
+            #expect(started.attempts.sorted() == ["M-1", "M-2"])
+            engine.stop()
+            channel.release()
+            await running.value
+            #expect(started.attempts.sorted() == ["M-1", "M-2"])
+            #expect(try await deliveries(store, .delivered) == 2)
+            #expect(try await deliveries(store, .sending) == 0)
+            #expect(try await deliveries(store, .pending) == 4)
+            for id in ids[2...3] {
+                let record = try #require(try await store.message(id: id))
+                #expect(record.deliveries[0].attempts.isEmpty)
+                let last = try #require(try await store.auditEntries(messageID: id).last)
+                #expect(last.event == .leaseReclaimed && last.actor == "ahead-test")
+            }
+            // The next run delivers the rest, each once, the released ones at their first attempt.
+            let next = DeliveryEngine(
+                store: store, destinations: [DeliveryDestination(name: "nsw", channel: channel, maximumConcurrency: 2)],
+                configuration: DeliveryEngineConfiguration(owner: "ahead-test", pollInterval: .milliseconds(20)))
+            try await whileRunning(next) { () async throws in
+                #expect(try await eventually { try await deliveries(store, .delivered) == 6 })
+            }
+            #expect(started.attempts.sorted() == (1...6).map { "M-\($0)" })
+            for id in ids {
+                let record = try #require(try await store.message(id: id))
+                #expect(record.deliveries[0].attempts.map(\.number) == [1])
+            }
+        }
+    }
+
+    @Test("A breaker that opens releases the deliveries claimed ahead for its destination, unattempted")
+    func breakerReleasesClaimedAhead() async throws {
+        try await withStore { store, _ in
+            let channel = ScriptedChannel(fallback: transient503)
+            var ids: [String] = []
+            for index in 1...3 {
+                ids.append(try await store.enqueue(message("M-\(index)", conversation: "C-\(index)")).id)
+            }
+            let engine = DeliveryEngine(
+                store: store,
+                destinations: [
+                    DeliveryDestination(
+                        name: "nsw", channel: channel, maximumConcurrency: 1, circuitBreaker: .init(failureThreshold: 1, coolDown: .seconds(60)))
+                ],
+                configuration: DeliveryEngineConfiguration(owner: "breaker-test", pollInterval: .milliseconds(20), retry: fastRetry()))
+            try await whileRunning(engine) { () async throws in
+                #expect(
+                    try await eventually {
+                        let released = try await store.auditEntries(messageID: ids[1]).last?.event == .leaseReclaimed
+                        guard released else { return false }
+                        return try await deliveries(store, .sending) == 0
+                    })
+            }
+            #expect(channel.attempts == ["M-1"])
+            let released = try #require(try await store.message(id: ids[1]))
+            #expect(released.deliveries[0].state == .pending && released.deliveries[0].attempts.isEmpty)
+            let failed = try #require(try await store.message(id: ids[0]))
+            #expect(failed.deliveries[0].attempts.map(\.outcome) == [.transientFailure])
+        }
+    }
+}
+
 /// A channel that holds each attempt until the test opens the gate (bounded at 10 s), to catch the
 /// engine with an attempt in flight.
 private final class GatedChannel: DeliveryChannel {

@@ -39,6 +39,32 @@ struct LeaseContractTests {
         }
     }
 
+    @Test("Deliveries claimed ahead are released by id, unattempted, and only the owner's", arguments: StoreKind.allCases)
+    func releaseClaimedAhead(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            for index in 1...4 {
+                _ = try await store.enqueue(formD("M-\(index)", conversation: "C-\(index)"))
+            }
+            let mine = try await store.claimNow(limit: 3, owner: "node-a")
+            let theirs = try await store.claimNow(limit: 1, owner: "node-b")
+            #expect(mine.count == 3 && theirs.count == 1)
+            // One of mine, one of node-b's, and an id that does not exist: only mine is released.
+            let released = try await store.release([mine[1].deliveryID, theirs[0].deliveryID, 999_999], owner: "node-a", now: Date())
+            #expect(released == 1)
+            #expect(try await store.release([], owner: "node-a", now: Date()) == 0)
+            let states = try await store.deliveries(matching: DeliveryFilter()).map(\.state)
+            #expect(states == [.sending, .pending, .sending, .sending])
+            let record = try #require(try await store.message(id: "M-2"))
+            #expect(record.deliveries[0].attempts.isEmpty)
+            let entries = try await store.auditEntries(messageID: record.id)
+            #expect(entries.map(\.event) == [.accepted, .sending, .leaseReclaimed])
+            #expect(entries.last?.actor == "node-a")
+            // Released unattempted: the next claim is its first attempt.
+            let again = try await store.claimNow(limit: 1, owner: "node-c")
+            #expect(again.map(\.messageID) == [record.id] && again.map(\.attempt) == [1])
+        }
+    }
+
     @Test("A retry waits for its time; dead after the budget", arguments: StoreKind.allCases)
     func retryAndDead(kind: StoreKind) async throws {
         try await withStore(kind) { store in

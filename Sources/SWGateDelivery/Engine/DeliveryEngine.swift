@@ -9,6 +9,15 @@ import Synchronization
 ///
 /// The engine keeps no message state of its own: everything that matters is in the store, so a
 /// restart resumes exactly where the last commit left off.
+///
+/// A destination's slots are its exchanges with the partner: at most `maximumConcurrency` at once.
+/// While its breaker is closed the engine also holds up to as many deliveries claimed ahead, so that
+/// a slot freed by an exchange starts the next delivery at once instead of waiting for a claim
+/// transaction (and its fsync); and an exchange's outcome is recorded while the slot's next exchange
+/// runs (at most one outcome waiting per slot). A delivery claimed ahead is only started while at
+/// least half of its lease is left; one that is not (or whose destination's breaker opened) is
+/// released back to `pending` without an attempt, as are those still held at a graceful stop. If
+/// the process dies, their leases expire like those of the attempts in flight.
 public actor DeliveryEngine {
     private let store: any OutboxStore
     private let destinations: [DeliveryDestination]
@@ -16,7 +25,12 @@ public actor DeliveryEngine {
     private let logger: Logger
     private let signal = WakeSignal()
     private let stopRequested = Mutex(false)
-    private var inFlight: [String: Int] = [:]
+    /// Per destination: exchanges under way (at most its `maximumConcurrency`).
+    private var exchanging: [String: Int] = [:]
+    /// Per destination: deliveries claimed ahead and not started yet, in claim order.
+    private var ready: [String: [ClaimedDelivery]] = [:]
+    /// Claimed ahead but not to be attempted: released to `pending` by the loop.
+    private var unusable: [ClaimedDelivery] = []
     private var breakers: [String: CircuitBreaker] = [:]
     private var generator = SystemRandomNumberGenerator()
 
@@ -36,8 +50,9 @@ public actor DeliveryEngine {
     }
 
     /// Graceful stop (SIGTERM): claim nothing more, let the attempts in flight finish and record
-    /// their outcome, then return from ``run()``. Cancelling the task running ``run()`` stops at once
-    /// instead; the leases of interrupted attempts then expire and the deliveries are retried.
+    /// their outcome, release what was claimed ahead, then return from ``run()``. Cancelling the task
+    /// running ``run()`` stops at once instead; the leases of interrupted attempts (and of deliveries
+    /// claimed ahead) then expire and the deliveries are retried.
     public nonisolated func stop() {
         stopRequested.withLock { $0 = true }
         signal.signal()
@@ -58,7 +73,7 @@ public actor DeliveryEngine {
         let clock = ContinuousClock()
         var lastReap: ContinuousClock.Instant?
         await withDiscardingTaskGroup { group in
-            while !Task.isCancelled && !stopRequested.withLock({ $0 }) {
+            while !Task.isCancelled && !stopping {
                 if lastReap.map({ clock.now - $0 >= configuration.leaseReapInterval }) ?? true {
                     lastReap = clock.now
                     do {
@@ -67,52 +82,114 @@ public actor DeliveryEngine {
                         logger.warning("reclaiming expired leases failed: \(error)")
                     }
                 }
-                for (claimed, channel) in await claimForAll(now: clock.now) {
-                    group.addTask { await self.attempt(claimed, channel: channel) }
+                await releaseUnusable(now: clock.now)
+                await claimForAll(now: clock.now)
+                for (delivery, channel) in startable(now: clock.now) {
+                    group.addTask { await self.work(delivery, channel: channel) }
                 }
                 await signal.wait(timeout: configuration.pollInterval)
             }
         }
+        if stopping, !Task.isCancelled {
+            unusable += ready.values.joined()
+            ready.removeAll()
+            await releaseUnusable(now: clock.now)
+        }
     }
 
-    /// Claims what every destination may take now, given its free slots and its breaker, in one
-    /// store call (one transaction in the SQLite store, however many destinations have room).
-    private func claimForAll(now: ContinuousClock.Instant) async -> [(ClaimedDelivery, any DeliveryChannel)] {
+    private var stopping: Bool { stopRequested.withLock { $0 } }
+
+    /// Claims what every destination may take now, given its free slots, what it holds claimed
+    /// ahead and its breaker, in one store call (one transaction in the SQLite store, however many
+    /// destinations have room). The claimed deliveries join the destinations' `ready` lists.
+    private func claimForAll(now: ContinuousClock.Instant) async {
         var requests: [ClaimRequest] = []
-        var channels: [String: any DeliveryChannel] = [:]
         for destination in destinations {
             let name = destination.name
-            let free = destination.maximumConcurrency - inFlight[name, default: 0]
             let permitted = breakers[name]?.permittedAttempts(now: now) ?? Int.max
-            let limit = min(free, permitted, configuration.claimBatch)
+            // Claimed ahead only while the breaker is closed; a probe is claimed when it may start.
+            let held = permitted == Int.max ? 2 * destination.maximumConcurrency : min(permitted, destination.maximumConcurrency)
+            let limit = min(held - exchanging[name, default: 0] - ready[name, default: []].count, configuration.claimBatch)
             guard limit > 0 else { continue }
-            // Reserve the slots before suspending, so the loop never over-claims.
-            inFlight[name, default: 0] += limit
             requests.append(ClaimRequest(destination: name, limit: limit))
-            channels[name] = destination.channel
         }
-        guard !requests.isEmpty else { return [] }
+        guard !requests.isEmpty else { return }
         let outcome = await store.claim(requests, owner: configuration.owner, leaseDuration: configuration.leaseDuration, now: Date())
         for failure in outcome.failures {
             logger.warning("claiming for \(failure.destination) failed: \(failure.error)")
         }
-        let claimed = outcome.claimed
+        for delivery in outcome.claimed {
+            ready[delivery.destination, default: []].append(delivery)
+        }
+    }
+
+    /// The deliveries to start now in new slots, the slots taken.
+    private func startable(now: ContinuousClock.Instant) -> [(ClaimedDelivery, any DeliveryChannel)] {
         var result: [(ClaimedDelivery, any DeliveryChannel)] = []
-        for request in requests {
-            let name = request.destination
-            let mine = claimed.filter { $0.destination == name }
-            inFlight[name, default: 0] -= request.limit - mine.count
-            guard let channel = channels[name] else { continue }
-            for delivery in mine {
-                breakers[name]?.attemptStarted()
-                result.append((delivery, channel))
+        for destination in destinations {
+            let name = destination.name
+            while exchanging[name, default: 0] < destination.maximumConcurrency, let next = nextReady(name, now: now) {
+                exchanging[name, default: 0] += 1
+                result.append((next, destination.channel))
             }
         }
         return result
     }
 
-    /// One attempt: send, classify, decide the next state, record it.
-    private func attempt(_ delivery: ClaimedDelivery, channel: any DeliveryChannel) async {
+    /// The next delivery claimed ahead for `name` that may start now (its breaker permits it; the
+    /// breaker counts it as started); those whose lease is too short to start are set aside.
+    private func nextReady(_ name: String, now: ContinuousClock.Instant) -> ClaimedDelivery? {
+        let freshUntil = Date().addingTimeInterval(configuration.leaseDuration.secondsValue / 2)
+        while var queue = ready[name], !queue.isEmpty {
+            guard breakers[name]?.permittedAttempts(now: now) ?? Int.max > 0 else { return nil }
+            let next = queue.removeFirst()
+            ready[name] = queue
+            guard next.leaseExpiresAt >= freshUntil else {
+                unusable.append(next)
+                continue
+            }
+            breakers[name]?.attemptStarted()
+            return next
+        }
+        return nil
+    }
+
+    /// Returns to `pending` what was claimed ahead and will not be attempted: those set aside and
+    /// those of destinations whose breaker is open.
+    private func releaseUnusable(now: ContinuousClock.Instant) async {
+        for (name, queue) in ready where !queue.isEmpty && breakers[name]?.isOpen(now: now) == true {
+            unusable += queue
+            ready[name] = []
+        }
+        guard !unusable.isEmpty else { return }
+        let ids = unusable.map(\.deliveryID)
+        unusable.removeAll()
+        await retryingStore("release \(ids.count) deliveries claimed ahead") { [store, configuration] in
+            _ = try await store.release(ids, owner: configuration.owner, now: Date())
+        }
+    }
+
+    /// One slot: exchanges `first`, then the destination's next deliveries claimed ahead as long
+    /// as there are any, recording each outcome while the next exchange runs.
+    private func work(_ first: ClaimedDelivery, channel: any DeliveryChannel) async {
+        await withTaskGroup(of: Void.self) { recordings in
+            var next: ClaimedDelivery? = first
+            var recording = false
+            while let delivery = next {
+                let completion = await exchange(delivery, channel: channel)
+                // At most one outcome waits to be recorded per slot.
+                if recording { await recordings.next() }
+                recordings.addTask { await self.record(completion) }
+                recording = true
+                next = stopping ? nil : nextReady(delivery.destination, now: ContinuousClock.now)
+                if next == nil { exchanging[delivery.destination, default: 1] -= 1 }
+                signal.signal()
+            }
+        }
+    }
+
+    /// One exchange: send, classify, decide the next state.
+    private func exchange(_ delivery: ClaimedDelivery, channel: any DeliveryChannel) async -> DeliveryCompletion {
         let startedAt = Date()
         let clock = ContinuousClock()
         let start = clock.now
@@ -122,10 +199,14 @@ public actor DeliveryEngine {
         var completion = decide(delivery, result: result, startedAt: startedAt, duration: duration, now: clock.now)
         completion.followUp = answerCallback(delivery, result: result, transition: completion.transition)
         completion.signed = outcome.signed
-        await retryingStore("record attempt of delivery \(delivery.deliveryID)") { [store, completion] in
+        return completion
+    }
+
+    /// Records an exchange's outcome; the conversation's next delivery may be due after it.
+    private func record(_ completion: DeliveryCompletion) async {
+        await retryingStore("record attempt of delivery \(completion.deliveryID)") { [store] in
             _ = try await store.complete(completion)
         }
-        inFlight[delivery.destination, default: 1] -= 1
         signal.signal()
     }
 

@@ -103,13 +103,23 @@ extension PostgresOutboxStore {
         return try await reclaim(where: condition, now: now, actor: owner, detail: "released at start of its owner")
     }
 
+    public func release(_ deliveryIDs: [Int64], owner: String, now: Date) async throws -> Int {
+        guard !deliveryIDs.isEmpty else { return 0 }
+        let condition: PostgresQuery = "d.state = 'sending' AND d.lease_owner = \(owner) AND d.id = ANY(\(deliveryIDs))"
+        return try await reclaim(
+            where: condition, now: now, actor: owner, detail: "claimed ahead and released unattempted by its owner", unattempted: true)
+    }
+
     public func reclaimExpiredLeases(now: Date) async throws -> Int {
         let condition: PostgresQuery = "d.state = 'sending' AND d.lease_expires_at < \(now.storeMilliseconds)"
         return try await reclaim(where: condition, now: now, actor: "lease-reaper", detail: "lease expired")
     }
 
-    /// Returns the `sending` deliveries matching `condition` (one bound parameter) to `pending`.
-    private func reclaim(where condition: PostgresQuery, now: Date, actor: String, detail: String) async throws(OutboxError) -> Int {
+    /// Returns the `sending` deliveries matching `condition` to `pending`.
+    /// `unattempted`: the claim's count of an attempt is taken back (the delivery was not sent).
+    private func reclaim(
+        where condition: PostgresQuery, now: Date, actor: String, detail: String, unattempted: Bool = false
+    ) async throws(OutboxError) -> Int {
         let nowMS = now.storeMilliseconds
         let select = PostgresQuery(
             unsafeSQL: """
@@ -120,8 +130,16 @@ extension PostgresOutboxStore {
             let rows = try await transaction.rows(select)
             for row in rows {
                 let id: Int64 = try row.value("id")
-                try await transaction.rows(
-                    "UPDATE delivery SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(nowMS) WHERE id = \(id)")
+                if unattempted {
+                    try await transaction.rows(
+                        """
+                        UPDATE delivery SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(nowMS),
+                        attempt_count = attempt_count - 1, budget_attempts = budget_attempts - 1 WHERE id = \(id)
+                        """)
+                } else {
+                    try await transaction.rows(
+                        "UPDATE delivery SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(nowMS) WHERE id = \(id)")
+                }
                 let previousOwner = try row.value("lease_owner", as: String?.self) ?? "?"
                 try await transaction.append(
                     at: nowMS, event: .leaseReclaimed, messageID: try row.value("message_id"), destination: try row.value("destination"),

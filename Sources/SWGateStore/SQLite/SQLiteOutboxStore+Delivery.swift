@@ -208,28 +208,40 @@ extension SQLiteOutboxStore {
 
     public func releaseLeases(owner: String, now: Date) async throws -> Int {
         try await reclaim(
-            where: "d.state = 'sending' AND d.lease_owner = ?", argument: owner.databaseValue, now: now, actor: owner,
+            where: "d.state = 'sending' AND d.lease_owner = ?", arguments: [owner], now: now, actor: owner,
             detail: "released at start of its owner")
+    }
+
+    public func release(_ deliveryIDs: [Int64], owner: String, now: Date) async throws -> Int {
+        guard !deliveryIDs.isEmpty else { return 0 }
+        let marks = Array(repeating: "?", count: deliveryIDs.count).joined(separator: ", ")
+        return try await reclaim(
+            where: "d.state = 'sending' AND d.lease_owner = ? AND d.id IN (\(marks))",
+            arguments: StatementArguments([owner.databaseValue] + deliveryIDs.map(\.databaseValue)), now: now, actor: owner,
+            detail: "claimed ahead and released unattempted by its owner", unattempted: true)
     }
 
     public func reclaimExpiredLeases(now: Date) async throws -> Int {
         try await reclaim(
-            where: "d.state = 'sending' AND d.lease_expires_at < ?", argument: now.storeMilliseconds.databaseValue, now: now, actor: "lease-reaper",
+            where: "d.state = 'sending' AND d.lease_expires_at < ?", arguments: [now.storeMilliseconds], now: now, actor: "lease-reaper",
             detail: "lease expired")
     }
 
-    private func reclaim(where condition: String, argument: DatabaseValue, now: Date, actor: String, detail: String) async throws(OutboxError) -> Int
-    {
+    /// `unattempted`: the claim's count of an attempt is taken back (the delivery was not sent).
+    private func reclaim(
+        where condition: String, arguments: StatementArguments, now: Date, actor: String, detail: String, unattempted: Bool = false
+    ) async throws(OutboxError) -> Int {
         let nowMS = now.storeMilliseconds
         return try await write { db in
             let rows = try Row.fetchAll(
                 db,
                 sql:
                     "SELECT d.id, d.destination, d.lease_owner, m.id AS message_id FROM delivery d JOIN message m ON m.seq = d.message_seq WHERE \(condition)",
-                arguments: [argument])
+                arguments: arguments)
             for row in rows {
                 try db.execute(
-                    sql: "UPDATE delivery SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+                    sql: "UPDATE delivery SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?"
+                        + (unattempted ? ", attempt_count = attempt_count - 1, budget_attempts = budget_attempts - 1" : "") + " WHERE id = ?",
                     arguments: [nowMS, row["id"]])
                 let previousOwner: String = row["lease_owner"] ?? "?"
                 try AuditLog.append(
