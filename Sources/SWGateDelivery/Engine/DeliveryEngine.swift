@@ -123,9 +123,11 @@ public actor DeliveryEngine {
         }
     }
 
-    /// The deliveries to start now in new slots, the slots taken.
+    /// The deliveries to start now in new slots, the slots taken (none once stopping: a claim that
+    /// was under way when ``stop()`` came leaves its deliveries to be released).
     private func startable(now: ContinuousClock.Instant) -> [(ClaimedDelivery, any DeliveryChannel)] {
         var result: [(ClaimedDelivery, any DeliveryChannel)] = []
+        guard !stopping else { return result }
         for destination in destinations {
             let name = destination.name
             while exchanging[name, default: 0] < destination.maximumConcurrency, let next = nextReady(name, now: now) {
