@@ -195,6 +195,35 @@ struct DeliveryEngineClaimAheadTests {
         }
     }
 
+    @Test("A delivery claimed ahead with less than half its lease left is released, not sent, and delivered after a fresh claim")
+    func staleClaimIsReleased() async throws {
+        try await withStore { store, _ in
+            let channel = GatedChannel()
+            let started = channel.started
+            let first = try await store.enqueue(message("M-1", conversation: "C-1")).id
+            let second = try await store.enqueue(message("M-2", conversation: "C-2")).id
+            let engine = DeliveryEngine(
+                store: store, destinations: [DeliveryDestination(name: "nsw", channel: channel, maximumConcurrency: 1)],
+                configuration: DeliveryEngineConfiguration(
+                    owner: "lease-test", leaseDuration: .seconds(2), pollInterval: .milliseconds(20), leaseReapInterval: .seconds(600)))
+            try await whileRunning(engine) { () async throws in
+                // M-1 held by the partner, M-2 claimed ahead with a lease of 2 s.
+                #expect(await eventually { started.attempts == ["M-1"] })
+                #expect(try await eventually { try await deliveries(store, .sending) == 2 })
+                // Past half of M-2's lease (the precondition of this test, not an assertion).
+                try await Task.sleep(for: .milliseconds(1_200))
+                channel.release()
+                #expect(try await eventually { try await deliveries(store, .delivered) == 2 })
+            }
+            #expect(started.attempts == ["M-1", "M-2"])
+            let events = try await store.auditEntries(messageID: second).map(\.event)
+            #expect(events == [.accepted, .sending, .leaseReclaimed, .sending, .delivered])
+            let record = try #require(try await store.message(id: second))
+            #expect(record.deliveries[0].attempts.map(\.number) == [1])
+            #expect(try await store.auditEntries(messageID: first).map(\.event) == [.accepted, .sending, .delivered])
+        }
+    }
+
     @Test("A breaker that opens releases the deliveries claimed ahead for its destination, unattempted")
     func breakerReleasesClaimedAhead() async throws {
         try await withStore { store, _ in
