@@ -200,30 +200,29 @@ struct DeliveryEngineClaimAheadTests {
         try await withStore { store, _ in
             let channel = GatedChannel()
             let started = channel.started
+            let clock = MovedClock()
             let first = try await store.enqueue(message("M-1", conversation: "C-1")).id
             let second = try await store.enqueue(message("M-2", conversation: "C-2")).id
             let engine = DeliveryEngine(
                 store: store, destinations: [DeliveryDestination(name: "nsw", channel: channel, maximumConcurrency: 1)],
                 configuration: DeliveryEngineConfiguration(
-                    owner: "lease-test", leaseDuration: .seconds(4), pollInterval: .milliseconds(20), leaseReapInterval: .seconds(600)))
+                    owner: "lease-test", leaseDuration: .seconds(60), pollInterval: .milliseconds(20), leaseReapInterval: .seconds(600),
+                    now: { clock.now }))
             try await whileRunning(engine) { () async throws in
-                // M-1 held by the partner, M-2 claimed ahead with a lease of 4 s.
+                // M-1 held by the partner, M-2 claimed ahead with a lease of 60 s.
                 #expect(await eventually { started.attempts == ["M-1"] })
                 #expect(try await eventually { try await deliveries(store, .sending) == 2 })
-                // Past half of M-2's lease (the precondition of this test, not an assertion).
-                try await Task.sleep(for: .milliseconds(2_200))
+                // 31 s later by the engine's clock, M-2 has less than half its lease left.
+                clock.advance(31)
                 channel.release()
-                #expect(try await eventually(within: 120) { try await deliveries(store, .delivered) == 2 })
+                #expect(try await eventually { try await deliveries(store, .delivered) == 2 })
             }
-            // Each sent once, never with less than half its lease left. On a loaded machine a fresh
-            // claim can itself wait past half its lease before its slot takes it, and go round again:
-            // every round is a release without an attempt.
+            // Each sent once, M-2 only after a fresh claim: released by its owner without an attempt.
             #expect(started.attempts == ["M-1", "M-2"])
             let entries = try await store.auditEntries(messageID: second)
-            let events = entries.map(\.event)
-            #expect(events.first == .accepted && Array(events.suffix(2)) == [.sending, .delivered])
-            #expect(events.contains(.leaseReclaimed))
-            #expect(entries.filter { $0.event == .leaseReclaimed }.allSatisfy { $0.actor == "lease-test" && $0.detail.contains("unattempted") })
+            #expect(entries.map(\.event) == [.accepted, .sending, .leaseReclaimed, .sending, .delivered])
+            let release = try #require(entries.first { $0.event == .leaseReclaimed })
+            #expect(release.actor == "lease-test" && release.detail.contains("unattempted"))
             for id in [first, second] {
                 let record = try #require(try await store.message(id: id))
                 #expect(record.deliveries[0].attempts.map(\.number) == [1])
@@ -261,6 +260,14 @@ struct DeliveryEngineClaimAheadTests {
             #expect(failed.deliveries[0].attempts.map(\.outcome) == [.transientFailure])
         }
     }
+}
+
+/// The wall clock plus an offset the test moves forward: deliveries enqueued at the real time are
+/// due, and the engine sees its claims age without the test waiting.
+private final class MovedClock: Sendable {
+    private let offset = Mutex(0.0)
+    var now: Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+    func advance(_ seconds: Double) { offset.withLock { $0 += seconds } }
 }
 
 /// A channel that holds each attempt until the test opens the gate (bounded at 10 s), to catch the

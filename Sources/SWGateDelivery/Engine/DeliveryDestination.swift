@@ -1,3 +1,5 @@
+public import Foundation
+
 /// One destination the engine delivers to: its channel and its limits.
 public struct DeliveryDestination: Sendable {
     /// The destination name stored with each delivery (`nsw`, `asw`, `portal`).
@@ -34,13 +36,16 @@ public struct DeliveryEngineConfiguration: Sendable {
     public var retry: RetryPolicy
     /// Where partners' final answers are forwarded; nil: they are kept as receipts only.
     public var answers: AnswerRouting?
+    /// The wall clock of leases, attempts and retry times (tests move it instead of waiting).
+    public var now: @Sendable () -> Date
 
     public init(
         owner: String, leaseDuration: Duration = .seconds(120), pollInterval: Duration = .milliseconds(500),
         leaseReapInterval: Duration = .seconds(10), claimBatch: Int = 64, retry: RetryPolicy = RetryPolicy(),
-        answers: AnswerRouting? = nil
+        answers: AnswerRouting? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.answers = answers
+        self.now = now
         self.owner = owner
         self.leaseDuration = leaseDuration
         self.pollInterval = pollInterval

@@ -68,7 +68,7 @@ public actor DeliveryEngine {
     /// Takes back this owner's leases left by an earlier run before it starts.
     public func run() async {
         await retryingStore("release own leases") { [store, configuration] in
-            _ = try await store.releaseLeases(owner: configuration.owner, now: Date())
+            _ = try await store.releaseLeases(owner: configuration.owner, now: configuration.now())
         }
         let clock = ContinuousClock()
         var lastReap: ContinuousClock.Instant?
@@ -77,7 +77,7 @@ public actor DeliveryEngine {
                 if lastReap.map({ clock.now - $0 >= configuration.leaseReapInterval }) ?? true {
                     lastReap = clock.now
                     do {
-                        _ = try await store.reclaimExpiredLeases(now: Date())
+                        _ = try await store.reclaimExpiredLeases(now: configuration.now())
                     } catch {
                         logger.warning("reclaiming expired leases failed: \(error)")
                     }
@@ -114,7 +114,7 @@ public actor DeliveryEngine {
             requests.append(ClaimRequest(destination: name, limit: limit))
         }
         guard !requests.isEmpty else { return }
-        let outcome = await store.claim(requests, owner: configuration.owner, leaseDuration: configuration.leaseDuration, now: Date())
+        let outcome = await store.claim(requests, owner: configuration.owner, leaseDuration: configuration.leaseDuration, now: configuration.now())
         for failure in outcome.failures {
             logger.warning("claiming for \(failure.destination) failed: \(failure.error)")
         }
@@ -141,7 +141,7 @@ public actor DeliveryEngine {
     /// The next delivery claimed ahead for `name` that may start now (its breaker permits it; the
     /// breaker counts it as started); those whose lease is too short to start are set aside.
     private func nextReady(_ name: String, now: ContinuousClock.Instant) -> ClaimedDelivery? {
-        let freshUntil = Date().addingTimeInterval(configuration.leaseDuration.secondsValue / 2)
+        let freshUntil = configuration.now().addingTimeInterval(configuration.leaseDuration.secondsValue / 2)
         while var queue = ready[name], !queue.isEmpty {
             guard breakers[name]?.permittedAttempts(now: now) ?? Int.max > 0 else { return nil }
             let next = queue.removeFirst()
@@ -167,7 +167,7 @@ public actor DeliveryEngine {
         let ids = unusable.map(\.deliveryID)
         unusable.removeAll()
         await retryingStore("release \(ids.count) deliveries claimed ahead") { [store, configuration] in
-            _ = try await store.release(ids, owner: configuration.owner, now: Date())
+            _ = try await store.release(ids, owner: configuration.owner, now: configuration.now())
         }
     }
 
@@ -192,7 +192,7 @@ public actor DeliveryEngine {
 
     /// One exchange: send, classify, decide the next state.
     private func exchange(_ delivery: ClaimedDelivery, channel: any DeliveryChannel) async -> DeliveryCompletion {
-        let startedAt = Date()
+        let startedAt = configuration.now()
         let clock = ContinuousClock()
         let start = clock.now
         let outcome = await channel.attempt(delivery)
@@ -229,10 +229,10 @@ public actor DeliveryEngine {
                 outcome: .permanentFailure, httpStatus: failure.httpStatus, error: failure.description, transition: .failed)
         case .failed(let failure):
             breakers[name]?.recordFailure(now: now)
-            let age = Duration.milliseconds(Int64(Date().timeIntervalSince(delivery.budgetStartedAt) * 1000))
+            let age = Duration.milliseconds(Int64(configuration.now().timeIntervalSince(delivery.budgetStartedAt) * 1000))
             let transition: DeliveryCompletion.Transition
             if let delay = configuration.retry.nextDelay(afterAttempt: delivery.attempt, age: age, using: &generator) {
-                transition = .retry(at: Date().addingTimeInterval(delay.secondsValue))
+                transition = .retry(at: configuration.now().addingTimeInterval(delay.secondsValue))
             } else {
                 transition = .dead
             }
@@ -254,7 +254,7 @@ public actor DeliveryEngine {
         case (.failed(let failure), .failed): answer = failure.answer
         default: answer = nil
         }
-        return answer.map { AnswerCallback(answer: $0, to: delivery, at: Date()).message(for: delivery, routing: routing) }
+        return answer.map { AnswerCallback(answer: $0, to: delivery, at: configuration.now()).message(for: delivery, routing: routing) }
     }
 
     /// Retries a store call a few times (the store may be briefly locked by an operator command).

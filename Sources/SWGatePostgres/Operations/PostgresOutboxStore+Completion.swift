@@ -121,6 +121,7 @@ extension PostgresOutboxStore {
         where condition: PostgresQuery, now: Date, actor: String, detail: String, unattempted: Bool = false
     ) async throws(OutboxError) -> Int {
         let nowMS = now.storeMilliseconds
+        let takenBack: Int64 = unattempted ? 1 : 0
         let select = PostgresQuery(
             unsafeSQL: """
                 SELECT d.id, d.destination, d.lease_owner, m.id AS message_id
@@ -130,16 +131,11 @@ extension PostgresOutboxStore {
             let rows = try await transaction.rows(select)
             for row in rows {
                 let id: Int64 = try row.value("id")
-                if unattempted {
-                    try await transaction.rows(
-                        """
-                        UPDATE delivery SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(nowMS),
-                        attempt_count = attempt_count - 1, budget_attempts = budget_attempts - 1 WHERE id = \(id)
-                        """)
-                } else {
-                    try await transaction.rows(
-                        "UPDATE delivery SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(nowMS) WHERE id = \(id)")
-                }
+                try await transaction.rows(
+                    """
+                    UPDATE delivery SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = \(nowMS),
+                    attempt_count = attempt_count - \(takenBack), budget_attempts = budget_attempts - \(takenBack) WHERE id = \(id)
+                    """)
                 let previousOwner = try row.value("lease_owner", as: String?.self) ?? "?"
                 try await transaction.append(
                     at: nowMS, event: .leaseReclaimed, messageID: try row.value("message_id"), destination: try row.value("destination"),
