@@ -230,27 +230,6 @@ struct DeliveryEngineClaimAheadTests {
         }
     }
 
-    @Test("While a slot's exchange waits for the partner, its next delivery is prepared, and sent only after the exchange")
-    func preparedWhileExchanging() async throws {
-        try await withStore { store, _ in
-            let channel = PreparingChannel()
-            for index in 1...3 {
-                _ = try await store.enqueue(message("M-\(index)", conversation: "C-\(index)"))
-            }
-            let engine = DeliveryEngine(
-                store: store, destinations: [DeliveryDestination(name: "nsw", channel: channel, maximumConcurrency: 1)],
-                configuration: DeliveryEngineConfiguration(owner: "prepare-test", pollInterval: .milliseconds(20)))
-            try await whileRunning(engine) { () async throws in
-                // M-1 held by the partner; M-2, claimed ahead, is prepared meanwhile but not sent.
-                #expect(await eventually { channel.log == ["prepare M-1", "send M-1", "prepare M-2"] })
-                channel.gate.release()
-                #expect(try await eventually { try await deliveries(store, .delivered) == 3 })
-            }
-            // Each prepared once and sent once, the next one prepared while the previous was sent.
-            #expect(channel.log == ["prepare M-1", "send M-1", "prepare M-2", "send M-2", "prepare M-3", "send M-3"])
-        }
-    }
-
     @Test("A breaker that opens releases the deliveries claimed ahead for its destination, unattempted")
     func breakerReleasesClaimedAhead() async throws {
         try await withStore { store, _ in
@@ -289,29 +268,6 @@ private final class MovedClock: Sendable {
     private let offset = Mutex(0.0)
     var now: Date { Date().addingTimeInterval(offset.withLock { $0 }) }
     func advance(_ seconds: Double) { offset.withLock { $0 += seconds } }
-}
-
-/// A channel that logs its preparations and its sends; each send waits for the gate.
-private final class PreparingChannel: DeliveryChannel {
-    let gate = GatedChannel()
-    private let entries = Mutex<[String]>([])
-    var log: [String] { entries.withLock { $0 } }
-
-    func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult {
-        await attempt(delivery).result
-    }
-
-    func prepare(_ delivery: ClaimedDelivery) async -> PreparedAttempt {
-        entries.withLock { $0.append("prepare \(delivery.wireMessageID)") }
-        return PreparedAttempt {
-            self.entries.withLock { $0.append("send \(delivery.wireMessageID)") }
-            return DeliveryAttempt(result: await self.gate.deliver(delivery))
-        }
-    }
-
-    func attempt(_ delivery: ClaimedDelivery) async -> DeliveryAttempt {
-        await prepare(delivery).run()
-    }
 }
 
 /// A channel that holds each attempt until the test opens the gate (bounded at 10 s), to catch the

@@ -1,37 +1,18 @@
 import Foundation
-import Logging
 import NIOHTTP1
-import SWGateDelivery
 import SWGateDomain
+import SWGateDelivery
 import SWGateHTTP
 import SWGateServer
 import SWGateStore
 import SWGateTesting
-import Synchronization
+import Logging
 import Testing
 
 /// Answers each delivery with the next scripted result.
 struct ScriptedChannel: DeliveryChannel {
     let result: DeliveryResult
     func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult { result }
-}
-
-/// Logs its two steps: the preparation and the exchange.
-final class TwoStepChannel: DeliveryChannel {
-    private let entries = Mutex<[String]>([])
-    var log: [String] { entries.withLock { $0 } }
-
-    func deliver(_ delivery: ClaimedDelivery) async -> DeliveryResult { await attempt(delivery).result }
-
-    func attempt(_ delivery: ClaimedDelivery) async -> DeliveryAttempt { await prepare(delivery).run() }
-
-    func prepare(_ delivery: ClaimedDelivery) async -> PreparedAttempt {
-        entries.withLock { $0.append("prepare") }
-        return PreparedAttempt {
-            self.entries.withLock { $0.append("send") }
-            return DeliveryAttempt(result: .delivered(receipt: nil, httpStatus: 200))
-        }
-    }
 }
 
 @Suite("Operations: /healthz, /readyz, /metrics")
@@ -46,13 +27,10 @@ struct OperationsTests {
         let ok = await ready.handle(EndpointRequest(method: "GET", path: "/readyz"))
         #expect(ok.status == 200)
         #expect(String(decoding: ok.body, as: UTF8.self) == #"{"failed":{},"passed":["keys","schemas"],"status":"ready"}"#)
-        let notReady = OperationsEndpoint(
-            store: store, metrics: GatewayMetrics(), checks: [{ ("keys", nil) }, { ("store", "data/x is not writable") }])
+        let notReady = OperationsEndpoint(store: store, metrics: GatewayMetrics(), checks: [{ ("keys", nil) }, { ("store", "data/x is not writable") }])
         let answer = await notReady.handle(EndpointRequest(method: "GET", path: "/readyz"))
         #expect(answer.status == 503)
-        #expect(
-            String(decoding: answer.body, as: UTF8.self).contains(#""store":"data\/x is not writable""#)
-                || String(decoding: answer.body, as: UTF8.self).contains(#""store":"data/x is not writable""#))
+        #expect(String(decoding: answer.body, as: UTF8.self).contains(#""store":"data\/x is not writable""#) || String(decoding: answer.body, as: UTF8.self).contains(#""store":"data/x is not writable""#))
         try store.close()
     }
 
@@ -65,9 +43,7 @@ struct OperationsTests {
         let intake = DocumentIntake(store: store, validator: try .standard(), routing: RoutingTable(), metrics: metrics)
         _ = try await intake.submit(try FormDSamples.valid, source: "portal", client: "c", idempotencyKey: nil)
         let claimed = try await store.claim(destination: "nsw", limit: 1, owner: "t", leaseDuration: .seconds(60), now: Date())
-        let delivered = MeteredChannel(
-            destination: "nsw", inner: ScriptedChannel(result: .delivered(receipt: nil, httpStatus: 200)), metrics: metrics,
-            logger: Logger(label: "t"))
+        let delivered = MeteredChannel(destination: "nsw", inner: ScriptedChannel(result: .delivered(receipt: nil, httpStatus: 200)), metrics: metrics, logger: Logger(label: "t"))
         let badSignature = MeteredChannel(
             destination: "asw", inner: ScriptedChannel(result: .failed(DeliveryFailure(.badAnswerSignature, "digest mismatch"))), metrics: metrics,
             logger: Logger(label: "t"))
@@ -100,27 +76,6 @@ struct OperationsTests {
         let later = String(decoding: await endpoint.handle(EndpointRequest(method: "GET", path: "/metrics")).body, as: UTF8.self)
         #expect(later.contains("swgate_deliveries{destination=\"nsw\",state=\"sending\"} 0.0\n"), "\(later)")
         #expect(later.contains("swgate_deliveries{destination=\"nsw\",state=\"delivered\"} 1.0\n"), "\(later)")
-        try store.close()
-    }
-
-    @Test("A metered channel prepares through its inner channel, and counts the attempt when it runs")
-    func meteredPrepare() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try SQLiteOutboxStore(path: directory.path("o.sqlite"))
-        let metrics = GatewayMetrics()
-        let intake = DocumentIntake(store: store, validator: try .standard(), routing: RoutingTable(), metrics: metrics)
-        _ = try await intake.submit(try FormDSamples.valid, source: "portal", client: "c", idempotencyKey: nil)
-        let claimed = try #require(try await store.claim(destination: "nsw", limit: 1, owner: "t", leaseDuration: .seconds(60), now: Date()).first)
-        let inner = TwoStepChannel()
-        let metered = MeteredChannel(destination: "nsw", inner: inner, metrics: metrics, logger: Logger(label: "t"))
-        let prepared = await metered.prepare(claimed)
-        #expect(inner.log == ["prepare"])
-        #expect(metrics.counts(destination: "nsw").delivered == 0)
-        let attempt = await prepared.run()
-        #expect(inner.log == ["prepare", "send"])
-        #expect(metrics.counts(destination: "nsw").delivered == 1)
-        #expect(attempt.result == .delivered(receipt: nil, httpStatus: 200))
         try store.close()
     }
 

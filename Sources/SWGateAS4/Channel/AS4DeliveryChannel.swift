@@ -52,11 +52,6 @@ public struct AS4DeliveryChannel: DeliveryChannel {
     /// with Ids derived from the wire message id (the signed bytes come back for the completion),
     /// or reads the stored message, sends it and classifies the answer.
     public func attempt(_ delivery: ClaimedDelivery) async -> DeliveryAttempt {
-        await prepare(delivery).run()
-    }
-
-    /// Signs (or reads the stored message); the prepared attempt sends it and classifies the answer.
-    public func prepare(_ delivery: ClaimedDelivery) async -> PreparedAttempt {
         let security = self.security
         let lifetime = timestampLifetime
         var sentDigests: [String: String] = [:]
@@ -85,22 +80,19 @@ public struct AS4DeliveryChannel: DeliveryChannel {
         case .success(let payload):
             message = payload.bytes
             guard let sent = try? XMLDocument(bytes: message), let id = AS4Signals.messageId(sent.root) else {
-                return PreparedAttempt {
-                    DeliveryAttempt(result: .failed(DeliveryFailure(.signingFailed, "the stored AS4 message has no eb:MessageId")))
-                }
+                return DeliveryAttempt(result: .failed(DeliveryFailure(.signingFailed, "the stored AS4 message has no eb:MessageId")))
             }
             messageId = id
             sentDigests = AS4Signals.signedDigests(sent.root)
-        case .failure(let failure): return PreparedAttempt { DeliveryAttempt(result: .failed(failure)) }
+        case .failure(let failure): return DeliveryAttempt(result: .failed(failure))
         }
         let headers = [("Content-Type", ChannelContentType.soap12), ("X-SWGate-Message-Id", messageId)]
         let signedNow = (try? signed.get())?.signed
-        let digests = sentDigests
-        return PreparedAttempt(signed: signedNow) { [self] in
-            switch await httpClient.post(url: url, headers: headers, body: message, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes) {
-            case .failure(let failure): return DeliveryAttempt(result: .failed(failure), signed: signedNow)
-            case .success(let answer): return DeliveryAttempt(result: classify(answer, messageId: messageId, sentDigests: digests), signed: signedNow)
-            }
+        switch await httpClient.post(
+            url: url, headers: headers, body: message, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
+        {
+        case .failure(let failure): return DeliveryAttempt(result: .failed(failure), signed: signedNow)
+        case .success(let answer): return DeliveryAttempt(result: classify(answer, messageId: messageId, sentDigests: sentDigests), signed: signedNow)
         }
     }
 

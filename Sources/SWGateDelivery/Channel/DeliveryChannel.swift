@@ -16,41 +16,11 @@ public protocol DeliveryChannel: Sendable {
     /// document, summary, wire message id, ``ClaimedDelivery/firstClaimedAt``), so that an
     /// attempt whose completion was lost is signed again to the same bytes. The default signs nothing.
     func attempt(_ delivery: ClaimedDelivery) async -> DeliveryAttempt
-
-    /// An attempt in two steps: this one does what needs no partner (building and signing the
-    /// message), ``PreparedAttempt/run()`` the exchange. The engine prepares a slot's next delivery
-    /// while the slot's current exchange waits for the partner. Running the prepared attempt must
-    /// do what ``attempt(_:)`` does. The default prepares nothing ahead.
-    func prepare(_ delivery: ClaimedDelivery) async -> PreparedAttempt
 }
 
 extension DeliveryChannel {
     public func attempt(_ delivery: ClaimedDelivery) async -> DeliveryAttempt {
         DeliveryAttempt(result: await deliver(delivery))
-    }
-
-    public func prepare(_ delivery: ClaimedDelivery) async -> PreparedAttempt {
-        PreparedAttempt { await self.attempt(delivery) }
-    }
-}
-
-/// An attempt whose preparation is done (see ``DeliveryChannel/prepare(_:)``): running it sends the
-/// message and classifies the answer. Nothing is sent or stored until it runs; one that never runs
-/// costs only the work already done.
-public struct PreparedAttempt: Sendable {
-    /// The message signed by the preparation, when the stored payload was an unsigned document:
-    /// what the exchange sends and hands back as ``DeliveryAttempt/signed``.
-    public let signed: SignedPayload?
-    private let exchange: @Sendable () async -> DeliveryAttempt
-
-    public init(signed: SignedPayload? = nil, _ exchange: @escaping @Sendable () async -> DeliveryAttempt) {
-        self.signed = signed
-        self.exchange = exchange
-    }
-
-    /// Sends and classifies.
-    public func run() async -> DeliveryAttempt {
-        await exchange()
     }
 }
 

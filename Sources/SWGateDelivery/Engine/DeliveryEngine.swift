@@ -14,13 +14,10 @@ import Synchronization
 /// While its breaker is closed the engine also holds up to as many deliveries claimed ahead, so that
 /// a slot freed by an exchange starts the next delivery at once instead of waiting for a claim
 /// transaction (and its fsync); and an exchange's outcome is recorded while the slot's next exchange
-/// runs (at most one outcome waiting per slot). While an exchange waits for the partner, its slot
-/// prepares (signs) its next delivery claimed ahead (``DeliveryChannel/prepare(_:)``), so that the
-/// signatures are spread over the exchanges instead of made all at once when a round of answers
-/// comes back. A delivery claimed ahead is only started while at least half of its lease is left;
-/// one that is not (or whose destination's breaker opened) is released back to `pending` without an
-/// attempt, as are those still held at a graceful stop. If the process dies, their leases expire
-/// like those of the attempts in flight.
+/// runs (at most one outcome waiting per slot). A delivery claimed ahead is only started while at
+/// least half of its lease is left; one that is not (or whose destination's breaker opened) is
+/// released back to `pending` without an attempt, as are those still held at a graceful stop. If
+/// the process dies, their leases expire like those of the attempts in flight.
 public actor DeliveryEngine {
     private let store: any OutboxStore
     private let destinations: [DeliveryDestination]
@@ -32,8 +29,6 @@ public actor DeliveryEngine {
     private var exchanging: [String: Int] = [:]
     /// Per destination: deliveries claimed ahead and not started yet, in claim order.
     private var ready: [String: [ClaimedDelivery]] = [:]
-    /// Per destination: deliveries taken from `ready` by a slot, prepared while its exchange runs.
-    private var preparing: [String: Int] = [:]
     /// Claimed ahead but not to be attempted: released to `pending` by the loop.
     private var unusable: [ClaimedDelivery] = []
     private var breakers: [String: CircuitBreaker] = [:]
@@ -114,8 +109,7 @@ public actor DeliveryEngine {
             let permitted = breakers[name]?.permittedAttempts(now: now) ?? Int.max
             // Claimed ahead only while the breaker is closed; a probe is claimed when it may start.
             let held = permitted == Int.max ? 2 * destination.maximumConcurrency : min(permitted, destination.maximumConcurrency)
-            let holding = exchanging[name, default: 0] + preparing[name, default: 0] + ready[name, default: []].count
-            let limit = min(held - holding, configuration.claimBatch)
+            let limit = min(held - exchanging[name, default: 0] - ready[name, default: []].count, configuration.claimBatch)
             guard limit > 0 else { continue }
             requests.append(ClaimRequest(destination: name, limit: limit))
         }
@@ -147,51 +141,19 @@ public actor DeliveryEngine {
     /// The next delivery claimed ahead for `name` that may start now (its breaker permits it; the
     /// breaker counts it as started); those whose lease is too short to start are set aside.
     private func nextReady(_ name: String, now: ContinuousClock.Instant) -> ClaimedDelivery? {
+        let freshUntil = configuration.now().addingTimeInterval(configuration.leaseDuration.secondsValue / 2)
         while var queue = ready[name], !queue.isEmpty {
             guard breakers[name]?.permittedAttempts(now: now) ?? Int.max > 0 else { return nil }
             let next = queue.removeFirst()
             ready[name] = queue
-            if admitted(next) { return next }
+            guard next.leaseExpiresAt >= freshUntil else {
+                unusable.append(next)
+                continue
+            }
+            breakers[name]?.attemptStarted()
+            return next
         }
         return nil
-    }
-
-    /// Whether `delivery`, permitted by its breaker, may start now: with at least half its lease
-    /// left (then the breaker counts it as started). One that may not is set aside for release.
-    private func admitted(_ delivery: ClaimedDelivery) -> Bool {
-        guard delivery.leaseExpiresAt >= configuration.now().addingTimeInterval(configuration.leaseDuration.secondsValue / 2) else {
-            unusable.append(delivery)
-            return false
-        }
-        breakers[delivery.destination]?.attemptStarted()
-        return true
-    }
-
-    /// Takes the next delivery claimed ahead for `name`, to prepare while the slot's exchange runs
-    /// (only while the breaker is closed: a probe is not prepared ahead).
-    private func takeToPrepare(_ name: String) -> ClaimedDelivery? {
-        guard !stopping, case .closed = breakers[name]?.state ?? .closed(consecutiveFailures: 0), var queue = ready[name], !queue.isEmpty
-        else { return nil }
-        let next = queue.removeFirst()
-        ready[name] = queue
-        preparing[name, default: 0] += 1
-        return next
-    }
-
-    /// A prepared delivery whose slot's exchange ended: started if it may start now, else set
-    /// aside (stopping, or a short lease) or put back first in line (its breaker does not permit it).
-    private func startPrepared(_ delivery: ClaimedDelivery, now: ContinuousClock.Instant) -> Bool {
-        let name = delivery.destination
-        preparing[name, default: 1] -= 1
-        if stopping {
-            unusable.append(delivery)
-            return false
-        }
-        guard breakers[name]?.permittedAttempts(now: now) ?? Int.max > 0 else {
-            ready[name, default: []].insert(delivery, at: 0)
-            return false
-        }
-        return admitted(delivery)
     }
 
     /// Returns to `pending` what was claimed ahead and will not be attempted: those set aside and
@@ -210,51 +172,30 @@ public actor DeliveryEngine {
     }
 
     /// One slot: exchanges `first`, then the destination's next deliveries claimed ahead as long
-    /// as there are any. While an exchange waits for the partner, the slot prepares (signs) its next
-    /// delivery and records the previous outcome (at most one outcome waiting per slot).
+    /// as there are any, recording each outcome while the next exchange runs.
     private func work(_ first: ClaimedDelivery, channel: any DeliveryChannel) async {
-        let name = first.destination
         await withTaskGroup(of: Void.self) { recordings in
-            var current: ClaimedDelivery? = first
-            var prepared = await channel.prepare(first)
+            var next: ClaimedDelivery? = first
             var recording = false
-            while let delivery = current {
-                let following = takeToPrepare(name)
-                async let preparation = Self.prepare(following, on: channel)
-                let completion = await exchange(delivery, prepared)
-                let followingPrepared = await preparation
+            while let delivery = next {
+                let completion = await exchange(delivery, channel: channel)
+                // At most one outcome waits to be recorded per slot.
                 if recording { await recordings.next() }
                 recordings.addTask { await self.record(completion) }
                 recording = true
-                let now = ContinuousClock.now
-                if let following, let followingPrepared, startPrepared(following, now: now) {
-                    current = following
-                    prepared = followingPrepared
-                } else if !stopping, let next = nextReady(name, now: now) {
-                    current = next
-                    prepared = await channel.prepare(next)
-                } else {
-                    current = nil
-                    exchanging[name, default: 1] -= 1
-                }
+                next = stopping ? nil : nextReady(delivery.destination, now: ContinuousClock.now)
+                if next == nil { exchanging[delivery.destination, default: 1] -= 1 }
                 signal.signal()
             }
         }
     }
 
-    /// Prepares `delivery`, if any, off the actor (the engine is free meanwhile).
-    private nonisolated static func prepare(_ delivery: ClaimedDelivery?, on channel: any DeliveryChannel) async -> PreparedAttempt? {
-        guard let delivery else { return nil }
-        return await channel.prepare(delivery)
-    }
-
-    /// One exchange: send (what `prepared` holds), classify, decide the next state. The attempt's
-    /// recorded start and duration are the exchange's.
-    private func exchange(_ delivery: ClaimedDelivery, _ prepared: PreparedAttempt) async -> DeliveryCompletion {
+    /// One exchange: send, classify, decide the next state.
+    private func exchange(_ delivery: ClaimedDelivery, channel: any DeliveryChannel) async -> DeliveryCompletion {
         let startedAt = configuration.now()
         let clock = ContinuousClock()
         let start = clock.now
-        let outcome = await prepared.run()
+        let outcome = await channel.attempt(delivery)
         let result = outcome.result
         let duration = clock.now - start
         var completion = decide(delivery, result: result, startedAt: startedAt, duration: duration, now: clock.now)

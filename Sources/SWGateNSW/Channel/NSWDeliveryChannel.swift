@@ -50,11 +50,6 @@ public struct NSWDeliveryChannel: DeliveryChannel {
     /// (the signed bytes come back for the completion), or reads the stored envelope, sends it
     /// and classifies the answer.
     public func attempt(_ delivery: ClaimedDelivery) async -> DeliveryAttempt {
-        await prepare(delivery).run()
-    }
-
-    /// Signs (or reads the stored envelope); the prepared attempt sends it and classifies the answer.
-    public func prepare(_ delivery: ClaimedDelivery) async -> PreparedAttempt {
         let security = self.security
         let signed = SignAtDelivery.payload(for: delivery, profiles: profiles, signedContentType: ChannelContentType.nswEnvelope) {
             document, unsigned in
@@ -80,22 +75,20 @@ public struct NSWDeliveryChannel: DeliveryChannel {
                     document.root.child("Header", namespace: ns)?.child("Reference", namespace: ns)?
                     .child("messageId", namespace: ns)?.text.trimmed ?? delivery.wireMessageID
             } catch {
-                let failure = DeliveryFailure(.signingFailed, "the stored NSW envelope is not usable XML: \(error)")
-                return PreparedAttempt { DeliveryAttempt(result: .failed(failure)) }
+                return DeliveryAttempt(result: .failed(DeliveryFailure(.signingFailed, "the stored NSW envelope is not usable XML: \(error)")))
             }
-        case .failure(let failure): return PreparedAttempt { DeliveryAttempt(result: .failed(failure)) }
+        case .failure(let failure): return DeliveryAttempt(result: .failed(failure))
         }
         let headers = [
             ("Content-Type", ChannelContentType.soap11), ("SOAPAction", "\"\(SOAP11.submitAction)\""), ("X-SWGate-Message-Id", messageId),
         ]
-        let body = SOAP11.envelope(containing: envelope)
+        let sent = await httpClient.post(
+            url: url, headers: headers, body: SOAP11.envelope(containing: envelope), timeout: timeout,
+            maximumAnswerBytes: maximumAnswerBytes)
         let signedNow = (try? signed.get())?.signed
-        return PreparedAttempt(signed: signedNow) { [self] in
-            let sent = await httpClient.post(url: url, headers: headers, body: body, timeout: timeout, maximumAnswerBytes: maximumAnswerBytes)
-            switch sent {
-            case .failure(let failure): return DeliveryAttempt(result: .failed(failure), signed: signedNow)
-            case .success(let answer): return DeliveryAttempt(result: classify(answer, messageId: messageId), signed: signedNow)
-            }
+        switch sent {
+        case .failure(let failure): return DeliveryAttempt(result: .failed(failure), signed: signedNow)
+        case .success(let answer): return DeliveryAttempt(result: classify(answer, messageId: messageId), signed: signedNow)
         }
     }
 

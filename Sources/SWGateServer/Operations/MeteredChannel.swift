@@ -22,19 +22,9 @@ public struct MeteredChannel: DeliveryChannel {
     }
 
     public func attempt(_ delivery: ClaimedDelivery) async -> DeliveryAttempt {
-        await prepare(delivery).run()
-    }
-
-    /// The inner channel's preparation; the exchange is counted and timed when it runs.
-    public func prepare(_ delivery: ClaimedDelivery) async -> PreparedAttempt {
-        let prepared = await inner.prepare(delivery)
-        return PreparedAttempt(signed: prepared.signed) { await self.metered(delivery, prepared) }
-    }
-
-    private func metered(_ delivery: ClaimedDelivery, _ prepared: PreparedAttempt) async -> DeliveryAttempt {
         let clock = ContinuousClock()
         let start = clock.now
-        let outcome = await prepared.run()
+        let outcome = await inner.attempt(delivery)
         let result = outcome.result
         let elapsed = start.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
