@@ -2,54 +2,100 @@ import Synchronization
 
 /// Lets the engine sleep until there may be new work (a delivery finished, a message was enqueued)
 /// or a timeout passes, whichever comes first. Signals while nobody waits are remembered once.
+///
+/// A busy engine is signalled many times between two passes of its loop, so `wait` usually finds a
+/// signal pending: it then returns at once, without suspending. Otherwise the waiting task is
+/// suspended on one continuation, which the first of a signal, the timeout or cancellation resumes.
+/// Each of those hops costs a turn in the cooperative pool's queue, behind whatever signing and
+/// verification is queued there; an earlier version ran the signal and the timeout as two child
+/// tasks and waited for both, four such turns per pass even with a signal pending.
 final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
+        /// Tells a timeout whether the wait it was started for is still the one waiting.
+        var generation: UInt64 = 0
+        /// The sleeper that ends the current wait at its timeout; cancelled when the wait ends sooner.
+        var timeout: Task<Void, Never>?
     }
 
     private let state = Mutex(State())
 
+    /// Whether a task is suspended in ``wait(timeout:)`` (for tests).
+    var hasWaiter: Bool { state.withLock { $0.waiter != nil } }
+
     func signal() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
-            }
-            state.pending = true
-            return nil
+        resume(rememberedIfNobodyWaits: true)
+    }
+
+    /// Returns at once if a signal is pending (and consumes it); otherwise at the next signal, after
+    /// `timeout`, or at cancellation. One waiter at a time.
+    func wait(timeout: Duration) async {
+        let signalled = state.withLock { state -> Bool in
+            guard state.pending else { return false }
+            state.pending = false
+            return true
         }
+        if signalled || Task.isCancelled { return }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let generation = state.withLock { state -> UInt64? in
+                    // Checked under the lock that `onCancel` takes: a cancellation either is seen
+                    // here or finds the waiter registered.
+                    if state.pending || Task.isCancelled {
+                        state.pending = false
+                        return nil
+                    }
+                    state.generation &+= 1
+                    state.waiter = continuation
+                    return state.generation
+                }
+                guard let generation else {
+                    continuation.resume()
+                    return
+                }
+                let sleeper = Task {
+                    try? await Task.sleep(for: timeout)
+                    self.expire(generation)
+                }
+                // The wait may already have ended (a signal or cancellation between the two locks):
+                // then the sleeper is not needed.
+                let needed = state.withLock { state -> Bool in
+                    guard state.waiter != nil, state.generation == generation else { return false }
+                    state.timeout = sleeper
+                    return true
+                }
+                if !needed { sleeper.cancel() }
+            }
+        } onCancel: {
+            // Not remembered as a signal: the cancelled task returns, and nobody else waits.
+            resume(rememberedIfNobodyWaits: false)
+        }
+    }
+
+    /// Resumes the waiter and cancels its sleeper; with nobody waiting, remembers a signal if asked.
+    private func resume(rememberedIfNobodyWaits remembered: Bool) {
+        let (waiter, sleeper) = state.withLock { state -> (CheckedContinuation<Void, Never>?, Task<Void, Never>?) in
+            guard let waiter = state.waiter else {
+                if remembered { state.pending = true }
+                return (nil, nil)
+            }
+            state.waiter = nil
+            defer { state.timeout = nil }
+            return (waiter, state.timeout)
+        }
+        sleeper?.cancel()
         waiter?.resume()
     }
 
-    /// Returns at the next signal, after `timeout`, or at cancellation. One waiter at a time.
-    func wait(timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForSignal() }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                self.signal()
-            }
-            await group.next()
-            group.cancelAll()
-            // The sleeper ends at cancellation and signals; the signal it leaves behind is harmless
-            // (at worst one extra pass of the engine loop).
-            await group.waitForAll()
+    /// The timeout of wait number `generation`: resumes it if it is still waiting.
+    private func expire(_ generation: UInt64) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.generation == generation, let waiter = state.waiter else { return nil }
+            state.waiter = nil
+            state.timeout = nil
+            return waiter
         }
-        state.withLock { $0.pending = false }
-    }
-
-    private func waitForSignal() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state -> Bool in
-                if state.pending {
-                    state.pending = false
-                    return true
-                }
-                state.waiter = continuation
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
+        waiter?.resume()
     }
 }
