@@ -150,22 +150,22 @@ struct DeliveryEngineClaimAheadTests {
         try await store.deliveries(matching: DeliveryFilter(states: [state])).count
     }
 
-    @Test("A destination holds as many deliveries claimed ahead as it has slots; a graceful stop releases them unattempted")
+    @Test("A destination holds twice as many deliveries claimed ahead as it has slots; a graceful stop releases them unattempted")
     func claimedAheadThenStop() async throws {
         try await withStore { store, _ in
             let channel = GatedChannel()
             let started = channel.started
             var ids: [String] = []
-            for index in 1...6 {
+            for index in 1...8 {
                 ids.append(try await store.enqueue(message("M-\(index)", conversation: "C-\(index)")).id)
             }
             let engine = DeliveryEngine(
                 store: store, destinations: [DeliveryDestination(name: "nsw", channel: channel, maximumConcurrency: 2)],
                 configuration: DeliveryEngineConfiguration(owner: "ahead-test", pollInterval: .milliseconds(20)))
             let running = Task { await engine.run() }
-            // Two exchanges held by the partner, two more deliveries claimed ahead for the slots.
+            // Two exchanges held by the partner, four more deliveries claimed ahead for the slots.
             #expect(await eventually { started.attempts.count == 2 })
-            #expect(try await eventually { try await deliveries(store, .sending) == 4 })
+            #expect(try await eventually { try await deliveries(store, .sending) == 6 })
             #expect(started.attempts.sorted() == ["M-1", "M-2"])
             engine.stop()
             channel.release()
@@ -173,8 +173,8 @@ struct DeliveryEngineClaimAheadTests {
             #expect(started.attempts.sorted() == ["M-1", "M-2"])
             #expect(try await deliveries(store, .delivered) == 2)
             #expect(try await deliveries(store, .sending) == 0)
-            #expect(try await deliveries(store, .pending) == 4)
-            for id in ids[2...3] {
+            #expect(try await deliveries(store, .pending) == 6)
+            for id in ids[2...5] {
                 let record = try #require(try await store.message(id: id))
                 #expect(record.deliveries[0].attempts.isEmpty)
                 let last = try #require(try await store.auditEntries(messageID: id).last)
@@ -185,9 +185,9 @@ struct DeliveryEngineClaimAheadTests {
                 store: store, destinations: [DeliveryDestination(name: "nsw", channel: channel, maximumConcurrency: 2)],
                 configuration: DeliveryEngineConfiguration(owner: "ahead-test", pollInterval: .milliseconds(20)))
             try await whileRunning(next) { () async throws in
-                #expect(try await eventually { try await deliveries(store, .delivered) == 6 })
+                #expect(try await eventually { try await deliveries(store, .delivered) == 8 })
             }
-            #expect(started.attempts.sorted() == (1...6).map { "M-\($0)" })
+            #expect(started.attempts.sorted() == (1...8).map { "M-\($0)" })
             for id in ids {
                 let record = try #require(try await store.message(id: id))
                 #expect(record.deliveries[0].attempts.map(\.number) == [1])

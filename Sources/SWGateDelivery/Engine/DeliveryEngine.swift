@@ -11,7 +11,7 @@ import Synchronization
 /// restart resumes exactly where the last commit left off.
 ///
 /// A destination's slots are its exchanges with the partner: at most `maximumConcurrency` at once.
-/// While its breaker is closed the engine also holds up to as many deliveries claimed ahead, so that
+/// While its breaker is closed the engine also holds up to twice as many deliveries claimed ahead, so that
 /// a slot freed by an exchange starts the next delivery at once instead of waiting for a claim
 /// transaction (and its fsync); and an exchange's outcome is recorded while the slot's next exchange
 /// runs (at most one outcome waiting per slot). A delivery claimed ahead is only started while at
@@ -97,6 +97,13 @@ public actor DeliveryEngine {
         }
     }
 
+    /// Deliveries held claimed ahead per slot while the breaker is closed. With one, a busy relay's
+    /// slots ran dry while the next claim was committed and the cores idled in bursts; two keep
+    /// them fed and let each claim take more at once, so the store commits fewer transactions
+    /// (docs/benchmarks-server.md, section of 2026-12-07 22:36). A process that dies leaves these
+    /// leased until their lease expires, like its attempts in flight.
+    static let claimedAheadPerSlot = 2
+
     private var stopping: Bool { stopRequested.withLock { $0 } }
 
     /// Claims what every destination may take now, given its free slots, what it holds claimed
@@ -108,7 +115,9 @@ public actor DeliveryEngine {
             let name = destination.name
             let permitted = breakers[name]?.permittedAttempts(now: now) ?? Int.max
             // Claimed ahead only while the breaker is closed; a probe is claimed when it may start.
-            let held = permitted == Int.max ? 2 * destination.maximumConcurrency : min(permitted, destination.maximumConcurrency)
+            let held =
+                permitted == Int.max
+                ? (1 + Self.claimedAheadPerSlot) * destination.maximumConcurrency : min(permitted, destination.maximumConcurrency)
             let limit = min(held - exchanging[name, default: 0] - ready[name, default: []].count, configuration.claimBatch)
             guard limit > 0 else { continue }
             requests.append(ClaimRequest(destination: name, limit: limit))
