@@ -11,10 +11,10 @@ import Synchronization
 /// restart resumes exactly where the last commit left off.
 ///
 /// A destination's slots are its exchanges with the partner: at most `maximumConcurrency` at once.
-/// While its breaker is closed the engine also holds up to twice as many deliveries claimed ahead, so that
-/// a slot freed by an exchange starts the next delivery at once instead of waiting for a claim
-/// transaction (and its fsync); and an exchange's outcome is recorded while the slot's next exchange
-/// runs (at most one outcome waiting per slot). A delivery claimed ahead is only started while at
+/// While its breaker is closed the engine also holds up to twice as many deliveries claimed ahead,
+/// so that a slot freed by an exchange starts the next delivery at once instead of waiting for a
+/// claim transaction (and its fsync); and an exchange's outcome is recorded while the slot's next
+/// exchange runs (at most one outcome waiting per slot). A delivery claimed ahead is only started while at
 /// least half of its lease is left; one that is not (or whose destination's breaker opened) is
 /// released back to `pending` without an attempt, as are those still held at a graceful stop. If
 /// the process dies, their leases expire like those of the attempts in flight.

@@ -6,9 +6,8 @@ import Synchronization
 /// A busy engine is signalled many times between two passes of its loop, so `wait` usually finds a
 /// signal pending: it then returns at once, without suspending. Otherwise the waiting task is
 /// suspended on one continuation, which the first of a signal, the timeout or cancellation resumes.
-/// Each of those hops costs a turn in the cooperative pool's queue, behind whatever signing and
-/// verification is queued there; an earlier version ran the signal and the timeout as two child
-/// tasks and waited for both, four such turns per pass even with a signal pending.
+/// No child tasks: every task hop costs a turn in the cooperative pool's queue, behind whatever
+/// signing and verification is queued there, and the loop's claims wait for its passes.
 final class WakeSignal: Sendable {
     private struct State {
         var pending = false
